@@ -1,0 +1,310 @@
+//! The data that flows from probes through the runner into reports and the gate: states, perfdata,
+//! outcomes of one attempt, and the result of one check over all its attempts.
+//! Owns no behaviour beyond small conversions; it must not run, print or decide a gate.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::probe::ProbeSpec;
+
+/// A Nagios service state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum State {
+    Ok,
+    Warning,
+    Critical,
+    Unknown,
+}
+
+impl State {
+    /// Maps a plugin exit code the way Nagios 4 does; `None` for anything outside 0..=3.
+    pub fn from_exit_code(code: i32) -> Option<State> {
+        match code {
+            0 => Some(State::Ok),
+            1 => Some(State::Warning),
+            2 => Some(State::Critical),
+            3 => Some(State::Unknown),
+            _ => None,
+        }
+    }
+
+    pub fn exit_code(self) -> i32 {
+        match self {
+            State::Ok => 0,
+            State::Warning => 1,
+            State::Critical => 2,
+            State::Unknown => 3,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Ok => "OK",
+            State::Warning => "WARNING",
+            State::Critical => "CRITICAL",
+            State::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// Rank in the Monitoring Plugins' `max_state_alt` order: OK < UNKNOWN < WARNING < CRITICAL.
+    fn alt_rank(self) -> u8 {
+        match self {
+            State::Ok => 0,
+            State::Unknown => 1,
+            State::Warning => 2,
+            State::Critical => 3,
+        }
+    }
+
+    /// The worse of two states in `max_state_alt` order.
+    pub fn worst(self, other: State) -> State {
+        if other.alt_rank() > self.alt_rank() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One performance-data item, `'label'=value[UOM];[warn];[crit];[min];[max]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Perfdata {
+    pub label: String,
+    /// `None` when the plugin reported `U` (value could not be determined).
+    pub value: Option<f64>,
+    pub uom: String,
+    pub warn: Option<String>,
+    pub crit: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+impl Perfdata {
+    pub fn new(label: impl Into<String>, value: f64, uom: impl Into<String>) -> Perfdata {
+        Perfdata {
+            label: label.into(),
+            value: Some(value),
+            uom: uom.into(),
+            warn: None,
+            crit: None,
+            min: None,
+            max: None,
+        }
+    }
+}
+
+impl fmt::Display for Perfdata {
+    /// Renders in the plugin guidelines' grammar; labels are quoted when they need it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let needs_quotes = self
+            .label
+            .chars()
+            .any(|c| c == ' ' || c == '\'' || c == '=' || c == '|');
+        if needs_quotes {
+            write!(f, "'{}'", self.label.replace('\'', "''"))?;
+        } else {
+            f.write_str(&self.label)?;
+        }
+        f.write_str("=")?;
+        match self.value {
+            Some(v) => write!(f, "{}{}", fmt_num(v), self.uom)?,
+            None => f.write_str("U")?,
+        }
+        let opt_num = |v: Option<f64>| v.map(fmt_num).unwrap_or_default();
+        let tail = [
+            self.warn.clone().unwrap_or_default(),
+            self.crit.clone().unwrap_or_default(),
+            opt_num(self.min),
+            opt_num(self.max),
+        ];
+        let used = tail.iter().rposition(|s| !s.is_empty()).map_or(0, |i| i + 1);
+        for part in &tail[..used] {
+            write!(f, ";{part}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Formats a number without a trailing `.0` and without exponent notation for common sizes.
+pub fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A labelled piece of evidence (exit code, stderr, the command that ran, a body excerpt...).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    pub label: String,
+    pub text: String,
+}
+
+impl Evidence {
+    pub fn new(label: impl Into<String>, text: impl Into<String>) -> Evidence {
+        Evidence {
+            label: label.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// What one run of a probe established. Text fields are already sanitized.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub state: State,
+    /// First line of output: the plugin's status text.
+    pub summary: String,
+    pub long_output: Vec<String>,
+    pub perfdata: Vec<Perfdata>,
+    pub evidence: Vec<Evidence>,
+}
+
+impl Outcome {
+    pub fn new(state: State, summary: impl Into<String>) -> Outcome {
+        Outcome {
+            state,
+            summary: summary.into(),
+            long_output: Vec::new(),
+            perfdata: Vec::new(),
+            evidence: Vec::new(),
+        }
+    }
+
+    pub fn unknown(summary: impl Into<String>) -> Outcome {
+        Outcome::new(State::Unknown, summary)
+    }
+
+    pub fn with_evidence(mut self, label: impl Into<String>, text: impl Into<String>) -> Outcome {
+        self.evidence.push(Evidence::new(label, text));
+        self
+    }
+}
+
+/// Where something was defined: a file and a 1-based line and column.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceLoc {
+    pub file: PathBuf,
+    pub line: usize,
+    pub col: usize,
+}
+
+impl fmt::Display for SourceLoc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.col)
+    }
+}
+
+/// One check of the suite, fully resolved: variables expanded, defaults applied, plugin found.
+#[derive(Clone, Debug)]
+pub struct Check {
+    /// Stable identity across runs: `<suite file>::<name>`.
+    pub id: String,
+    pub name: String,
+    pub tags: Vec<String>,
+    pub timeout: Duration,
+    pub retries: u32,
+    pub retry_delay: Duration,
+    pub optional: bool,
+    /// The suite file the check belongs to (one JUnit testsuite per file).
+    pub suite: PathBuf,
+    pub source: SourceLoc,
+    pub probe: ProbeSpec,
+}
+
+/// One try of a check.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attempt {
+    /// 1-based.
+    pub number: u32,
+    /// Offset from the start of the run.
+    pub started: Duration,
+    pub duration: Duration,
+    pub outcome: Outcome,
+}
+
+/// Why a selected check produced no outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotRun {
+    /// The run's `--deadline` passed before the check started.
+    Deadline,
+    /// Ctrl-C or SIGTERM arrived before the check started.
+    Interrupted,
+}
+
+impl NotRun {
+    pub fn reason(self) -> &'static str {
+        match self {
+            NotRun::Deadline => "not run: the run's deadline passed before it started",
+            NotRun::Interrupted => "not run: the run was interrupted before it started",
+        }
+    }
+}
+
+/// The result of one check: every attempt, the last one decides.
+#[derive(Clone, Debug)]
+pub struct CheckResult {
+    pub check: Arc<Check>,
+    pub attempts: Vec<Attempt>,
+    pub not_run: Option<NotRun>,
+}
+
+impl CheckResult {
+    /// The deciding outcome (the final attempt), if the check ran.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.attempts.last().map(|a| &a.outcome)
+    }
+
+    /// The state reports show; a check that did not run counts as UNKNOWN (fail closed).
+    pub fn state(&self) -> State {
+        self.outcome().map_or(State::Unknown, |o| o.state)
+    }
+
+    /// Wall time over all attempts and the delays between them.
+    pub fn duration(&self) -> Duration {
+        match (self.attempts.first(), self.attempts.last()) {
+            (Some(first), Some(last)) => (last.started + last.duration).saturating_sub(first.started),
+            _ => Duration::ZERO,
+        }
+    }
+
+    /// The one line that says what happened.
+    pub fn summary(&self) -> &str {
+        match (&self.not_run, self.outcome()) {
+            (Some(reason), _) => reason.reason(),
+            (None, Some(o)) => &o.summary,
+            (None, None) => "no outcome",
+        }
+    }
+
+    /// Passed only on a retry: worth reporting as flaky.
+    pub fn is_flaky(&self) -> bool {
+        self.attempts.len() > 1 && self.state() == State::Ok
+    }
+}
+
+/// Why the runner stopped early; a later, more serious reason replaces an earlier one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CancelReason {
+    Deadline,
+    Interrupt,
+}
+
+/// Everything a run produced, in suite order.
+#[derive(Clone, Debug)]
+pub struct RunRecord {
+    pub results: Vec<CheckResult>,
+    pub started_at: std::time::SystemTime,
+    pub duration: Duration,
+    pub cancelled: Option<CancelReason>,
+}
