@@ -125,7 +125,10 @@ impl fmt::Display for Perfdata {
             opt_num(self.min),
             opt_num(self.max),
         ];
-        let used = tail.iter().rposition(|s| !s.is_empty()).map_or(0, |i| i + 1);
+        let used = tail
+            .iter()
+            .rposition(|s| !s.is_empty())
+            .map_or(0, |i| i + 1);
         for part in &tail[..used] {
             write!(f, ";{part}")?;
         }
@@ -208,8 +211,7 @@ impl fmt::Display for SourceLoc {
 /// One check of the suite, fully resolved: variables expanded, defaults applied, plugin found.
 #[derive(Clone, Debug)]
 pub struct Check {
-    /// Stable identity across runs: `<suite file>::<name>`.
-    pub id: String,
+    /// Unique across the suite: the check's stable identity between runs.
     pub name: String,
     pub tags: Vec<String>,
     pub timeout: Duration,
@@ -273,7 +275,9 @@ impl CheckResult {
     /// Wall time over all attempts and the delays between them.
     pub fn duration(&self) -> Duration {
         match (self.attempts.first(), self.attempts.last()) {
-            (Some(first), Some(last)) => (last.started + last.duration).saturating_sub(first.started),
+            (Some(first), Some(last)) => {
+                (last.started + last.duration).saturating_sub(first.started)
+            }
             _ => Duration::ZERO,
         }
     }

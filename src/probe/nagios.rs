@@ -1,10 +1,14 @@
 //! The `nagios` probe: run a Nagios-compatible plugin once and map its exit and output as
 //! Nagios 4 does. Process handling belongs to `process`; this file must not signal or wait.
 
+use std::io;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::ProbeCtx;
-use crate::model::Outcome;
+use crate::model::{Outcome, State};
+use crate::process::{self, Captured, Exit, Limits, Spawn};
+use crate::{plugin_output, sanitize};
 
 #[derive(Clone, Debug)]
 pub struct NagiosSpec {
@@ -21,6 +25,117 @@ impl NagiosSpec {
 }
 
 pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
-    let _ = (spec, ctx);
-    todo!()
+    let spawn = Spawn {
+        program: spec.program.clone(),
+        args: spec.args.clone(),
+        env: Vec::new(),
+    };
+    let limits = Limits {
+        capture: ctx.capture_limit,
+        grace: ctx.grace,
+        leak_wait: Duration::from_millis(100),
+    };
+    let finished = match process::run(&spawn, limits, &ctx.stop).await {
+        Ok(finished) => finished,
+        Err(err) => return spawn_failure(spec, &err),
+    };
+
+    let stdout = sanitize::text_from_bytes(&finished.stdout.head);
+    let stderr = sanitize::text_from_bytes(&finished.stderr.head);
+    let parsed = plugin_output::parse(&stdout);
+    let text = if parsed.summary.is_empty() {
+        match stderr.lines().find(|l| !l.trim().is_empty()) {
+            Some(line) => format!("(No output on stdout) stderr: {}", line.trim()),
+            None => "(No output on stdout)".to_string(),
+        }
+    } else {
+        parsed.summary.clone()
+    };
+
+    let (state, summary) = match finished.exit {
+        // Stopped on the runner's request: it says why; keep only what the plugin printed.
+        _ if finished.stopped => (State::Unknown, parsed.summary.clone()),
+        Exit::Code(code) => match State::from_exit_code(code) {
+            Some(state) => (state, text),
+            None => (State::Unknown, format!("{}: {text}", describe_code(code))),
+        },
+        Exit::Signal(sig) => (
+            State::Unknown,
+            format!("killed by signal {sig}{}: {text}", signal_name(sig)),
+        ),
+    };
+
+    let mut outcome = Outcome::new(state, summary);
+    outcome.long_output = parsed.long_output;
+    outcome.perfdata = parsed.perfdata;
+    outcome = outcome.with_evidence("command", spec.command_line());
+    outcome = outcome.with_evidence(
+        "exit",
+        match finished.exit {
+            Exit::Code(code) => format!("exit code {code}"),
+            Exit::Signal(sig) => format!("killed by signal {sig}{}", signal_name(sig)),
+        },
+    );
+    if !stderr.trim().is_empty() {
+        outcome = outcome.with_evidence("stderr", stderr.trim_end());
+    }
+    for (name, cap) in [("stdout", &finished.stdout), ("stderr", &finished.stderr)] {
+        if let Some(note) = truncation_note(cap) {
+            outcome = outcome.with_evidence(format!("{name} truncated"), note);
+        }
+    }
+    if !parsed.bad_perfdata.is_empty() {
+        outcome = outcome.with_evidence("unparsed perfdata", parsed.bad_perfdata.join(" "));
+    }
+    if finished.leaked {
+        outcome = outcome.with_evidence(
+            "leftover process",
+            "the plugin exited while a process it started still held its output; that process group was killed",
+        );
+    }
+    outcome
+}
+
+fn spawn_failure(spec: &NagiosSpec, err: &io::Error) -> Outcome {
+    let path = spec.program.display();
+    let summary = match err.kind() {
+        io::ErrorKind::NotFound => format!("exit code 127: plugin not found: {path}"),
+        io::ErrorKind::PermissionDenied => {
+            format!("exit code 126: plugin is not executable: {path}")
+        }
+        _ => format!("could not start plugin {path}: {err}"),
+    };
+    Outcome::unknown(summary).with_evidence("command", spec.command_line())
+}
+
+fn describe_code(code: i32) -> String {
+    match code {
+        126 => "exit code 126 (not executable)".to_string(),
+        127 => "exit code 127 (not found)".to_string(),
+        _ => format!("exit code {code}"),
+    }
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGHUP => " (SIGHUP)",
+        libc::SIGINT => " (SIGINT)",
+        libc::SIGQUIT => " (SIGQUIT)",
+        libc::SIGABRT => " (SIGABRT)",
+        libc::SIGKILL => " (SIGKILL)",
+        libc::SIGSEGV => " (SIGSEGV)",
+        libc::SIGPIPE => " (SIGPIPE)",
+        libc::SIGTERM => " (SIGTERM)",
+        _ => "",
+    }
+}
+
+fn truncation_note(cap: &Captured) -> Option<String> {
+    (cap.dropped > 0).then(|| {
+        format!(
+            "kept the first {} bytes, dropped {} more",
+            cap.head.len(),
+            cap.dropped
+        )
+    })
 }

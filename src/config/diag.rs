@@ -1,0 +1,144 @@
+//! Diagnostics for user input: a message, `--> file:line:col`, the source line and a caret under
+//! the problem. Owns rendering only; it must not decide what is an error.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One problem in one input file.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub message: String,
+    pub file: PathBuf,
+    /// The file's text, shared by all diagnostics of that file.
+    pub source: Arc<str>,
+    /// Byte range of the problem in `source`.
+    pub span: Range<usize>,
+    /// A hint or related location, printed after the snippet.
+    pub note: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(
+        file: &Path,
+        source: &Arc<str>,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            message: message.into(),
+            file: file.to_path_buf(),
+            source: Arc::clone(source),
+            span,
+            note: None,
+        }
+    }
+
+    /// A diagnostic about a whole file (it could not be read, say).
+    pub fn file_level(file: &Path, message: impl Into<String>) -> Self {
+        Diagnostic::new(file, &Arc::from(""), 0..0, message)
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    /// 1-based line and column (in characters) of the start of the span.
+    pub fn line_col(&self) -> (usize, usize) {
+        line_col(&self.source, self.span.start)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = source[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        if self.source.is_empty() {
+            write!(f, " --> {}", self.file.display())?;
+        } else {
+            let (line, col) = self.line_col();
+            writeln!(f, " --> {}:{line}:{col}", self.file.display())?;
+            let text = self.source.lines().nth(line - 1).unwrap_or("");
+            let gutter = line.to_string().len();
+            let pad = " ".repeat(gutter);
+            let text_chars = text.chars().count();
+            let start = floor_char_boundary(&self.source, self.span.start.min(self.source.len()));
+            let end = floor_char_boundary(&self.source, self.span.end.min(self.source.len()));
+            let width = self.source[start..end.max(start)]
+                .lines()
+                .next()
+                .map_or(1, |s| s.chars().count())
+                .clamp(1, text_chars.saturating_sub(col - 1).max(1));
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{line} | {text}")?;
+            write!(f, "{pad} | {}{}", " ".repeat(col - 1), "^".repeat(width))?;
+        }
+        if let Some(note) = &self.note {
+            write!(f, "\n  = note: {note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found while loading, in file order.
+#[derive(Debug, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        let n = self.0.len();
+        write!(
+            f,
+            "\n\nerror: the suite has {n} error{}; nothing ran",
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_caret_under_span() {
+        let src: Arc<str> = Arc::from("a = 1\ntimeot = \"10s\"\n");
+        let d = Diagnostic::new(Path::new("x.toml"), &src, 6..12, "unknown field `timeot`");
+        assert_eq!(
+            d.to_string(),
+            "error: unknown field `timeot`\n --> x.toml:2:1\n  |\n2 | timeot = \"10s\"\n  | ^^^^^^"
+        );
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        assert_eq!(line_col("é = 1\nx", 5), (1, 5));
+        assert_eq!(line_col("é = 1\nx", 7), (2, 1));
+    }
+}

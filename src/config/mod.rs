@@ -1,0 +1,558 @@
+//! Loading a suite: TOML files and folders -> validated, fully resolved checks, or every problem
+//! found, each with file:line:col. Owns defaults, variables and plugin lookup; must not run
+//! anything or select checks.
+
+pub mod diag;
+mod raw;
+pub mod vars;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+use toml::Spanned;
+
+pub use diag::{Diagnostic, Diagnostics};
+use raw::{RawCheck, RawDefaults, RawNagios};
+
+use crate::model::{Check, SourceLoc};
+use crate::probe::nagios::NagiosSpec;
+use crate::probe::ProbeSpec;
+
+/// Where bare plugin names are looked up when `[defaults] plugin_dirs` is not given.
+pub const DEFAULT_PLUGIN_DIRS: &[&str] = &[
+    "/usr/lib/nagios/plugins",
+    "/usr/lib64/nagios/plugins",
+    "/usr/local/nagios/libexec",
+];
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_secs(1);
+
+/// A loaded suite: checks in file order, then definition order.
+#[derive(Debug, Default)]
+pub struct Suite {
+    pub checks: Vec<Arc<Check>>,
+    pub files: Vec<PathBuf>,
+}
+
+/// Loads every `*.toml` under `paths` (files as given, folders recursively, sorted).
+pub fn load(paths: &[PathBuf]) -> Result<Suite, Diagnostics> {
+    let env = |name: &str| std::env::var(name).ok();
+    load_with_env(paths, &env)
+}
+
+pub fn load_with_env(
+    paths: &[PathBuf],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Suite, Diagnostics> {
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    for path in paths {
+        collect_files(path, &mut files, &mut diags);
+    }
+    let mut suite = Suite::default();
+    let mut seen: HashMap<String, SourceLoc> = HashMap::new();
+    for file in &files {
+        let source: Arc<str> = match std::fs::read_to_string(file) {
+            Ok(text) => Arc::from(text),
+            Err(e) => {
+                diags.push(Diagnostic::file_level(
+                    file,
+                    format!("cannot read suite file: {e}"),
+                ));
+                continue;
+            }
+        };
+        let mut loader = FileLoader {
+            file,
+            source: &source,
+            env,
+            diags: &mut diags,
+        };
+        for (check, name_span) in loader.load() {
+            match seen.get(&check.name) {
+                Some(first) => {
+                    let span = name_span;
+                    diags.push(
+                        Diagnostic::new(
+                            file,
+                            &source,
+                            span,
+                            format!("duplicate check name `{}`", check.name),
+                        )
+                        .with_note(format!(
+                            "first defined at {first}; names are unique across the suite"
+                        )),
+                    );
+                }
+                None => {
+                    seen.insert(check.name.clone(), check.source.clone());
+                    suite.checks.push(Arc::new(check));
+                }
+            }
+        }
+    }
+    suite.files = files;
+    if diags.is_empty() {
+        Ok(suite)
+    } else {
+        Err(Diagnostics(diags))
+    }
+}
+
+fn collect_files(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
+    match std::fs::metadata(path) {
+        Err(e) => diags.push(Diagnostic::file_level(
+            path,
+            format!("cannot open suite path: {e}"),
+        )),
+        Ok(meta) if meta.is_dir() => {
+            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => {
+                    diags.push(Diagnostic::file_level(
+                        path,
+                        format!("cannot list folder: {e}"),
+                    ));
+                    return;
+                }
+            };
+            entries.sort();
+            for entry in entries {
+                if entry.is_dir() {
+                    collect_files(&entry, out, diags);
+                } else if entry.extension().is_some_and(|x| x == "toml") {
+                    out.push(entry);
+                }
+            }
+        }
+        Ok(_) => out.push(path.to_path_buf()),
+    }
+}
+
+/// Settings from `[defaults]`, already parsed.
+struct Defaults {
+    timeout: Duration,
+    retries: u32,
+    retry_delay: Duration,
+    tags: Vec<String>,
+    plugin_dirs: Vec<PathBuf>,
+}
+
+struct FileLoader<'a> {
+    file: &'a Path,
+    source: &'a Arc<str>,
+    env: &'a dyn Fn(&str) -> Option<String>,
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl FileLoader<'_> {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::new(self.file, self.source, span, message));
+    }
+
+    fn toml_error(&mut self, err: &toml::de::Error, fallback: Range<usize>) {
+        let message = err.message().trim().to_string();
+        self.error(err.span().unwrap_or(fallback), message);
+    }
+
+    fn loc(&self, offset: usize) -> SourceLoc {
+        let (line, col) = diag::line_col(self.source, offset);
+        SourceLoc {
+            file: self.file.to_path_buf(),
+            line,
+            col,
+        }
+    }
+
+    /// The file's checks, each with the span of its name.
+    fn load(&mut self) -> Vec<(Check, Range<usize>)> {
+        let source = Arc::clone(self.source);
+        let (root, errors) = DeTable::parse_recoverable(&source);
+        if !errors.is_empty() {
+            for e in &errors {
+                self.toml_error(e, 0..0);
+            }
+            return Vec::new();
+        }
+        let mut raw_defaults = None;
+        let mut raw_vars = None;
+        let mut raw_checks = None;
+        for (key, value) in root.into_inner() {
+            match key.get_ref().as_ref() {
+                "defaults" => raw_defaults = Some(value),
+                "vars" => raw_vars = Some(value),
+                "check" => raw_checks = Some(value),
+                other => {
+                    let hint = if other == "checks" {
+                        " (did you mean `[[check]]`?)"
+                    } else {
+                        ""
+                    };
+                    self.error(
+                        key.span(),
+                        format!(
+                            "unknown key `{other}`, expected `defaults`, `vars` or `check`{hint}"
+                        ),
+                    );
+                }
+            }
+        }
+        let defaults = self.defaults(raw_defaults);
+        let vars = self.vars(raw_vars);
+        let Some(checks) = raw_checks else {
+            return Vec::new();
+        };
+        let span = checks.span();
+        let DeValue::Array(items) = checks.into_inner() else {
+            self.error(
+                span,
+                "`check` must be an array of tables: write `[[check]]`",
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let span = item.span();
+            match RawCheck::deserialize(ValueDeserializer::from(item)) {
+                Ok(raw) => {
+                    let name_span = raw.name.span();
+                    if let Some(check) = self.check(raw, &defaults, &vars) {
+                        out.push((check, name_span));
+                    }
+                }
+                Err(e) => self.toml_error(&e, span),
+            }
+        }
+        out
+    }
+
+    fn defaults(&mut self, value: Option<Spanned<DeValue<'_>>>) -> Defaults {
+        let mut defaults = Defaults {
+            timeout: DEFAULT_TIMEOUT,
+            retries: 0,
+            retry_delay: DEFAULT_RETRY_DELAY,
+            tags: Vec::new(),
+            plugin_dirs: DEFAULT_PLUGIN_DIRS.iter().map(PathBuf::from).collect(),
+        };
+        let Some(value) = value else {
+            return defaults;
+        };
+        let span = value.span();
+        let raw = match RawDefaults::deserialize(ValueDeserializer::from(value)) {
+            Ok(raw) => raw,
+            Err(e) => {
+                self.toml_error(&e, span);
+                return defaults;
+            }
+        };
+        if let Some(t) = raw
+            .timeout
+            .as_ref()
+            .and_then(|t| self.duration(t, "timeout"))
+        {
+            defaults.timeout = t;
+        }
+        if let Some(d) = raw
+            .retry_delay
+            .as_ref()
+            .and_then(|d| self.duration(d, "retry_delay"))
+        {
+            defaults.retry_delay = d;
+        }
+        if let Some(r) = raw.retries {
+            defaults.retries = *r.get_ref();
+        }
+        defaults.tags = self.tags(raw.tags.as_deref().unwrap_or_default());
+        if let Some(dirs) = raw.plugin_dirs {
+            defaults.plugin_dirs = dirs.iter().map(|d| self.relative(d.get_ref())).collect();
+        }
+        defaults
+    }
+
+    fn vars(
+        &mut self,
+        value: Option<Spanned<DeValue<'_>>>,
+    ) -> std::collections::BTreeMap<String, String> {
+        let mut raw = Vec::new();
+        let mut spans = Vec::new();
+        if let Some(value) = value {
+            let span = value.span();
+            match value.into_inner() {
+                DeValue::Table(table) => {
+                    for (key, value) in table {
+                        match value.get_ref().as_str() {
+                            Some(s) => {
+                                raw.push((key.get_ref().to_string(), s.to_string()));
+                                spans.push(value.span());
+                            }
+                            None => self.error(
+                                value.span(),
+                                format!("variable `{}` must be a string", key.get_ref()),
+                            ),
+                        }
+                    }
+                }
+                _ => self.error(span, "`vars` must be a table: write `[vars]`"),
+            }
+        }
+        let (map, errors) = vars::resolve(&raw, self.env);
+        for (i, e) in errors {
+            let span = self.inner_span(spans[i].clone(), &raw[i].1, e.offset, e.len);
+            self.error(span, e.message);
+        }
+        map
+    }
+
+    fn check(
+        &mut self,
+        raw: RawCheck,
+        defaults: &Defaults,
+        vars: &std::collections::BTreeMap<String, String>,
+    ) -> Option<Check> {
+        let errors_before = self.diags.len();
+        let name_span = raw.name.span();
+        let name = raw.name.into_inner();
+        if name.trim().is_empty() {
+            self.error(name_span.clone(), "check name is empty");
+        } else if name.chars().any(char::is_control) {
+            self.error(name_span.clone(), "check name contains a control character");
+        }
+        let timeout = match &raw.timeout {
+            Some(t) => self.duration(t, "timeout"),
+            None => Some(defaults.timeout),
+        };
+        let retry_delay = match &raw.retry_delay {
+            Some(d) => self.duration(d, "retry_delay"),
+            None => Some(defaults.retry_delay),
+        };
+        let mut tags = defaults.tags.clone();
+        for tag in self.tags(raw.tags.as_deref().unwrap_or_default()) {
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        let probe = match raw.nagios {
+            Some(nagios) => self.nagios(nagios, defaults, vars),
+            None => {
+                self.error(
+                    name_span.clone(),
+                    format!("check `{name}` has no probe: add a `nagios = {{ ... }}` table"),
+                );
+                None
+            }
+        };
+        if self.diags.len() > errors_before {
+            return None;
+        }
+        Some(Check {
+            source: self.loc(name_span.start),
+            name,
+            tags,
+            timeout: timeout?,
+            retries: raw.retries.map_or(defaults.retries, |r| *r.get_ref()),
+            retry_delay: retry_delay?,
+            optional: raw.optional.unwrap_or(false),
+            suite: self.file.to_path_buf(),
+            probe: probe?,
+        })
+    }
+
+    fn nagios(
+        &mut self,
+        raw: Spanned<RawNagios>,
+        defaults: &Defaults,
+        vars: &std::collections::BTreeMap<String, String>,
+    ) -> Option<ProbeSpec> {
+        let table_span = raw.span();
+        let raw = raw.into_inner();
+        let (program, args) = match (raw.plugin, raw.command) {
+            (Some(plugin), None) => {
+                let name = self.expand(&plugin, vars)?;
+                let mut args = Vec::new();
+                for arg in raw.args.unwrap_or_default() {
+                    args.push(self.expand(&arg, vars));
+                }
+                let program = self.resolve_plugin(&name, plugin.span(), defaults)?;
+                (program, args.into_iter().collect::<Option<Vec<_>>>()?)
+            }
+            (None, Some(command)) => {
+                if let Some(args) = &raw.args {
+                    let span = args.first().map_or(table_span.clone(), Spanned::span);
+                    self.error(
+                        span,
+                        "`args` goes with `plugin`; `command` carries its arguments in one string",
+                    );
+                    return None;
+                }
+                let line = self.expand(&command, vars)?;
+                let mut words = match shell_words::split(&line) {
+                    Ok(words) => words.into_iter(),
+                    Err(e) => {
+                        self.error(
+                            command.span(),
+                            format!("cannot split command into words: {e}"),
+                        );
+                        return None;
+                    }
+                };
+                let Some(first) = words.next() else {
+                    self.error(command.span(), "command is empty");
+                    return None;
+                };
+                let program = self.resolve_plugin(&first, command.span(), defaults)?;
+                (program, words.collect())
+            }
+            (Some(_), Some(command)) => {
+                self.error(
+                    command.span(),
+                    "give either `plugin` (with `args`) or `command`, not both",
+                );
+                return None;
+            }
+            (None, None) => {
+                self.error(
+                    table_span,
+                    "the nagios probe needs `plugin` (with `args`) or `command`",
+                );
+                return None;
+            }
+        };
+        Some(ProbeSpec::Nagios(NagiosSpec { program, args }))
+    }
+
+    /// A bare name is looked up in the plugin dirs; a path is taken relative to the suite file.
+    fn resolve_plugin(
+        &mut self,
+        name: &str,
+        span: Range<usize>,
+        defaults: &Defaults,
+    ) -> Option<PathBuf> {
+        if name.contains('/') {
+            let path = self.relative(name);
+            if path.is_file() {
+                return Some(path);
+            }
+            self.error(span, format!("plugin `{}` does not exist", path.display()));
+            return None;
+        }
+        if let Some(found) = defaults
+            .plugin_dirs
+            .iter()
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+        {
+            return Some(found);
+        }
+        let dirs: Vec<String> = defaults
+            .plugin_dirs
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect();
+        self.diags.push(
+            Diagnostic::new(
+                self.file,
+                self.source,
+                span,
+                format!("plugin `{name}` not found"),
+            )
+            .with_note(format!(
+                "looked in {}; set `[defaults] plugin_dirs` or give a path",
+                dirs.join(", ")
+            )),
+        );
+        None
+    }
+
+    fn relative(&self, path: &str) -> PathBuf {
+        let path = Path::new(path);
+        if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.file.parent().unwrap_or(Path::new(".")).join(path)
+        }
+    }
+
+    fn expand(
+        &mut self,
+        value: &Spanned<String>,
+        vars: &std::collections::BTreeMap<String, String>,
+    ) -> Option<String> {
+        match vars::expand(value.get_ref(), vars, self.env) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                let span = self.inner_span(value.span(), value.get_ref(), e.offset, e.len);
+                self.error(span, e.message);
+                None
+            }
+        }
+    }
+
+    /// The source span of `text[offset..offset+len]` where `text` is the value of a string
+    /// literal at `span`; the whole literal when escapes make the mapping inexact.
+    fn inner_span(
+        &self,
+        span: Range<usize>,
+        text: &str,
+        offset: usize,
+        len: usize,
+    ) -> Range<usize> {
+        let literal = self.source.get(span.clone()).unwrap_or("");
+        let exact = [("\"", "\""), ("'", "'")].iter().any(|(q, e)| {
+            literal.len() == text.len() + 2
+                && literal.starts_with(q)
+                && literal.ends_with(e)
+                && &literal[1..literal.len() - 1] == text
+        });
+        if exact {
+            let start = span.start + 1 + offset;
+            start..start + len
+        } else {
+            span
+        }
+    }
+
+    fn duration(&mut self, value: &Spanned<String>, key: &str) -> Option<Duration> {
+        match humantime::parse_duration(value.get_ref().trim()) {
+            Ok(d) if d.is_zero() && key == "timeout" => {
+                self.error(value.span(), "timeout must be greater than zero");
+                None
+            }
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.error(
+                    value.span(),
+                    format!(
+                        "invalid duration `{}` for `{key}`: {e} (write e.g. \"500ms\", \"10s\", \"2m\")",
+                        value.get_ref()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn tags(&mut self, tags: &[Spanned<String>]) -> Vec<String> {
+        let mut out = Vec::new();
+        for tag in tags {
+            let t = tag.get_ref();
+            if t.is_empty()
+                || t.chars()
+                    .any(|c| c.is_whitespace() || c == ',' || c.is_control())
+            {
+                self.error(
+                    tag.span(),
+                    format!("invalid tag `{t}`: tags are single words without commas"),
+                );
+            } else if !out.contains(t) {
+                out.push(t.clone());
+            }
+        }
+        out
+    }
+}

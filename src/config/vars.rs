@@ -1,0 +1,184 @@
+//! Interpolation in suite strings: `${ENV}`, `${ENV:-fallback}` from the environment and `{{var}}`
+//! from `[vars]`; `$$` is a literal `$`. Owns the grammar; must not know about checks or files.
+
+use std::collections::BTreeMap;
+
+/// A problem at a byte offset of the interpolated text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarError {
+    pub offset: usize,
+    pub len: usize,
+    pub message: String,
+}
+
+/// Expands one string. `lookup_env` reads the environment (injected for tests).
+pub fn expand(
+    text: &str,
+    vars: &BTreeMap<String, String>,
+    lookup_env: &dyn Fn(&str) -> Option<String>,
+) -> Result<String, VarError> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut pos = 0;
+    while let Some(i) = rest.find(['$', '{']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let at = pos + i;
+        let consumed = if let Some(after) = tail.strip_prefix("$$") {
+            let _ = after;
+            out.push('$');
+            2
+        } else if let Some(body) = tail.strip_prefix("${") {
+            let end = body.find('}').ok_or_else(|| VarError {
+                offset: at,
+                len: 2,
+                message:
+                    "unclosed `${`: write `${NAME}` or `${NAME:-fallback}` (`$$` for a literal `$`)"
+                        .to_string(),
+            })?;
+            let inner = &body[..end];
+            let (name, fallback) = match inner.split_once(":-") {
+                Some((name, fallback)) => (name, Some(fallback)),
+                None => (inner, None),
+            };
+            let len = end + 3;
+            if !is_env_name(name) {
+                return Err(VarError {
+                    offset: at,
+                    len,
+                    message: format!("`{name}` is not an environment variable name"),
+                });
+            }
+            match (lookup_env(name), fallback) {
+                (Some(v), Some(fb)) if v.is_empty() => out.push_str(fb),
+                (Some(v), _) => out.push_str(&v),
+                (None, Some(fb)) => out.push_str(fb),
+                (None, None) => {
+                    return Err(VarError {
+                        offset: at,
+                        len,
+                        message: format!(
+                            "environment variable `{name}` is not set (write `${{{name}:-fallback}}` for a default)"
+                        ),
+                    })
+                }
+            }
+            len
+        } else if let Some(body) = tail.strip_prefix("{{") {
+            let end = body.find("}}").ok_or_else(|| VarError {
+                offset: at,
+                len: 2,
+                message: "unclosed `{{`: write `{{name}}`".to_string(),
+            })?;
+            let name = body[..end].trim();
+            let len = end + 4;
+            match vars.get(name) {
+                Some(v) => out.push_str(v),
+                None => {
+                    let known: Vec<&str> = vars.keys().map(String::as_str).collect();
+                    return Err(VarError {
+                        offset: at,
+                        len,
+                        message: if known.is_empty() {
+                            format!("unknown variable `{name}`: this file has no [vars]")
+                        } else {
+                            format!("unknown variable `{name}` (defined: {})", known.join(", "))
+                        },
+                    });
+                }
+            }
+            len
+        } else {
+            out.push_str(&tail[..1]);
+            1
+        };
+        rest = &tail[consumed..];
+        pos = at + consumed;
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}
+
+/// Resolves `[vars]` in order of definition: a var may use the environment and vars defined
+/// before it. Returns the map and, per failing var, its index and error.
+pub fn resolve(
+    raw: &[(String, String)],
+    lookup_env: &dyn Fn(&str) -> Option<String>,
+) -> (BTreeMap<String, String>, Vec<(usize, VarError)>) {
+    let mut vars = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (i, (name, value)) in raw.iter().enumerate() {
+        match expand(value, &vars, lookup_env) {
+            Ok(v) => {
+                vars.insert(name.clone(), v);
+            }
+            Err(e) => errors.push((i, e)),
+        }
+    }
+    (vars, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(name: &str) -> Option<String> {
+        match name {
+            "HOST" => Some("web1".into()),
+            "EMPTY" => Some(String::new()),
+            _ => None,
+        }
+    }
+
+    fn vars() -> BTreeMap<String, String> {
+        BTreeMap::from([("base".to_string(), "http://x".to_string())])
+    }
+
+    #[test]
+    fn expands_env_fallbacks_and_vars() {
+        let v = vars();
+        assert_eq!(expand("${HOST}", &v, &env).as_deref(), Ok("web1"));
+        assert_eq!(expand("${NOPE:-a b}", &v, &env).as_deref(), Ok("a b"));
+        assert_eq!(expand("${EMPTY:-d}", &v, &env).as_deref(), Ok("d"));
+        assert_eq!(expand("${EMPTY}", &v, &env).as_deref(), Ok(""));
+        assert_eq!(expand("{{base}}/x", &v, &env).as_deref(), Ok("http://x/x"));
+        assert_eq!(expand("{{ base }}", &v, &env).as_deref(), Ok("http://x"));
+        assert_eq!(
+            expand("cost $5 $$ {x} ok$", &v, &env).as_deref(),
+            Ok("cost $5 $ {x} ok$")
+        );
+    }
+
+    #[test]
+    fn errors_point_at_the_reference() {
+        let v = vars();
+        let e = expand("a ${NOPE} b", &v, &env).unwrap_err();
+        assert_eq!((e.offset, e.len), (2, 7));
+        assert!(e.message.contains("`NOPE` is not set"), "{}", e.message);
+        let e = expand("x {{nope}}", &v, &env).unwrap_err();
+        assert_eq!((e.offset, e.len), (2, 8));
+        assert_eq!(e.message, "unknown variable `nope` (defined: base)");
+        let e = expand("${HOST", &v, &env).unwrap_err();
+        assert_eq!(e.offset, 0);
+        assert!(expand("${1X}", &v, &env).is_err());
+    }
+
+    #[test]
+    fn vars_resolve_in_order() {
+        let raw = vec![
+            ("a".to_string(), "${HOST:-h}".to_string()),
+            ("b".to_string(), "{{a}}:80".to_string()),
+            ("c".to_string(), "{{d}}".to_string()),
+        ];
+        let (map, errs) = resolve(&raw, &env);
+        assert_eq!(map["b"], "web1:80");
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].0, 2);
+    }
+}

@@ -1,0 +1,207 @@
+//! The one place a child process is spawned, captured and stopped. Every child (plugins today,
+//! chromedriver later) goes through here: its own process group, stdin from /dev/null, stdout and
+//! stderr captured up to a bound, and TERM -> grace -> KILL to the whole group when asked to stop.
+//! This module decides nothing about states or time limits: the caller says when to stop.
+
+use std::ffi::OsString;
+use std::io;
+use std::path::PathBuf;
+use std::process::{ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// What to run. The program is executed directly, never through a shell.
+#[derive(Clone, Debug)]
+pub struct Spawn {
+    pub program: PathBuf,
+    pub args: Vec<String>,
+    pub env: Vec<(OsString, OsString)>,
+}
+
+/// Bounds on what a child may cost us.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Bytes kept per stream; the rest is read, counted and dropped.
+    pub capture: usize,
+    /// Time between SIGTERM and SIGKILL to the group.
+    pub grace: Duration,
+    /// After the child exits, how long to wait for its output streams to close before deciding
+    /// that a grandchild holds them, and killing the group.
+    pub leak_wait: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            capture: 64 * 1024,
+            grace: Duration::from_secs(1),
+            leak_wait: Duration::from_millis(100),
+        }
+    }
+}
+
+/// The head of one output stream and how much of it was dropped.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Captured {
+    pub head: Vec<u8>,
+    pub dropped: u64,
+}
+
+/// How the child ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    Code(i32),
+    Signal(i32),
+}
+
+/// What happened to a child that was started.
+#[derive(Clone, Debug)]
+pub struct Finished {
+    pub exit: Exit,
+    pub stdout: Captured,
+    pub stderr: Captured,
+    /// We were asked to stop it before it exited by itself.
+    pub stopped: bool,
+    /// It exited but something it started still held its output open; the group was killed.
+    pub leaked: bool,
+}
+
+/// Runs `spawn` to completion, or until `stop` is cancelled (then TERM, grace, KILL).
+/// No process of the child's group outlives this call, nor the drop of its future.
+pub async fn run(spawn: &Spawn, limits: Limits, stop: &CancellationToken) -> io::Result<Finished> {
+    let mut cmd = tokio::process::Command::new(&spawn.program);
+    cmd.args(&spawn.args)
+        .envs(spawn.env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let mut child = cmd.spawn()?;
+    let guard = GroupGuard(child.id().and_then(|pid| i32::try_from(pid).ok()));
+
+    let mut stdout = Reader::start(child.stdout.take(), limits.capture);
+    let mut stderr = Reader::start(child.stderr.take(), limits.capture);
+
+    let mut stopped = false;
+    let status: ExitStatus = tokio::select! {
+        status = child.wait() => status?,
+        () = stop.cancelled() => {
+            stopped = true;
+            guard.signal(libc::SIGTERM);
+            match tokio::time::timeout(limits.grace, child.wait()).await {
+                Ok(status) => status?,
+                Err(_) => {
+                    guard.signal(libc::SIGKILL);
+                    child.wait().await?
+                }
+            }
+        }
+    };
+
+    // The child is gone. Give its streams a moment to close; a grandchild holding them open is
+    // a leak: the group is killed and we keep what was read.
+    let streams_closed = tokio::time::timeout(limits.leak_wait, async {
+        stdout.wait().await;
+        stderr.wait().await;
+    })
+    .await
+    .is_ok();
+    // Nothing the check started outlives it, whether or not it held the streams.
+    guard.signal(libc::SIGKILL);
+    if !streams_closed {
+        // Killing the group closes the pipes unless a process left the group (setsid); bound it.
+        let _ = tokio::time::timeout(Duration::from_millis(500), async {
+            stdout.wait().await;
+            stderr.wait().await;
+        })
+        .await;
+    }
+    drop(guard);
+    Ok(Finished {
+        exit: exit_of(status),
+        stdout: stdout.finish(),
+        stderr: stderr.finish(),
+        stopped,
+        leaked: !streams_closed,
+    })
+}
+
+fn exit_of(status: ExitStatus) -> Exit {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => Exit::Code(code),
+        (None, Some(sig)) => Exit::Signal(sig),
+        // Neither is impossible on Unix; report it as a signal 0 rather than invent a code.
+        (None, None) => Exit::Signal(0),
+    }
+}
+
+/// Kills the process group with SIGKILL when dropped, so a cancelled future leaves nothing.
+struct GroupGuard(Option<i32>);
+
+impl GroupGuard {
+    fn signal(&self, sig: libc::c_int) {
+        if let Some(pgid) = self.0.filter(|&p| p > 1) {
+            // SAFETY: killpg only sends a signal; ESRCH (group already gone) is expected.
+            unsafe {
+                libc::killpg(pgid, sig);
+            }
+        }
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        self.signal(libc::SIGKILL);
+    }
+}
+
+/// A task draining one stream into a bounded buffer shared with the caller.
+struct Reader {
+    buf: Arc<Mutex<Captured>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl Reader {
+    fn start<R: AsyncRead + Unpin + Send + 'static>(stream: Option<R>, limit: usize) -> Reader {
+        let buf = Arc::new(Mutex::new(Captured::default()));
+        let task = stream.map(|mut stream| {
+            let buf = Arc::clone(&buf);
+            tokio::spawn(async move {
+                let mut chunk = vec![0u8; 16 * 1024];
+                loop {
+                    match stream.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            let mut cap = buf.lock().unwrap_or_else(PoisonError::into_inner);
+                            let room = limit.saturating_sub(cap.head.len()).min(n);
+                            cap.head.extend_from_slice(&chunk[..room]);
+                            cap.dropped += (n - room) as u64;
+                        }
+                    }
+                }
+            })
+        });
+        Reader { buf, task }
+    }
+
+    /// Waits until the stream is closed (cancel-safe: may be called again after a timeout).
+    async fn wait(&mut self) {
+        if let Some(task) = &mut self.task {
+            let _ = task.await;
+            self.task = None;
+        }
+    }
+
+    fn finish(mut self) -> Captured {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        let cap = self.buf.lock().unwrap_or_else(PoisonError::into_inner);
+        cap.clone()
+    }
+}

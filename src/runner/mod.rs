@@ -1,0 +1,331 @@
+//! The runner owns time: how many checks run at once, each attempt's timeout, retries and their
+//! delay, the run's deadline, and Ctrl-C/SIGTERM. It emits events and returns results; it never
+//! prints and knows nothing of output formats or of what fails the gate.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::model::{Attempt, CancelReason, Check, CheckResult, NotRun, Outcome, RunRecord, State};
+use crate::probe::{self, ProbeCtx};
+
+/// Default parallelism: checks mostly wait on I/O, so this is not tied to the CPU count.
+pub const DEFAULT_JOBS: usize = 32;
+
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub jobs: usize,
+    /// The whole run must end by then; checks not started are reported as not run.
+    pub deadline: Option<Duration>,
+    /// SIGTERM -> SIGKILL grace for children being stopped.
+    pub grace: Duration,
+    /// Bytes kept per child output stream.
+    pub capture_limit: usize,
+    /// Listen for SIGINT/SIGTERM and stop the run on them.
+    pub handle_signals: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            jobs: DEFAULT_JOBS,
+            deadline: None,
+            grace: Duration::from_secs(1),
+            capture_limit: 64 * 1024,
+            handle_signals: true,
+        }
+    }
+}
+
+/// What the runner reports while it works. `index` is the check's position in the run.
+#[derive(Clone, Debug)]
+pub enum Event {
+    AttemptStarted {
+        index: usize,
+        attempt: u32,
+    },
+    /// An attempt failed and another will follow after `delay`.
+    Retrying {
+        index: usize,
+        attempt: Attempt,
+        delay: Duration,
+    },
+    Finished {
+        index: usize,
+        result: CheckResult,
+    },
+    Cancelling(CancelReason),
+}
+
+/// The strongest cancel reason seen so far; a later, more serious reason replaces an earlier one.
+#[derive(Default)]
+struct Cancel {
+    token: CancellationToken,
+    reason: Mutex<Option<CancelReason>>,
+}
+
+impl Cancel {
+    fn raise(&self, reason: CancelReason) -> bool {
+        let mut current = self.reason.lock().unwrap_or_else(PoisonError::into_inner);
+        let raised = current.is_none_or(|c| reason > c);
+        if raised {
+            *current = Some(reason);
+        }
+        self.token.cancel();
+        raised
+    }
+
+    fn reason(&self) -> Option<CancelReason> {
+        *self.reason.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Runs the checks and returns one result per check, in the order given.
+pub async fn run(
+    checks: Vec<Arc<Check>>,
+    opts: RunOptions,
+    events: mpsc::UnboundedSender<Event>,
+) -> RunRecord {
+    let started_at = SystemTime::now();
+    let start = Instant::now();
+    let cancel = Arc::new(Cancel::default());
+    let slots = Arc::new(Semaphore::new(opts.jobs.max(1)));
+    let all_done = CancellationToken::new();
+
+    let watcher = tokio::spawn(watch(
+        Arc::clone(&cancel),
+        opts.deadline
+            .map(|d| tokio::time::Instant::from_std(start) + d),
+        opts.handle_signals,
+        events.clone(),
+        all_done.clone(),
+    ));
+
+    let mut set = JoinSet::new();
+    for (index, check) in checks.iter().enumerate() {
+        let unit = Unit {
+            index,
+            check: Arc::clone(check),
+            start,
+            opts: opts.clone(),
+            cancel: Arc::clone(&cancel),
+            slots: Arc::clone(&slots),
+            events: events.clone(),
+        };
+        set.spawn(unit.run());
+    }
+    let mut results: Vec<Option<CheckResult>> = vec![None; checks.len()];
+    while let Some(joined) = set.join_next().await {
+        if let Ok((index, result)) = joined {
+            results[index] = Some(result);
+        }
+    }
+    all_done.cancel();
+    let _ = watcher.await;
+
+    let cancelled = cancel.reason();
+    let results = results
+        .into_iter()
+        .zip(checks)
+        .map(|(r, check)| {
+            // A unit that panicked has no result: fail closed.
+            r.unwrap_or_else(|| CheckResult {
+                check,
+                attempts: vec![Attempt {
+                    number: 1,
+                    started: Duration::ZERO,
+                    duration: Duration::ZERO,
+                    outcome: Outcome::unknown("internal error: the check's task failed"),
+                }],
+                not_run: None,
+            })
+        })
+        .collect();
+    RunRecord {
+        results,
+        started_at,
+        duration: start.elapsed(),
+        cancelled,
+    }
+}
+
+/// Raises the cancel reason on the deadline or a signal, until the run is done.
+async fn watch(
+    cancel: Arc<Cancel>,
+    deadline: Option<tokio::time::Instant>,
+    handle_signals: bool,
+    events: mpsc::UnboundedSender<Event>,
+    done: CancellationToken,
+) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut sigint = handle_signals
+        .then(|| signal(SignalKind::interrupt()).ok())
+        .flatten();
+    let mut sigterm = handle_signals
+        .then(|| signal(SignalKind::terminate()).ok())
+        .flatten();
+    let mut deadline = deadline;
+    loop {
+        let reason = tokio::select! {
+            () = done.cancelled() => return,
+            () = async { match deadline { Some(d) => tokio::time::sleep_until(d).await, None => std::future::pending().await } } => {
+                deadline = None;
+                CancelReason::Deadline
+            }
+            Some(()) = async { match sigint.as_mut() { Some(s) => s.recv().await, None => std::future::pending().await } } => CancelReason::Interrupt,
+            Some(()) = async { match sigterm.as_mut() { Some(s) => s.recv().await, None => std::future::pending().await } } => CancelReason::Interrupt,
+        };
+        if cancel.raise(reason) {
+            let _ = events.send(Event::Cancelling(reason));
+        }
+    }
+}
+
+/// One check's life in the run: wait for a slot, attempt, maybe retry.
+struct Unit {
+    index: usize,
+    check: Arc<Check>,
+    start: Instant,
+    opts: RunOptions,
+    cancel: Arc<Cancel>,
+    slots: Arc<Semaphore>,
+    events: mpsc::UnboundedSender<Event>,
+}
+
+impl Unit {
+    async fn run(self) -> (usize, CheckResult) {
+        let mut attempts: Vec<Attempt> = Vec::new();
+        let mut not_run = None;
+        let max_attempts = self.check.retries.saturating_add(1);
+        for number in 1..=max_attempts {
+            let permit = tokio::select! {
+                biased;
+                () = self.cancel.token.cancelled() => None,
+                permit = Arc::clone(&self.slots).acquire_owned() => permit.ok(),
+            };
+            let Some(permit) = permit else {
+                if attempts.is_empty() {
+                    not_run = Some(self.not_run_reason());
+                }
+                break;
+            };
+            let _ = self.events.send(Event::AttemptStarted {
+                index: self.index,
+                attempt: number,
+            });
+            let attempt = self.attempt(number).await;
+            drop(permit);
+            let state = attempt.outcome.state;
+            let last =
+                number == max_attempts || state == State::Ok || self.cancel.token.is_cancelled();
+            if last {
+                attempts.push(attempt);
+                break;
+            }
+            let _ = self.events.send(Event::Retrying {
+                index: self.index,
+                attempt: attempt.clone(),
+                delay: self.check.retry_delay,
+            });
+            attempts.push(attempt);
+            tokio::select! {
+                () = self.cancel.token.cancelled() => break,
+                () = tokio::time::sleep(self.check.retry_delay) => {}
+            }
+        }
+        let result = CheckResult {
+            check: self.check,
+            attempts,
+            not_run,
+        };
+        let _ = self.events.send(Event::Finished {
+            index: self.index,
+            result: result.clone(),
+        });
+        (self.index, result)
+    }
+
+    fn not_run_reason(&self) -> NotRun {
+        match self.cancel.reason() {
+            Some(CancelReason::Deadline) => NotRun::Deadline,
+            _ => NotRun::Interrupted,
+        }
+    }
+
+    async fn attempt(&self, number: u32) -> Attempt {
+        let began = Instant::now();
+        let stop = self.cancel.token.child_token();
+        let ctx = ProbeCtx {
+            stop: stop.clone(),
+            grace: self.opts.grace,
+            capture_limit: self.opts.capture_limit,
+        };
+        let timeout = self.check.timeout;
+        let probe = probe::run(&self.check.probe, &ctx);
+        tokio::pin!(probe);
+        let outcome = tokio::select! {
+            outcome = &mut probe => outcome,
+            () = tokio::time::sleep(timeout) => {
+                let partial = self.stop_probe(&stop, probe).await;
+                stopped(format!("timed out after {}", fmt_duration(timeout)), partial)
+            }
+            () = self.cancel.token.cancelled() => {
+                let partial = self.stop_probe(&stop, probe).await;
+                let why = match self.cancel.reason() {
+                    Some(CancelReason::Deadline) => "stopped at the run's deadline",
+                    _ => "interrupted",
+                };
+                stopped(format!("{why} after {}", fmt_duration(began.elapsed())), partial)
+            }
+        };
+        Attempt {
+            number,
+            started: began.duration_since(self.start),
+            duration: began.elapsed(),
+            outcome,
+        }
+    }
+
+    /// Asks the probe to stop and gives it the grace period (and a little more) to do so.
+    async fn stop_probe(
+        &self,
+        stop: &CancellationToken,
+        probe: std::pin::Pin<&mut impl std::future::Future<Output = Outcome>>,
+    ) -> Option<Outcome> {
+        stop.cancel();
+        let bound = self.opts.grace + Duration::from_secs(1);
+        tokio::time::timeout(bound, probe).await.ok()
+    }
+}
+
+/// An UNKNOWN outcome for a stopped attempt, keeping what the probe had gathered as evidence.
+fn stopped(summary: String, partial: Option<Outcome>) -> Outcome {
+    let mut outcome = Outcome::unknown(summary);
+    if let Some(partial) = partial {
+        if !partial.summary.is_empty() {
+            outcome = outcome.with_evidence("output before it was stopped", partial.summary);
+        }
+        outcome.long_output = partial.long_output;
+        outcome
+            .evidence
+            .extend(partial.evidence.into_iter().filter(|e| e.label != "exit"));
+    }
+    outcome
+}
+
+/// Human durations for messages: "10s", "1.5s", "250ms", "2m".
+pub fn fmt_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms % 60_000 == 0 {
+        format!("{}m", ms / 60_000)
+    } else if ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
