@@ -2,7 +2,9 @@
 //!
 //! CLI -> config (load, validate) -> selection -> runner (concurrency, timeouts, retries,
 //! deadline, signals) -> probes -> events -> reports (human | junit | json | nagios) and gate.
+//! This file is that flow, one function per command; the work lives in the modules.
 
+pub mod cli;
 pub mod config;
 pub mod exit;
 pub mod gate;
@@ -10,6 +12,250 @@ pub mod model;
 pub mod plugin_output;
 pub mod probe;
 pub mod process;
+pub mod report;
 pub mod runner;
 pub mod sanitize;
 pub mod select;
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::Parser;
+
+use cli::{Cli, ColorChoice, Command, NagiosArgs, RunArgs, SuiteArgs};
+use model::{Check, State};
+use report::human::{self, Style};
+use runner::{Event, RunOptions};
+
+/// Parses `args` (including the program name), runs the command and returns the exit code.
+pub fn main_with(args: Vec<OsString>) -> i32 {
+    let nagios_mode = args.get(1).is_some_and(|a| a == "nagios");
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        // A Nagios plugin speaks on stdout only and answers usage problems with UNKNOWN.
+        Err(e) if nagios_mode => {
+            use clap::error::ErrorKind;
+            match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => out(&e.to_string()),
+                _ => {
+                    let first = e.to_string();
+                    let first = first.lines().next().unwrap_or("").trim_start_matches("error: ");
+                    out(&format!("SMOKEGATE UNKNOWN - usage: {first}\n"));
+                }
+            }
+            return State::Unknown.exit_code();
+        }
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { exit::USAGE } else { exit::GATE_PASSED };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return exit::USAGE;
+        }
+    };
+    runtime.block_on(async {
+        match cli.command {
+            Command::Run(args) => run(args).await,
+            Command::List(args) => list(&args),
+            Command::Validate(args) => validate(&args),
+            Command::Nagios(args) => nagios(args).await,
+        }
+    })
+}
+
+/// Load the suite and apply the selection; on failure, the message to show.
+fn load_selected(args: &SuiteArgs) -> Result<(Vec<Arc<Check>>, usize), String> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("checks")]
+    } else {
+        args.paths.clone()
+    };
+    let suite = config::load(&paths).map_err(|d| d.to_string())?;
+    let selection = select::Selection::new(&args.tags, &args.skip_tags, &args.names)?;
+    let selected = selection.apply(&suite.checks);
+    if selected.is_empty() {
+        return Err(if suite.checks.is_empty() {
+            "error: the suite has no checks; nothing to gate on".to_string()
+        } else {
+            format!(
+                "error: the selection matches none of the suite's {} checks; nothing to gate on",
+                suite.checks.len()
+            )
+        });
+    }
+    Ok((selected, suite.files.len()))
+}
+
+fn validate(args: &SuiteArgs) -> i32 {
+    match load_selected(args) {
+        Ok((checks, files)) => {
+            out(&format!("ok: {} checks selected from {files} suite files\n", checks.len()));
+            exit::GATE_PASSED
+        }
+        Err(message) => fail_usage(&message),
+    }
+}
+
+fn list(args: &SuiteArgs) -> i32 {
+    let checks = match load_selected(args) {
+        Ok((checks, _)) => checks,
+        Err(message) => return fail_usage(&message),
+    };
+    let rows: Vec<[String; 4]> = checks
+        .iter()
+        .map(|c| [c.name.clone(), c.probe.kind().to_string(), c.tags.join(","), c.source.to_string()])
+        .collect();
+    let header = ["NAME", "KIND", "TAGS", "SOURCE"].map(String::from);
+    let widths: Vec<usize> = (0..4)
+        .map(|i| rows.iter().chain([&header]).map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut text = String::new();
+    for row in [&header].into_iter().chain(&rows) {
+        let line = format!(
+            "{:w0$}  {:w1$}  {:w2$}  {}",
+            row[0], row[1], row[2], row[3],
+            w0 = widths[0], w1 = widths[1], w2 = widths[2]
+        );
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text.push_str(&format!("{} checks\n", rows.len()));
+    out(&text);
+    exit::GATE_PASSED
+}
+
+async fn run(args: RunArgs) -> i32 {
+    let (checks, _) = match load_selected(&args.suite) {
+        Ok(loaded) => loaded,
+        Err(message) => return fail_usage(&message),
+    };
+    for path in [&args.junit, &args.json].into_iter().flatten() {
+        if let Err(message) = check_writable(path) {
+            return fail_usage(&message);
+        }
+    }
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+    };
+    let style = Style { color };
+    let policy = gate::Policy { fail_on: args.fail_on };
+    let opts = RunOptions {
+        jobs: args.jobs,
+        deadline: args.deadline,
+        ..RunOptions::default()
+    };
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let live = (!args.quiet).then_some(checks.clone());
+    let printer = tokio::spawn(async move {
+        while let Some(event) = rx.recv().await {
+            let Some(checks) = &live else { continue };
+            let line = match &event {
+                Event::Finished { result, .. } => human::finished_line(result, style),
+                Event::Retrying { index, attempt, delay } => {
+                    let check = &checks[*index];
+                    human::retry_line(&check.name, attempt, check.retries + 1, *delay, style)
+                }
+                Event::Cancelling(model::CancelReason::Interrupt) => {
+                    "interrupted: stopping running checks, writing reports".to_string()
+                }
+                Event::Cancelling(model::CancelReason::Deadline) => {
+                    "deadline reached: stopping running checks".to_string()
+                }
+                Event::AttemptStarted { .. } => continue,
+            };
+            out(&format!("{line}\n"));
+        }
+    });
+    let record = runner::run(checks, opts, tx).await;
+    let _ = printer.await;
+
+    let verdict = gate::decide(&record, &policy);
+    out(&human::summary(&record, &verdict, style));
+    let mut code = verdict.exit_code();
+    let reports = [
+        (&args.junit, report::junit::render(&record, &verdict)),
+        (&args.json, report::json::render(&record, &verdict, &policy)),
+    ];
+    for (path, text) in reports {
+        if let Some(path) = path {
+            if let Err(e) = report::write_atomic(path, text.as_bytes()) {
+                eprintln!("error: cannot write report {}: {e}", path.display());
+                // Fail closed: a gate without its record is not a pass.
+                if code == exit::GATE_PASSED {
+                    code = exit::GATE_FAILED;
+                }
+            }
+        }
+    }
+    code
+}
+
+async fn nagios(args: NagiosArgs) -> i32 {
+    let (checks, _) = match load_selected(&args.suite) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            let mut lines = message.lines().filter(|l| !l.trim().is_empty());
+            let first = lines.next().unwrap_or("error").trim_start_matches("error: ").to_string();
+            let mut text = format!("SMOKEGATE UNKNOWN - suite not loaded: {}\n", first.replace('|', "/"));
+            for line in message.lines() {
+                text.push_str(&line.replace('|', "/"));
+                text.push('\n');
+            }
+            out(&text);
+            return State::Unknown.exit_code();
+        }
+    };
+    let budget = Duration::from_secs(u64::from(args.timeout));
+    let grace = (budget / 20).min(Duration::from_secs(1));
+    let margin = (budget / 10).clamp(Duration::from_millis(300), Duration::from_secs(2));
+    let opts = RunOptions {
+        jobs: args.jobs,
+        deadline: Some(budget.saturating_sub(grace + margin + runner::STOP_SLACK)),
+        grace,
+        ..RunOptions::default()
+    };
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let record = runner::run(checks, opts, tx).await;
+    let verdict = gate::decide(&record, &gate::Policy { fail_on: args.fail_on });
+    let report = report::nagios::render(&record, &verdict);
+    out(&report.text);
+    report.state.exit_code()
+}
+
+fn fail_usage(message: &str) -> i32 {
+    eprintln!("{message}");
+    exit::USAGE
+}
+
+/// A report path must be writable before anything runs.
+fn check_writable(path: &std::path::Path) -> Result<(), String> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(format!("error: report path {} is a folder", path.display()));
+    }
+    tempfile::Builder::new()
+        .prefix(".smokegate-probe-")
+        .tempfile_in(dir)
+        .map(drop)
+        .map_err(|e| format!("error: cannot write reports to {}: {e}", dir.display()))
+}
+
+/// Writes to stdout, ignoring a closed pipe (`smokegate list | head`).
+fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}

@@ -12,6 +12,10 @@ use tokio_util::sync::CancellationToken;
 use crate::model::{Attempt, CancelReason, Check, CheckResult, NotRun, Outcome, RunRecord, State};
 use crate::probe::{self, ProbeCtx};
 
+/// After asking a probe to stop, how much longer than the grace period we wait for it to wind
+/// down (reading the last output) before dropping it; dropping kills its process group anyway.
+pub const STOP_SLACK: Duration = Duration::from_millis(750);
+
 /// Default parallelism: checks mostly wait on I/O, so this is not tied to the CPU count.
 pub const DEFAULT_JOBS: usize = 32;
 
@@ -296,7 +300,7 @@ impl Unit {
         probe: std::pin::Pin<&mut impl std::future::Future<Output = Outcome>>,
     ) -> Option<Outcome> {
         stop.cancel();
-        let bound = self.opts.grace + Duration::from_secs(1);
+        let bound = self.opts.grace + STOP_SLACK;
         tokio::time::timeout(bound, probe).await.ok()
     }
 }

@@ -1,0 +1,110 @@
+//! Command-line definitions (clap) only: what can be typed, with help text. No behaviour.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::gate::FailOn;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "smokegate",
+    version,
+    about = "Post-deploy smoke checks in parallel, one gate: go, or roll back.",
+    after_help = "Exit codes: 0 gate passed, 1 gate failed, 2 usage or config error (nothing ran), \
+                  130 interrupted. `smokegate nagios` exits with the Nagios state (0/1/2/3)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the selected checks and gate on their results.
+    Run(RunArgs),
+    /// Show what would run, after selection: name, kind, tags, file:line.
+    List(SuiteArgs),
+    /// Load and check the suite only; exit 0 or 2.
+    Validate(SuiteArgs),
+    /// Behave as one Nagios plugin: one status line, perfdata, long output, exit 0/1/2/3.
+    #[command(version, disable_help_flag = false)]
+    Nagios(NagiosArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SuiteArgs {
+    /// Suite files or folders of *.toml (default: ./checks).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Run checks having this tag (repeatable: any of them).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Leave out checks having this tag (repeatable).
+    #[arg(long = "skip-tag", value_name = "TAG")]
+    pub skip_tags: Vec<String>,
+    /// Run checks whose name matches this glob (repeatable: any of them).
+    #[arg(long = "name", value_name = "GLOB")]
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    /// How many checks run at once.
+    #[arg(short = 'j', long, value_name = "N", default_value_t = crate::runner::DEFAULT_JOBS,
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..), usize::from))]
+    pub jobs: usize,
+    /// Which states fail the gate: `critical` (CRITICAL, UNKNOWN) or `warning` (WARNING too).
+    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
+    pub fail_on: FailOn,
+    /// Bound the whole run ("90s", "2m"); checks not started by then count as not run.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub deadline: Option<Duration>,
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write a JSON report here.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// No live progress: only non-OK checks and the verdict.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Colour the terminal output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct NagiosArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    /// Seconds before the caller gives up; the answer is printed before then.
+    #[arg(short = 't', long = "timeout", value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(2..=86_400))]
+    pub timeout: u32,
+    /// How many checks run at once.
+    #[arg(short = 'j', long, value_name = "N", default_value_t = crate::runner::DEFAULT_JOBS,
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..), usize::from))]
+    pub jobs: usize,
+    /// Which states count as failing in the status line.
+    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(s) {
+        Ok(d) if d.is_zero() => Err("must be greater than zero".to_string()),
+        Ok(d) => Ok(d),
+        Err(e) => Err(format!("{e} (write e.g. \"90s\", \"2m\")")),
+    }
+}

@@ -1,0 +1,145 @@
+//! The terminal report: a line per check as it finishes (fed by runner events, printed by one
+//! writer in arrival order), then the non-OK checks with their evidence, then the verdict line.
+//! Colour only when asked or on a TTY. Reads the verdict; decides nothing.
+
+use crate::gate::Verdict;
+use crate::model::{Attempt, CheckResult, RunRecord, State};
+use crate::runner::fmt_duration;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn state(self, state: State, text: &str) -> String {
+        let code = match state {
+            State::Ok => "32",
+            State::Warning => "33",
+            State::Critical => "1;31",
+            State::Unknown => "35",
+        };
+        self.paint(code, text)
+    }
+
+    fn dim(self, text: &str) -> String {
+        self.paint("2", text)
+    }
+}
+
+/// The live line for a finished check.
+pub fn finished_line(result: &CheckResult, style: Style) -> String {
+    let label = match result.not_run {
+        Some(_) => "NOT RUN".to_string(),
+        None => result.state().label().to_string(),
+    };
+    let flaky = if result.is_flaky() {
+        format!(" (flaky: passed on attempt {})", result.attempts.len())
+    } else {
+        String::new()
+    };
+    format!(
+        "{} {:>7} {}{} {} {}",
+        style.state(result.state(), &format!("{label:<8}")),
+        fmt_duration(result.duration()),
+        result.check.name,
+        flaky,
+        style.dim("-"),
+        result.summary()
+    )
+}
+
+/// The live line for an attempt that will be retried.
+pub fn retry_line(result_name: &str, attempt: &Attempt, of: u32, delay: std::time::Duration, style: Style) -> String {
+    format!(
+        "{} {:>7} {} {} attempt {}/{} {}: {}; retrying in {}",
+        style.paint("36", &format!("{:<8}", "RETRY")),
+        fmt_duration(attempt.duration),
+        result_name,
+        style.dim("-"),
+        attempt.number,
+        of,
+        attempt.outcome.state,
+        attempt.outcome.summary,
+        fmt_duration(delay)
+    )
+}
+
+/// Everything after the live lines: details of non-OK checks, then the verdict line.
+pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
+    let mut out = String::new();
+    let not_ok: Vec<(usize, &CheckResult)> = run
+        .results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.state() != State::Ok)
+        .collect();
+    if !not_ok.is_empty() {
+        out.push('\n');
+        for (i, r) in not_ok {
+            let label = if r.not_run.is_some() { "NOT RUN" } else { r.state().label() };
+            let mut notes = Vec::new();
+            if verdict.failing.contains(&i) {
+                notes.push("fails the gate".to_string());
+            } else if r.check.optional {
+                notes.push("optional".to_string());
+            } else {
+                notes.push("does not fail the gate".to_string());
+            }
+            out.push_str(&format!(
+                "{} {} {}\n",
+                style.state(r.state(), &format!("{label:<8}")),
+                style.paint("1", &r.check.name),
+                style.dim(&format!("({})", notes.join(", ")))
+            ));
+            out.push_str(&format!("    {}\n", r.summary()));
+            for line in super::details(r).lines() {
+                out.push_str(&format!("    {}\n", style.dim(line)));
+            }
+        }
+    }
+    out.push('\n');
+    out.push_str(&verdict_line(run, verdict, style));
+    out.push('\n');
+    out
+}
+
+pub fn verdict_line(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
+    let c = &verdict.counts;
+    let mut parts = vec![format!("{} ok", c.ok)];
+    for (n, what) in [
+        (c.warning, "warning"),
+        (c.critical, "critical"),
+        (c.unknown, "unknown"),
+        (c.not_run, "not run"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {what}"));
+        }
+    }
+    let head = if verdict.passed {
+        style.paint("1;32", "gate PASSED")
+    } else {
+        style.paint("1;31", "gate FAILED")
+    };
+    let cancelled = match verdict.cancelled {
+        Some(crate::model::CancelReason::Deadline) => " (deadline reached)",
+        Some(crate::model::CancelReason::Interrupt) => " (interrupted)",
+        None => "",
+    };
+    format!(
+        "{head}: {} of {} checks fail the gate ({}) in {}{cancelled}",
+        verdict.failing.len(),
+        c.total,
+        parts.join(", "),
+        fmt_duration(run.duration)
+    )
+}

@@ -1,0 +1,196 @@
+//! The JSON report: every result and the verdict, with stable field names (documented in the
+//! README) and a version, so that a later run can read it back and compare. Decides nothing.
+
+use serde::{Deserialize, Serialize};
+
+use crate::gate::{FailOn, Policy, Verdict};
+use crate::model::{CancelReason, CheckResult, Outcome, Perfdata, RunRecord};
+
+/// Bumped when a field changes meaning or disappears; adding fields keeps the version.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct JsonReport {
+    pub format_version: u32,
+    pub smokegate_version: String,
+    pub started_at: String,
+    pub duration_s: f64,
+    pub verdict: JsonVerdict,
+    pub checks: Vec<JsonCheck>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct JsonVerdict {
+    pub passed: bool,
+    pub exit_code: i32,
+    pub fail_on: String,
+    /// `null`, `"deadline"` or `"interrupt"`.
+    pub cancelled: Option<String>,
+    pub total: usize,
+    pub ok: usize,
+    pub warning: usize,
+    pub critical: usize,
+    pub unknown: usize,
+    pub not_run: usize,
+    /// Names of the checks that fail the gate, in suite order.
+    pub failing: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct JsonCheck {
+    pub name: String,
+    pub kind: String,
+    pub command: String,
+    pub tags: Vec<String>,
+    pub optional: bool,
+    pub suite: String,
+    /// `file:line:col` of the check's name.
+    pub source: String,
+    /// `OK`, `WARNING`, `CRITICAL` or `UNKNOWN` (a check that did not run is `UNKNOWN`).
+    pub state: String,
+    pub fails_gate: bool,
+    /// `null`, `"deadline"` or `"interrupted"` when the check did not run.
+    pub not_run: Option<String>,
+    pub flaky: bool,
+    pub summary: String,
+    pub duration_s: f64,
+    pub long_output: Vec<String>,
+    pub perfdata: Vec<JsonPerfdata>,
+    pub evidence: Vec<JsonEvidence>,
+    pub attempts: Vec<JsonAttempt>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct JsonAttempt {
+    pub number: u32,
+    pub started_s: f64,
+    pub duration_s: f64,
+    pub state: String,
+    pub summary: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct JsonPerfdata {
+    pub label: String,
+    /// `null` when the plugin reported `U`.
+    pub value: Option<f64>,
+    pub uom: String,
+    pub warn: Option<String>,
+    pub crit: Option<String>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct JsonEvidence {
+    pub label: String,
+    pub text: String,
+}
+
+pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport {
+    JsonReport {
+        format_version: FORMAT_VERSION,
+        smokegate_version: env!("CARGO_PKG_VERSION").to_string(),
+        started_at: humantime::format_rfc3339_millis(run.started_at).to_string(),
+        duration_s: secs(run.duration),
+        verdict: JsonVerdict {
+            passed: verdict.passed,
+            exit_code: verdict.exit_code(),
+            fail_on: match policy.fail_on {
+                FailOn::Warning => "warning",
+                FailOn::Critical => "critical",
+            }
+            .to_string(),
+            cancelled: verdict.cancelled.map(|c| match c {
+                CancelReason::Deadline => "deadline".to_string(),
+                CancelReason::Interrupt => "interrupt".to_string(),
+            }),
+            total: verdict.counts.total,
+            ok: verdict.counts.ok,
+            warning: verdict.counts.warning,
+            critical: verdict.counts.critical,
+            unknown: verdict.counts.unknown,
+            not_run: verdict.counts.not_run,
+            failing: verdict
+                .failing
+                .iter()
+                .map(|&i| run.results[i].check.name.clone())
+                .collect(),
+        },
+        checks: run
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| check(r, verdict.failing.contains(&i)))
+            .collect(),
+    }
+}
+
+pub fn render(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> String {
+    let report = build(run, verdict, policy);
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+fn check(r: &CheckResult, fails_gate: bool) -> JsonCheck {
+    let c = &r.check;
+    let empty = Outcome::unknown("");
+    let outcome = r.outcome().unwrap_or(&empty);
+    JsonCheck {
+        name: c.name.clone(),
+        kind: c.probe.kind().to_string(),
+        command: c.probe.describe(),
+        tags: c.tags.clone(),
+        optional: c.optional,
+        suite: c.suite.display().to_string(),
+        source: c.source.to_string(),
+        state: r.state().label().to_string(),
+        fails_gate,
+        not_run: r.not_run.map(|n| match n {
+            crate::model::NotRun::Deadline => "deadline".to_string(),
+            crate::model::NotRun::Interrupted => "interrupted".to_string(),
+        }),
+        flaky: r.is_flaky(),
+        summary: r.summary().to_string(),
+        duration_s: secs(r.duration()),
+        long_output: outcome.long_output.clone(),
+        perfdata: outcome.perfdata.iter().map(perfdata).collect(),
+        evidence: outcome
+            .evidence
+            .iter()
+            .map(|e| JsonEvidence {
+                label: e.label.clone(),
+                text: e.text.clone(),
+            })
+            .collect(),
+        attempts: r
+            .attempts
+            .iter()
+            .map(|a| JsonAttempt {
+                number: a.number,
+                started_s: secs(a.started),
+                duration_s: secs(a.duration),
+                state: a.outcome.state.label().to_string(),
+                summary: a.outcome.summary.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn perfdata(p: &Perfdata) -> JsonPerfdata {
+    JsonPerfdata {
+        label: p.label.clone(),
+        value: p.value,
+        uom: p.uom.clone(),
+        warn: p.warn.clone(),
+        crit: p.crit.clone(),
+        min: p.min,
+        max: p.max,
+    }
+}
+
+/// Seconds with millisecond precision.
+fn secs(d: std::time::Duration) -> f64 {
+    (d.as_secs_f64() * 1000.0).round() / 1000.0
+}

@@ -1,0 +1,118 @@
+//! JUnit XML as Jenkins, GitLab and GitHub read it, through quick-junit (which escapes every
+//! character XML cannot carry). One testsuite per suite file, one testcase per check.
+//! Reads the gate's verdict; decides nothing.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestRerun, TestSuite};
+
+use crate::gate::Verdict;
+use crate::model::{CheckResult, RunRecord, State};
+
+pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
+    let mut report = Report::new("smokegate");
+    report.set_time(run.duration);
+    report.set_timestamp(to_datetime(run.started_at));
+    let mut suites: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    let mut order: Vec<PathBuf> = Vec::new();
+    for (i, r) in run.results.iter().enumerate() {
+        let suite = r.check.suite.clone();
+        if !suites.contains_key(&suite) {
+            order.push(suite.clone());
+        }
+        suites.entry(suite).or_default().push(i);
+    }
+    for suite_path in order {
+        let indices = &suites[&suite_path];
+        let mut suite = TestSuite::new(suite_path.display().to_string());
+        suite.set_timestamp(to_datetime(run.started_at));
+        suite.set_time(run.duration);
+        for &i in indices {
+            suite.add_test_case(test_case(&run.results[i], verdict.failing.contains(&i)));
+        }
+        report.add_test_suite(suite);
+    }
+    report
+        .to_string()
+        .unwrap_or_else(|e| format!("<!-- smokegate could not serialize the report: {e} -->\n"))
+}
+
+fn test_case(result: &CheckResult, fails_gate: bool) -> TestCase {
+    let check = &result.check;
+    let status = if let Some(reason) = result.not_run {
+        let mut s = TestCaseStatus::skipped();
+        s.set_message(reason.reason());
+        s
+    } else if fails_gate {
+        let kind = if result.state() == State::Unknown {
+            NonSuccessKind::Error
+        } else {
+            NonSuccessKind::Failure
+        };
+        let mut s = TestCaseStatus::non_success(kind);
+        s.set_message(format!("{}: {}", result.state(), result.summary()));
+        s.set_type(result.state().label());
+        s.set_description(super::details(result));
+        add_reruns(&mut s, result);
+        s
+    } else {
+        let mut s = TestCaseStatus::success();
+        add_reruns(&mut s, result);
+        s
+    };
+    let mut case = TestCase::new(check.name.clone(), status);
+    case.set_classname(classname(&check.suite));
+    case.set_time(result.duration());
+    if let Some(outcome) = result.outcome() {
+        let mut out = format!("{}: {}\n", outcome.state, outcome.summary);
+        for line in &outcome.long_output {
+            out.push_str(line);
+            out.push('\n');
+        }
+        case.set_system_out(out);
+        for p in &outcome.perfdata {
+            case.add_property(Property::new(format!("perfdata.{}", p.label), p.to_string()));
+        }
+    }
+    case.add_property(Property::new("smokegate.state", result.state().label()));
+    case.add_property(Property::new("smokegate.kind", check.probe.kind()));
+    case.add_property(Property::new("smokegate.source", check.source.to_string()));
+    if !check.tags.is_empty() {
+        case.add_property(Property::new("smokegate.tags", check.tags.join(",")));
+    }
+    if check.optional {
+        case.add_property(Property::new("smokegate.optional", "true"));
+    }
+    case
+}
+
+/// Earlier attempts: flaky ones when the last passed, reruns when it failed too.
+fn add_reruns(status: &mut TestCaseStatus, result: &CheckResult) {
+    let Some((_, earlier)) = result.attempts.split_last() else {
+        return;
+    };
+    for attempt in earlier {
+        let kind = if attempt.outcome.state == State::Unknown {
+            NonSuccessKind::Error
+        } else {
+            NonSuccessKind::Failure
+        };
+        let mut rerun = TestRerun::new(kind);
+        rerun.set_time(attempt.duration);
+        rerun.set_message(format!("attempt {}: {}: {}", attempt.number, attempt.outcome.state, attempt.outcome.summary));
+        rerun.set_type(attempt.outcome.state.label());
+        status.add_rerun(rerun);
+    }
+}
+
+/// `checks/web.toml` -> `checks.web`: how CI servers group test classes.
+fn classname(suite: &std::path::Path) -> String {
+    let s = suite.with_extension("").display().to_string();
+    s.trim_start_matches("./").replace(['/', '\\'], ".")
+}
+
+fn to_datetime(t: std::time::SystemTime) -> chrono::DateTime<chrono::FixedOffset> {
+    let utc: chrono::DateTime<chrono::Utc> = t.into();
+    utc.fixed_offset()
+}
