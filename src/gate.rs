@@ -100,3 +100,142 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
         cancelled: run.cancelled,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+    use std::sync::Arc;
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+    use crate::model::{Attempt, Check, NotRun, Outcome, SourceLoc};
+    use crate::probe::nagios::NagiosSpec;
+    use crate::probe::ProbeSpec;
+
+    fn result(state: Option<State>, optional: bool) -> CheckResult {
+        let check = Check {
+            name: "c".into(),
+            tags: vec![],
+            timeout: Duration::from_secs(1),
+            retries: 0,
+            retry_delay: Duration::ZERO,
+            optional,
+            suite: PathBuf::from("s.toml"),
+            source: SourceLoc {
+                file: PathBuf::from("s.toml"),
+                line: 1,
+                col: 1,
+            },
+            probe: ProbeSpec::Nagios(NagiosSpec {
+                program: PathBuf::from("/bin/true"),
+                args: vec![],
+            }),
+        };
+        CheckResult {
+            check: Arc::new(check),
+            attempts: state
+                .map(|s| Attempt {
+                    number: 1,
+                    started: Duration::ZERO,
+                    duration: Duration::ZERO,
+                    outcome: Outcome::new(s, ""),
+                })
+                .into_iter()
+                .collect(),
+            not_run: state.is_none().then_some(NotRun::Deadline),
+        }
+    }
+
+    fn record(results: Vec<CheckResult>, cancelled: Option<CancelReason>) -> RunRecord {
+        RunRecord {
+            results,
+            started_at: SystemTime::UNIX_EPOCH,
+            duration: Duration::ZERO,
+            cancelled,
+        }
+    }
+
+    #[test]
+    fn default_policy_passes_warnings_fails_critical_and_unknown() {
+        let p = Policy::default();
+        assert!(!fails_gate(&result(Some(State::Ok), false), &p));
+        assert!(!fails_gate(&result(Some(State::Warning), false), &p));
+        assert!(fails_gate(&result(Some(State::Critical), false), &p));
+        assert!(fails_gate(&result(Some(State::Unknown), false), &p));
+        assert!(fails_gate(&result(None, false), &p), "not run fails closed");
+        let strict = Policy {
+            fail_on: FailOn::Warning,
+        };
+        assert!(fails_gate(&result(Some(State::Warning), false), &strict));
+    }
+
+    #[test]
+    fn optional_checks_never_fail_the_gate() {
+        let p = Policy {
+            fail_on: FailOn::Warning,
+        };
+        for s in [Some(State::Critical), Some(State::Unknown), None] {
+            assert!(!fails_gate(&result(s, true), &p));
+        }
+    }
+
+    #[test]
+    fn verdicts_and_exit_codes() {
+        let p = Policy::default();
+        let v = decide(
+            &record(
+                vec![
+                    result(Some(State::Ok), false),
+                    result(Some(State::Warning), false),
+                ],
+                None,
+            ),
+            &p,
+        );
+        assert!(v.passed);
+        assert_eq!(v.exit_code(), exit::GATE_PASSED);
+        assert_eq!(v.worst, State::Warning);
+
+        let v = decide(
+            &record(
+                vec![
+                    result(Some(State::Ok), false),
+                    result(Some(State::Critical), false),
+                ],
+                None,
+            ),
+            &p,
+        );
+        assert_eq!(
+            (v.passed, v.failing.clone(), v.exit_code()),
+            (false, vec![1], exit::GATE_FAILED)
+        );
+
+        let v = decide(&record(vec![], None), &p);
+        assert!(!v.passed, "an empty run establishes nothing");
+
+        let v = decide(
+            &record(
+                vec![result(Some(State::Ok), false)],
+                Some(CancelReason::Interrupt),
+            ),
+            &p,
+        );
+        assert_eq!(v.exit_code(), exit::INTERRUPTED);
+        let v = decide(
+            &record(
+                vec![result(Some(State::Ok), false)],
+                Some(CancelReason::Deadline),
+            ),
+            &p,
+        );
+        assert_eq!(v.exit_code(), exit::GATE_FAILED);
+    }
+
+    #[test]
+    fn worst_state_uses_max_state_alt_order() {
+        assert_eq!(State::Ok.worst(State::Unknown), State::Unknown);
+        assert_eq!(State::Unknown.worst(State::Warning), State::Warning);
+        assert_eq!(State::Critical.worst(State::Unknown), State::Critical);
+    }
+}

@@ -42,7 +42,11 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => out(&e.to_string()),
                 _ => {
                     let first = e.to_string();
-                    let first = first.lines().next().unwrap_or("").trim_start_matches("error: ");
+                    let first = first
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .trim_start_matches("error: ");
                     out(&format!("SMOKEGATE UNKNOWN - usage: {first}\n"));
                 }
             }
@@ -50,10 +54,17 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
         }
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { exit::USAGE } else { exit::GATE_PASSED };
+            return if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::GATE_PASSED
+            };
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -96,7 +107,10 @@ fn load_selected(args: &SuiteArgs) -> Result<(Vec<Arc<Check>>, usize), String> {
 fn validate(args: &SuiteArgs) -> i32 {
     match load_selected(args) {
         Ok((checks, files)) => {
-            out(&format!("ok: {} checks selected from {files} suite files\n", checks.len()));
+            out(&format!(
+                "ok: {} checks selected from {files} suite files\n",
+                checks.len()
+            ));
             exit::GATE_PASSED
         }
         Err(message) => fail_usage(&message),
@@ -110,18 +124,36 @@ fn list(args: &SuiteArgs) -> i32 {
     };
     let rows: Vec<[String; 4]> = checks
         .iter()
-        .map(|c| [c.name.clone(), c.probe.kind().to_string(), c.tags.join(","), c.source.to_string()])
+        .map(|c| {
+            [
+                c.name.clone(),
+                c.probe.kind().to_string(),
+                c.tags.join(","),
+                c.source.to_string(),
+            ]
+        })
         .collect();
     let header = ["NAME", "KIND", "TAGS", "SOURCE"].map(String::from);
     let widths: Vec<usize> = (0..4)
-        .map(|i| rows.iter().chain([&header]).map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .map(|i| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut text = String::new();
     for row in [&header].into_iter().chain(&rows) {
         let line = format!(
             "{:w0$}  {:w1$}  {:w2$}  {}",
-            row[0], row[1], row[2], row[3],
-            w0 = widths[0], w1 = widths[1], w2 = widths[2]
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
         );
         text.push_str(line.trim_end());
         text.push('\n');
@@ -144,10 +176,15 @@ async fn run(args: RunArgs) -> i32 {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
     };
     let style = Style { color };
-    let policy = gate::Policy { fail_on: args.fail_on };
+    let policy = gate::Policy {
+        fail_on: args.fail_on,
+    };
     let opts = RunOptions {
         jobs: args.jobs,
         deadline: args.deadline,
@@ -161,7 +198,11 @@ async fn run(args: RunArgs) -> i32 {
             let Some(checks) = &live else { continue };
             let line = match &event {
                 Event::Finished { result, .. } => human::finished_line(result, style),
-                Event::Retrying { index, attempt, delay } => {
+                Event::Retrying {
+                    index,
+                    attempt,
+                    delay,
+                } => {
                     let check = &checks[*index];
                     human::retry_line(&check.name, attempt, check.retries + 1, *delay, style)
                 }
@@ -205,8 +246,15 @@ async fn nagios(args: NagiosArgs) -> i32 {
         Ok(loaded) => loaded,
         Err(message) => {
             let mut lines = message.lines().filter(|l| !l.trim().is_empty());
-            let first = lines.next().unwrap_or("error").trim_start_matches("error: ").to_string();
-            let mut text = format!("SMOKEGATE UNKNOWN - suite not loaded: {}\n", first.replace('|', "/"));
+            let first = lines
+                .next()
+                .unwrap_or("error")
+                .trim_start_matches("error: ")
+                .to_string();
+            let mut text = format!(
+                "SMOKEGATE UNKNOWN - suite not loaded: {}\n",
+                first.replace('|', "/")
+            );
             for line in message.lines() {
                 text.push_str(&line.replace('|', "/"));
                 text.push('\n');
@@ -226,7 +274,12 @@ async fn nagios(args: NagiosArgs) -> i32 {
     };
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let record = runner::run(checks, opts, tx).await;
-    let verdict = gate::decide(&record, &gate::Policy { fail_on: args.fail_on });
+    let verdict = gate::decide(
+        &record,
+        &gate::Policy {
+            fail_on: args.fail_on,
+        },
+    );
     let report = report::nagios::render(&record, &verdict);
     out(&report.text);
     report.state.exit_code()

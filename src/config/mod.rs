@@ -474,7 +474,11 @@ impl FileLoader<'_> {
         if path.is_absolute() {
             path.to_path_buf()
         } else {
-            self.file.parent().unwrap_or(Path::new(".")).join(path)
+            let tidy: PathBuf = path
+                .components()
+                .filter(|c| !matches!(c, std::path::Component::CurDir))
+                .collect();
+            self.file.parent().unwrap_or(Path::new(".")).join(tidy)
         }
     }
 

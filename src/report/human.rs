@@ -58,7 +58,13 @@ pub fn finished_line(result: &CheckResult, style: Style) -> String {
 }
 
 /// The live line for an attempt that will be retried.
-pub fn retry_line(result_name: &str, attempt: &Attempt, of: u32, delay: std::time::Duration, style: Style) -> String {
+pub fn retry_line(
+    result_name: &str,
+    attempt: &Attempt,
+    of: u32,
+    delay: std::time::Duration,
+    style: Style,
+) -> String {
     format!(
         "{} {:>7} {} {} attempt {}/{} {}: {}; retrying in {}",
         style.paint("36", &format!("{:<8}", "RETRY")),
@@ -85,7 +91,11 @@ pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
     if !not_ok.is_empty() {
         out.push('\n');
         for (i, r) in not_ok {
-            let label = if r.not_run.is_some() { "NOT RUN" } else { r.state().label() };
+            let label = if r.not_run.is_some() {
+                "NOT RUN"
+            } else {
+                r.state().label()
+            };
             let mut notes = Vec::new();
             if verdict.failing.contains(&i) {
                 notes.push("fails the gate".to_string());

@@ -128,7 +128,8 @@ pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport 
 
 pub fn render(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> String {
     let report = build(run, verdict, policy);
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }

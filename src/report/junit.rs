@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestRerun, TestSuite};
+use quick_junit::{
+    NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestRerun, TestSuite,
+};
 
 use crate::gate::Verdict;
 use crate::model::{CheckResult, RunRecord, State};
@@ -72,7 +74,10 @@ fn test_case(result: &CheckResult, fails_gate: bool) -> TestCase {
         }
         case.set_system_out(out);
         for p in &outcome.perfdata {
-            case.add_property(Property::new(format!("perfdata.{}", p.label), p.to_string()));
+            case.add_property(Property::new(
+                format!("perfdata.{}", p.label),
+                p.to_string(),
+            ));
         }
     }
     case.add_property(Property::new("smokegate.state", result.state().label()));
@@ -100,7 +105,10 @@ fn add_reruns(status: &mut TestCaseStatus, result: &CheckResult) {
         };
         let mut rerun = TestRerun::new(kind);
         rerun.set_time(attempt.duration);
-        rerun.set_message(format!("attempt {}: {}: {}", attempt.number, attempt.outcome.state, attempt.outcome.summary));
+        rerun.set_message(format!(
+            "attempt {}: {}: {}",
+            attempt.number, attempt.outcome.state, attempt.outcome.summary
+        ));
         rerun.set_type(attempt.outcome.state.label());
         status.add_rerun(rerun);
     }

@@ -17,14 +17,20 @@ pub struct NagiosReport {
 pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
     let counted = run.results.iter().filter(|r| !r.check.optional);
     let state = counted.fold(State::Ok, |acc, r| acc.worst(r.state()));
-    let state = if run.results.is_empty() { State::Unknown } else { state };
+    let state = if run.results.is_empty() {
+        State::Unknown
+    } else {
+        state
+    };
     let total = run.results.len();
     let failing: Vec<&CheckResult> = verdict.failing.iter().map(|&i| &run.results[i]).collect();
     let warnings: Vec<&CheckResult> = run
         .results
         .iter()
         .enumerate()
-        .filter(|(i, r)| r.state() == State::Warning && !verdict.failing.contains(i) && !r.check.optional)
+        .filter(|(i, r)| {
+            r.state() == State::Warning && !verdict.failing.contains(i) && !r.check.optional
+        })
         .map(|(_, r)| r)
         .collect();
 

@@ -1,0 +1,9 @@
+//! Integration tests: the real binary against real Debian plugins, fixture plugins with hostile
+//! behaviour, and loopback servers started here. One test binary; one module per area.
+
+mod harness;
+
+mod config_errors;
+mod nagios_mode;
+mod reports;
+mod run;
