@@ -66,14 +66,13 @@ pub fn retry_line(
     style: Style,
 ) -> String {
     format!(
-        "{} {:>7} {} {} attempt {}/{} {}: {}; retrying in {}",
+        "{} {:>7} {} {} attempt {}/{}: {}; retrying in {}",
         style.paint("36", &format!("{:<8}", "RETRY")),
         fmt_duration(attempt.duration),
         result_name,
         style.dim("-"),
         attempt.number,
         of,
-        attempt.outcome.state,
         attempt.outcome.summary,
         fmt_duration(delay)
     )

@@ -53,7 +53,7 @@ fn test_case(result: &CheckResult, fails_gate: bool) -> TestCase {
             NonSuccessKind::Failure
         };
         let mut s = TestCaseStatus::non_success(kind);
-        s.set_message(format!("{}: {}", result.state(), result.summary()));
+        s.set_message(result.summary());
         s.set_type(result.state().label());
         s.set_description(super::details(result));
         add_reruns(&mut s, result);
@@ -67,7 +67,7 @@ fn test_case(result: &CheckResult, fails_gate: bool) -> TestCase {
     case.set_classname(classname(&check.suite));
     case.set_time(result.duration());
     if let Some(outcome) = result.outcome() {
-        let mut out = format!("{}: {}\n", outcome.state, outcome.summary);
+        let mut out = format!("{}\n", outcome.summary);
         for line in &outcome.long_output {
             out.push_str(line);
             out.push('\n');

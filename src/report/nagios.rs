@@ -34,7 +34,12 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         .map(|(_, r)| r)
         .collect();
 
-    let mut first = if failing.is_empty() && warnings.is_empty() {
+    let optional: Vec<&CheckResult> = run
+        .results
+        .iter()
+        .filter(|r| r.check.optional && r.state() != State::Ok)
+        .collect();
+    let mut first = if failing.is_empty() && warnings.is_empty() && optional.is_empty() {
         format!("SMOKEGATE {state} - {total}/{total} checks OK")
     } else {
         let mut s = format!(
@@ -45,13 +50,10 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
             s.push_str(": ");
             s.push_str(&name_list(&failing));
         }
-        if !warnings.is_empty() {
-            s.push_str(&format!(
-                "; {} warning{}: {}",
-                warnings.len(),
-                if warnings.len() == 1 { "" } else { "s" },
-                name_list(&warnings)
-            ));
+        for (list, what) in [(&warnings, "warning"), (&optional, "optional not OK")] {
+            if !list.is_empty() {
+                s.push_str(&format!("; {} {what}: {}", list.len(), name_list(list)));
+            }
         }
         s
     };

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
@@ -108,8 +108,19 @@ pub async fn run(
         all_done.clone(),
     ));
 
+    // Checks start in suite order: a slot is taken here before each unit is spawned.
     let mut set = JoinSet::new();
+    let mut unstarted = Vec::new();
     for (index, check) in checks.iter().enumerate() {
+        let first_slot = tokio::select! {
+            biased;
+            () = cancel.token.cancelled() => None,
+            permit = Arc::clone(&slots).acquire_owned() => permit.ok(),
+        };
+        let Some(first_slot) = first_slot else {
+            unstarted.push(index);
+            continue;
+        };
         let unit = Unit {
             index,
             check: Arc::clone(check),
@@ -119,7 +130,23 @@ pub async fn run(
             slots: Arc::clone(&slots),
             events: events.clone(),
         };
-        set.spawn(unit.run());
+        set.spawn(unit.run(first_slot));
+    }
+    let not_run = match cancel.reason() {
+        Some(CancelReason::Deadline) => NotRun::Deadline,
+        _ => NotRun::Interrupted,
+    };
+    for index in unstarted {
+        let result = CheckResult {
+            check: Arc::clone(&checks[index]),
+            attempts: Vec::new(),
+            not_run: Some(not_run),
+        };
+        let _ = events.send(Event::Finished {
+            index,
+            result: result.clone(),
+        });
+        set.spawn(std::future::ready((index, result)));
     }
     let mut results: Vec<Option<CheckResult>> = vec![None; checks.len()];
     while let Some(joined) = set.join_next().await {
@@ -200,21 +227,24 @@ struct Unit {
 }
 
 impl Unit {
-    async fn run(self) -> (usize, CheckResult) {
+    async fn run(self, first_slot: OwnedSemaphorePermit) -> (usize, CheckResult) {
         let mut attempts: Vec<Attempt> = Vec::new();
-        let mut not_run = None;
         let max_attempts = self.check.retries.saturating_add(1);
+        let mut slot = Some(first_slot);
         for number in 1..=max_attempts {
-            let permit = tokio::select! {
-                biased;
-                () = self.cancel.token.cancelled() => None,
-                permit = Arc::clone(&self.slots).acquire_owned() => permit.ok(),
-            };
-            let Some(permit) = permit else {
-                if attempts.is_empty() {
-                    not_run = Some(self.not_run_reason());
+            let permit = match slot.take() {
+                Some(permit) => permit,
+                None => {
+                    let permit = tokio::select! {
+                        biased;
+                        () = self.cancel.token.cancelled() => None,
+                        permit = Arc::clone(&self.slots).acquire_owned() => permit.ok(),
+                    };
+                    match permit {
+                        Some(permit) => permit,
+                        None => break,
+                    }
                 }
-                break;
             };
             let _ = self.events.send(Event::AttemptStarted {
                 index: self.index,
@@ -243,20 +273,13 @@ impl Unit {
         let result = CheckResult {
             check: self.check,
             attempts,
-            not_run,
+            not_run: None,
         };
         let _ = self.events.send(Event::Finished {
             index: self.index,
             result: result.clone(),
         });
         (self.index, result)
-    }
-
-    fn not_run_reason(&self) -> NotRun {
-        match self.cancel.reason() {
-            Some(CancelReason::Deadline) => NotRun::Deadline,
-            _ => NotRun::Interrupted,
-        }
     }
 
     async fn attempt(&self, number: u32) -> Attempt {

@@ -131,7 +131,7 @@ fn json_reads_back_into_its_documented_shape() {
     );
     let worker = &report.checks[2];
     assert_eq!(worker.attempts.len(), 2);
-    assert_eq!(worker.source, "checks/mixed.toml:18:8");
+    assert_eq!(worker.source, "checks/mixed.toml:12:8");
     stable().bind(|| insta::assert_snapshot!(text));
 }
 
