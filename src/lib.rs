@@ -12,6 +12,7 @@ pub mod model;
 pub mod plugin_output;
 pub mod probe;
 pub mod process;
+pub mod range;
 pub mod report;
 pub mod runner;
 pub mod sanitize;
