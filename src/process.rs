@@ -88,6 +88,8 @@ pub async fn run(spawn: &Spawn, limits: Limits, stop: &CancellationToken) -> io:
 
     let mut stopped = false;
     let status: ExitStatus = tokio::select! {
+        // An exit that races a stop request is still the real result.
+        biased;
         status = child.wait() => status?,
         () = stop.cancelled() => {
             stopped = true;
@@ -120,7 +122,7 @@ pub async fn run(spawn: &Spawn, limits: Limits, stop: &CancellationToken) -> io:
         })
         .await;
     }
-    drop(guard);
+    guard.disarm();
     Ok(Finished {
         exit: exit_of(status),
         stdout: stdout.finish(),
@@ -144,6 +146,11 @@ fn exit_of(status: ExitStatus) -> Exit {
 struct GroupGuard(Option<i32>);
 
 impl GroupGuard {
+    /// The group was killed after its leader exited: no further signal may reach a reused id.
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+
     fn signal(&self, sig: libc::c_int) {
         if let Some(pgid) = self.0.filter(|&p| p > 1) {
             // SAFETY: killpg only sends a signal; ESRCH (group already gone) is expected.
@@ -204,4 +211,61 @@ impl Reader {
         let cap = self.buf.lock().unwrap_or_else(PoisonError::into_inner);
         cap.clone()
     }
+}
+
+impl Drop for Reader {
+    /// A pipe held open by a process that escaped the group must not keep a task alive.
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Makes this process the reaper of orphaned descendants (Linux), so that a process that left
+/// its check's group (setsid, double fork) is still ours to stop by [`stop_adopted`].
+pub fn adopt_orphans() {
+    // SAFETY: prctl with PR_SET_CHILD_SUBREAPER only sets a flag on this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    }
+}
+
+/// Kills and reaps every child of this process: called when no check is running, so any child
+/// left is an orphan adopted from a check. Returns how many were stopped.
+pub fn stop_adopted() -> usize {
+    let me = std::process::id();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let mut stopped = 0;
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // The fields after the command name (which may hold spaces) start after the last ')'.
+        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
+            continue;
+        };
+        let ppid = rest
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse::<u32>().ok());
+        if ppid == Some(me) {
+            // SAFETY: signalling and reaping a child of ours.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::waitpid(pid, std::ptr::null_mut(), libc::WNOHANG);
+            }
+            stopped += 1;
+        }
+    }
+    stopped
 }

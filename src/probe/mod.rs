@@ -1,22 +1,35 @@
 //! Probes: run one check once and return an outcome with evidence.
 //! They do not retry, choose timeouts or print; a stop request comes from the runner.
 
+pub mod dns;
+pub mod http;
 pub mod nagios;
+pub mod tcp;
+pub mod tls;
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::model::Outcome;
+use crate::model::{Outcome, State};
 
 /// What a check runs, one variant per probe kind.
 #[derive(Clone, Debug)]
 pub enum ProbeSpec {
     Nagios(nagios::NagiosSpec),
+    Http(Box<http::HttpSpec>),
+    Tls(tls::TlsSpec),
+    Tcp(tcp::TcpSpec),
+    Dns(dns::DnsSpec),
 }
 
 impl ProbeSpec {
     pub fn kind(&self) -> &'static str {
         match self {
             ProbeSpec::Nagios(_) => "nagios",
+            ProbeSpec::Http(_) => "http",
+            ProbeSpec::Tls(_) => "tls",
+            ProbeSpec::Tcp(_) => "tcp",
+            ProbeSpec::Dns(_) => "dns",
         }
     }
 
@@ -24,8 +37,28 @@ impl ProbeSpec {
     pub fn describe(&self) -> String {
         match self {
             ProbeSpec::Nagios(spec) => spec.command_line(),
+            ProbeSpec::Http(spec) => spec.describe(),
+            ProbeSpec::Tls(spec) => format!("tls {}:{} (sni {})", spec.host, spec.port, spec.sni),
+            ProbeSpec::Tcp(spec) => format!("tcp {}:{}", spec.host, spec.port),
+            ProbeSpec::Dns(spec) => format!("dns {}", spec.name),
         }
     }
+
+    /// The state of an attempt the runner had to stop at its timeout: a plugin that does not
+    /// answer is UNKNOWN (as in Nagios); a service that does not answer a native probe is down
+    /// (CRITICAL, as check_http and check_tcp say on a socket timeout).
+    pub fn timeout_state(&self) -> State {
+        match self {
+            ProbeSpec::Nagios(_) => State::Unknown,
+            _ => State::Critical,
+        }
+    }
+}
+
+/// Resources shared by all probes of one run.
+#[derive(Debug, Default)]
+pub struct Shared {
+    pub http: http::Clients,
 }
 
 /// What the runner hands a probe for one attempt.
@@ -37,10 +70,15 @@ pub struct ProbeCtx {
     pub grace: Duration,
     /// Bytes kept per output stream of a child.
     pub capture_limit: usize,
+    pub shared: Arc<Shared>,
 }
 
 pub async fn run(spec: &ProbeSpec, ctx: &ProbeCtx) -> Outcome {
     match spec {
         ProbeSpec::Nagios(spec) => nagios::run(spec, ctx).await,
+        ProbeSpec::Http(spec) => http::run(spec, ctx).await,
+        ProbeSpec::Tls(spec) => tls::run(spec, ctx).await,
+        ProbeSpec::Tcp(spec) => tcp::run(spec, ctx).await,
+        ProbeSpec::Dns(spec) => dns::run(spec, ctx).await,
     }
 }

@@ -35,7 +35,19 @@ pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
         grace: ctx.grace,
         leak_wait: Duration::from_millis(100),
     };
-    let finished = match process::run(&spawn, limits, &ctx.stop).await {
+    let mut result = process::run(&spawn, limits, &ctx.stop).await;
+    if matches!(&result, Err(e) if e.raw_os_error() == Some(libc::ENOEXEC)) {
+        // A script without `#!`: run it with /bin/sh, as execvp (and so Nagios) does.
+        let via_sh = Spawn {
+            program: PathBuf::from("/bin/sh"),
+            args: std::iter::once(spec.program.display().to_string())
+                .chain(spec.args.iter().cloned())
+                .collect(),
+            env: Vec::new(),
+        };
+        result = process::run(&via_sh, limits, &ctx.stop).await;
+    }
+    let finished = match result {
         Ok(finished) => finished,
         Err(err) => return spawn_failure(spec, &err),
     };
@@ -99,6 +111,9 @@ pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
 fn spawn_failure(spec: &NagiosSpec, err: &io::Error) -> Outcome {
     let path = spec.program.display();
     let summary = match err.kind() {
+        io::ErrorKind::NotFound if spec.program.is_file() => {
+            format!("exit code 127: the interpreter named on the #! line of {path} was not found")
+        }
         io::ErrorKind::NotFound => format!("exit code 127: plugin not found: {path}"),
         io::ErrorKind::PermissionDenied => {
             format!("exit code 126: plugin is not executable: {path}")

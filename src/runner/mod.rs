@@ -93,11 +93,13 @@ pub async fn run(
     opts: RunOptions,
     events: mpsc::UnboundedSender<Event>,
 ) -> RunRecord {
+    crate::process::adopt_orphans();
     let started_at = SystemTime::now();
     let start = Instant::now();
     let cancel = Arc::new(Cancel::default());
     let slots = Arc::new(Semaphore::new(opts.jobs.max(1)));
     let all_done = CancellationToken::new();
+    let shared = Arc::new(probe::Shared::default());
 
     let watcher = tokio::spawn(watch(
         Arc::clone(&cancel),
@@ -129,6 +131,7 @@ pub async fn run(
             cancel: Arc::clone(&cancel),
             slots: Arc::clone(&slots),
             events: events.clone(),
+            shared: Arc::clone(&shared),
         };
         set.spawn(unit.run(first_slot));
     }
@@ -156,6 +159,8 @@ pub async fn run(
     }
     all_done.cancel();
     let _ = watcher.await;
+    // Whatever escaped a check's process group (setsid, double fork) ends with the run.
+    crate::process::stop_adopted();
 
     let cancelled = cancel.reason();
     let results = results
@@ -224,6 +229,7 @@ struct Unit {
     cancel: Arc<Cancel>,
     slots: Arc<Semaphore>,
     events: mpsc::UnboundedSender<Event>,
+    shared: Arc<probe::Shared>,
 }
 
 impl Unit {
@@ -289,6 +295,7 @@ impl Unit {
             stop: stop.clone(),
             grace: self.opts.grace,
             capture_limit: self.opts.capture_limit,
+            shared: Arc::clone(&self.shared),
         };
         let timeout = self.check.timeout;
         let probe = probe::run(&self.check.probe, &ctx);
@@ -297,7 +304,9 @@ impl Unit {
             outcome = &mut probe => outcome,
             () = tokio::time::sleep(timeout) => {
                 let partial = self.stop_probe(&stop, probe).await;
-                stopped(format!("timed out after {}", fmt_duration(timeout)), partial)
+                let mut outcome = stopped(format!("timed out after {}", fmt_duration(timeout)), partial);
+                outcome.state = self.check.probe.timeout_state();
+                outcome
             }
             () = self.cancel.token.cancelled() => {
                 let partial = self.stop_probe(&stop, probe).await;

@@ -5,5 +5,6 @@ mod harness;
 
 mod config_errors;
 mod nagios_mode;
+mod process;
 mod reports;
 mod run;

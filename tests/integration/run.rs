@@ -482,3 +482,23 @@ fn version_and_help() {
     out.code(0);
     assert!(out.stdout.contains("--fail-on <FAIL_ON>"), "{}", out.stdout);
 }
+
+#[test]
+fn a_process_that_leaves_the_group_still_ends_with_the_run() {
+    let marker = marker("setsid");
+    let out = Smokegate::new()
+        .suite(&check(
+            "escapes its group",
+            "{ plugin = \"${FIXTURES}/setsid_grandchild\" }",
+        ))
+        .marked(&marker)
+        .args(&["run"])
+        .run();
+    out.code(0);
+    assert!(
+        out.elapsed < Duration::from_secs(3),
+        "took {:?}",
+        out.elapsed
+    );
+    assert_eq!(leftovers(&marker), Vec::<String>::new());
+}

@@ -1,0 +1,95 @@
+//! The `tcp` probe: connect, optionally send a line and expect a banner, and time it, like
+//! check_tcp. No process is spawned. Must not retry, time itself out or print.
+
+use std::time::Instant;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::ProbeCtx;
+use crate::model::{Outcome, Perfdata, State};
+use crate::range::Thresholds;
+use crate::sanitize;
+
+/// How much of a reply is read while looking for `expect`.
+const MAX_REPLY: usize = 64 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct TcpSpec {
+    pub host: String,
+    pub port: u16,
+    pub send: Option<String>,
+    pub expect: Option<String>,
+    /// Seconds, in Nagios range syntax.
+    pub time: Thresholds,
+}
+
+pub async fn run(spec: &TcpSpec, _ctx: &ProbeCtx) -> Outcome {
+    let start = Instant::now();
+    let target = format!("{}:{}", spec.host, spec.port);
+    let mut stream = match tokio::net::TcpStream::connect((spec.host.as_str(), spec.port)).await {
+        Ok(s) => s,
+        Err(e) => {
+            let why = match e.kind() {
+                std::io::ErrorKind::ConnectionRefused => "connection refused".to_string(),
+                _ => e.to_string(),
+            };
+            return Outcome::new(State::Critical, format!("TCP CRITICAL - {why} on {target}"));
+        }
+    };
+    let _ = stream.set_nodelay(true);
+    if let Some(send) = &spec.send {
+        if let Err(e) = stream.write_all(send.as_bytes()).await {
+            return Outcome::new(
+                State::Critical,
+                format!("TCP CRITICAL - cannot send to {target}: {e}"),
+            );
+        }
+    }
+    let mut reply = Vec::new();
+    if let Some(expect) = &spec.expect {
+        let mut buf = [0u8; 4096];
+        while !contains(&reply, expect.as_bytes()) && reply.len() < MAX_REPLY {
+            match stream.read(&mut buf).await {
+                Ok(0) => break,
+                Ok(n) => reply.extend_from_slice(&buf[..n]),
+                Err(e) => {
+                    return Outcome::new(
+                        State::Critical,
+                        format!("TCP CRITICAL - reading from {target}: {e}"),
+                    );
+                }
+            }
+        }
+        if !contains(&reply, expect.as_bytes()) {
+            let got = sanitize::text_from_bytes(&reply[..reply.len().min(512)]);
+            return Outcome::new(
+                State::Critical,
+                format!("TCP CRITICAL - unexpected reply from {target}: expected {expect:?}"),
+            )
+            .with_evidence(
+                "reply",
+                if got.is_empty() {
+                    "(nothing before the connection closed)".to_string()
+                } else {
+                    got
+                },
+            );
+        }
+    }
+    let secs = super::tls::round_ms(start.elapsed().as_secs_f64());
+    let state = spec.time.state(secs);
+    let mut outcome = Outcome::new(
+        state,
+        format!("TCP {state} - {secs:.3} second response time on {target}"),
+    );
+    let mut perf = Perfdata::new("time", secs, "s");
+    perf.warn = spec.time.warn.as_ref().map(ToString::to_string);
+    perf.crit = spec.time.crit.as_ref().map(ToString::to_string);
+    perf.min = Some(0.0);
+    outcome.perfdata.push(perf);
+    outcome
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}

@@ -1,0 +1,285 @@
+//! The `tls` probe and certificate inspection shared with `http`: connect, handshake, and report
+//! the certificate's days left, issuer and subject — also when it is expired, self-signed or for
+//! another host, where a plain client would only say "handshake failed".
+//! Must not retry, time itself out or print.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Instant, SystemTime};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+
+use super::ProbeCtx;
+use crate::model::{Outcome, Perfdata, State};
+
+/// `cert_days = { warn = 30, crit = 7 }`: fewer days left than this raises the state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CertDays {
+    pub warn: Option<i64>,
+    pub crit: Option<i64>,
+}
+
+impl CertDays {
+    pub fn state(&self, days_left: i64) -> State {
+        if self.crit.is_some_and(|c| days_left < c) {
+            State::Critical
+        } else if self.warn.is_some_and(|w| days_left < w) {
+            State::Warning
+        } else {
+            State::Ok
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct TlsSpec {
+    pub host: String,
+    pub port: u16,
+    /// Server name sent in the handshake and verified; defaults to `host`.
+    pub sni: String,
+    pub cert_days: CertDays,
+    /// Extra trusted root certificates (PEM).
+    pub ca_cert: Option<PathBuf>,
+}
+
+/// What the presented leaf certificate says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertInfo {
+    pub subject: String,
+    pub issuer: String,
+    pub not_after: String,
+    /// Negative when already expired.
+    pub days_left: i64,
+    pub self_signed: bool,
+}
+
+impl CertInfo {
+    pub fn parse(der: &[u8]) -> Result<CertInfo, String> {
+        let (_, cert) = x509_parser::parse_x509_certificate(der)
+            .map_err(|e| format!("cannot parse the server certificate: {e}"))?;
+        let not_after = cert.validity().not_after;
+        let now = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let secs_left = not_after.timestamp() - now;
+        Ok(CertInfo {
+            subject: cert.subject().to_string(),
+            issuer: cert.issuer().to_string(),
+            not_after: not_after.to_string(),
+            days_left: secs_left.div_euclid(86_400),
+            self_signed: cert.subject() == cert.issuer(),
+        })
+    }
+
+    /// "expires in 41 days" / "expired 3 days ago".
+    pub fn describe_days(&self) -> String {
+        if self.days_left < 0 {
+            let ago = -self.days_left;
+            format!(
+                "certificate expired {ago} day{} ago",
+                if ago == 1 { "" } else { "s" }
+            )
+        } else {
+            let d = self.days_left;
+            format!(
+                "certificate expires in {d} day{}",
+                if d == 1 { "" } else { "s" }
+            )
+        }
+    }
+
+    pub fn evidence(&self) -> String {
+        format!(
+            "subject: {}\nissuer: {}{}\nnot after: {}",
+            self.subject,
+            self.issuer,
+            if self.self_signed {
+                " (self-signed)"
+            } else {
+                ""
+            },
+            self.not_after
+        )
+    }
+}
+
+/// Trusted roots: the system store, Mozilla's roots, and an optional extra PEM file.
+pub fn root_store(ca_cert: Option<&std::path::Path>) -> Result<rustls::RootCertStore, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    if let Some(path) = ca_cert {
+        for cert in read_pem_certs(path)? {
+            roots
+                .add(cert)
+                .map_err(|e| format!("cannot trust {}: {e}", path.display()))?;
+        }
+    }
+    Ok(roots)
+}
+
+/// Certificates from a PEM file.
+pub fn read_pem_certs(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
+    use rustls::pki_types::pem::PemObject;
+    let certs: Result<Vec<_>, _> = CertificateDer::pem_file_iter(path)
+        .map_err(|e| format!("cannot read CA certificate {}: {e}", path.display()))?
+        .collect();
+    let certs = certs.map_err(|e| format!("cannot read CA certificate {}: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(format!("no certificate in {}", path.display()));
+    }
+    Ok(certs)
+}
+
+/// The presented leaf (DER) and the verdict of a real verification.
+type Seen = (Vec<u8>, Result<(), String>);
+
+/// A verifier that runs the real WebPKI verification, records its verdict and the presented
+/// leaf, and lets the handshake finish so that a bad certificate can still be described.
+#[derive(Debug)]
+struct Recording {
+    inner: Arc<rustls::client::WebPkiServerVerifier>,
+    seen: Mutex<Option<Seen>>,
+}
+
+impl ServerCertVerifier for Recording {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verdict = self
+            .inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        *self.seen.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((end_entity.to_vec(), verdict));
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// The result of one handshake: the leaf certificate and whether it verified.
+pub struct Inspection {
+    pub cert: CertInfo,
+    pub verified: Result<(), String>,
+}
+
+/// Connects and completes a handshake whatever the certificate, then reports on it.
+pub async fn inspect(
+    host: &str,
+    port: u16,
+    sni: &str,
+    ca_cert: Option<&std::path::Path>,
+) -> Result<Inspection, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let roots = Arc::new(root_store(ca_cert)?);
+    let inner =
+        rustls::client::WebPkiServerVerifier::builder_with_provider(roots, Arc::clone(&provider))
+            .build()
+            .map_err(|e| format!("cannot set up certificate verification: {e}"))?;
+    let recording = Arc::new(Recording {
+        inner,
+        seen: Mutex::new(None),
+    });
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::clone(&recording) as Arc<dyn ServerCertVerifier>)
+        .with_no_client_auth();
+    let name = ServerName::try_from(sni.to_string())
+        .map_err(|e| format!("invalid server name `{sni}`: {e}"))?;
+    let tcp = tokio::net::TcpStream::connect((host, port))
+        .await
+        .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))?;
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let handshake = connector.connect(name, tcp).await;
+    let seen = recording
+        .seen
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    let Some((der, verified)) = seen else {
+        return Err(match handshake {
+            Err(e) => format!("TLS handshake with {host}:{port} failed: {e}"),
+            Ok(_) => "the server presented no certificate".to_string(),
+        });
+    };
+    if let Err(e) = handshake {
+        return Err(format!("TLS handshake with {host}:{port} failed: {e}"));
+    }
+    Ok(Inspection {
+        cert: CertInfo::parse(&der)?,
+        verified,
+    })
+}
+
+/// The state and message for a certificate under `cert_days`, with perfdata and evidence.
+pub fn judge(cert: &CertInfo, verified: &Result<(), String>, days: &CertDays) -> Outcome {
+    let mut state = days.state(cert.days_left);
+    let mut summary = cert.describe_days();
+    if let Err(why) = verified {
+        state = State::Critical;
+        summary = format!("certificate not trusted: {why}; {summary}");
+    } else if cert.days_left < 0 {
+        state = State::Critical;
+    }
+    let mut perf = Perfdata::new("cert_days", cert.days_left as f64, "");
+    perf.warn = days.warn.map(|w| format!("{w}:"));
+    perf.crit = days.crit.map(|c| format!("{c}:"));
+    let mut outcome = Outcome::new(state, summary).with_evidence("certificate", cert.evidence());
+    outcome.perfdata.push(perf);
+    outcome
+}
+
+pub async fn run(spec: &TlsSpec, _ctx: &ProbeCtx) -> Outcome {
+    let start = Instant::now();
+    match inspect(&spec.host, spec.port, &spec.sni, spec.ca_cert.as_deref()).await {
+        Ok(inspection) => {
+            let mut outcome = judge(&inspection.cert, &inspection.verified, &spec.cert_days);
+            outcome.summary = format!("TLS {}: {} ({})", outcome.state, outcome.summary, spec.sni);
+            outcome.perfdata.push(Perfdata::new(
+                "time",
+                round_ms(start.elapsed().as_secs_f64()),
+                "s",
+            ));
+            outcome
+        }
+        Err(why) => Outcome::new(State::Critical, format!("TLS CRITICAL: {why}")),
+    }
+}
+
+/// Seconds rounded to the microsecond, for perfdata.
+pub fn round_ms(secs: f64) -> f64 {
+    (secs * 1_000_000.0).round() / 1_000_000.0
+}
