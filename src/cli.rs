@@ -28,6 +28,8 @@ pub enum Command {
     List(SuiteArgs),
     /// Load and check the suite only; exit 0 or 2.
     Validate(SuiteArgs),
+    /// Show what smokegate is for: a built-in sample app checked after a good and a bad deploy.
+    Demo(DemoArgs),
     /// Behave as one Nagios plugin: one status line, perfdata, long output, exit 0/1/2/3.
     #[command(version, disable_help_flag = false)]
     Nagios(NagiosArgs),
@@ -72,6 +74,16 @@ pub struct RunArgs {
     /// No live progress: only non-OK checks and the verdict.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Colour the terminal output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Write the demo suite into this folder (as demo.toml) instead of running the demo.
+    #[arg(long, value_name = "DIR")]
+    pub write: Option<PathBuf>,
     /// Colour the terminal output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod exit;
 pub mod gate;
 pub mod model;
@@ -78,6 +79,7 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
             Command::List(args) => list(&args),
             Command::Validate(args) => validate(&args),
             Command::Nagios(args) => nagios(args).await,
+            Command::Demo(args) => demo::run(args).await,
         }
     })
 }
@@ -174,15 +176,9 @@ async fn run(args: RunArgs) -> i32 {
             return fail_usage(&message);
         }
     }
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::io::stdout().is_terminal()
-        }
+    let style = Style {
+        color: use_color(args.color),
     };
-    let style = Style { color };
     let policy = gate::Policy {
         fail_on: args.fail_on,
     };
@@ -191,9 +187,37 @@ async fn run(args: RunArgs) -> i32 {
         deadline: args.deadline,
         ..RunOptions::default()
     };
+    let (record, verdict) = execute(checks, opts, &policy, style, !args.quiet).await;
+    let mut code = verdict.exit_code();
+    let reports = [
+        (&args.junit, report::junit::render(&record, &verdict)),
+        (&args.json, report::json::render(&record, &verdict, &policy)),
+    ];
+    for (path, text) in reports {
+        if let Some(path) = path {
+            if let Err(e) = report::write_atomic(path, text.as_bytes()) {
+                eprintln!("error: cannot write report {}: {e}", path.display());
+                // Fail closed: a gate without its record is not a pass.
+                if code == exit::GATE_PASSED {
+                    code = exit::GATE_FAILED;
+                }
+            }
+        }
+    }
+    code
+}
 
+/// Runs checks with live progress lines (unless `live` is false), then prints the summary and
+/// the verdict; shared by `run` and `demo`.
+pub async fn execute(
+    checks: Vec<Arc<Check>>,
+    opts: RunOptions,
+    policy: &gate::Policy,
+    style: Style,
+    live: bool,
+) -> (model::RunRecord, gate::Verdict) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let live = (!args.quiet).then_some(checks.clone());
+    let live = live.then_some(checks.clone());
     let printer = tokio::spawn(async move {
         while let Some(event) = rx.recv().await {
             let Some(checks) = &live else { continue };
@@ -220,26 +244,21 @@ async fn run(args: RunArgs) -> i32 {
     });
     let record = runner::run(checks, opts, tx).await;
     let _ = printer.await;
-
-    let verdict = gate::decide(&record, &policy);
+    let verdict = gate::decide(&record, policy);
     out(&human::summary(&record, &verdict, style));
-    let mut code = verdict.exit_code();
-    let reports = [
-        (&args.junit, report::junit::render(&record, &verdict)),
-        (&args.json, report::json::render(&record, &verdict, &policy)),
-    ];
-    for (path, text) in reports {
-        if let Some(path) = path {
-            if let Err(e) = report::write_atomic(path, text.as_bytes()) {
-                eprintln!("error: cannot write report {}: {e}", path.display());
-                // Fail closed: a gate without its record is not a pass.
-                if code == exit::GATE_PASSED {
-                    code = exit::GATE_FAILED;
-                }
-            }
+    (record, verdict)
+}
+
+/// `--color auto` colours a terminal unless NO_COLOR is set.
+pub fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
         }
     }
-    code
 }
 
 async fn nagios(args: NagiosArgs) -> i32 {
@@ -286,7 +305,7 @@ async fn nagios(args: NagiosArgs) -> i32 {
     report.state.exit_code()
 }
 
-fn fail_usage(message: &str) -> i32 {
+pub fn fail_usage(message: &str) -> i32 {
     eprintln!("{message}");
     exit::USAGE
 }
@@ -308,7 +327,7 @@ fn check_writable(path: &std::path::Path) -> Result<(), String> {
 }
 
 /// Writes to stdout, ignoring a closed pipe (`smokegate list | head`).
-fn out(text: &str) {
+pub fn out(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();

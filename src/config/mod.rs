@@ -3,6 +3,7 @@
 //! anything or select checks.
 
 pub mod diag;
+mod probes;
 mod raw;
 pub mod vars;
 
@@ -54,34 +55,63 @@ pub fn load_with_env(
     for path in paths {
         collect_files(path, &mut files, &mut diags);
     }
+    let mut sources = Vec::new();
+    for file in &files {
+        match std::fs::read_to_string(file) {
+            Ok(text) => sources.push((file.clone(), Arc::from(text))),
+            Err(e) => diags.push(Diagnostic::file_level(
+                file,
+                format!("cannot read suite file: {e}"),
+            )),
+        }
+    }
+    let mut suite = load_sources(&sources, env, &mut diags);
+    suite.files = files;
+    if diags.is_empty() {
+        Ok(suite)
+    } else {
+        Err(Diagnostics(diags))
+    }
+}
+
+/// Loads suite texts that are already in memory, each under the name its diagnostics show.
+pub fn load_text(
+    name: &Path,
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Suite, Diagnostics> {
+    let mut diags = Vec::new();
+    let mut suite = load_sources(&[(name.to_path_buf(), Arc::from(text))], env, &mut diags);
+    suite.files = vec![name.to_path_buf()];
+    if diags.is_empty() {
+        Ok(suite)
+    } else {
+        Err(Diagnostics(diags))
+    }
+}
+
+fn load_sources(
+    sources: &[(PathBuf, Arc<str>)],
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Suite {
     let mut suite = Suite::default();
     let mut seen: HashMap<String, SourceLoc> = HashMap::new();
-    for file in &files {
-        let source: Arc<str> = match std::fs::read_to_string(file) {
-            Ok(text) => Arc::from(text),
-            Err(e) => {
-                diags.push(Diagnostic::file_level(
-                    file,
-                    format!("cannot read suite file: {e}"),
-                ));
-                continue;
-            }
-        };
+    for (file, source) in sources {
         let mut loader = FileLoader {
             file,
-            source: &source,
+            source,
             env,
-            diags: &mut diags,
+            diags,
         };
         for (check, name_span) in loader.load() {
             match seen.get(&check.name) {
                 Some(first) => {
-                    let span = name_span;
                     diags.push(
                         Diagnostic::new(
                             file,
-                            &source,
-                            span,
+                            source,
+                            name_span,
                             format!("duplicate check name `{}`", check.name),
                         )
                         .with_note(format!(
@@ -96,12 +126,7 @@ pub fn load_with_env(
             }
         }
     }
-    suite.files = files;
-    if diags.is_empty() {
-        Ok(suite)
-    } else {
-        Err(Diagnostics(diags))
-    }
+    suite
 }
 
 fn collect_files(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
@@ -337,12 +362,41 @@ impl FileLoader<'_> {
                 tags.push(tag);
             }
         }
-        let probe = match raw.nagios {
-            Some(nagios) => self.nagios(nagios, defaults, vars),
-            None => {
+        let present: Vec<(&str, Range<usize>)> = [
+            ("nagios", raw.nagios.as_ref().map(Spanned::span)),
+            ("http", raw.http.as_ref().map(Spanned::span)),
+            ("tls", raw.tls.as_ref().map(Spanned::span)),
+            ("tcp", raw.tcp.as_ref().map(Spanned::span)),
+            ("dns", raw.dns.as_ref().map(Spanned::span)),
+        ]
+        .into_iter()
+        .filter_map(|(kind, span)| span.map(|s| (kind, s)))
+        .collect();
+        let probe = match present.as_slice() {
+            [] => {
                 self.error(
                     name_span.clone(),
-                    format!("check `{name}` has no probe: add a `nagios = {{ ... }}` table"),
+                    format!("check `{name}` has no probe: add one of `nagios`, `http`, `tls`, `tcp` or `dns`"),
+                );
+                None
+            }
+            [_] => {
+                if let Some(t) = raw.nagios {
+                    self.nagios(t, defaults, vars)
+                } else if let Some(t) = raw.http {
+                    self.http(t, vars)
+                } else if let Some(t) = raw.tls {
+                    self.tls(t, vars)
+                } else if let Some(t) = raw.tcp {
+                    self.tcp(t, vars)
+                } else {
+                    raw.dns.and_then(|t| self.dns(t, vars))
+                }
+            }
+            [(first, _), (second, span), ..] => {
+                self.error(
+                    span.clone(),
+                    format!("check `{name}` has two probes, `{first}` and `{second}`: a check runs exactly one"),
                 );
                 None
             }

@@ -24,6 +24,10 @@ pub struct RawCheck {
     pub retry_delay: Option<Spanned<String>>,
     pub optional: Option<bool>,
     pub nagios: Option<Spanned<RawNagios>>,
+    pub http: Option<Spanned<RawHttp>>,
+    pub tls: Option<Spanned<RawTls>>,
+    pub tcp: Option<Spanned<RawTcp>>,
+    pub dns: Option<Spanned<RawDns>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,4 +36,103 @@ pub struct RawNagios {
     pub plugin: Option<Spanned<String>>,
     pub args: Option<Vec<Spanned<String>>>,
     pub command: Option<Spanned<String>>,
+}
+
+/// A number or a string, for thresholds written either way (`warn = 0.5`, `warn = "~:0.5"`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum NumOrText {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl NumOrText {
+    pub fn text(&self) -> String {
+        match self {
+            NumOrText::Int(i) => i.to_string(),
+            NumOrText::Float(f) => f.to_string(),
+            NumOrText::Text(t) => t.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawThresholds {
+    pub warn: Option<Spanned<NumOrText>>,
+    pub crit: Option<Spanned<NumOrText>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCertDays {
+    pub warn: Option<Spanned<i64>>,
+    pub crit: Option<Spanned<i64>>,
+}
+
+/// `200`, `"2xx"`, or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawStatus {
+    One(NumOrText),
+    Many(Vec<NumOrText>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBasicAuth {
+    pub user: Spanned<String>,
+    pub password: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHttp {
+    pub url: Spanned<String>,
+    pub method: Option<Spanned<String>>,
+    pub headers: Option<toml::Table>,
+    pub body: Option<Spanned<String>>,
+    pub basic_auth: Option<RawBasicAuth>,
+    pub bearer: Option<Spanned<String>>,
+    pub follow_redirects: Option<bool>,
+    pub insecure: Option<bool>,
+    pub ca_cert: Option<Spanned<String>>,
+    pub status: Option<Spanned<RawStatus>>,
+    pub body_has: Option<Vec<Spanned<String>>>,
+    pub body_lacks: Option<Vec<Spanned<String>>>,
+    pub body_matches: Option<Vec<Spanned<String>>>,
+    pub body_lacks_match: Option<Vec<Spanned<String>>>,
+    pub response_headers: Option<Spanned<toml::Table>>,
+    pub json: Option<Spanned<toml::Table>>,
+    pub time: Option<RawThresholds>,
+    pub max_body: Option<Spanned<NumOrText>>,
+    pub cert_days: Option<RawCertDays>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTls {
+    pub host: Spanned<String>,
+    pub port: Option<Spanned<NumOrText>>,
+    pub sni: Option<Spanned<String>>,
+    pub cert_days: Option<RawCertDays>,
+    pub ca_cert: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTcp {
+    pub host: Spanned<String>,
+    pub port: Spanned<NumOrText>,
+    pub send: Option<Spanned<String>>,
+    pub expect: Option<Spanned<String>>,
+    pub time: Option<RawThresholds>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDns {
+    pub name: Spanned<String>,
+    pub expect: Option<Vec<Spanned<String>>>,
 }

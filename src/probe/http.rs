@@ -17,8 +17,10 @@ use crate::model::{Outcome, Perfdata, State};
 use crate::range::Thresholds;
 use crate::sanitize;
 
-/// Characters of body shown around a match or at the start of a body.
+/// Bytes of body shown around a match.
 const EXCERPT: usize = 160;
+/// Bytes of body shown from its start (a Traceback or an error page is the clue).
+const BODY_START: usize = 600;
 /// Redirects followed before a loop is declared.
 const MAX_REDIRECTS: usize = 10;
 
@@ -185,6 +187,7 @@ async fn run_unmasked(spec: &HttpSpec, ctx: &ProbeCtx) -> Outcome {
         Err(e) => return request_failed(spec, &e).await,
     };
     let status = response.status();
+    let version = format!("{:?}", response.version());
     let final_url = response.url().clone();
     let headers = response.headers().clone();
     let cert = response
@@ -217,10 +220,7 @@ async fn run_unmasked(spec: &HttpSpec, ctx: &ProbeCtx) -> Outcome {
                         error_chain(&e)
                     ),
                 )
-                .with_evidence(
-                    "response",
-                    status_line(&response_version(&headers), status, &headers),
-                );
+                .with_evidence("response", status_line(&version, status, &headers));
             }
         }
     }
@@ -256,12 +256,12 @@ async fn run_unmasked(spec: &HttpSpec, ctx: &ProbeCtx) -> Outcome {
             State::Critical,
             format!("status {status}, expected {wanted}{location}"),
         ));
-        evidence_body.get_or_insert_with(|| excerpt(&text, 0, 0));
+        evidence_body.get_or_insert_with(|| body_start(&text));
     }
     for needle in &spec.body_has {
         if !text.contains(needle.as_str()) {
             failures.push((State::Critical, format!("body lacks {needle:?}")));
-            evidence_body.get_or_insert_with(|| excerpt(&text, 0, 0));
+            evidence_body.get_or_insert_with(|| body_start(&text));
         }
     }
     for needle in &spec.body_lacks {
@@ -273,7 +273,7 @@ async fn run_unmasked(spec: &HttpSpec, ctx: &ProbeCtx) -> Outcome {
     for re in &spec.body_matches {
         if !re.is_match(&text) {
             failures.push((State::Critical, format!("body does not match /{re}/")));
-            evidence_body.get_or_insert_with(|| excerpt(&text, 0, 0));
+            evidence_body.get_or_insert_with(|| body_start(&text));
         }
     }
     for re in &spec.body_lacks_match {
@@ -311,7 +311,7 @@ async fn run_unmasked(spec: &HttpSpec, ctx: &ProbeCtx) -> Outcome {
         match serde_json::from_slice::<serde_json::Value>(&body) {
             Err(e) => {
                 failures.push((State::Critical, format!("body is not JSON: {e}")));
-                evidence_body.get_or_insert_with(|| excerpt(&text, 0, 0));
+                evidence_body.get_or_insert_with(|| body_start(&text));
             }
             Ok(doc) => {
                 for (pointer, expected) in &spec.json {
@@ -383,10 +383,7 @@ async fn run_unmasked(spec: &HttpSpec, ctx: &ProbeCtx) -> Outcome {
         if final_url != spec.url {
             outcome = outcome.with_evidence("final url", final_url.to_string());
         }
-        outcome = outcome.with_evidence(
-            "response",
-            status_line(&response_version(&headers), status, &headers),
-        );
+        outcome = outcome.with_evidence("response", status_line(&version, status, &headers));
         if let Some(b) = evidence_body {
             outcome = outcome.with_evidence(
                 if truncated {
@@ -469,10 +466,6 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
-fn response_version(_headers: &reqwest::header::HeaderMap) -> String {
-    "HTTP".to_string()
-}
-
 /// The status line and the headers that explain failures.
 fn status_line(
     proto: &str,
@@ -519,6 +512,15 @@ fn excerpt(text: &str, at: usize, len: usize) -> String {
         out.push('…');
     }
     out
+}
+
+fn body_start(text: &str) -> String {
+    if text.is_empty() {
+        return "(empty body)".to_string();
+    }
+    let end = floor(text, BODY_START);
+    let more = if end < text.len() { "…" } else { "" };
+    format!("{}{more}", sanitize::clean(&text[..end]))
 }
 
 fn floor(s: &str, mut i: usize) -> usize {
