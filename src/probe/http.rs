@@ -133,6 +133,8 @@ impl Clients {
         if let Some(client) = map.get(&key) {
             return Ok(client.clone());
         }
+        // reqwest is built without a default crypto provider: use ring, as the tls probe does.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("smokegate/", env!("CARGO_PKG_VERSION")))
             .redirect(if spec.follow_redirects {
