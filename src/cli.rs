@@ -71,6 +71,12 @@ pub struct RunArgs {
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Where browser checks put screenshots (default: `smokegate-artifacts` beside the reports).
+    #[arg(long, value_name = "DIR")]
+    pub artifacts: Option<PathBuf>,
+    /// Base URL for browser checks, replacing the one of each check or .side project.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
     /// No live progress: only non-OK checks and the verdict.
     #[arg(short, long)]
     pub quiet: bool,

@@ -84,8 +84,48 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
     })
 }
 
+/// What a command runs: the selected checks and the run-level settings of the suite.
+struct Loaded {
+    checks: Vec<Arc<Check>>,
+    files: usize,
+    browser: Option<probe::browser::BrowserConfig>,
+}
+
+/// The probes' shared resources for these checks; a browser pool only when a check needs one.
+fn shared_for(
+    checks: &[Arc<Check>],
+    browser: Option<probe::browser::BrowserConfig>,
+    artifacts: PathBuf,
+) -> Result<Arc<probe::Shared>, String> {
+    let mut shared = probe::Shared::default();
+    if checks.iter().any(|c| c.probe.needs_browser()) {
+        let pool = probe::browser::Pool::new(browser.unwrap_or_default(), artifacts)
+            .map_err(|e| format!("error: cannot prepare browser profiles: {e}"))?;
+        shared.browser = Some(pool);
+    }
+    Ok(Arc::new(shared))
+}
+
+/// `--base-url` replaces the base URL of every browser check.
+fn with_base_url(checks: Vec<Arc<Check>>, base_url: Option<&str>) -> Vec<Arc<Check>> {
+    let Some(base) = base_url else { return checks };
+    checks
+        .into_iter()
+        .map(|c| match &c.probe {
+            probe::ProbeSpec::Browser(spec) => {
+                let mut spec = spec.clone();
+                spec.base_url = Some(base.to_string());
+                let mut check = (*c).clone();
+                check.probe = probe::ProbeSpec::Browser(spec);
+                Arc::new(check)
+            }
+            _ => c,
+        })
+        .collect()
+}
+
 /// Load the suite and apply the selection; on failure, the message to show.
-fn load_selected(args: &SuiteArgs) -> Result<(Vec<Arc<Check>>, usize), String> {
+fn load_selected(args: &SuiteArgs) -> Result<Loaded, String> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("checks")]
     } else {
@@ -104,15 +144,20 @@ fn load_selected(args: &SuiteArgs) -> Result<(Vec<Arc<Check>>, usize), String> {
             )
         });
     }
-    Ok((selected, suite.files.len()))
+    Ok(Loaded {
+        checks: selected,
+        files: suite.files.len(),
+        browser: suite.browser,
+    })
 }
 
 fn validate(args: &SuiteArgs) -> i32 {
     match load_selected(args) {
-        Ok((checks, files)) => {
+        Ok(loaded) => {
             out(&format!(
-                "ok: {} checks selected from {files} suite files\n",
-                checks.len()
+                "ok: {} checks selected from {} suite files\n",
+                loaded.checks.len(),
+                loaded.files
             ));
             exit::GATE_PASSED
         }
@@ -122,7 +167,7 @@ fn validate(args: &SuiteArgs) -> i32 {
 
 fn list(args: &SuiteArgs) -> i32 {
     let checks = match load_selected(args) {
-        Ok((checks, _)) => checks,
+        Ok(loaded) => loaded.checks,
         Err(message) => return fail_usage(&message),
     };
     let rows: Vec<[String; 4]> = checks
@@ -167,7 +212,7 @@ fn list(args: &SuiteArgs) -> i32 {
 }
 
 async fn run(args: RunArgs) -> i32 {
-    let (checks, _) = match load_selected(&args.suite) {
+    let loaded = match load_selected(&args.suite) {
         Ok(loaded) => loaded,
         Err(message) => return fail_usage(&message),
     };
@@ -176,6 +221,22 @@ async fn run(args: RunArgs) -> i32 {
             return fail_usage(&message);
         }
     }
+    let artifacts = args.artifacts.clone().unwrap_or_else(|| {
+        let beside = args
+            .junit
+            .as_ref()
+            .or(args.json.as_ref())
+            .and_then(|p| p.parent());
+        beside
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."))
+            .join("smokegate-artifacts")
+    });
+    let checks = with_base_url(loaded.checks, args.base_url.as_deref());
+    let shared = match shared_for(&checks, loaded.browser, artifacts) {
+        Ok(shared) => shared,
+        Err(message) => return fail_usage(&message),
+    };
     let style = Style {
         color: use_color(args.color),
     };
@@ -187,7 +248,7 @@ async fn run(args: RunArgs) -> i32 {
         deadline: args.deadline,
         ..RunOptions::default()
     };
-    let (record, verdict) = execute(checks, opts, &policy, style, !args.quiet).await;
+    let (record, verdict) = execute(checks, opts, shared, &policy, style, !args.quiet).await;
     let mut code = verdict.exit_code();
     let reports = [
         (&args.junit, report::junit::render(&record, &verdict)),
@@ -212,6 +273,7 @@ async fn run(args: RunArgs) -> i32 {
 pub async fn execute(
     checks: Vec<Arc<Check>>,
     opts: RunOptions,
+    shared: Arc<probe::Shared>,
     policy: &gate::Policy,
     style: Style,
     live: bool,
@@ -242,7 +304,7 @@ pub async fn execute(
             out(&format!("{line}\n"));
         }
     });
-    let record = runner::run(checks, opts, tx).await;
+    let record = runner::run(checks, opts, shared, tx).await;
     let _ = printer.await;
     let verdict = gate::decide(&record, policy);
     out(&human::summary(&record, &verdict, style));
@@ -262,7 +324,7 @@ pub fn use_color(choice: ColorChoice) -> bool {
 }
 
 async fn nagios(args: NagiosArgs) -> i32 {
-    let (checks, _) = match load_selected(&args.suite) {
+    let loaded = match load_selected(&args.suite) {
         Ok(loaded) => loaded,
         Err(message) => {
             let mut lines = message.lines().filter(|l| !l.trim().is_empty());
@@ -292,8 +354,22 @@ async fn nagios(args: NagiosArgs) -> i32 {
         grace,
         ..RunOptions::default()
     };
+    let shared = match shared_for(
+        &loaded.checks,
+        loaded.browser,
+        PathBuf::from("smokegate-artifacts"),
+    ) {
+        Ok(shared) => shared,
+        Err(message) => {
+            out(&format!(
+                "SMOKEGATE UNKNOWN - {}\n",
+                message.trim_start_matches("error: ")
+            ));
+            return State::Unknown.exit_code();
+        }
+    };
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let record = runner::run(checks, opts, tx).await;
+    let record = runner::run(loaded.checks, opts, shared, tx).await;
     let verdict = gate::decide(
         &record,
         &gate::Policy {

@@ -269,3 +269,49 @@ pub fn stop_adopted() -> usize {
     }
     stopped
 }
+
+/// A long-running child (chromedriver): its own process group, output discarded, stopped with
+/// TERM -> grace -> KILL to the whole group (the browsers it started go with it).
+pub struct Service {
+    child: tokio::process::Child,
+    guard: Option<GroupGuard>,
+}
+
+impl Service {
+    pub fn start(spawn: &Spawn) -> io::Result<Service> {
+        let mut cmd = tokio::process::Command::new(&spawn.program);
+        cmd.args(&spawn.args)
+            .envs(spawn.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0);
+        let child = cmd.spawn()?;
+        let guard = GroupGuard(child.id().and_then(|pid| i32::try_from(pid).ok()));
+        Ok(Service {
+            child,
+            guard: Some(guard),
+        })
+    }
+
+    /// True while the service's main process has not exited.
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    pub async fn stop(mut self, grace: Duration) {
+        if let Some(guard) = self.guard.take() {
+            guard.signal(libc::SIGTERM);
+            if tokio::time::timeout(grace, self.child.wait())
+                .await
+                .is_err()
+            {
+                guard.signal(libc::SIGKILL);
+                let _ = self.child.wait().await;
+            }
+            // Whatever the service started in its group goes too.
+            guard.signal(libc::SIGKILL);
+            guard.disarm();
+        }
+    }
+}

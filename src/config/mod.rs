@@ -2,9 +2,11 @@
 //! found, each with file:line:col. Owns defaults, variables and plugin lookup; must not run
 //! anything or select checks.
 
+mod browser;
 pub mod diag;
 mod probes;
 mod raw;
+pub mod side;
 pub mod vars;
 
 use std::collections::HashMap;
@@ -18,9 +20,10 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
 pub use diag::{Diagnostic, Diagnostics};
-use raw::{RawCheck, RawDefaults, RawNagios};
+use raw::{RawBrowserSettings, RawCheck, RawDefaults, RawImport, RawNagios};
 
 use crate::model::{Check, SourceLoc};
+use crate::probe::browser::BrowserConfig;
 use crate::probe::nagios::NagiosSpec;
 use crate::probe::ProbeSpec;
 
@@ -38,6 +41,8 @@ pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_secs(1);
 pub struct Suite {
     pub checks: Vec<Arc<Check>>,
     pub files: Vec<PathBuf>,
+    /// `[browser]` settings, when a file gives them.
+    pub browser: Option<BrowserConfig>,
 }
 
 /// Loads every `*.toml` under `paths` (files as given, folders recursively, sorted).
@@ -103,8 +108,21 @@ fn load_sources(
             source,
             env,
             diags,
+            browser: None,
         };
-        for (check, name_span) in loader.load() {
+        let checks = loader.load();
+        if let Some((config, span)) = loader.browser.take() {
+            match &suite.browser {
+                Some(existing) if *existing != config => diags.push(Diagnostic::new(
+                    file,
+                    source,
+                    span,
+                    "`[browser]` differs from the one in another suite file: one run has one browser setup",
+                )),
+                _ => suite.browser = Some(config),
+            }
+        }
+        for (check, name_span) in checks {
             match seen.get(&check.name) {
                 Some(first) => {
                     diags.push(
@@ -173,6 +191,8 @@ struct FileLoader<'a> {
     source: &'a Arc<str>,
     env: &'a dyn Fn(&str) -> Option<String>,
     diags: &'a mut Vec<Diagnostic>,
+    /// `[browser]` of this file and the span of its table.
+    browser: Option<(BrowserConfig, Range<usize>)>,
 }
 
 impl FileLoader<'_> {
@@ -208,11 +228,15 @@ impl FileLoader<'_> {
         let mut raw_defaults = None;
         let mut raw_vars = None;
         let mut raw_checks = None;
+        let mut raw_browser = None;
+        let mut raw_import = None;
         for (key, value) in root.into_inner() {
             match key.get_ref().as_ref() {
                 "defaults" => raw_defaults = Some(value),
                 "vars" => raw_vars = Some(value),
                 "check" => raw_checks = Some(value),
+                "browser" => raw_browser = Some(value),
+                "import" => raw_import = Some(value),
                 other => {
                     let hint = if other == "checks" {
                         " (did you mean `[[check]]`?)"
@@ -230,8 +254,44 @@ impl FileLoader<'_> {
         }
         let defaults = self.defaults(raw_defaults);
         let vars = self.vars(raw_vars);
+        if let Some(value) = raw_browser {
+            let span = value.span();
+            match RawBrowserSettings::deserialize(ValueDeserializer::from(value)) {
+                Ok(raw) => {
+                    let config = self.browser_settings(&raw, &vars);
+                    self.browser = Some((config, span));
+                }
+                Err(e) => self.toml_error(&e, span),
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(value) = raw_import {
+            let span = value.span();
+            match RawImport::deserialize(ValueDeserializer::from(value)) {
+                Ok(raw) => {
+                    let imports = raw.side.unwrap_or_default();
+                    for (name, tags, probe, span) in self.side_imports(&imports, &vars) {
+                        let mut all_tags = defaults.tags.clone();
+                        all_tags.extend(tags.into_iter().filter(|t| !defaults.tags.contains(t)));
+                        let check = Check {
+                            source: self.loc(span.start),
+                            name,
+                            tags: all_tags,
+                            timeout: defaults.timeout,
+                            retries: defaults.retries,
+                            retry_delay: defaults.retry_delay,
+                            optional: false,
+                            suite: self.file.to_path_buf(),
+                            probe,
+                        };
+                        out.push((check, span));
+                    }
+                }
+                Err(e) => self.toml_error(&e, span),
+            }
+        }
         let Some(checks) = raw_checks else {
-            return Vec::new();
+            return out;
         };
         let span = checks.span();
         let DeValue::Array(items) = checks.into_inner() else {
@@ -239,9 +299,8 @@ impl FileLoader<'_> {
                 span,
                 "`check` must be an array of tables: write `[[check]]`",
             );
-            return Vec::new();
+            return out;
         };
-        let mut out = Vec::new();
         for item in items {
             let span = item.span();
             match RawCheck::deserialize(ValueDeserializer::from(item)) {
@@ -368,6 +427,7 @@ impl FileLoader<'_> {
             ("tls", raw.tls.as_ref().map(Spanned::span)),
             ("tcp", raw.tcp.as_ref().map(Spanned::span)),
             ("dns", raw.dns.as_ref().map(Spanned::span)),
+            ("browser", raw.browser.as_ref().map(Spanned::span)),
         ]
         .into_iter()
         .filter_map(|(kind, span)| span.map(|s| (kind, s)))
@@ -376,7 +436,7 @@ impl FileLoader<'_> {
             [] => {
                 self.error(
                     name_span.clone(),
-                    format!("check `{name}` has no probe: add one of `nagios`, `http`, `tls`, `tcp` or `dns`"),
+                    format!("check `{name}` has no probe: add one of `nagios`, `http`, `tls`, `tcp`, `dns` or `browser`"),
                 );
                 None
             }
@@ -389,8 +449,10 @@ impl FileLoader<'_> {
                     self.tls(t, vars)
                 } else if let Some(t) = raw.tcp {
                     self.tcp(t, vars)
+                } else if let Some(t) = raw.dns {
+                    self.dns(t, vars)
                 } else {
-                    raw.dns.and_then(|t| self.dns(t, vars))
+                    raw.browser.and_then(|t| self.browser(t, vars))
                 }
             }
             [(first, _), (second, span), ..] => {

@@ -28,6 +28,7 @@ pub struct RawCheck {
     pub tls: Option<Spanned<RawTls>>,
     pub tcp: Option<Spanned<RawTcp>>,
     pub dns: Option<Spanned<RawDns>>,
+    pub browser: Option<Spanned<RawBrowser>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,4 +136,40 @@ pub struct RawTcp {
 pub struct RawDns {
     pub name: Spanned<String>,
     pub expect: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBrowserSettings {
+    pub driver: Option<Spanned<String>>,
+    pub remote: Option<Spanned<String>>,
+    pub binary: Option<Spanned<String>>,
+    pub sessions: Option<Spanned<u32>>,
+    pub implicit_wait: Option<Spanned<String>>,
+    pub window: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBrowser {
+    pub side: Option<Spanned<String>>,
+    pub test: Option<Spanned<String>>,
+    pub steps: Option<Spanned<Vec<Spanned<toml::Table>>>>,
+    pub base_url: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawImport {
+    pub side: Option<Vec<Spanned<RawSideImport>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSideImport {
+    pub file: Spanned<String>,
+    pub suites: Option<Vec<Spanned<String>>>,
+    pub tests: Option<Vec<Spanned<String>>>,
+    pub base_url: Option<Spanned<String>>,
+    pub tags: Option<Vec<Spanned<String>>>,
 }

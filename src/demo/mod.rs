@@ -59,6 +59,7 @@ pub async fn run(args: DemoArgs) -> i32 {
     let (_, good) = crate::execute(
         suite.checks.clone(),
         RunOptions::default(),
+        Default::default(),
         &policy,
         style,
         true,
@@ -73,6 +74,7 @@ pub async fn run(args: DemoArgs) -> i32 {
     let (_, bad) = crate::execute(
         suite.checks.clone(),
         RunOptions::default(),
+        Default::default(),
         &policy,
         style,
         true,

@@ -133,8 +133,7 @@ impl Clients {
         if let Some(client) = map.get(&key) {
             return Ok(client.clone());
         }
-        // reqwest is built without a default crypto provider: use ring, as the tls probe does.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        tls::install_crypto();
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("smokegate/", env!("CARGO_PKG_VERSION")))
             .redirect(if spec.follow_redirects {

@@ -1,6 +1,7 @@
 //! Probes: run one check once and return an outcome with evidence.
 //! They do not retry, choose timeouts or print; a stop request comes from the runner.
 
+pub mod browser;
 pub mod dns;
 pub mod http;
 pub mod nagios;
@@ -20,6 +21,7 @@ pub enum ProbeSpec {
     Tls(tls::TlsSpec),
     Tcp(tcp::TcpSpec),
     Dns(dns::DnsSpec),
+    Browser(Box<browser::BrowserSpec>),
 }
 
 impl ProbeSpec {
@@ -30,6 +32,7 @@ impl ProbeSpec {
             ProbeSpec::Tls(_) => "tls",
             ProbeSpec::Tcp(_) => "tcp",
             ProbeSpec::Dns(_) => "dns",
+            ProbeSpec::Browser(_) => "browser",
         }
     }
 
@@ -41,12 +44,20 @@ impl ProbeSpec {
             ProbeSpec::Tls(spec) => format!("tls {}:{} (sni {})", spec.host, spec.port, spec.sni),
             ProbeSpec::Tcp(spec) => format!("tcp {}:{}", spec.host, spec.port),
             ProbeSpec::Dns(spec) => format!("dns {}", spec.name),
+            ProbeSpec::Browser(spec) => {
+                format!("browser {} ({} steps)", spec.origin, spec.steps.len())
+            }
         }
     }
 
     /// The state of an attempt the runner had to stop at its timeout: a plugin that does not
     /// answer is UNKNOWN (as in Nagios); a service that does not answer a native probe is down
     /// (CRITICAL, as check_http and check_tcp say on a socket timeout).
+    /// Browser checks need a session slot besides a job slot.
+    pub fn needs_browser(&self) -> bool {
+        matches!(self, ProbeSpec::Browser(_))
+    }
+
     pub fn timeout_state(&self) -> State {
         match self {
             ProbeSpec::Nagios(_) => State::Unknown,
@@ -59,6 +70,17 @@ impl ProbeSpec {
 #[derive(Debug, Default)]
 pub struct Shared {
     pub http: http::Clients,
+    /// Present when the run has browser checks.
+    pub browser: Option<browser::Pool>,
+}
+
+impl Shared {
+    /// Stops what the run started for its probes (chromedriver and its browsers).
+    pub async fn shutdown(&self) {
+        if let Some(pool) = &self.browser {
+            pool.shutdown().await;
+        }
+    }
 }
 
 /// What the runner hands a probe for one attempt.
@@ -80,5 +102,6 @@ pub async fn run(spec: &ProbeSpec, ctx: &ProbeCtx) -> Outcome {
         ProbeSpec::Tls(spec) => tls::run(spec, ctx).await,
         ProbeSpec::Tcp(spec) => tcp::run(spec, ctx).await,
         ProbeSpec::Dns(spec) => dns::run(spec, ctx).await,
+        ProbeSpec::Browser(spec) => browser::run(spec, ctx).await,
     }
 }

@@ -105,6 +105,12 @@ impl CertInfo {
     }
 }
 
+/// Makes ring the process's rustls provider (idempotent): reqwest and thirtyfour are built
+/// without one of their own.
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Trusted roots: the system store, Mozilla's roots, and an optional extra PEM file.
 pub fn root_store(ca_cert: Option<&std::path::Path>) -> Result<rustls::RootCertStore, String> {
     let mut roots = rustls::RootCertStore::empty();

@@ -91,6 +91,7 @@ impl Cancel {
 pub async fn run(
     checks: Vec<Arc<Check>>,
     opts: RunOptions,
+    shared: Arc<probe::Shared>,
     events: mpsc::UnboundedSender<Event>,
 ) -> RunRecord {
     crate::process::adopt_orphans();
@@ -99,7 +100,6 @@ pub async fn run(
     let cancel = Arc::new(Cancel::default());
     let slots = Arc::new(Semaphore::new(opts.jobs.max(1)));
     let all_done = CancellationToken::new();
-    let shared = Arc::new(probe::Shared::default());
 
     let watcher = tokio::spawn(watch(
         Arc::clone(&cancel),
@@ -114,14 +114,21 @@ pub async fn run(
     let mut set = JoinSet::new();
     let mut unstarted = Vec::new();
     for (index, check) in checks.iter().enumerate() {
-        let first_slot = tokio::select! {
-            biased;
-            () = cancel.token.cancelled() => None,
-            permit = Arc::clone(&slots).acquire_owned() => permit.ok(),
-        };
-        let Some(first_slot) = first_slot else {
-            unstarted.push(index);
-            continue;
+        // A browser check first waits for a session slot; it takes its job slot itself so
+        // that the checks after it are not held up meanwhile.
+        let first_slot = if check.probe.needs_browser() {
+            None
+        } else {
+            let permit = tokio::select! {
+                biased;
+                () = cancel.token.cancelled() => None,
+                permit = Arc::clone(&slots).acquire_owned() => permit.ok(),
+            };
+            if permit.is_none() {
+                unstarted.push(index);
+                continue;
+            }
+            permit
         };
         let unit = Unit {
             index,
@@ -135,10 +142,7 @@ pub async fn run(
         };
         set.spawn(unit.run(first_slot));
     }
-    let not_run = match cancel.reason() {
-        Some(CancelReason::Deadline) => NotRun::Deadline,
-        _ => NotRun::Interrupted,
-    };
+    let not_run = not_run_reason(cancel.reason());
     for index in unstarted {
         let result = CheckResult {
             check: Arc::clone(&checks[index]),
@@ -159,6 +163,7 @@ pub async fn run(
     }
     all_done.cancel();
     let _ = watcher.await;
+    shared.shutdown().await;
     // Whatever escaped a check's process group (setsid, double fork) ends with the run.
     crate::process::stop_adopted();
 
@@ -233,11 +238,19 @@ struct Unit {
 }
 
 impl Unit {
-    async fn run(self, first_slot: OwnedSemaphorePermit) -> (usize, CheckResult) {
+    async fn run(self, first_slot: Option<OwnedSemaphorePermit>) -> (usize, CheckResult) {
         let mut attempts: Vec<Attempt> = Vec::new();
         let max_attempts = self.check.retries.saturating_add(1);
-        let mut slot = Some(first_slot);
+        let mut slot = first_slot;
+        let mut not_run = None;
         for number in 1..=max_attempts {
+            let session = match self.session_slot().await {
+                Ok(session) => session,
+                Err(()) => {
+                    not_run = attempts.is_empty().then(|| self.not_run_reason());
+                    break;
+                }
+            };
             let permit = match slot.take() {
                 Some(permit) => permit,
                 None => {
@@ -248,7 +261,10 @@ impl Unit {
                     };
                     match permit {
                         Some(permit) => permit,
-                        None => break,
+                        None => {
+                            not_run = attempts.is_empty().then(|| self.not_run_reason());
+                            break;
+                        }
                     }
                 }
             };
@@ -258,6 +274,7 @@ impl Unit {
             });
             let attempt = self.attempt(number).await;
             drop(permit);
+            drop(session);
             let state = attempt.outcome.state;
             let last =
                 number == max_attempts || state == State::Ok || self.cancel.token.is_cancelled();
@@ -279,13 +296,34 @@ impl Unit {
         let result = CheckResult {
             check: self.check,
             attempts,
-            not_run: None,
+            not_run,
         };
         let _ = self.events.send(Event::Finished {
             index: self.index,
             result: result.clone(),
         });
         (self.index, result)
+    }
+
+    /// A browser session slot for browser checks; `Err` when the run was cancelled meanwhile.
+    async fn session_slot(&self) -> Result<Option<OwnedSemaphorePermit>, ()> {
+        let Some(pool) = self
+            .shared
+            .browser
+            .as_ref()
+            .filter(|_| self.check.probe.needs_browser())
+        else {
+            return Ok(None);
+        };
+        tokio::select! {
+            biased;
+            () = self.cancel.token.cancelled() => Err(()),
+            permit = pool.slots().acquire_owned() => permit.map(Some).map_err(|_| ()),
+        }
+    }
+
+    fn not_run_reason(&self) -> NotRun {
+        not_run_reason(self.cancel.reason())
     }
 
     async fn attempt(&self, number: u32) -> Attempt {
@@ -334,6 +372,13 @@ impl Unit {
         stop.cancel();
         let bound = self.opts.grace + STOP_SLACK;
         tokio::time::timeout(bound, probe).await.ok()
+    }
+}
+
+fn not_run_reason(reason: Option<CancelReason>) -> NotRun {
+    match reason {
+        Some(CancelReason::Deadline) => NotRun::Deadline,
+        _ => NotRun::Interrupted,
     }
 }
 

@@ -123,9 +123,15 @@ const NAMES: &[(&str, Command)] = &[
     ("executeScript", Command::ExecuteScript),
     ("runScript", Command::RunScript),
     ("waitForElementPresent", Command::WaitForElementPresent),
-    ("waitForElementNotPresent", Command::WaitForElementNotPresent),
+    (
+        "waitForElementNotPresent",
+        Command::WaitForElementNotPresent,
+    ),
     ("waitForElementVisible", Command::WaitForElementVisible),
-    ("waitForElementNotVisible", Command::WaitForElementNotVisible),
+    (
+        "waitForElementNotVisible",
+        Command::WaitForElementNotVisible,
+    ),
     ("waitForElementEditable", Command::WaitForElementEditable),
 ];
 
@@ -201,8 +207,13 @@ impl Step {
         } else {
             None
         };
-        if command == Command::Pause && value.trim().parse::<u64>().is_err() && target.trim().parse::<u64>().is_err() {
-            return Err(format!("`pause` needs milliseconds, got `{target}` / `{value}`"));
+        if command == Command::Pause
+            && value.trim().parse::<u64>().is_err()
+            && target.trim().parse::<u64>().is_err()
+        {
+            return Err(format!(
+                "`pause` needs milliseconds, got `{target}` / `{value}`"
+            ));
         }
         Ok(Step {
             command,
@@ -235,8 +246,14 @@ mod tests {
     #[test]
     fn commands_and_the_verify_family() {
         assert_eq!(Command::from_side("open"), Some((Command::Open, false)));
-        assert_eq!(Command::from_side("verifyText"), Some((Command::AssertText, true)));
-        assert_eq!(Command::from_side("assertNotChecked"), Some((Command::AssertNotChecked, false)));
+        assert_eq!(
+            Command::from_side("verifyText"),
+            Some((Command::AssertText, true))
+        );
+        assert_eq!(
+            Command::from_side("assertNotChecked"),
+            Some((Command::AssertNotChecked, false))
+        );
         assert_eq!(Command::from_side("dragAndDropToObject"), None);
         assert_eq!(Command::from_side("assertWhatever"), None);
     }
@@ -244,9 +261,18 @@ mod tests {
     #[test]
     fn locators() {
         assert_eq!(Locator::parse("id=user"), Ok(Locator::Id("user".into())));
-        assert_eq!(Locator::parse("css=h1.title"), Ok(Locator::Css("h1.title".into())));
-        assert_eq!(Locator::parse("//div[@id='x']"), Ok(Locator::XPath("//div[@id='x']".into())));
-        assert_eq!(Locator::parse("linkText=Log in"), Ok(Locator::LinkText("Log in".into())));
+        assert_eq!(
+            Locator::parse("css=h1.title"),
+            Ok(Locator::Css("h1.title".into()))
+        );
+        assert_eq!(
+            Locator::parse("//div[@id='x']"),
+            Ok(Locator::XPath("//div[@id='x']".into()))
+        );
+        assert_eq!(
+            Locator::parse("linkText=Log in"),
+            Ok(Locator::LinkText("Log in".into()))
+        );
         assert!(Locator::parse("dom=document.forms[0]").is_err());
         assert!(Locator::parse("user").is_err());
     }
@@ -254,12 +280,18 @@ mod tests {
     #[test]
     fn steps_validate_at_load() {
         let step = Step::new("click", "css=button[type=submit]", "").expect("valid");
-        assert_eq!(step.locator, Some(Locator::Css("button[type=submit]".into())));
+        assert_eq!(
+            step.locator,
+            Some(Locator::Css("button[type=submit]".into()))
+        );
         assert_eq!(
             Step::new("click", "dom=x", "").unwrap_err(),
             "`click`: unsupported locator strategy `dom=`: use id=, name=, css=, xpath=, linkText= or partialLinkText="
         );
-        assert_eq!(Step::new("storeEval", "1+1", "x").unwrap_err(), "unsupported command `storeEval`");
+        assert_eq!(
+            Step::new("storeEval", "1+1", "x").unwrap_err(),
+            "unsupported command `storeEval`"
+        );
         assert!(Step::new("open", "/login", "").is_ok());
         assert!(Step::new("pause", "", "500").is_ok());
         assert!(Step::new("pause", "", "soon").is_err());

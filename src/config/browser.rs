@@ -1,0 +1,322 @@
+//! Browser checks from the suite: the `[browser]` settings, `browser = { side, test }` and
+//! `browser = { steps = [...] }` checks, and `[import] side = [...]` (every selected test of a
+//! Selenium IDE project becomes a check). Must not start a browser.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use toml::Spanned;
+
+use super::raw::{RawBrowser, RawBrowserSettings, RawSideImport};
+use super::side::SideProject;
+use super::FileLoader;
+use crate::probe::browser::step::Step;
+use crate::probe::browser::{BrowserConfig, BrowserSpec};
+use crate::probe::ProbeSpec;
+
+type Vars = BTreeMap<String, String>;
+
+/// TOML step keys are Selenium IDE commands in snake_case: `assert_text` -> `assertText`.
+fn camel(snake: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl FileLoader<'_> {
+    pub(super) fn browser_settings(
+        &mut self,
+        raw: &RawBrowserSettings,
+        vars: &Vars,
+    ) -> BrowserConfig {
+        let mut config = BrowserConfig::default();
+        if let Some(d) = raw.driver.as_ref().and_then(|d| self.expand(d, vars)) {
+            config.driver = self.relative(&d);
+        }
+        if let Some(b) = raw.binary.as_ref().and_then(|b| self.expand(b, vars)) {
+            config.binary = self.relative(&b);
+        }
+        if let Some(r) = &raw.remote {
+            match self.expand(r, vars).map(|u| (reqwest::Url::parse(&u), u)) {
+                Some((Ok(_), u)) => config.remote = Some(u),
+                Some((Err(e), u)) => {
+                    self.error(r.span(), format!("invalid remote WebDriver URL `{u}`: {e}"))
+                }
+                None => {}
+            }
+        }
+        if let Some(n) = &raw.sessions {
+            if *n.get_ref() == 0 {
+                self.error(n.span(), "sessions must be at least 1");
+            } else {
+                config.sessions = *n.get_ref() as usize;
+            }
+        }
+        if let Some(w) = raw
+            .implicit_wait
+            .as_ref()
+            .and_then(|w| self.duration(w, "implicit_wait"))
+        {
+            config.implicit_wait = w;
+        }
+        if let Some(win) = &raw.window {
+            match win.get_ref().split_once('x').and_then(|(w, h)| {
+                Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?))
+            }) {
+                Some(size) => config.window = size,
+                None => self.error(
+                    win.span(),
+                    format!(
+                        "invalid window size `{}`: write e.g. \"1280x800\"",
+                        win.get_ref()
+                    ),
+                ),
+            }
+        }
+        config
+    }
+
+    pub(super) fn browser(&mut self, raw: Spanned<RawBrowser>, vars: &Vars) -> Option<ProbeSpec> {
+        let table = raw.span();
+        let raw = raw.into_inner();
+        let base_url = raw.base_url.as_ref().and_then(|b| self.expand(b, vars));
+        match (&raw.side, &raw.steps) {
+            (Some(side), None) => {
+                let Some(test) = &raw.test else {
+                    self.error(side.span(), "a `side` check names its `test`");
+                    return None;
+                };
+                let project = self.side_project(side, vars)?;
+                let Some(found) = project.test(test.get_ref()) else {
+                    self.error(
+                        test.span(),
+                        format!(
+                            "no test `{}` in {} (it has: {})",
+                            test.get_ref(),
+                            side.get_ref(),
+                            project.test_names().join(", ")
+                        ),
+                    );
+                    return None;
+                };
+                Some(ProbeSpec::Browser(Box::new(BrowserSpec {
+                    origin: format!("{} test \"{}\"", side.get_ref(), found.name),
+                    base_url: base_url.or_else(|| non_empty(&project.url)),
+                    steps: found.steps.clone(),
+                })))
+            }
+            (None, Some(steps)) => {
+                if let Some(test) = &raw.test {
+                    self.error(test.span(), "`test` goes with `side`");
+                    return None;
+                }
+                let steps = self.toml_steps(steps, vars)?;
+                Some(ProbeSpec::Browser(Box::new(BrowserSpec {
+                    origin: "steps".to_string(),
+                    base_url,
+                    steps,
+                })))
+            }
+            (Some(_), Some(steps)) => {
+                self.error(
+                    steps.span(),
+                    "give either `side` (with `test`) or `steps`, not both",
+                );
+                None
+            }
+            (None, None) => {
+                self.error(
+                    table,
+                    "the browser probe needs `side` (with `test`) or `steps`",
+                );
+                None
+            }
+        }
+    }
+
+    fn side_project(&mut self, file: &Spanned<String>, vars: &Vars) -> Option<SideProject> {
+        let name = self.expand(file, vars)?;
+        let path = self.relative(&name);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error(
+                    file.span(),
+                    format!("cannot read Selenium IDE project {}: {e}", path.display()),
+                );
+                return None;
+            }
+        };
+        match SideProject::parse(&path, &text) {
+            Ok(p) => Some(p),
+            Err(errors) => {
+                for e in errors {
+                    self.error(file.span(), e);
+                }
+                None
+            }
+        }
+    }
+
+    fn toml_steps(
+        &mut self,
+        steps: &Spanned<Vec<Spanned<toml::Table>>>,
+        vars: &Vars,
+    ) -> Option<Vec<Step>> {
+        let before = self.diags.len();
+        let mut out = Vec::new();
+        if steps.get_ref().is_empty() {
+            self.error(steps.span(), "a browser check needs at least one step");
+        }
+        for step in steps.get_ref() {
+            let span = step.span();
+            let mut entries = step.get_ref().iter();
+            let (Some((key, value)), None) = (entries.next(), entries.next()) else {
+                self.error(span, "each step is one command: `{ open = \"/\" }`, `{ click = \"css=button\" }`, ...");
+                continue;
+            };
+            let (target, value) = match value {
+                toml::Value::String(s) => (s.clone(), String::new()),
+                toml::Value::Integer(n) => (String::new(), n.to_string()),
+                toml::Value::Table(t) => {
+                    let pick = |names: &[&str]| {
+                        names.iter().find_map(|n| t.get(*n)).map(|v| match v {
+                            toml::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        })
+                    };
+                    let known = [
+                        "locator", "target", "url", "script", "text", "value", "var", "ms",
+                    ];
+                    if let Some(bad) = t.keys().find(|k| !known.contains(&k.as_str())) {
+                        self.error(span, format!("unknown key `{bad}` in step `{key}` (use locator, text, value, var, ...)"));
+                        continue;
+                    }
+                    (
+                        pick(&["locator", "target", "url", "script"]).unwrap_or_default(),
+                        pick(&["text", "value", "var", "ms"]).unwrap_or_default(),
+                    )
+                }
+                _ => {
+                    self.error(span, format!("step `{key}` takes a string or a table"));
+                    continue;
+                }
+            };
+            // `{{var}}` from the suite; `${name}` is Selenium's own (stored values, `${KEY_ENTER}`)
+            // and passes through untouched.
+            let expand = |this: &mut Self, s: &str| -> Option<String> {
+                this.expand(&Spanned::new(span.clone(), s.replace("${", "$${")), vars)
+            };
+            let (Some(target), Some(value)) = (expand(self, &target), expand(self, &value)) else {
+                continue;
+            };
+            match Step::new(&camel(key), &target, &value) {
+                Ok(s) => out.push(s),
+                Err(e) => self.error(span, e),
+            }
+        }
+        (self.diags.len() == before).then_some(out)
+    }
+
+    /// `[import] side = [...]`: one check per selected test, named after the test.
+    pub(super) fn side_imports(
+        &mut self,
+        imports: &[Spanned<RawSideImport>],
+        vars: &Vars,
+    ) -> Vec<(String, Vec<String>, ProbeSpec, std::ops::Range<usize>)> {
+        let mut out = Vec::new();
+        for import in imports {
+            let span = import.span();
+            let raw = import.get_ref();
+            let Some(project) = self.side_project(&raw.file, vars) else {
+                continue;
+            };
+            let mut selected: Vec<String> = Vec::new();
+            for suite in raw.suites.iter().flatten() {
+                match project.suite(suite.get_ref()) {
+                    Some(tests) => selected.extend(tests.iter().map(|t| t.name.clone())),
+                    None => self.error(
+                        suite.span(),
+                        format!(
+                            "no suite `{}` in {} (it has: {})",
+                            suite.get_ref(),
+                            raw.file.get_ref(),
+                            project.suite_names().join(", ")
+                        ),
+                    ),
+                }
+            }
+            for test in raw.tests.iter().flatten() {
+                if project.test(test.get_ref()).is_some() {
+                    selected.push(test.get_ref().clone());
+                } else {
+                    self.error(
+                        test.span(),
+                        format!(
+                            "no test `{}` in {} (it has: {})",
+                            test.get_ref(),
+                            raw.file.get_ref(),
+                            project.test_names().join(", ")
+                        ),
+                    );
+                }
+            }
+            if raw.suites.is_none() && raw.tests.is_none() {
+                selected = project.test_names().iter().map(|s| s.to_string()).collect();
+            }
+            let base_url = raw.base_url.as_ref().and_then(|b| self.expand(b, vars));
+            let mut tags = vec!["browser".to_string(), "side".to_string()];
+            tags.extend(self.tags(raw.tags.as_deref().unwrap_or_default()));
+            let file = Path::new(raw.file.get_ref());
+            let mut seen = Vec::new();
+            for name in selected {
+                if seen.contains(&name) {
+                    continue;
+                }
+                seen.push(name.clone());
+                let Some(test) = project.test(&name) else {
+                    continue;
+                };
+                let spec = BrowserSpec {
+                    origin: format!("{} test \"{}\"", file.display(), test.name),
+                    base_url: base_url.clone().or_else(|| non_empty(&project.url)),
+                    steps: test.steps.clone(),
+                };
+                out.push((
+                    name,
+                    tags.clone(),
+                    ProbeSpec::Browser(Box::new(spec)),
+                    span.clone(),
+                ));
+            }
+        }
+        out
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.trim().is_empty()).then(|| s.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn snake_to_camel() {
+        assert_eq!(super::camel("assert_text"), "assertText");
+        assert_eq!(
+            super::camel("wait_for_element_visible"),
+            "waitForElementVisible"
+        );
+        assert_eq!(super::camel("open"), "open");
+    }
+}

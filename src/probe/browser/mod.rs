@@ -1,0 +1,169 @@
+//! The `browser` probe: a WebDriver scenario (steps from TOML or a Selenium IDE test) in real
+//! headless Chromium. Owns the browser pool of a run: one chromedriver started on first use
+//! through the process module (or a remote WebDriver end by URL), sessions bounded by
+//! `sessions`, all stopped at the end. Must not retry, time itself out or print.
+
+mod exec;
+pub mod step;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Mutex, OnceCell, Semaphore};
+
+use crate::process::{Service, Spawn};
+
+/// `[browser]` settings of a suite.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BrowserConfig {
+    /// chromedriver to start; ignored when `remote` is set.
+    pub driver: PathBuf,
+    /// A WebDriver remote end (Selenium Grid) by URL.
+    pub remote: Option<String>,
+    pub binary: PathBuf,
+    /// Concurrent sessions, separate from `-j`.
+    pub sessions: usize,
+    /// How long each step waits for its element.
+    pub implicit_wait: Duration,
+    pub window: (u32, u32),
+}
+
+impl Default for BrowserConfig {
+    fn default() -> BrowserConfig {
+        BrowserConfig {
+            driver: PathBuf::from("/usr/bin/chromedriver"),
+            remote: None,
+            binary: PathBuf::from("/usr/bin/chromium"),
+            sessions: 4,
+            implicit_wait: Duration::from_secs(5),
+            window: (1280, 800),
+        }
+    }
+}
+
+/// One browser check: where it came from and what it does.
+#[derive(Clone, Debug)]
+pub struct BrowserSpec {
+    /// `file.side test "login"` or `steps`, for messages.
+    pub origin: String,
+    /// Relative `open` targets are joined to this.
+    pub base_url: Option<String>,
+    pub steps: Vec<step::Step>,
+}
+
+/// The run's browsers: settings, the driver endpoint (started once, on first use), the
+/// session slots, and where screenshots go.
+pub struct Pool {
+    pub config: BrowserConfig,
+    pub artifacts: PathBuf,
+    slots: Arc<Semaphore>,
+    endpoint: OnceCell<Result<String, String>>,
+    service: Mutex<Option<Service>>,
+    profiles: tempfile::TempDir,
+}
+
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pool")
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl Pool {
+    pub fn new(config: BrowserConfig, artifacts: PathBuf) -> std::io::Result<Pool> {
+        Ok(Pool {
+            slots: Arc::new(Semaphore::new(config.sessions.max(1))),
+            config,
+            artifacts,
+            endpoint: OnceCell::new(),
+            service: Mutex::new(None),
+            profiles: tempfile::Builder::new()
+                .prefix("smokegate-browser-")
+                .tempdir()?,
+        })
+    }
+
+    /// Session slots: the runner holds one while a browser check runs.
+    pub fn slots(&self) -> Arc<Semaphore> {
+        Arc::clone(&self.slots)
+    }
+
+    /// A fresh profile folder for one session (removed with the pool).
+    fn profile_dir(&self) -> std::io::Result<tempfile::TempDir> {
+        tempfile::Builder::new()
+            .prefix("profile-")
+            .tempdir_in(self.profiles.path())
+    }
+
+    /// The WebDriver URL: the remote end, or a chromedriver started now on a free loopback port.
+    async fn endpoint(&self) -> Result<String, String> {
+        self.endpoint
+            .get_or_init(|| async {
+                if let Some(remote) = &self.config.remote {
+                    return Ok(remote.clone());
+                }
+                self.start_driver().await
+            })
+            .await
+            .clone()
+    }
+
+    async fn start_driver(&self) -> Result<String, String> {
+        let driver = &self.config.driver;
+        if !driver.is_file() {
+            return Err(format!("chromedriver not found at {} (install chromium-driver, or set [browser] driver or remote)", driver.display()));
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .map_err(|e| format!("no free loopback port for chromedriver: {e}"))?;
+        let spawn = Spawn {
+            program: driver.clone(),
+            args: vec![
+                format!("--port={port}"),
+                "--allowed-ips=127.0.0.1".to_string(),
+            ],
+            env: Vec::new(),
+        };
+        let mut service = Service::start(&spawn)
+            .map_err(|e| format!("cannot start {}: {e}", driver.display()))?;
+        let url = format!("http://127.0.0.1:{port}");
+        // Wait (bounded) until it accepts connections.
+        let ready = async {
+            for _ in 0..200 {
+                if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                    .await
+                    .is_ok()
+                {
+                    return true;
+                }
+                if !service.is_running() {
+                    return false;
+                }
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            false
+        }
+        .await;
+        if !ready {
+            service.stop(Duration::from_millis(200)).await;
+            return Err(format!(
+                "{} did not start listening on 127.0.0.1:{port}",
+                driver.display()
+            ));
+        }
+        *self.service.lock().await = Some(service);
+        Ok(url)
+    }
+
+    /// Stops chromedriver and every browser it started.
+    pub async fn shutdown(&self) {
+        if let Some(service) = self.service.lock().await.take() {
+            service.stop(Duration::from_secs(1)).await;
+        }
+    }
+}
+
+pub use exec::run;
