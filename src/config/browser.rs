@@ -83,6 +83,11 @@ impl FileLoader<'_> {
                 ),
             }
         }
+        for arg in raw.args.iter().flatten() {
+            if let Some(a) = self.expand(arg, vars) {
+                config.args.push(a);
+            }
+        }
         config
     }
 

@@ -147,6 +147,7 @@ pub struct RawBrowserSettings {
     pub sessions: Option<Spanned<u32>>,
     pub implicit_wait: Option<Spanned<String>>,
     pub window: Option<Spanned<String>>,
+    pub args: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

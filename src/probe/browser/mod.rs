@@ -27,6 +27,8 @@ pub struct BrowserConfig {
     /// How long each step waits for its element.
     pub implicit_wait: Duration,
     pub window: (u32, u32),
+    /// Extra Chromium arguments, after the ones smokegate always passes.
+    pub args: Vec<String>,
 }
 
 impl Default for BrowserConfig {
@@ -38,6 +40,7 @@ impl Default for BrowserConfig {
             sessions: 4,
             implicit_wait: Duration::from_secs(5),
             window: (1280, 800),
+            args: Vec::new(),
         }
     }
 }
@@ -60,6 +63,8 @@ pub struct Pool {
     slots: Arc<Semaphore>,
     endpoint: OnceCell<Result<String, String>>,
     service: Mutex<Option<Service>>,
+    /// Sessions that finished cleanly, ready for the next check, with their profiles.
+    pub(crate) idle: Mutex<Vec<(thirtyfour::WebDriver, tempfile::TempDir)>>,
     profiles: tempfile::TempDir,
 }
 
@@ -79,6 +84,7 @@ impl Pool {
             artifacts,
             endpoint: OnceCell::new(),
             service: Mutex::new(None),
+            idle: Mutex::new(Vec::new()),
             profiles: tempfile::Builder::new()
                 .prefix("smokegate-browser-")
                 .tempdir()?,
@@ -160,6 +166,9 @@ impl Pool {
 
     /// Stops chromedriver and every browser it started.
     pub async fn shutdown(&self) {
+        for (driver, _profile) in self.idle.lock().await.drain(..) {
+            let _ = tokio::time::timeout(Duration::from_secs(2), driver.quit()).await;
+        }
         if let Some(service) = self.service.lock().await.take() {
             service.stop(Duration::from_secs(1)).await;
         }
