@@ -22,6 +22,9 @@ const POLL: Duration = Duration::from_millis(100);
 struct Failure {
     expected: String,
     found: String,
+    /// The browser or the driver itself failed (crashed, session gone): nothing about the page
+    /// was established, so the check is UNKNOWN rather than CRITICAL.
+    broken: bool,
 }
 
 impl Failure {
@@ -29,6 +32,7 @@ impl Failure {
         Failure {
             expected: expected.into(),
             found: found.into(),
+            broken: false,
         }
     }
 }
@@ -157,6 +161,7 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
     let mut echoes = Vec::new();
     // Every failing step, in order; the first decides the message and the evidence.
     let mut failures: Vec<(usize, String)> = Vec::new();
+    let mut broken = false;
     let wait = pool.config.implicit_wait;
     for (i, step) in spec.steps.iter().enumerate() {
         let target = substitute(&step.target, &vars);
@@ -173,6 +178,7 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
         )
         .await;
         if let Err(f) = result {
+            broken |= f.broken;
             failures.push((
                 i,
                 format!(
@@ -184,7 +190,7 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
                 ),
             ));
             // A verify* failure marks the check failed and the scenario goes on, as in the IDE.
-            if !step.verify {
+            if !step.verify || f.broken {
                 break;
             }
         }
@@ -231,6 +237,7 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
             outcome = outcome.with_evidence("page title", sanitize::clean(&title));
         }
         match screenshot(pool, driver, &spec.origin).await {
+            _ if broken => {}
             Ok(path) => outcome = outcome.with_evidence("screenshot", path),
             Err(e) => outcome = outcome.with_evidence("screenshot", format!("not taken: {e}")),
         }
@@ -375,10 +382,26 @@ where
 }
 
 fn wd(e: WebDriverError) -> Failure {
-    Failure::new(
-        "the browser to carry out the step",
-        format!("an error: {}", first_line(&e.to_string())),
-    )
+    let text = first_line(&e.to_string());
+    let lower = text.to_lowercase();
+    let broken = [
+        "invalid session id",
+        "session deleted",
+        "not reachable",
+        "disconnected",
+        "tab crashed",
+        "connection refused",
+        "error sending request",
+    ]
+    .iter()
+    .any(|needle| lower.contains(needle));
+    Failure {
+        broken,
+        ..Failure::new(
+            "the browser to carry out the step",
+            format!("an error: {text}"),
+        )
+    }
 }
 
 fn first_line(s: &str) -> String {
