@@ -28,6 +28,9 @@ pub enum Command {
     List(SuiteArgs),
     /// Load and check the suite only; exit 0 or 2.
     Validate(SuiteArgs),
+    /// Print existing Nagios configuration as an equivalent smokegate suite (TOML).
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Show what smokegate is for: a built-in sample app checked after a good and a bad deploy.
     Demo(DemoArgs),
     /// Behave as one Nagios plugin: one status line, perfdata, long output, exit 0/1/2/3.
@@ -83,6 +86,15 @@ pub struct RunArgs {
     /// Colour the terminal output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Every `command[NAME]=...` of these nrpe.cfg files (and their includes) as a check.
+    Nrpe {
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -80,6 +80,7 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
             Command::Validate(args) => validate(&args),
             Command::Nagios(args) => nagios(args).await,
             Command::Demo(args) => demo::run(args).await,
+            Command::Import(cli::ImportCommand::Nrpe { files }) => import_nrpe(&files),
         }
     })
 }
@@ -149,6 +150,47 @@ fn load_selected(args: &SuiteArgs) -> Result<Loaded, String> {
         files: suite.files.len(),
         browser: suite.browser,
     })
+}
+
+/// `smokegate import nrpe`: the commands as a suite a team can own and curate.
+fn import_nrpe(files: &[PathBuf]) -> i32 {
+    let mut text =
+        String::from("# Imported by `smokegate import nrpe`: one check per NRPE command.\n");
+    let mut diags = Vec::new();
+    for file in files {
+        match config::nrpe::load(file) {
+            Ok(commands) => {
+                text.push_str(&format!("\n# from {}\n", file.display()));
+                for c in commands {
+                    let (line, _) = config::diag::line_col(&c.source, c.name_span.start);
+                    let mut check = toml::Table::new();
+                    check.insert("name".into(), c.name.clone().into());
+                    check.insert("tags".into(), toml::Value::Array(vec!["nrpe".into()]));
+                    let mut nagios = toml::Table::new();
+                    nagios.insert("command".into(), c.line.clone().into());
+                    check.insert("nagios".into(), nagios.into());
+                    let mut doc = toml::Table::new();
+                    doc.insert("check".into(), toml::Value::Array(vec![check.into()]));
+                    let rendered = toml::to_string(&doc).unwrap_or_default();
+                    let origin = format!("# {}:{line}\n", c.file.display());
+                    if config::nrpe::apply_args(&c.line, &[]).is_err() {
+                        text.push_str(&format!("\n{origin}# needs arguments for $ARGn$: fill them in, then uncomment\n"));
+                        for l in rendered.lines() {
+                            text.push_str(&format!("# {l}\n"));
+                        }
+                    } else {
+                        text.push_str(&format!("\n{origin}{rendered}"));
+                    }
+                }
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    if !diags.is_empty() {
+        return fail_usage(&config::Diagnostics(diags).to_string());
+    }
+    out(&text);
+    exit::GATE_PASSED
 }
 
 fn validate(args: &SuiteArgs) -> i32 {

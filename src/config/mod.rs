@@ -4,6 +4,8 @@
 
 mod browser;
 pub mod diag;
+mod imports;
+pub mod nrpe;
 mod probes;
 mod raw;
 pub mod side;
@@ -269,6 +271,29 @@ impl FileLoader<'_> {
             let span = value.span();
             match RawImport::deserialize(ValueDeserializer::from(value)) {
                 Ok(raw) => {
+                    for imported in
+                        self.nrpe_imports(raw.nrpe.as_deref().unwrap_or_default(), &defaults)
+                    {
+                        let mut all_tags = defaults.tags.clone();
+                        all_tags.extend(
+                            imported
+                                .tags
+                                .into_iter()
+                                .filter(|t| !defaults.tags.contains(t)),
+                        );
+                        let check = Check {
+                            source: imported.source,
+                            name: imported.name,
+                            tags: all_tags,
+                            timeout: defaults.timeout,
+                            retries: defaults.retries,
+                            retry_delay: defaults.retry_delay,
+                            optional: false,
+                            suite: imported.suite,
+                            probe: imported.probe,
+                        };
+                        out.push((check, imported.span));
+                    }
                     let imports = raw.side.unwrap_or_default();
                     for (name, tags, probe, span) in self.side_imports(&imports, &vars) {
                         let mut all_tags = defaults.tags.clone();

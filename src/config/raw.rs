@@ -163,6 +163,17 @@ pub struct RawBrowser {
 #[serde(deny_unknown_fields)]
 pub struct RawImport {
     pub side: Option<Vec<Spanned<RawSideImport>>>,
+    /// `"nrpe.cfg"` or a [`RawNrpeTable`].
+    pub nrpe: Option<Vec<Spanned<toml::Value>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNrpeTable {
+    pub file: String,
+    pub commands: Option<Vec<String>>,
+    pub args: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    pub tags: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,6 +4,7 @@
 mod harness;
 
 mod config_errors;
+mod imports;
 mod nagios_mode;
 mod process;
 mod reports;
