@@ -53,6 +53,12 @@ impl ProbeSpec {
     /// The state of an attempt the runner had to stop at its timeout: a plugin that does not
     /// answer is UNKNOWN (as in Nagios); a service that does not answer a native probe is down
     /// (CRITICAL, as check_http and check_tcp say on a socket timeout).
+    /// Whether a stopped attempt should be given the grace period to wind down (a child process
+    /// gets TERM, then KILL); other probes are simply dropped.
+    pub fn stops_gracefully(&self) -> bool {
+        matches!(self, ProbeSpec::Nagios(_))
+    }
+
     /// Browser checks need a session slot besides a job slot.
     pub fn needs_browser(&self) -> bool {
         matches!(self, ProbeSpec::Browser(_))

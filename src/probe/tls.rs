@@ -50,8 +50,9 @@ pub struct CertInfo {
     pub subject: String,
     pub issuer: String,
     pub not_after: String,
-    /// Negative when already expired.
+    /// Whole days left, counted toward zero (an expired one is negative or 0).
     pub days_left: i64,
+    pub expired: bool,
     pub self_signed: bool,
 }
 
@@ -68,7 +69,8 @@ impl CertInfo {
             subject: cert.subject().to_string(),
             issuer: cert.issuer().to_string(),
             not_after: not_after.to_string(),
-            days_left: secs_left.div_euclid(86_400),
+            days_left: secs_left / 86_400,
+            expired: secs_left < 0,
             self_signed: cert.subject() == cert.issuer(),
         })
     }
@@ -252,18 +254,18 @@ pub async fn inspect(
 
 /// The state and message for a certificate under `cert_days`, with perfdata and evidence.
 pub fn judge(cert: &CertInfo, verified: &Result<(), String>, days: &CertDays) -> Outcome {
-    let mut state = days.state(cert.days_left);
-    let mut summary = cert.describe_days();
-    if let Err(why) = verified {
-        state = State::Critical;
-        summary = format!("certificate not trusted: {why}; {summary}");
-    } else if cert.days_left < 0 {
-        state = State::Critical;
-    }
+    let (state, summary) = match verified {
+        _ if cert.expired => (State::Critical, cert.describe_days()),
+        Err(why) => (State::Critical, format!("certificate not trusted: {why}")),
+        Ok(()) => (days.state(cert.days_left), cert.describe_days()),
+    };
     let mut perf = Perfdata::new("cert_days", cert.days_left as f64, "");
     perf.warn = days.warn.map(|w| format!("{w}:"));
     perf.crit = days.crit.map(|c| format!("{c}:"));
     let mut outcome = Outcome::new(state, summary).with_evidence("certificate", cert.evidence());
+    if let Err(why) = verified {
+        outcome = outcome.with_evidence("verification", why.clone());
+    }
     outcome.perfdata.push(perf);
     outcome
 }

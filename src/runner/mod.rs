@@ -370,6 +370,9 @@ impl Unit {
         probe: std::pin::Pin<&mut impl std::future::Future<Output = Outcome>>,
     ) -> Option<Outcome> {
         stop.cancel();
+        if !self.check.probe.stops_gracefully() {
+            return None;
+        }
         let bound = self.opts.grace + STOP_SLACK;
         tokio::time::timeout(bound, probe).await.ok()
     }

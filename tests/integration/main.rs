@@ -6,6 +6,7 @@ mod harness;
 mod config_errors;
 mod imports;
 mod nagios_mode;
+mod native;
 mod process;
 mod reports;
 mod run;

@@ -1,0 +1,541 @@
+//! Native probes against real loopback servers started here: HTTPS with certificates generated
+//! at test time (valid, 30 days left, expired, self-signed, wrong host), a server that never
+//! answers, a slowloris, a redirect loop, a 1 GB body, secrets in a failing response, and
+//! refused ports. States, messages, evidence and time bounds.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::harness::*;
+
+/// Serves each connection on its own thread with `respond` (bounded: 200 connections).
+fn serve(respond: impl Fn(std::net::TcpStream, String) + Send + Sync + 'static) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    let respond = Arc::new(respond);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten().take(200) {
+            let respond = Arc::clone(&respond);
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let mut reader = BufReader::new(match stream.try_clone() {
+                    Ok(s) => s,
+                    Err(_) => return,
+                });
+                let mut head = String::new();
+                loop {
+                    let mut line = String::new();
+                    match reader.read_line(&mut line) {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) if line == "\r\n" => break,
+                        Ok(_) => head.push_str(&line),
+                    }
+                }
+                respond(stream, head);
+            });
+        }
+    });
+    port
+}
+
+fn check(name: &str, probe: &str) -> String {
+    format!("[[check]]\nname = \"{name}\"\ntimeout = \"3s\"\n{probe}\n\n")
+}
+
+fn run_json(suite: &str) -> (Output, serde_json::Value) {
+    let out = Smokegate::new()
+        .suite(suite)
+        .args(&[
+            "run", "--json", "r.json", "--junit", "r.xml", "--color", "never",
+        ])
+        .run();
+    let json = out.json("r.json");
+    (out, json)
+}
+
+fn result<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    json["checks"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["name"] == name))
+        .unwrap_or(&serde_json::Value::Null)
+}
+
+fn summary(json: &serde_json::Value, name: &str) -> String {
+    result(json, name)["summary"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn a_server_that_never_answers_or_trickles_is_critical_at_the_timeout() {
+    let silent = serve(|stream, _| {
+        std::thread::sleep(Duration::from_secs(8));
+        drop(stream);
+    });
+    let slowloris = serve(|mut stream, _| {
+        for b in b"HTTP/1.1 200 OK\r\nX-Slow: yes" {
+            if stream.write_all(&[*b]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
+    let suite = [
+        check(
+            "silent",
+            &format!("http = {{ url = \"http://127.0.0.1:{silent}/\" }}"),
+        )
+        .replace("3s", "1s"),
+        check(
+            "slowloris",
+            &format!("http = {{ url = \"http://127.0.0.1:{slowloris}/\" }}"),
+        )
+        .replace("3s", "1s"),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    assert!(
+        out.elapsed < Duration::from_millis(2500),
+        "took {:?}",
+        out.elapsed
+    );
+    for name in ["silent", "slowloris"] {
+        assert_eq!(result(&json, name)["state"], "CRITICAL", "{name}");
+        assert_eq!(summary(&json, name), "timed out after 1s");
+    }
+}
+
+#[test]
+fn a_one_gigabyte_body_costs_bounded_time_and_memory() {
+    let port = serve(|mut stream, _| {
+        let _ = stream.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\nContent-Type: text/plain\r\n\r\n",
+        );
+        let chunk = vec![b'x'; 64 * 1024];
+        for _ in 0..(1024 * 1024 * 1024 / chunk.len()) {
+            if stream.write_all(&chunk).is_err() {
+                return;
+            }
+        }
+    });
+    let suite = check(
+        "huge",
+        &format!("http = {{ url = \"http://127.0.0.1:{port}/\", max_body = \"1MiB\", body_lacks = [\"lorem\"] }}"),
+    );
+    let (out, json) = run_json(&suite);
+    out.code(0);
+    assert!(
+        out.elapsed < Duration::from_secs(3),
+        "took {:?}",
+        out.elapsed
+    );
+    let evidence = result(&json, "huge")["evidence"].to_string();
+    assert!(evidence.contains("body truncated"), "{evidence}");
+    assert_eq!(result(&json, "huge")["perfdata"][1]["value"], 1_048_576.0);
+}
+
+#[test]
+fn redirects_are_not_followed_unless_asked_and_a_loop_is_critical() {
+    let port = serve(|mut stream, head| {
+        let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let next = if path == "/a" { "/b" } else { "/a" };
+        let _ = write!(stream, "HTTP/1.1 302 Found\r\nLocation: {next}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    });
+    let suite = [
+        check(
+            "redirect accepted",
+            &format!("http = {{ url = \"http://127.0.0.1:{port}/a\" }}"),
+        ),
+        check(
+            "must be 200",
+            &format!("http = {{ url = \"http://127.0.0.1:{port}/a\", status = 200 }}"),
+        ),
+        check(
+            "loop",
+            &format!("http = {{ url = \"http://127.0.0.1:{port}/a\", follow_redirects = true }}"),
+        ),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    assert_eq!(result(&json, "redirect accepted")["state"], "OK");
+    assert_eq!(
+        summary(&json, "must be 200"),
+        "HTTP CRITICAL: status 302 Found, expected 200 (Location: /b)"
+    );
+    assert_eq!(result(&json, "loop")["state"], "CRITICAL");
+    assert!(
+        summary(&json, "loop").contains("redirect loop"),
+        "{}",
+        summary(&json, "loop")
+    );
+    assert!(out.elapsed < Duration::from_secs(3));
+}
+
+#[test]
+fn credentials_never_reach_any_report() {
+    let port = serve(|mut stream, head| {
+        let auth = head
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("authorization:"))
+            .unwrap_or("none")
+            .to_string();
+        let body = format!("Traceback: refused {auth}");
+        let _ = write!(
+            stream,
+            "HTTP/1.1 500 Oops\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    });
+    let suite = [
+        check("bearer", &format!("http = {{ url = \"http://127.0.0.1:{port}/\", bearer = \"tok-SECRET-123\" }}")),
+        check(
+            "basic",
+            &format!("http = {{ url = \"http://127.0.0.1:{port}/\", basic_auth = {{ user = \"bob\", password = \"pw-SECRET-456\" }} }}"),
+        ),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    let everything = format!("{}{}{}{}", out.stdout, out.stderr, json, out.read("r.xml"));
+    assert!(
+        everything.contains("Bearer ********"),
+        "the excerpt shows the header, masked"
+    );
+    for secret in ["tok-SECRET-123", "pw-SECRET-456"] {
+        assert!(!everything.contains(secret), "{secret} leaked");
+    }
+}
+
+#[test]
+fn status_body_headers_json_and_time_assertions() {
+    let port = serve(|mut stream, head| {
+        let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+        if path == "/slow" {
+            std::thread::sleep(Duration::from_millis(600));
+        }
+        let (ctype, body) = if path == "/api" {
+            (
+                "application/json",
+                r#"{"status":"ok","items":[{"id":3}],"debug":false}"#.to_string(),
+            )
+        } else {
+            (
+                "text/html; charset=utf-8",
+                "<h1>Welcome</h1><p>lorem ipsum dolor</p><!-- build 1234 -->".to_string(),
+            )
+        };
+        let _ = write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+    });
+    let base = format!("http://127.0.0.1:{port}");
+    let suite = [
+        check("class", &format!("http = {{ url = \"{base}/\", status = \"2xx\", body_has = [\"Welcome\"], response_headers = {{ \"Content-Type\" = \"text/html*\" }} }}")),
+        check("lacks", &format!("http = {{ url = \"{base}/\", body_lacks = [\"lorem ipsum\"] }}")),
+        check("regex", &format!("http = {{ url = \"{base}/\", body_matches = [\"build \\\\d+\"], body_lacks_match = [\"(?i)debug|traceback\"] }}")),
+        check("json ok", &format!("http = {{ url = \"{base}/api\", json = {{ \"/status\" = \"ok\", \"/items/0/id\" = 3.0, \"/debug\" = false }} }}")),
+        check("json wrong", &format!("http = {{ url = \"{base}/api\", json = {{ \"/status\" = \"down\", \"/missing\" = 1 }} }}")),
+        check("header wrong", &format!("http = {{ url = \"{base}/\", response_headers = {{ \"content-type\" = \"application/json\" }} }}")),
+        check("slow", &format!("http = {{ url = \"{base}/slow\", time = {{ warn = \"0.5\", crit = \"5\" }} }}")),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    assert_eq!(result(&json, "class")["state"], "OK");
+    assert_eq!(result(&json, "regex")["state"], "OK");
+    assert_eq!(
+        result(&json, "json ok")["state"],
+        "OK",
+        "{}",
+        summary(&json, "json ok")
+    );
+    assert_eq!(
+        summary(&json, "lacks"),
+        "HTTP CRITICAL: body contains \"lorem ipsum\""
+    );
+    let excerpt = result(&json, "lacks")["evidence"].to_string();
+    assert!(
+        excerpt.contains("<p>lorem ipsum dolor</p>"),
+        "the excerpt shows the match: {excerpt}"
+    );
+    assert_eq!(
+        summary(&json, "json wrong"),
+        "HTTP CRITICAL: JSON /status is \"ok\", expected \"down\"; JSON /missing is missing, expected 1"
+    );
+    assert_eq!(
+        summary(&json, "header wrong"),
+        "HTTP CRITICAL: header content-type: \"text/html; charset=utf-8\" does not match \"application/json\""
+    );
+    assert_eq!(result(&json, "slow")["state"], "WARNING");
+    assert!(
+        summary(&json, "slow").starts_with("HTTP WARNING: response took 0.6"),
+        "{}",
+        summary(&json, "slow")
+    );
+}
+
+#[test]
+fn tcp_send_expect_and_refused_and_dns() {
+    let banner = serve(|mut stream, _| {
+        let _ = stream.write_all(b"+PONG\r\n");
+    });
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let suite = format!(
+        "[vars]\nport = \"{banner}\"\n\n{}{}{}{}{}{}",
+        check("pong", "tcp = { host = \"127.0.0.1\", port = \"{{port}}\", send = \"PING\\r\\n\\r\\n\", expect = \"PONG\" }"),
+        check("wrong banner", "tcp = { host = \"127.0.0.1\", port = \"{{port}}\", send = \"PING\\r\\n\\r\\n\", expect = \"HELLO\" }"),
+        check("refused", &format!("tcp = {{ host = \"127.0.0.1\", port = {closed} }}")),
+        check("localhost", "dns = { name = \"localhost\", expect = [\"127.0.0.1\"] }"),
+        check("wrong address", "dns = { name = \"localhost\", expect = [\"192.0.2.1\"] }"),
+        check("no such name", "dns = { name = \"nothing.invalid\" }"),
+    );
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    assert_eq!(result(&json, "pong")["state"], "OK");
+    assert_eq!(result(&json, "pong")["perfdata"][0]["label"], "time");
+    assert_eq!(result(&json, "wrong banner")["state"], "CRITICAL");
+    assert!(result(&json, "wrong banner")["evidence"]
+        .to_string()
+        .contains("+PONG"));
+    assert_eq!(
+        summary(&json, "refused"),
+        format!("TCP CRITICAL - connection refused on 127.0.0.1:{closed}")
+    );
+    assert_eq!(result(&json, "localhost")["state"], "OK");
+    assert_eq!(result(&json, "wrong address")["state"], "CRITICAL");
+    assert_eq!(result(&json, "no such name")["state"], "CRITICAL");
+}
+
+/// Test certificates: a CA and leaves signed by it (or not).
+struct Pki {
+    ca_pem: String,
+}
+
+struct Leaf {
+    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    key: rustls::pki_types::PrivateKeyDer<'static>,
+}
+
+fn pki() -> (Pki, rcgen::Issuer<'static, rcgen::KeyPair>) {
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "smokegate test CA");
+    let key = rcgen::KeyPair::generate().expect("key");
+    let cert = params.self_signed(&key).expect("ca");
+    let pem = cert.pem();
+    (Pki { ca_pem: pem }, rcgen::Issuer::new(params, key))
+}
+
+fn leaf(
+    names: &[&str],
+    days: Option<(i64, i64)>,
+    issuer: Option<&rcgen::Issuer<'static, rcgen::KeyPair>>,
+) -> Leaf {
+    let mut params =
+        rcgen::CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .expect("params");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, names[0]);
+    if let Some((from, to)) = days {
+        let (y, m, d) = today();
+        params.not_before = shift(rcgen::date_time_ymd(y, m, d), from);
+        params.not_after = shift(rcgen::date_time_ymd(y, m, d), to);
+    }
+    let key = rcgen::KeyPair::generate().expect("key");
+    let cert = match issuer {
+        Some(issuer) => params.signed_by(&key, issuer).expect("signed"),
+        None => params.self_signed(&key).expect("self-signed"),
+    };
+    Leaf {
+        chain: vec![cert.der().clone()],
+        key: rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+    }
+}
+
+fn shift<T: std::ops::Add<Duration, Output = T> + std::ops::Sub<Duration, Output = T>>(
+    t: T,
+    days: i64,
+) -> T {
+    let span = Duration::from_secs(days.unsigned_abs() * 86_400);
+    if days >= 0 {
+        t + span
+    } else {
+        t - span
+    }
+}
+
+/// Today's civil date (UTC), from the Unix clock.
+fn today() -> (i32, u8, u8) {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y as i32, m as u8, d as u8)
+}
+
+/// An HTTPS server on loopback presenting `leaf`, answering every request with 200.
+fn tls_server(leaf: Leaf) -> u16 {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(leaf.chain, leaf.key)
+        .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    listener.set_nonblocking(true).expect("nonblocking");
+    std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async move {
+            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
+            for _ in 0..200 {
+                let Ok((tcp, _)) = listener.accept().await else { return };
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    if let Ok(mut tls) = acceptor.accept(tcp).await {
+                        let mut buf = [0u8; 4096];
+                        let _ = tls.read(&mut buf).await;
+                        let _ = tls
+                            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                            .await;
+                        let _ = tls.shutdown().await;
+                    }
+                });
+            }
+        });
+    });
+    port
+}
+
+#[test]
+fn certificates_valid_expiring_expired_self_signed_and_for_another_host() {
+    let (pki, ca) = pki();
+    let dir = tempfile::tempdir().expect("tmp");
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &pki.ca_pem).expect("write ca");
+    let ca_path = ca_file.display().to_string();
+    let valid = tls_server(leaf(
+        &["localhost", "127.0.0.1"],
+        Some((-1, 365)),
+        Some(&ca),
+    ));
+    let soon = tls_server(leaf(&["localhost"], Some((-60, 30)), Some(&ca)));
+    let expired = tls_server(leaf(&["localhost"], Some((-400, -3)), Some(&ca)));
+    let selfsigned = tls_server(leaf(&["localhost"], Some((-1, 365)), None));
+    let other = tls_server(leaf(&["other.example"], Some((-1, 365)), Some(&ca)));
+    let tls = |name: &str, port: u16| {
+        check(
+            name,
+            &format!("tls = {{ host = \"127.0.0.1\", port = {port}, sni = \"localhost\", ca_cert = \"{ca_path}\", cert_days = {{ warn = 40, crit = 7 }} }}"),
+        )
+    };
+    let suite = [
+        tls("valid", valid),
+        tls("expiring", soon),
+        tls("expired", expired),
+        tls("self-signed", selfsigned),
+        tls("wrong host", other),
+        check("https ok", &format!("http = {{ url = \"https://localhost:{valid}/\", ca_cert = \"{ca_path}\", cert_days = {{ warn = 40, crit = 7 }} }}")),
+        check("https expired", &format!("http = {{ url = \"https://localhost:{expired}/\", ca_cert = \"{ca_path}\" }}")),
+        check("https insecure", &format!("http = {{ url = \"https://localhost:{selfsigned}/\", insecure = true }}")),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    assert_eq!(
+        result(&json, "valid")["state"],
+        "OK",
+        "{}",
+        summary(&json, "valid")
+    );
+    let days = result(&json, "valid")["perfdata"][0].clone();
+    assert_eq!(days["label"], "cert_days");
+    assert!(days["value"].as_f64().unwrap_or(0.0) >= 363.0, "{days}");
+    assert_eq!(
+        result(&json, "expiring")["state"],
+        "WARNING",
+        "{}",
+        summary(&json, "expiring")
+    );
+    assert!(
+        summary(&json, "expiring").contains("certificate expires in 2"),
+        "{}",
+        summary(&json, "expiring")
+    );
+    for name in ["expired", "https expired"] {
+        assert_eq!(result(&json, name)["state"], "CRITICAL");
+        assert!(
+            summary(&json, name).contains("certificate expired 3 days ago"),
+            "{name}: {}",
+            summary(&json, name)
+        );
+        let evidence = result(&json, name)["evidence"].to_string();
+        assert!(
+            evidence.contains("smokegate test CA") && evidence.contains("CN=localhost"),
+            "{evidence}"
+        );
+    }
+    assert_eq!(result(&json, "self-signed")["state"], "CRITICAL");
+    assert!(result(&json, "self-signed")["evidence"]
+        .to_string()
+        .contains("(self-signed)"));
+    assert_eq!(result(&json, "wrong host")["state"], "CRITICAL");
+    assert!(
+        summary(&json, "wrong host").contains("not trusted"),
+        "{}",
+        summary(&json, "wrong host")
+    );
+    assert_eq!(
+        result(&json, "https ok")["state"],
+        "OK",
+        "{}",
+        summary(&json, "https ok")
+    );
+    assert_eq!(
+        result(&json, "https insecure")["state"],
+        "OK",
+        "{}",
+        summary(&json, "https insecure")
+    );
+}
+
+#[test]
+fn refused_ports_are_critical_with_the_reason() {
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let (out, json) = run_json(&check(
+        "down",
+        &format!("http = {{ url = \"http://127.0.0.1:{closed}/\" }}"),
+    ));
+    out.code(1);
+    assert_eq!(
+        summary(&json, "down"),
+        format!("HTTP CRITICAL - connection refused: http://127.0.0.1:{closed}/")
+    );
+}
