@@ -314,7 +314,7 @@ impl FileLoader<'_> {
                 Ok(re) => out.push(re),
                 Err(e) => self.error(
                     pattern.span(),
-                    format!("invalid regular expression: {}", first_line(&e.to_string())),
+                    format!("invalid regular expression: {}", last_line(&e.to_string())),
                 ),
             }
         }
@@ -390,6 +390,11 @@ impl FileLoader<'_> {
     }
 }
 
-fn first_line(s: &str) -> &str {
-    s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
+/// The line of a multi-line error message that says what is wrong (regex puts it last).
+fn last_line(s: &str) -> &str {
+    s.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
 }

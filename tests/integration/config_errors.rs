@@ -147,3 +147,32 @@ fn bad_cli_values_are_usage_errors() {
         out.stderr
     );
 }
+
+bad_input!(probe_two_probes, "probe_two_probes.toml", "4:8");
+bad_input!(probe_bad_url, "probe_bad_url.toml", "7:16");
+bad_input!(probe_bad_range, "probe_bad_range.toml", "11:53");
+bad_input!(probe_bad_values, "probe_bad_values.toml", "31:39");
+
+#[test]
+fn every_probe_value_error_is_reported_at_its_place() {
+    let stderr = validate("probe_bad_values.toml");
+    for loc in [
+        "3:46", "7:53", "11:48", "15:36", "19:39", "23:44", "27:91", "31:39",
+    ] {
+        assert!(
+            stderr.contains(&format!("probe_bad_values.toml:{loc}\n")),
+            "missing {loc} in\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("error: invalid regular expression: error: unclosed group"),
+        "{stderr}"
+    );
+    let ranges = validate("probe_bad_range.toml");
+    for loc in ["3:53", "7:56", "11:53"] {
+        assert!(
+            ranges.contains(&format!("probe_bad_range.toml:{loc}\n")),
+            "missing {loc} in\n{ranges}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 mod harness;
 
 mod config_errors;
+mod demo;
 mod imports;
 mod nagios_mode;
 mod native;
