@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod browser_checks;
 mod config_errors;
 mod demo;
 mod imports;

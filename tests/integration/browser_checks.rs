@@ -1,0 +1,264 @@
+//! Browser checks in real headless Chromium through Debian's chromedriver, against the test web
+//! app in fixtures/webapp served here on loopback: Selenium IDE tests and TOML steps passing and
+//! failing with evidence (step, page, screenshot), load errors, a missing driver, a hung page,
+//! and no browser process left behind.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::time::Duration;
+
+use crate::harness::*;
+
+/// Serves fixtures/webapp on loopback; `/hang` accepts and never answers. Bounded in connections.
+fn webapp() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten().take(500) {
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let Ok(clone) = stream.try_clone() else {
+                    return;
+                };
+                let mut reader = BufReader::new(clone);
+                let mut first = String::new();
+                if reader.read_line(&mut first).is_err() {
+                    return;
+                }
+                loop {
+                    let mut line = String::new();
+                    match reader.read_line(&mut line) {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) if line == "\r\n" => break,
+                        Ok(_) => {}
+                    }
+                }
+                let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let mut stream = stream;
+                if path == "/hang" {
+                    std::thread::sleep(Duration::from_secs(30));
+                    return;
+                }
+                let file = repo()
+                    .join("fixtures/webapp")
+                    .join(path.trim_start_matches('/'));
+                let (status, body) = match std::fs::read(&file) {
+                    Ok(body) if file.is_file() => ("200 OK", body),
+                    _ => ("404 Not Found", b"not found".to_vec()),
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    port
+}
+
+fn side() -> String {
+    repo()
+        .join("fixtures/webapp/shop.side")
+        .display()
+        .to_string()
+}
+
+fn result<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    json["checks"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["name"] == name))
+        .unwrap_or(&serde_json::Value::Null)
+}
+
+#[test]
+fn selenium_ide_tests_pass_and_fail_with_evidence() {
+    let port = webapp();
+    let marker = marker("browser");
+    let suite = format!(
+        "[browser]\nsessions = 2\nimplicit_wait = \"2s\"\n\n[defaults]\ntimeout = \"40s\"\n\n\
+         [import]\nside = [{{ file = \"{}\", suites = [\"smoke\", \"broken\"], base_url = \"http://127.0.0.1:{port}\" }}]\n",
+        side()
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .marked(&marker)
+        .args(&[
+            "run",
+            "--json",
+            "out/r.json",
+            "--junit",
+            "out/r.xml",
+            "--color",
+            "never",
+        ])
+        .file("out/.keep", "")
+        .run();
+    out.code(1);
+    let json = out.json("out/r.json");
+    for name in ["home", "login", "slow element", "frame"] {
+        assert_eq!(
+            result(&json, name)["state"],
+            "OK",
+            "{name}: {}",
+            result(&json, name)["summary"]
+        );
+        assert_eq!(
+            result(&json, name)["tags"],
+            serde_json::json!(["browser", "side"])
+        );
+    }
+    let wrong = result(&json, "wrong password");
+    assert_eq!(wrong["state"], "CRITICAL");
+    assert_eq!(
+        wrong["summary"],
+        "BROWSER CRITICAL - step 5 `verifyText | id=message | Welcome, alice`: expected text \"Welcome, alice\", found text \"Wrong password\""
+    );
+    // verify* goes on: the assertTitle after it failed too, and is reported.
+    assert!(
+        wrong["long_output"]
+            .to_string()
+            .contains("also: step 6 `assertTitle | Account - Acme Shop`"),
+        "{}",
+        wrong["long_output"]
+    );
+    let evidence = |label: &str| {
+        wrong["evidence"]
+            .as_array()
+            .and_then(|a| a.iter().find(|e| e["label"] == label))
+            .and_then(|e| e["text"].as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(
+        evidence("failed step"),
+        "#5: verifyText | target: id=message | value: Welcome, alice"
+    );
+    assert_eq!(
+        evidence("page url"),
+        format!("http://127.0.0.1:{port}/login.html")
+    );
+    assert_eq!(evidence("page title"), "Log in - Acme Shop");
+    let shot = evidence("screenshot");
+    assert!(
+        shot.starts_with("out/smokegate-artifacts/"),
+        "screenshots go beside the reports: {shot}"
+    );
+    let png = std::fs::read(out.dir.path().join(&shot)).expect("screenshot written");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let xml = out.read("out/r.xml");
+    assert!(
+        xml.contains("[[ATTACHMENT|/"),
+        "JUnit links the screenshot: {xml}"
+    );
+    assert_eq!(
+        leftovers(&marker),
+        Vec::<String>::new(),
+        "no chromedriver or chromium left"
+    );
+}
+
+#[test]
+fn toml_steps_with_vars_stored_values_and_keys() {
+    let port = webapp();
+    let suite = format!(
+        "[vars]\nbase = \"http://127.0.0.1:{port}\"\n\n[browser]\nimplicit_wait = \"2s\"\n\n\
+         [[check]]\nname = \"log in by keyboard\"\ntimeout = \"30s\"\n\
+         browser = {{ base_url = \"{{{{base}}}}\", steps = [\n\
+           {{ open = \"/login.html\" }},\n\
+           {{ type = {{ locator = \"id=user\", text = \"alice\" }} }},\n\
+           {{ type = {{ locator = \"id=password\", text = \"s3cret\" }} }},\n\
+           {{ send_keys = {{ locator = \"id=password\", text = \"${{KEY_ENTER}}\" }} }},\n\
+           {{ store_text = {{ locator = \"id=message\", var = \"greeting\" }} }},\n\
+           {{ echo = \"said: ${{greeting}}\" }},\n\
+           {{ assert_text = {{ locator = \"id=message\", text = \"Welcome, alice\" }} }},\n\
+           {{ assert_element_not_present = \"css=.debug\" }},\n\
+           {{ assert_editable = \"id=user\" }},\n\
+         ] }}\n"
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    out.code(0);
+    let json = out.json("r.json");
+    let check = result(&json, "log in by keyboard");
+    assert_eq!(check["state"], "OK", "{}", check["summary"]);
+    assert_eq!(
+        check["long_output"],
+        serde_json::json!(["echo: said: Welcome, alice"])
+    );
+}
+
+#[test]
+fn unsupported_commands_and_bad_steps_are_load_errors() {
+    let out = Smokegate::in_repo()
+        .args(&["validate", "fixtures/bad/browser_unsupported.toml"])
+        .run();
+    out.code(2);
+    assert!(out.stderr.contains(
+        "error: fixtures/bad/legacy.side: test `drag things`, command 2 (`dragAndDropToObject`): unsupported command `dragAndDropToObject`\n --> fixtures/bad/browser_unsupported.toml:2:18"
+    ), "{}", out.stderr);
+    insta::assert_snapshot!(out.stderr);
+    let out = Smokegate::in_repo()
+        .args(&["validate", "fixtures/bad/browser_bad_steps.toml"])
+        .run();
+    out.code(2);
+    for loc in ["3:50", "7:22", "11:22", "15:22"] {
+        assert!(
+            out.stderr
+                .contains(&format!("browser_bad_steps.toml:{loc}\n")),
+            "missing {loc}: {}",
+            out.stderr
+        );
+    }
+    insta::assert_snapshot!(out.stderr);
+}
+
+#[test]
+fn a_missing_driver_is_unknown_and_the_rest_still_runs() {
+    let suite = "[browser]\ndriver = \"/nonexistent/chromedriver\"\n\n\
+        [[check]]\nname = \"needs a browser\"\nbrowser = { steps = [{ open = \"about:blank\" }] }\n\n\
+        [[check]]\nname = \"plain plugin\"\nnagios = { command = \"check_dummy 0 fine\" }\n";
+    let out = Smokegate::new()
+        .suite(suite)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    out.code(1);
+    let json = out.json("r.json");
+    assert_eq!(result(&json, "plain plugin")["state"], "OK");
+    assert_eq!(result(&json, "needs a browser")["state"], "UNKNOWN");
+    assert_eq!(
+        result(&json, "needs a browser")["summary"],
+        "no browser: chromedriver not found at /nonexistent/chromedriver (install chromium-driver, or set [browser] driver or remote)"
+    );
+}
+
+#[test]
+fn a_hung_page_ends_at_the_timeout_and_leaves_no_browser() {
+    let port = webapp();
+    let marker = marker("hungpage");
+    let suite = format!(
+        "[[check]]\nname = \"hangs\"\ntimeout = \"4s\"\nbrowser = {{ steps = [{{ open = \"http://127.0.0.1:{port}/hang\" }}] }}\n"
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .marked(&marker)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    out.code(1);
+    assert!(
+        out.elapsed < Duration::from_secs(12),
+        "took {:?}",
+        out.elapsed
+    );
+    let json = out.json("r.json");
+    assert_eq!(result(&json, "hangs")["state"], "CRITICAL");
+    assert_eq!(result(&json, "hangs")["summary"], "timed out after 4s");
+    assert_eq!(
+        leftovers(&marker),
+        Vec::<String>::new(),
+        "no chromedriver or chromium left"
+    );
+}
