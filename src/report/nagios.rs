@@ -7,6 +7,7 @@ use crate::gate::Verdict;
 use crate::model::{CheckResult, RunRecord, State};
 
 /// How many failing names the first line lists before "and N more".
+/// (No `;` in the text: Nagios turns it into `:` in plugin output.)
 const NAMES_ON_FIRST_LINE: usize = 5;
 
 pub struct NagiosReport {
@@ -52,7 +53,7 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         }
         for (list, what) in [(&warnings, "warning"), (&optional, "optional not OK")] {
             if !list.is_empty() {
-                s.push_str(&format!("; {} {what}: {}", list.len(), name_list(list)));
+                s.push_str(&format!(". {} {what}: {}", list.len(), name_list(list)));
             }
         }
         s

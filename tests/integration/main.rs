@@ -7,6 +7,7 @@ mod browser_checks;
 mod config_errors;
 mod demo;
 mod imports;
+mod nagios_daemons;
 mod nagios_mode;
 mod native;
 mod process;

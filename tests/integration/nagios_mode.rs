@@ -57,7 +57,7 @@ fn failing_output_has_perfdata_and_long_output() {
     let out = nagios(&suite, &[]);
     out.code(2);
     let first = out.stdout.lines().next().unwrap_or("");
-    assert!(first.starts_with("SMOKEGATE CRITICAL - 2/4 checks failing: worker, cache / redis; 1 warning: queue | checks=4 ok=1 warning=1 critical=1 unknown=1 time="), "{first}");
+    assert!(first.starts_with("SMOKEGATE CRITICAL - 2/4 checks failing: worker, cache / redis. 1 warning: queue | checks=4 ok=1 warning=1 critical=1 unknown=1 time="), "{first}");
     assert_eq!(first.matches('|').count(), 1, "only the perfdata separator");
     stable().bind(|| insta::assert_snapshot!(out.stdout));
 }
