@@ -6,6 +6,10 @@
 use crate::gate::Verdict;
 use crate::model::{CheckResult, RunRecord, State};
 
+/// Nagios 4 keeps at most 8 KiB of plugin output (MAX_PLUGIN_OUTPUT_LENGTH) and NRPE 3/4 packets
+/// carry as much; long output is cut to fit, with a line saying how much was left out.
+pub const MAX_OUTPUT: usize = 8000;
+
 /// How many failing names the first line lists before "and N more".
 /// (No `;` in the text: Nagios turns it into `:` in plugin output.)
 const NAMES_ON_FIRST_LINE: usize = 5;
@@ -75,15 +79,16 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         run.duration.as_secs_f64()
     );
     let mut text = format!("{} | {perf}\n", no_pipe(&first));
-    for r in run.results.iter().filter(|r| r.state() != State::Ok) {
+    let not_ok: Vec<&CheckResult> = run.results.iter().filter(|r| r.state() != State::Ok).collect();
+    for (i, r) in not_ok.iter().enumerate() {
         let optional = if r.check.optional { " (optional)" } else { "" };
-        text.push_str(&no_pipe(&format!(
-            "{}: {}{optional} - {}",
-            r.state(),
-            r.check.name,
-            r.summary()
-        )));
-        text.push('\n');
+        let line = no_pipe(&format!("{}: {}{optional} - {}\n", r.state(), r.check.name, r.summary()));
+        let left = not_ok.len() - i;
+        if text.len() + line.len() + 80 > MAX_OUTPUT {
+            text.push_str(&format!("... {left} more not OK (Nagios keeps 8 KiB of output: see `smokegate run`)\n"));
+            break;
+        }
+        text.push_str(&line);
     }
     NagiosReport { state, text }
 }
