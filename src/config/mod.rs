@@ -331,8 +331,8 @@ impl FileLoader<'_> {
             match RawCheck::deserialize(ValueDeserializer::from(item)) {
                 Ok(raw) => {
                     let name_span = raw.name.span();
-                    if let Some(check) = self.check(raw, &defaults, &vars) {
-                        out.push((check, name_span));
+                    for check in self.check(raw, &defaults, &vars) {
+                        out.push((check, name_span.clone()));
                     }
                 }
                 Err(e) => self.toml_error(&e, span),
@@ -423,7 +423,7 @@ impl FileLoader<'_> {
         raw: RawCheck,
         defaults: &Defaults,
         vars: &std::collections::BTreeMap<String, String>,
-    ) -> Option<Check> {
+    ) -> Vec<Check> {
         let errors_before = self.diags.len();
         let name_span = raw.name.span();
         let name = raw.name.into_inner();
@@ -453,32 +453,39 @@ impl FileLoader<'_> {
             ("tcp", raw.tcp.as_ref().map(Spanned::span)),
             ("dns", raw.dns.as_ref().map(Spanned::span)),
             ("browser", raw.browser.as_ref().map(Spanned::span)),
+            ("nrpe", raw.nrpe.as_ref().map(Spanned::span)),
         ]
         .into_iter()
         .filter_map(|(kind, span)| span.map(|s| (kind, s)))
         .collect();
-        let probe = match present.as_slice() {
+        // One probe, or one per host for a fanned-out NRPE command.
+        let probes: Option<Vec<(Option<String>, ProbeSpec)>> = match present.as_slice() {
             [] => {
                 self.error(
                     name_span.clone(),
-                    format!("check `{name}` has no probe: add one of `nagios`, `http`, `tls`, `tcp`, `dns` or `browser`"),
+                    format!("check `{name}` has no probe: add one of `nagios`, `http`, `tls`, `tcp`, `dns`, `browser` or `nrpe`"),
                 );
                 None
             }
             [_] => {
-                if let Some(t) = raw.nagios {
-                    self.nagios(t, defaults, vars)
+                let single = if let Some(t) = raw.nrpe {
+                    self.remote_nrpe(t, defaults, vars, timeout)
+                } else if let Some(t) = raw.nagios {
+                    self.nagios(t, defaults, vars).map(|p| vec![(None, p)])
                 } else if let Some(t) = raw.http {
-                    self.http(t, vars)
+                    self.http(t, vars).map(|p| vec![(None, p)])
                 } else if let Some(t) = raw.tls {
-                    self.tls(t, vars)
+                    self.tls(t, vars).map(|p| vec![(None, p)])
                 } else if let Some(t) = raw.tcp {
-                    self.tcp(t, vars)
+                    self.tcp(t, vars).map(|p| vec![(None, p)])
                 } else if let Some(t) = raw.dns {
-                    self.dns(t, vars)
+                    self.dns(t, vars).map(|p| vec![(None, p)])
                 } else {
-                    raw.browser.and_then(|t| self.browser(t, vars))
-                }
+                    raw.browser
+                        .and_then(|t| self.browser(t, vars))
+                        .map(|p| vec![(None, p)])
+                };
+                single
             }
             [(first, _), (second, span), ..] => {
                 self.error(
@@ -488,20 +495,94 @@ impl FileLoader<'_> {
                 None
             }
         };
+        let (Some(probes), Some(timeout), Some(retry_delay)) = (probes, timeout, retry_delay)
+        else {
+            return Vec::new();
+        };
         if self.diags.len() > errors_before {
+            return Vec::new();
+        }
+        let source = self.loc(name_span.start);
+        let retries = raw.retries.map_or(defaults.retries, |r| *r.get_ref());
+        let optional = raw.optional.unwrap_or(false);
+        probes
+            .into_iter()
+            .map(|(host, probe)| {
+                let mut tags = tags.clone();
+                let name = match &host {
+                    Some(h) => {
+                        if !tags.contains(h) {
+                            tags.push(h.clone());
+                        }
+                        format!("{name} @ {h}")
+                    }
+                    None => name.clone(),
+                };
+                Check {
+                    source: source.clone(),
+                    name,
+                    tags,
+                    timeout,
+                    retries,
+                    retry_delay,
+                    optional,
+                    suite: self.file.to_path_buf(),
+                    probe,
+                }
+            })
+            .collect()
+    }
+
+    /// `nrpe = { command, hosts, ... }`: one check_nrpe run per host, all in parallel.
+    fn remote_nrpe(
+        &mut self,
+        raw: Spanned<raw::RawRemoteNrpe>,
+        defaults: &Defaults,
+        vars: &std::collections::BTreeMap<String, String>,
+        timeout: Option<Duration>,
+    ) -> Option<Vec<(Option<String>, ProbeSpec)>> {
+        let raw = raw.into_inner();
+        let command = self.expand(&raw.command, vars)?;
+        let program = self.resolve_plugin("check_nrpe", raw.command.span(), defaults)?;
+        let mut extra = Vec::new();
+        for a in raw.args.iter().flatten() {
+            extra.push(self.expand(a, vars)?);
+        }
+        if raw.hosts.get_ref().is_empty() {
+            self.error(raw.hosts.span(), "`hosts` lists no host");
             return None;
         }
-        Some(Check {
-            source: self.loc(name_span.start),
-            name,
-            tags,
-            timeout: timeout?,
-            retries: raw.retries.map_or(defaults.retries, |r| *r.get_ref()),
-            retry_delay: retry_delay?,
-            optional: raw.optional.unwrap_or(false),
-            suite: self.file.to_path_buf(),
-            probe: probe?,
-        })
+        let secs = timeout.unwrap_or(DEFAULT_TIMEOUT).as_secs().max(1);
+        let mut out = Vec::new();
+        for host in raw.hosts.get_ref() {
+            let host = self.expand(host, vars)?;
+            let mut args = vec!["-H".to_string(), host.clone()];
+            if let Some(port) = raw.port {
+                args.extend(["-p".to_string(), port.to_string()]);
+            }
+            if raw.ssl == Some(false) {
+                args.push("-n".to_string());
+            }
+            // check_nrpe's own timeout sits just above ours so that ours decides.
+            args.extend([
+                "-t".to_string(),
+                (secs + 1).to_string(),
+                "-c".to_string(),
+                command.clone(),
+            ]);
+            if !extra.is_empty() {
+                args.push("-a".to_string());
+                args.extend(extra.iter().cloned());
+            }
+            out.push((
+                Some(host),
+                ProbeSpec::Nagios(NagiosSpec {
+                    program: program.clone(),
+                    args,
+                }),
+            ));
+        }
+        Some(out)
     }
 
     fn nagios(

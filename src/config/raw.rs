@@ -29,6 +29,20 @@ pub struct RawCheck {
     pub tcp: Option<Spanned<RawTcp>>,
     pub dns: Option<Spanned<RawDns>>,
     pub browser: Option<Spanned<RawBrowser>>,
+    pub nrpe: Option<Spanned<RawRemoteNrpe>>,
+}
+
+/// `nrpe = { command = "check_load", hosts = ["web1", "web2"] }`: run an NRPE command on each
+/// host through check_nrpe.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRemoteNrpe {
+    pub command: Spanned<String>,
+    pub hosts: Spanned<Vec<Spanned<String>>>,
+    pub port: Option<u16>,
+    pub args: Option<Vec<Spanned<String>>>,
+    /// false for daemons started with `-n`.
+    pub ssl: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -79,13 +79,24 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         run.duration.as_secs_f64()
     );
     let mut text = format!("{} | {perf}\n", no_pipe(&first));
-    let not_ok: Vec<&CheckResult> = run.results.iter().filter(|r| r.state() != State::Ok).collect();
+    let not_ok: Vec<&CheckResult> = run
+        .results
+        .iter()
+        .filter(|r| r.state() != State::Ok)
+        .collect();
     for (i, r) in not_ok.iter().enumerate() {
         let optional = if r.check.optional { " (optional)" } else { "" };
-        let line = no_pipe(&format!("{}: {}{optional} - {}\n", r.state(), r.check.name, r.summary()));
+        let line = no_pipe(&format!(
+            "{}: {}{optional} - {}\n",
+            r.state(),
+            r.check.name,
+            r.summary()
+        ));
         let left = not_ok.len() - i;
         if text.len() + line.len() + 80 > MAX_OUTPUT {
-            text.push_str(&format!("... {left} more not OK (Nagios keeps 8 KiB of output: see `smokegate run`)\n"));
+            text.push_str(&format!(
+                "... {left} more not OK (Nagios keeps 8 KiB of output: see `smokegate run`)\n"
+            ));
             break;
         }
         text.push_str(&line);

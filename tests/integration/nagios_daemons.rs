@@ -250,3 +250,107 @@ fn smoke_status(status: &str) -> Option<String> {
         .map(|b| b.split('}').next().unwrap_or("").to_string())
         .find(|b| b.contains("service_description=smoke") && b.contains("has_been_checked=1"))
 }
+
+/// An NRPE daemon on `address:port` (no SSL) with these `command[...]` lines.
+fn start_nrpe(dir: &Path, address: &str, port: u16, commands: &str) -> Daemon {
+    let cfg = dir.join(format!("nrpe-{address}.cfg"));
+    std::fs::write(
+        &cfg,
+        format!(
+            "server_address={address}\nserver_port={port}\nallowed_hosts=127.0.0.0/8\nnrpe_user=nagios\nnrpe_group=nagios\n\
+             pid_file={pid}\ndont_blame_nrpe=0\ncommand_timeout=30\n{commands}",
+            pid = dir.join(format!("nrpe-{address}.pid")).display(),
+        ),
+    )
+    .expect("nrpe.cfg");
+    chown_nagios(dir);
+    let daemon = Daemon(
+        Command::new("/usr/sbin/nrpe")
+            .args(["-c", &cfg.display().to_string(), "-f", "-n"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start nrpe"),
+    );
+    let start = Instant::now();
+    while std::net::TcpStream::connect((address, port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "nrpe did not listen on {address}:{port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    daemon
+}
+
+#[test]
+fn an_nrpe_command_fans_out_to_every_host_in_parallel() {
+    let dir = nagios_dir();
+    let port = free_port();
+    let _web1 = start_nrpe(
+        dir.path(),
+        "127.0.0.1",
+        port,
+        "command[check_app]=/usr/lib/nagios/plugins/check_dummy 0 \"app up on web1\"\n",
+    );
+    let _web2 = start_nrpe(
+        dir.path(),
+        "127.0.0.2",
+        port,
+        "command[check_app]=/usr/lib/nagios/plugins/check_dummy 2 \"app down on web2\"\n",
+    );
+    let suite = format!(
+        "[[check]]\nname = \"app\"\ntags = [\"app\"]\nnrpe = {{ command = \"check_app\", hosts = [\"127.0.0.1\", \"127.0.0.2\", \"127.0.0.3\"], port = {port}, ssl = false }}\n"
+    );
+    let listed = Smokegate::new()
+        .suite(&suite)
+        .args(&["list", "--tag", "127.0.0.2"])
+        .run();
+    listed.code(0);
+    assert!(
+        listed
+            .stdout
+            .contains("app @ 127.0.0.2  nagios  app,127.0.0.2"),
+        "{}",
+        listed.stdout
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    out.code(1);
+    let json = out.json("r.json");
+    let states: Vec<(String, String)> = json["checks"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    (
+                        c["name"].as_str().unwrap_or("").to_string(),
+                        c["summary"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        states[0],
+        (
+            "app @ 127.0.0.1".to_string(),
+            "OK: app up on web1".to_string()
+        )
+    );
+    assert_eq!(
+        states[1],
+        (
+            "app @ 127.0.0.2".to_string(),
+            "CRITICAL: app down on web2".to_string()
+        )
+    );
+    assert_eq!(json["checks"][2]["name"], "app @ 127.0.0.3");
+    assert_ne!(
+        json["checks"][2]["state"], "OK",
+        "no daemon on 127.0.0.3: never a pass"
+    );
+}

@@ -145,11 +145,17 @@ fn version_and_help_follow_the_plugin_guidelines() {
 
 #[test]
 fn output_fits_what_nagios_and_nrpe_keep() {
-    let suite: String = (0..400).map(|i| dummy(&format!("failing check number {i:03} with a long name"), 2)).collect();
+    let suite: String = (0..400)
+        .map(|i| dummy(&format!("failing check number {i:03} with a long name"), 2))
+        .collect();
     let out = nagios(&suite, &["-j", "64"]);
     out.code(2);
     assert!(out.stdout.len() <= 8000, "{} bytes", out.stdout.len());
     assert!(out.stdout.starts_with("SMOKEGATE CRITICAL - 400/400 checks failing: failing check number 000 with a long name"), "{}", &out.stdout[..200]);
     let last = out.stdout.lines().last().unwrap_or("");
-    assert!(last.starts_with("... ") && last.ends_with(" more not OK (Nagios keeps 8 KiB of output: see `smokegate run`)"), "{last}");
+    assert!(
+        last.starts_with("... ")
+            && last.ends_with(" more not OK (Nagios keeps 8 KiB of output: see `smokegate run`)"),
+        "{last}"
+    );
 }
