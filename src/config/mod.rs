@@ -468,7 +468,7 @@ impl FileLoader<'_> {
                 None
             }
             [_] => {
-                let single = if let Some(t) = raw.nrpe {
+                if let Some(t) = raw.nrpe {
                     self.remote_nrpe(t, defaults, vars, timeout)
                 } else if let Some(t) = raw.nagios {
                     self.nagios(t, defaults, vars).map(|p| vec![(None, p)])
