@@ -484,8 +484,7 @@ impl FileLoader<'_> {
                     raw.browser
                         .and_then(|t| self.browser(t, vars))
                         .map(|p| vec![(None, p)])
-                };
-                single
+                }
             }
             [(first, _), (second, span), ..] => {
                 self.error(
