@@ -95,6 +95,23 @@ pub enum ImportCommand {
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
     },
+    /// Every service on every host of Nagios object configuration (files, folders or nagios.cfg).
+    Nagios {
+        #[arg(value_name = "CONFIG", required = true)]
+        config: Vec<PathBuf>,
+        /// resource.cfg with the $USERn$ macros.
+        #[arg(long, value_name = "FILE")]
+        resource: Option<PathBuf>,
+        /// Only these hosts (repeatable).
+        #[arg(long = "host", value_name = "HOST")]
+        hosts: Vec<String>,
+        /// Only the hosts of these hostgroups (repeatable).
+        #[arg(long = "hostgroup", value_name = "GROUP")]
+        hostgroups: Vec<String>,
+        /// Only services whose description matches this glob (repeatable).
+        #[arg(long = "service", value_name = "GLOB")]
+        services: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,19 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
             Command::Nagios(args) => nagios(args).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Import(cli::ImportCommand::Nrpe { files }) => import_nrpe(&files),
+            Command::Import(cli::ImportCommand::Nagios {
+                config,
+                resource,
+                hosts,
+                hostgroups,
+                services,
+            }) => import_nagios(config::nagios_objects::ImportOptions {
+                config,
+                resource,
+                hosts,
+                hostgroups,
+                services,
+            }),
         }
     })
 }
@@ -152,6 +165,25 @@ fn load_selected(args: &SuiteArgs) -> Result<Loaded, String> {
     })
 }
 
+/// One imported check as a TOML `[[check]]` table, with where it came from.
+fn check_toml(name: &str, tags: &[String], command_line: &str, origin: &str) -> String {
+    let mut check = toml::Table::new();
+    check.insert("name".into(), name.into());
+    check.insert(
+        "tags".into(),
+        toml::Value::Array(tags.iter().map(|t| t.as_str().into()).collect()),
+    );
+    let mut nagios = toml::Table::new();
+    nagios.insert("command".into(), command_line.into());
+    check.insert("nagios".into(), nagios.into());
+    let mut doc = toml::Table::new();
+    doc.insert("check".into(), toml::Value::Array(vec![check.into()]));
+    format!(
+        "\n# {origin}\n{}",
+        toml::to_string(&doc).unwrap_or_default()
+    )
+}
+
 /// `smokegate import nrpe`: the commands as a suite a team can own and curate.
 fn import_nrpe(files: &[PathBuf]) -> i32 {
     let mut text =
@@ -160,26 +192,17 @@ fn import_nrpe(files: &[PathBuf]) -> i32 {
     for file in files {
         match config::nrpe::load(file) {
             Ok(commands) => {
-                text.push_str(&format!("\n# from {}\n", file.display()));
                 for c in commands {
                     let (line, _) = config::diag::line_col(&c.source, c.name_span.start);
-                    let mut check = toml::Table::new();
-                    check.insert("name".into(), c.name.clone().into());
-                    check.insert("tags".into(), toml::Value::Array(vec!["nrpe".into()]));
-                    let mut nagios = toml::Table::new();
-                    nagios.insert("command".into(), c.line.clone().into());
-                    check.insert("nagios".into(), nagios.into());
-                    let mut doc = toml::Table::new();
-                    doc.insert("check".into(), toml::Value::Array(vec![check.into()]));
-                    let rendered = toml::to_string(&doc).unwrap_or_default();
-                    let origin = format!("# {}:{line}\n", c.file.display());
+                    let origin = format!("{}:{line}", c.file.display());
+                    let rendered = check_toml(&c.name, &["nrpe".to_string()], &c.line, &origin);
                     if config::nrpe::apply_args(&c.line, &[]).is_err() {
-                        text.push_str(&format!("\n{origin}# needs arguments for $ARGn$: fill them in, then uncomment\n"));
-                        for l in rendered.lines() {
+                        text.push_str(&format!("\n# {origin}: needs arguments for $ARGn$; fill them in, then uncomment\n"));
+                        for l in rendered.lines().skip(2) {
                             text.push_str(&format!("# {l}\n"));
                         }
                     } else {
-                        text.push_str(&format!("\n{origin}{rendered}"));
+                        text.push_str(&rendered);
                     }
                 }
             }
@@ -191,6 +214,31 @@ fn import_nrpe(files: &[PathBuf]) -> i32 {
     }
     out(&text);
     exit::GATE_PASSED
+}
+
+/// `smokegate import nagios`: every service on every selected host as a check.
+fn import_nagios(opts: config::nagios_objects::ImportOptions) -> i32 {
+    match config::nagios_objects::import(&opts) {
+        Ok(services) => {
+            let mut text = String::from(
+                "# Imported by `smokegate import nagios`: one check per service and host.\n",
+            );
+            for s in services {
+                let mut tags = vec!["nagios".to_string(), s.host.clone()];
+                tags.extend(s.hostgroups.iter().cloned());
+                let origin = format!("{}:{}", s.file.display(), s.line);
+                text.push_str(&check_toml(
+                    &format!("{} @ {}", s.service, s.host),
+                    &tags,
+                    &s.command_line,
+                    &origin,
+                ));
+            }
+            out(&text);
+            exit::GATE_PASSED
+        }
+        Err(diags) => fail_usage(&config::Diagnostics(diags).to_string()),
+    }
 }
 
 fn validate(args: &SuiteArgs) -> i32 {

@@ -1,5 +1,7 @@
 //! Turning imported Nagios configuration into checks: `[import] nrpe = [...]` (each
-//! `command[NAME]` of an nrpe.cfg becomes a check NAME, tagged `nrpe`). Must not run anything.
+//! `command[NAME]` of an nrpe.cfg becomes a check NAME, tagged `nrpe`) and `[import] nagios`
+//! (each service on each of its hosts becomes `SERVICE @ HOST`, tagged `nagios`, the host and its
+//! hostgroups). Must not run anything.
 
 use std::ops::Range;
 
@@ -9,7 +11,8 @@ use toml::Spanned;
 use super::nrpe::{self, NrpeCommand};
 use serde::Deserialize;
 
-use super::raw::RawNrpeTable;
+use super::nagios_objects::{self, ImportOptions};
+use super::raw::{RawNagiosImport, RawNrpeTable};
 use super::{Defaults, Diagnostic, FileLoader};
 use crate::model::SourceLoc;
 use crate::probe::nagios::NagiosSpec;
@@ -151,47 +154,104 @@ impl FileLoader<'_> {
                 return None;
             }
         };
-        if nrpe::needs_shell(&line) {
-            return Some(ProbeSpec::Nagios(NagiosSpec {
-                program: "/bin/sh".into(),
-                args: vec!["-c".to_string(), line],
-            }));
-        }
-        let mut words = match shell_words::split(&line) {
-            Ok(w) => w.into_iter(),
+        match command_line_probe(&line, defaults) {
+            Ok(probe) => Some(probe),
             Err(e) => {
                 self.diags.push(Diagnostic::new(
                     &command.file,
                     &command.source,
                     command.span.clone(),
-                    format!("cannot split the command line into words: {e}"),
+                    e,
                 ));
-                return None;
+                None
+            }
+        }
+    }
+
+    pub(super) fn nagios_imports(
+        &mut self,
+        raw: &Spanned<RawNagiosImport>,
+        defaults: &Defaults,
+    ) -> Vec<Imported> {
+        let span = raw.span();
+        let raw = raw.get_ref();
+        let opts = ImportOptions {
+            config: raw.config.iter().map(|c| self.relative(c)).collect(),
+            resource: raw.resource.as_ref().map(|r| self.relative(r)),
+            hosts: raw.hosts.clone().unwrap_or_default(),
+            hostgroups: raw.hostgroups.clone().unwrap_or_default(),
+            services: raw.services.clone().unwrap_or_default(),
+        };
+        let services = match nagios_objects::import(&opts) {
+            Ok(s) => s,
+            Err(diags) => {
+                self.diags.extend(diags);
+                return Vec::new();
             }
         };
-        let first = words.next()?;
-        let program = if first.contains('/') {
-            std::path::PathBuf::from(&first)
-        } else {
-            defaults
-                .plugin_dirs
-                .iter()
-                .map(|d| d.join(&first))
-                .find(|p| p.is_file())
-                .unwrap_or_else(|| std::path::PathBuf::from(&first))
-        };
-        if !program.is_file() {
-            self.diags.push(Diagnostic::new(
-                &command.file,
-                &command.source,
-                command.span.clone(),
-                format!("plugin `{}` does not exist", program.display()),
-            ));
-            return None;
+        let mut out = Vec::new();
+        for svc in services {
+            match command_line_probe(&svc.command_line, defaults) {
+                Ok(probe) => {
+                    let mut tags = vec!["nagios".to_string(), svc.host.clone()];
+                    tags.extend(svc.hostgroups.iter().cloned());
+                    out.push(Imported {
+                        name: format!("{} @ {}", svc.service, svc.host),
+                        tags,
+                        probe,
+                        source: SourceLoc {
+                            file: svc.file.clone(),
+                            line: svc.line,
+                            col: svc.col,
+                        },
+                        suite: svc.file.clone(),
+                        span: span.clone(),
+                    });
+                }
+                Err(e) => self.error(
+                    span.clone(),
+                    format!(
+                        "service `{}` on `{}` ({}:{}): {e}",
+                        svc.service,
+                        svc.host,
+                        svc.file.display(),
+                        svc.line
+                    ),
+                ),
+            }
         }
-        Some(ProbeSpec::Nagios(NagiosSpec {
-            program,
-            args: words.collect(),
-        }))
+        out
     }
+}
+
+/// The probe for a command line run as Nagios and NRPE run it: directly when it is a plain
+/// command, through `/bin/sh -c` when it uses the shell.
+pub(super) fn command_line_probe(line: &str, defaults: &Defaults) -> Result<ProbeSpec, String> {
+    if nrpe::needs_shell(line) {
+        return Ok(ProbeSpec::Nagios(NagiosSpec {
+            program: "/bin/sh".into(),
+            args: vec!["-c".to_string(), line.to_string()],
+        }));
+    }
+    let mut words = shell_words::split(line)
+        .map_err(|e| format!("cannot split the command line into words: {e}"))?
+        .into_iter();
+    let first = words.next().ok_or("the command line is empty")?;
+    let program = if first.contains('/') {
+        std::path::PathBuf::from(&first)
+    } else {
+        defaults
+            .plugin_dirs
+            .iter()
+            .map(|d| d.join(&first))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| std::path::PathBuf::from(&first))
+    };
+    if !program.is_file() {
+        return Err(format!("plugin `{}` does not exist", program.display()));
+    }
+    Ok(ProbeSpec::Nagios(NagiosSpec {
+        program,
+        args: words.collect(),
+    }))
 }

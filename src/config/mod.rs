@@ -5,6 +5,7 @@
 mod browser;
 pub mod diag;
 mod imports;
+pub mod nagios_objects;
 pub mod nrpe;
 mod probes;
 mod raw;
@@ -271,9 +272,12 @@ impl FileLoader<'_> {
             let span = value.span();
             match RawImport::deserialize(ValueDeserializer::from(value)) {
                 Ok(raw) => {
-                    for imported in
-                        self.nrpe_imports(raw.nrpe.as_deref().unwrap_or_default(), &defaults)
-                    {
+                    let mut imported_checks =
+                        self.nrpe_imports(raw.nrpe.as_deref().unwrap_or_default(), &defaults);
+                    if let Some(nagios) = &raw.nagios {
+                        imported_checks.extend(self.nagios_imports(nagios, &defaults));
+                    }
+                    for imported in imported_checks {
                         let mut all_tags = defaults.tags.clone();
                         all_tags.extend(
                             imported

@@ -179,6 +179,18 @@ pub struct RawImport {
     pub side: Option<Vec<Spanned<RawSideImport>>>,
     /// `"nrpe.cfg"` or a [`RawNrpeTable`].
     pub nrpe: Option<Vec<Spanned<toml::Value>>>,
+    pub nagios: Option<Spanned<RawNagiosImport>>,
+}
+
+/// `nagios = { config = ["/etc/nagios4/objects/"], resource = "...", hosts = [...], ... }`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNagiosImport {
+    pub config: Vec<String>,
+    pub resource: Option<String>,
+    pub hosts: Option<Vec<String>>,
+    pub hostgroups: Option<Vec<String>>,
+    pub services: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

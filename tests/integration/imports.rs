@@ -100,7 +100,7 @@ fn import_nrpe_prints_a_suite_that_validates() {
         .run();
     printed.code(0);
     assert!(
-        printed.stdout.contains("# needs arguments for $ARGn$"),
+        printed.stdout.contains("nrpe.cfg:21: needs arguments for $ARGn$; fill them in, then uncomment\n# [[check]]\n# name = \"check_disk_arg\""),
         "{}",
         printed.stdout
     );
@@ -121,4 +121,120 @@ fn import_nrpe_prints_a_suite_that_validates() {
         "{}",
         missing.stderr
     );
+}
+
+fn nagios_import(extra: &str) -> String {
+    let dir = repo().join("fixtures/nagios");
+    format!(
+        "[import]\nnagios = {{ config = [\"{}\"], resource = \"{}\"{extra} }}\n",
+        dir.join("nagios.cfg").display(),
+        dir.join("resource.cfg").display()
+    )
+}
+
+#[test]
+fn nagios_services_become_one_check_per_host() {
+    let out = Smokegate::new()
+        .suite(&nagios_import(""))
+        .args(&["list"])
+        .run();
+    out.code(0);
+    stable().bind(|| insta::assert_snapshot!(out.stdout));
+    let run = Smokegate::new()
+        .suite(&nagios_import(
+            ", hostgroups = [\"app\"], services = [\"HTTP says*\", \"Dummy*\"]",
+        ))
+        .args(&["run", "--json", "r.json"])
+        .run();
+    run.code(0);
+    let json = run.json("r.json");
+    let got: Vec<(String, String)> = json["checks"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| {
+                    (
+                        c["name"].as_str().unwrap_or("").to_string(),
+                        c["summary"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        got,
+        [
+            (
+                "HTTP says hello @ web1".to_string(),
+                "OK: HTTP says hello on web1 (Web server 1, tier gold)".to_string()
+            ),
+            (
+                "Dummy with bang @ web1".to_string(),
+                "OK: it works!".to_string()
+            ),
+            (
+                "HTTP says hello @ web2".to_string(),
+                "OK: HTTP says hello on web2 (Web server 2, tier gold)".to_string()
+            ),
+        ]
+    );
+    assert_eq!(
+        json["checks"][0]["tags"],
+        serde_json::json!(["nagios", "web1", "app"])
+    );
+}
+
+#[test]
+fn nagios_config_errors_point_at_their_place() {
+    let out = Smokegate::in_repo()
+        .args(&["import", "nagios", "fixtures/bad/nagios_objects.cfg"])
+        .run();
+    out.code(2);
+    for loc in [
+        "nagios_objects.cfg:11:29",
+        "nagios_objects.cfg:20:29",
+        "nagios_objects.cfg:3:21",
+    ] {
+        assert!(
+            out.stderr.contains(&format!("{loc}\n")),
+            "missing {loc}: {}",
+            out.stderr
+        );
+    }
+    insta::assert_snapshot!(out.stderr);
+    let out = Smokegate::in_repo()
+        .args(&["import", "nagios", "fixtures/bad/nagios_unterminated.cfg"])
+        .run();
+    out.code(2);
+    insta::assert_snapshot!(out.stderr);
+    let out = Smokegate::in_repo()
+        .args(&["import", "nagios", "fixtures/nagios", "--host", "web9"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr
+            .contains("no host `web9` in the Nagios configuration"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn import_nagios_prints_a_suite_that_validates() {
+    let printed = Smokegate::in_repo()
+        .args(&[
+            "import",
+            "nagios",
+            "fixtures/nagios/nagios.cfg",
+            "--resource",
+            "fixtures/nagios/resource.cfg",
+        ])
+        .run();
+    printed.code(0);
+    let out = Smokegate::new()
+        .suite(&printed.stdout)
+        .args(&["validate"])
+        .run();
+    out.code(0);
+    assert_eq!(out.stdout, "ok: 7 checks selected from 1 suite files\n");
 }

@@ -1,0 +1,820 @@
+//! Nagios object configuration (files, folders, or a nagios.cfg's `cfg_file=`/`cfg_dir=`) resolved
+//! into concrete service checks: `define command/host/hostgroup/service`, templates through
+//! `use` (several, in order) and `register 0`, `check_command name!arg1!arg2` with `\!`, and the
+//! macros `$USERn$`, `$ARGn$`, `$HOSTNAME$`, `$HOSTADDRESS$`, `$HOSTALIAS$`, `$SERVICEDESC$`,
+//! `$_HOSTvar$`, `$_SERVICEvar$`. Every problem points at file:line:col. Must not run anything.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::diag::Diagnostic;
+
+/// What to import and which part of it.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    pub config: Vec<PathBuf>,
+    pub resource: Option<PathBuf>,
+    pub hosts: Vec<String>,
+    pub hostgroups: Vec<String>,
+    /// Glob patterns on service_description.
+    pub services: Vec<String>,
+}
+
+/// One service on one host, ready to run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportedService {
+    pub host: String,
+    pub service: String,
+    pub command_line: String,
+    pub hostgroups: Vec<String>,
+    pub file: PathBuf,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// A directive: value, and where the value starts.
+#[derive(Clone, Debug)]
+struct Directive {
+    value: String,
+    at: usize,
+}
+
+#[derive(Clone, Debug)]
+struct Object {
+    kind: String,
+    vars: BTreeMap<String, Directive>,
+    file: usize,
+    at: usize,
+}
+
+struct Sources {
+    files: Vec<(PathBuf, Arc<str>)>,
+}
+
+impl Sources {
+    fn diag(&self, file: usize, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        let (path, source) = &self.files[file];
+        Diagnostic::new(path, source, span, message)
+    }
+}
+
+pub fn import(opts: &ImportOptions) -> Result<Vec<ImportedService>, Vec<Diagnostic>> {
+    let mut sources = Sources { files: Vec::new() };
+    let mut diags = Vec::new();
+    let mut paths = Vec::new();
+    for p in &opts.config {
+        collect(p, &mut paths, &mut diags, 0);
+    }
+    let mut objects = Vec::new();
+    for path in paths {
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes).into_owned());
+                sources.files.push((path, Arc::clone(&text)));
+                parse(
+                    &text,
+                    sources.files.len() - 1,
+                    &sources,
+                    &mut objects,
+                    &mut diags,
+                );
+            }
+            Err(e) => diags.push(Diagnostic::file_level(
+                &path,
+                format!("cannot read Nagios config: {e}"),
+            )),
+        }
+    }
+    let user = match &opts.resource {
+        Some(r) => resource(r, &mut diags),
+        None => HashMap::new(),
+    };
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let resolved = Resolver::new(&objects, &sources).resolve_all(&mut diags);
+    let services = instantiate(&resolved, &user, opts, &sources, &mut diags);
+    if diags.is_empty() {
+        Ok(services)
+    } else {
+        Err(diags)
+    }
+}
+
+/// Files to read: a nagios.cfg is followed through cfg_file=/cfg_dir=; folders give *.cfg.
+fn collect(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(e) => {
+                diags.push(Diagnostic::file_level(
+                    path,
+                    format!("cannot list folder: {e}"),
+                ));
+                return;
+            }
+        };
+        entries.sort();
+        for e in entries {
+            if e.is_dir() || e.extension().is_some_and(|x| x == "cfg") {
+                collect(&e, out, diags, depth + 1);
+            }
+        }
+        return;
+    }
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(Diagnostic::file_level(
+                path,
+                format!("cannot read Nagios config: {e}"),
+            ));
+            return;
+        }
+    };
+    // A main config has cfg_file=/cfg_dir= lines and no object definitions of its own.
+    let mains: Vec<(bool, &str)> = text
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            l.strip_prefix("cfg_file=")
+                .map(|v| (false, v))
+                .or_else(|| l.strip_prefix("cfg_dir=").map(|v| (true, v)))
+        })
+        .collect();
+    if mains.is_empty() {
+        // In a scanned folder, key=value files without objects (resource.cfg, cgi.cfg) are not
+        // object files; a file named explicitly is read whatever it holds.
+        let scanned = depth > 0 && path.parent().is_some_and(Path::is_dir);
+        let has_objects = text.lines().any(|l| l.trim_start().starts_with("define"));
+        if (has_objects || !scanned) && !out.contains(&path.to_path_buf()) {
+            out.push(path.to_path_buf());
+        }
+        return;
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    for (_, value) in mains {
+        let target = base.join(value.trim());
+        collect(&target, out, diags, depth + 1);
+    }
+}
+
+/// Cuts a line at an unescaped `;` (Nagios' inline comments) and unescapes `\;`.
+fn strip_comment(line: &str) -> String {
+    let mut out = String::new();
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&';') => {
+                out.push(';');
+                chars.next();
+            }
+            ';' => break,
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn parse(
+    text: &str,
+    file: usize,
+    sources: &Sources,
+    objects: &mut Vec<Object>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut current: Option<Object> = None;
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim_start();
+        let lead = start + (line.len() - trimmed.len());
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+            continue;
+        }
+        let content = strip_comment(trimmed);
+        let content = content.trim_end();
+        match &mut current {
+            None => {
+                let Some(rest) = content.strip_prefix("define") else {
+                    diags.push(sources.diag(
+                        file,
+                        lead..start + line.len(),
+                        "expected `define TYPE {`",
+                    ));
+                    continue;
+                };
+                let rest = rest.trim();
+                let Some(kind) = rest.strip_suffix('{').map(str::trim) else {
+                    diags.push(sources.diag(
+                        file,
+                        lead..start + line.len(),
+                        "expected `{` after `define TYPE`",
+                    ));
+                    continue;
+                };
+                current = Some(Object {
+                    kind: kind.to_string(),
+                    vars: BTreeMap::new(),
+                    file,
+                    at: lead,
+                });
+            }
+            Some(obj) => {
+                if content == "}" {
+                    if let Some(done) = current.take() {
+                        objects.push(done);
+                    }
+                    continue;
+                }
+                let (key, value) = content
+                    .split_once(char::is_whitespace)
+                    .unwrap_or((content, ""));
+                let value_at = lead
+                    + key.len()
+                    + (content[key.len()..].len() - content[key.len()..].trim_start().len());
+                obj.vars.insert(
+                    key.to_string(),
+                    Directive {
+                        value: value.trim().to_string(),
+                        at: value_at,
+                    },
+                );
+            }
+        }
+    }
+    if let Some(obj) = current {
+        diags.push(sources.diag(
+            obj.file,
+            obj.at..obj.at + 6,
+            format!("`define {}` is never closed with `}}`", obj.kind),
+        ));
+    }
+}
+
+fn resource(path: &Path, diags: &mut Vec<Diagnostic>) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            for line in text.lines() {
+                let line = line.trim();
+                if line.starts_with('#') || line.is_empty() {
+                    continue;
+                }
+                if let Some((k, v)) = line.split_once('=') {
+                    let k = k.trim();
+                    if k.starts_with("$USER") && k.ends_with('$') {
+                        out.insert(k.trim_matches('$').to_string(), v.trim().to_string());
+                    }
+                }
+            }
+        }
+        Err(e) => diags.push(Diagnostic::file_level(
+            path,
+            format!("cannot read resource file: {e}"),
+        )),
+    }
+    out
+}
+
+/// Objects with their templates applied.
+struct Resolver<'a> {
+    objects: &'a [Object],
+    sources: &'a Sources,
+    templates: HashMap<(String, String), usize>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(objects: &'a [Object], sources: &'a Sources) -> Resolver<'a> {
+        let templates = objects
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| {
+                o.vars
+                    .get("name")
+                    .map(|n| ((o.kind.clone(), n.value.clone()), i))
+            })
+            .collect();
+        Resolver {
+            objects,
+            sources,
+            templates,
+        }
+    }
+
+    /// Registered objects, each with every directive it has or inherits.
+    fn resolve_all(&self, diags: &mut Vec<Diagnostic>) -> Vec<Object> {
+        let mut out = Vec::new();
+        for (i, obj) in self.objects.iter().enumerate() {
+            if obj.vars.get("register").is_some_and(|r| r.value == "0") {
+                continue;
+            }
+            let mut chain = vec![i];
+            if let Some(vars) = self.inherit(i, &mut chain, diags) {
+                out.push(Object {
+                    vars,
+                    ..obj.clone()
+                });
+            }
+        }
+        out
+    }
+
+    fn inherit(
+        &self,
+        i: usize,
+        chain: &mut Vec<usize>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<BTreeMap<String, Directive>> {
+        let obj = &self.objects[i];
+        let mut vars = obj.vars.clone();
+        let Some(uses) = obj.vars.get("use") else {
+            return Some(vars);
+        };
+        for name in uses
+            .value
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            let Some(&t) = self.templates.get(&(obj.kind.clone(), name.to_string())) else {
+                diags.push(self.sources.diag(
+                    obj.file,
+                    uses.at..uses.at + uses.value.len(),
+                    format!("unknown {} template `{name}`", obj.kind),
+                ));
+                return None;
+            };
+            if chain.contains(&t) {
+                diags.push(self.sources.diag(
+                    obj.file,
+                    uses.at..uses.at + uses.value.len(),
+                    format!("template cycle through `{name}`"),
+                ));
+                return None;
+            }
+            chain.push(t);
+            let inherited = self.inherit(t, chain, diags)?;
+            chain.pop();
+            for (k, v) in inherited {
+                // Own values, then earlier templates, win; `name`, `register` and `use` do not inherit.
+                if !matches!(k.as_str(), "name" | "register" | "use") {
+                    vars.entry(k).or_insert(v);
+                }
+            }
+        }
+        Some(vars)
+    }
+}
+
+fn list(value: Option<&Directive>) -> Vec<String> {
+    value
+        .map(|d| {
+            d.value
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn instantiate(
+    objects: &[Object],
+    user: &HashMap<String, String>,
+    opts: &ImportOptions,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<ImportedService> {
+    let of = |kind: &'static str| objects.iter().filter(move |o| o.kind == kind);
+    let commands: HashMap<String, &Object> = of("command")
+        .filter_map(|o| o.vars.get("command_name").map(|n| (n.value.clone(), o)))
+        .collect();
+    let hosts: Vec<&Object> = of("host")
+        .filter(|o| o.vars.contains_key("host_name"))
+        .collect();
+    let host_name = |o: &Object| {
+        o.vars
+            .get("host_name")
+            .map(|d| d.value.clone())
+            .unwrap_or_default()
+    };
+    // Hostgroup membership from both sides.
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for g in of("hostgroup") {
+        let name = g
+            .vars
+            .get("hostgroup_name")
+            .map(|d| d.value.clone())
+            .unwrap_or_default();
+        groups
+            .entry(name)
+            .or_default()
+            .extend(list(g.vars.get("members")));
+    }
+    for h in &hosts {
+        for g in list(h.vars.get("hostgroups")) {
+            groups.entry(g).or_default().push(host_name(h));
+        }
+    }
+    let groups_of = |host: &str| -> Vec<String> {
+        groups
+            .iter()
+            .filter(|(_, m)| m.iter().any(|x| x == host))
+            .map(|(g, _)| g.clone())
+            .collect()
+    };
+    for h in &opts.hosts {
+        if !hosts.iter().any(|o| &host_name(o) == h) {
+            diags.push(Diagnostic::file_level(
+                Path::new("[import] nagios"),
+                format!("no host `{h}` in the Nagios configuration"),
+            ));
+        }
+    }
+    for g in &opts.hostgroups {
+        if !groups.contains_key(g) {
+            diags.push(Diagnostic::file_level(
+                Path::new("[import] nagios"),
+                format!("no hostgroup `{g}` in the Nagios configuration"),
+            ));
+        }
+    }
+    let mut patterns = globset::GlobSetBuilder::new();
+    for p in &opts.services {
+        if let Ok(g) = globset::Glob::new(p) {
+            patterns.add(g);
+        }
+    }
+    let patterns = patterns
+        .build()
+        .unwrap_or_else(|_| globset::GlobSet::empty());
+    let host_selected = |h: &str| {
+        (opts.hosts.is_empty() && opts.hostgroups.is_empty())
+            || opts.hosts.iter().any(|x| x == h)
+            || opts
+                .hostgroups
+                .iter()
+                .any(|g| groups.get(g).is_some_and(|m| m.iter().any(|x| x == h)))
+    };
+    let mut out = Vec::new();
+    for svc in of("service") {
+        let desc = svc
+            .vars
+            .get("service_description")
+            .map(|d| d.value.clone())
+            .unwrap_or_default();
+        if !opts.services.is_empty() && !patterns.is_match(&desc) {
+            continue;
+        }
+        let mut targets: Vec<String> = Vec::new();
+        let mut excluded: Vec<String> = Vec::new();
+        for h in list(svc.vars.get("host_name")) {
+            if let Some(x) = h.strip_prefix('!') {
+                excluded.push(x.to_string());
+            } else if h == "*" {
+                targets.extend(hosts.iter().map(|o| host_name(o)));
+            } else {
+                targets.push(h);
+            }
+        }
+        for g in list(svc.vars.get("hostgroup_name")) {
+            targets.extend(groups.get(&g).cloned().unwrap_or_default());
+        }
+        if targets.is_empty() {
+            diags.push(sources.diag(
+                svc.file,
+                svc.at..svc.at + 6,
+                format!("service `{desc}` names no host_name or hostgroup_name"),
+            ));
+            continue;
+        }
+        let Some(check) = svc.vars.get("check_command") else {
+            diags.push(sources.diag(
+                svc.file,
+                svc.at..svc.at + 6,
+                format!("service `{desc}` has no check_command"),
+            ));
+            continue;
+        };
+        let parts = split_bang(&check.value);
+        let Some(command) = commands.get(&parts[0]) else {
+            diags.push(sources.diag(
+                svc.file,
+                check.at..check.at + parts[0].len(),
+                format!("unknown command `{}`", parts[0]),
+            ));
+            continue;
+        };
+        let Some(line) = command.vars.get("command_line") else {
+            continue;
+        };
+        // Definition order of hosts, each once.
+        let mut seen = Vec::new();
+        for host in hosts
+            .iter()
+            .filter(|h| targets.contains(&host_name(h)) && !excluded.contains(&host_name(h)))
+        {
+            let name = host_name(host);
+            if seen.contains(&name) || !host_selected(&name) {
+                continue;
+            }
+            seen.push(name.clone());
+            match expand(&line.value, &parts[1..], user, host, svc, &desc) {
+                Ok(command_line) => {
+                    let (line_no, col) = super::diag::line_col(&sources.files[svc.file].1, svc.at);
+                    out.push(ImportedService {
+                        hostgroups: groups_of(&name),
+                        host: name,
+                        service: desc.clone(),
+                        command_line,
+                        file: sources.files[svc.file].0.clone(),
+                        line: line_no,
+                        col,
+                    });
+                }
+                Err(macro_name) => diags.push(sources.diag(
+                    command.file,
+                    line.at..line.at + line.value.len(),
+                    format!("unknown macro `${macro_name}$` in command `{}` (service `{desc}` on `{name}`)", parts[0]),
+                )),
+            }
+        }
+    }
+    out.sort_by_key(|s| hosts.iter().position(|h| host_name(h) == s.host));
+    out
+}
+
+/// `name!arg1!arg2` with `\!` for a literal `!`.
+fn split_bang(text: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'!') => {
+                if let Some(last) = parts.last_mut() {
+                    last.push('!');
+                }
+                chars.next();
+            }
+            '!' => parts.push(String::new()),
+            c => {
+                if let Some(last) = parts.last_mut() {
+                    last.push(c);
+                }
+            }
+        }
+    }
+    parts
+}
+
+/// Expands a command line's macros; `Err` names an unknown one.
+fn expand(
+    line: &str,
+    args: &[String],
+    user: &HashMap<String, String>,
+    host: &Object,
+    svc: &Object,
+    desc: &str,
+) -> Result<String, String> {
+    let get = |o: &Object, k: &str| o.vars.get(k).map(|d| d.value.clone());
+    let custom = |o: &Object, name: &str| {
+        o.vars
+            .iter()
+            .find(|(k, _)| k.starts_with('_') && k[1..].eq_ignore_ascii_case(name))
+            .map(|(_, d)| d.value.clone())
+    };
+    let mut out = String::new();
+    let mut rest = line;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let Some(end) = after.find('$') else {
+            out.push_str(&rest[i..]);
+            rest = "";
+            break;
+        };
+        let name = &after[..end];
+        let value = if name.is_empty() {
+            Some("$".to_string())
+        } else if let Some(n) = name
+            .strip_prefix("ARG")
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            Some(
+                n.checked_sub(1)
+                    .and_then(|k| args.get(k))
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+        } else if name.starts_with("USER") {
+            user.get(name).cloned()
+        } else {
+            match name {
+                "HOSTNAME" => get(host, "host_name"),
+                "HOSTADDRESS" => get(host, "address").or_else(|| get(host, "host_name")),
+                "HOSTALIAS" => get(host, "alias").or_else(|| get(host, "host_name")),
+                "SERVICEDESC" => Some(desc.to_string()),
+                n => n
+                    .strip_prefix("_HOST")
+                    .and_then(|v| custom(host, v))
+                    .or_else(|| n.strip_prefix("_SERVICE").and_then(|v| custom(svc, v))),
+            }
+        };
+        match value {
+            Some(v) => out.push_str(&v),
+            None => return Err(name.to_string()),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/nagios")
+    }
+
+    #[test]
+    fn the_fixture_tree_resolves_to_concrete_services() {
+        let opts = ImportOptions {
+            config: vec![fixture().join("nagios.cfg")],
+            resource: Some(fixture().join("resource.cfg")),
+            ..ImportOptions::default()
+        };
+        let services =
+            import(&opts).unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics(d)));
+        let got: Vec<(String, String, String)> = services
+            .iter()
+            .map(|s| (s.host.clone(), s.service.clone(), s.command_line.clone()))
+            .collect();
+        let p = "/usr/lib/nagios/plugins";
+        let want = [
+            (
+                "web1",
+                "HTTP says hello",
+                format!("{p}/check_dummy 0 \"HTTP says hello on web1 (Web server 1, tier gold)\""),
+            ),
+            (
+                "web1",
+                "HTTP port",
+                format!("{p}/check_tcp -H 127.0.0.1 -p 8080"),
+            ),
+            (
+                "web1",
+                "Dummy with bang",
+                format!("{p}/check_dummy 0 \"it works!\""),
+            ),
+            (
+                "web2",
+                "HTTP says hello",
+                format!("{p}/check_dummy 0 \"HTTP says hello on web2 (Web server 2, tier gold)\""),
+            ),
+            (
+                "db1",
+                "HTTP port",
+                format!("{p}/check_tcp -H 127.0.0.3 -p 5432"),
+            ),
+            (
+                "db1",
+                "Dummy with bang",
+                format!("{p}/check_dummy 0 \"it works!\""),
+            ),
+            ("db1", "DB procs", format!("{p}/check_procs -w 1: -c 1:")),
+        ];
+        let want: Vec<(String, String, String)> = want
+            .iter()
+            .map(|(h, s, c)| (h.to_string(), s.to_string(), c.clone()))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(services[0].hostgroups, ["app"]);
+        assert_eq!(services[0].line, 1);
+        assert!(services[0].file.ends_with("objects/services.cfg"));
+    }
+
+    #[test]
+    fn selection_by_host_group_and_service() {
+        let opts = ImportOptions {
+            config: vec![fixture().join("objects")],
+            resource: Some(fixture().join("resource.cfg")),
+            hostgroups: vec!["app".into()],
+            services: vec!["HTTP*".into()],
+            ..ImportOptions::default()
+        };
+        let services =
+            import(&opts).unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics(d)));
+        let got: Vec<(&str, &str)> = services
+            .iter()
+            .map(|s| (s.host.as_str(), s.service.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("web1", "HTTP says hello"),
+                ("web1", "HTTP port"),
+                ("web2", "HTTP says hello")
+            ]
+        );
+    }
+
+    #[test]
+    fn problems_point_at_their_place() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let bad = dir.path().join("bad.cfg");
+        std::fs::write(
+            &bad,
+            "define command {\n  command_name c\n  command_line /bin/echo $NOPE$\n}\n\
+             define service {\n  use missing-template\n  host_name h\n  service_description s\n  check_command c\n}\n\
+             define host {\n  host_name h\n}\n\
+             define service {\n  host_name h\n  service_description t\n  check_command nosuch!1\n}\n\
+             define host {\n  host_name unterminated\n",
+        )
+        .expect("write");
+        let errors = import(&ImportOptions {
+            config: vec![bad.clone()],
+            ..ImportOptions::default()
+        })
+        .expect_err("bad");
+        let shown: Vec<String> = errors
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line_col().0, d.line_col().1, d.message))
+            .collect();
+        assert_eq!(shown, ["19:1: `define host` is never closed with `}`"]);
+        std::fs::write(
+            &bad,
+            std::fs::read_to_string(&bad)
+                .expect("read")
+                .replace("  host_name unterminated\n", "  host_name x\n}\n"),
+        )
+        .expect("write");
+        let errors = import(&ImportOptions {
+            config: vec![bad],
+            ..ImportOptions::default()
+        })
+        .expect_err("bad");
+        let shown: Vec<String> = errors
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line_col().0, d.line_col().1, d.message))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "6:7: unknown service template `missing-template`",
+                "17:17: unknown command `nosuch`",
+            ]
+        );
+        let macro_cfg = dir.path().join("macro.cfg");
+        std::fs::write(
+            &macro_cfg,
+            "define command {\n  command_name c\n  command_line /bin/echo $NOPE$\n}\n\
+             define host {\n  host_name h\n}\n\
+             define service {\n  host_name h\n  service_description s\n  check_command c\n}\n",
+        )
+        .expect("write");
+        let errors = import(&ImportOptions {
+            config: vec![macro_cfg],
+            ..ImportOptions::default()
+        })
+        .expect_err("bad");
+        let shown: Vec<String> = errors
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line_col().0, d.line_col().1, d.message))
+            .collect();
+        assert_eq!(
+            shown,
+            ["3:16: unknown macro `$NOPE$` in command `c` (service `s` on `h`)"]
+        );
+    }
+
+    #[test]
+    fn bang_arguments_with_escapes() {
+        assert_eq!(
+            split_bang("check_http!-u /a\\!b!-s ok"),
+            ["check_http", "-u /a!b", "-s ok"]
+        );
+        assert_eq!(split_bang("check_ping"), ["check_ping"]);
+    }
+
+    #[test]
+    fn inline_comments() {
+        assert_eq!(
+            strip_comment("host_name web1 ; the first"),
+            "host_name web1 "
+        );
+        assert_eq!(
+            strip_comment("command_line echo a\\;b"),
+            "command_line echo a;b"
+        );
+    }
+}
