@@ -262,3 +262,53 @@ fn a_hung_page_ends_at_the_timeout_and_leaves_no_browser() {
         "no chromedriver or chromium left"
     );
 }
+
+#[test]
+fn an_interrupted_run_leaves_no_browser_behind() {
+    let port = webapp();
+    let marker = marker("browsersigint");
+    let suite = format!(
+        "[[check]]\nname = \"hangs\"\ntimeout = \"60s\"\nbrowser = {{ steps = [{{ open = \"http://127.0.0.1:{port}/hang\" }}] }}\n\n\
+         [[check]]\nname = \"quick\"\nnagios = {{ command = \"check_dummy 0\" }}\n"
+    );
+    let (mut child, dir) = Smokegate::new()
+        .suite(&suite)
+        .marked(&marker)
+        .args(&["run", "--json", "r.json"])
+        .spawn();
+    // Wait (bounded) until Chromium is up, then interrupt.
+    let start = std::time::Instant::now();
+    while !processes_with(&marker).iter().any(|p| p.contains("chrom"))
+        && start.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    // SAFETY: plain kill(2) on our own child.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let mut code = None;
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(15) {
+        if let Ok(Some(status)) = child.try_wait() {
+            code = status.code();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if code.is_none() {
+        let _ = child.kill();
+    }
+    assert_eq!(code, Some(130));
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("r.json")).expect("report written"),
+    )
+    .expect("json");
+    assert_eq!(json["verdict"]["cancelled"], "interrupt");
+    assert_eq!(
+        leftovers(&marker),
+        Vec::<String>::new(),
+        "no chromedriver or chromium left"
+    );
+}
