@@ -156,28 +156,32 @@ fn collect_files(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic
             path,
             format!("cannot open suite path: {e}"),
         )),
-        Ok(meta) if meta.is_dir() => {
-            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-                Err(e) => {
-                    diags.push(Diagnostic::file_level(
-                        path,
-                        format!("cannot list folder: {e}"),
-                    ));
-                    return;
-                }
-            };
-            entries.sort();
-            for entry in entries {
-                if entry.is_dir() {
-                    collect_files(&entry, out, diags);
-                } else if entry.extension().is_some_and(|x| x == "toml") {
-                    out.push(entry);
-                }
-            }
-        }
+        Ok(meta) if meta.is_dir() => match files_with_extension(path, "toml") {
+            Ok(files) => out.extend(files),
+            Err(e) => diags.push(Diagnostic::file_level(
+                path,
+                format!("cannot list folder: {e}"),
+            )),
+        },
         Ok(_) => out.push(path.to_path_buf()),
     }
+}
+
+/// Files under `dir` (recursively) whose extension is `ext`, sorted by path.
+pub fn files_with_extension(dir: &Path, ext: &str) -> std::io::Result<Vec<PathBuf>> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    let mut out = Vec::new();
+    for entry in entries {
+        if entry.is_dir() {
+            out.extend(files_with_extension(&entry, ext)?);
+        } else if entry.extension().is_some_and(|x| x == ext) {
+            out.push(entry);
+        }
+    }
+    Ok(out)
 }
 
 /// Settings from `[defaults]`, already parsed.

@@ -109,21 +109,16 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, dep
         return;
     }
     if path.is_dir() {
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-            Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(e) => {
-                diags.push(Diagnostic::file_level(
-                    path,
-                    format!("cannot list folder: {e}"),
-                ));
-                return;
+        match super::files_with_extension(path, "cfg") {
+            Ok(files) => {
+                for file in files {
+                    collect(&file, out, diags, depth + 1);
+                }
             }
-        };
-        entries.sort();
-        for e in entries {
-            if e.is_dir() || e.extension().is_some_and(|x| x == "cfg") {
-                collect(&e, out, diags, depth + 1);
-            }
+            Err(e) => diags.push(Diagnostic::file_level(
+                path,
+                format!("cannot list folder: {e}"),
+            )),
         }
         return;
     }

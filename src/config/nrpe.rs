@@ -135,7 +135,7 @@ fn read(
             if key == "include" {
                 read(&target, depth + 1, commands, diags, here);
             } else {
-                match cfg_files(&target) {
+                match super::files_with_extension(&target, "cfg") {
                     Ok(files) => {
                         for f in files {
                             read(&f, depth + 1, commands, diags, here.clone());
@@ -162,23 +162,6 @@ fn resolve(from: &Path, path: &str) -> PathBuf {
     } else {
         from.parent().unwrap_or(Path::new(".")).join(p)
     }
-}
-
-/// `*.cfg` files under a folder, recursively, sorted.
-fn cfg_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for entry in entries {
-        if entry.is_dir() {
-            out.extend(cfg_files(&entry)?);
-        } else if entry.extension().is_some_and(|x| x == "cfg") {
-            out.push(entry);
-        }
-    }
-    Ok(out)
 }
 
 /// Replaces `$ARGn$` with the given arguments; `Err(n)` names the first one missing.

@@ -62,12 +62,12 @@ fn free_port() -> u16 {
         .expect("free port")
 }
 
-fn wait_for_port(port: u16) {
+fn wait_for_port(address: &str, port: u16) {
     let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while std::net::TcpStream::connect((address, port)).is_err() {
         assert!(
             start.elapsed() < Duration::from_secs(10),
-            "daemon did not listen on {port}"
+            "daemon did not listen on {address}:{port}"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -103,7 +103,7 @@ fn as_an_nrpe_command_queried_with_check_nrpe() {
             .spawn()
             .expect("start nrpe"),
     );
-    wait_for_port(port);
+    wait_for_port("127.0.0.1", port);
     let out = Command::new("/usr/lib/nagios/plugins/check_nrpe")
         .args([
             "-H",
@@ -273,14 +273,7 @@ fn start_nrpe(dir: &Path, address: &str, port: u16, commands: &str) -> Daemon {
             .spawn()
             .expect("start nrpe"),
     );
-    let start = Instant::now();
-    while std::net::TcpStream::connect((address, port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "nrpe did not listen on {address}:{port}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_for_port(address, port);
     daemon
 }
 
