@@ -9,6 +9,7 @@ pub mod nagios_objects;
 pub mod nrpe;
 mod probes;
 mod raw;
+mod remote;
 pub mod side;
 pub mod vars;
 
@@ -462,6 +463,7 @@ impl FileLoader<'_> {
             ("dns", raw.dns.as_ref().map(Spanned::span)),
             ("browser", raw.browser.as_ref().map(Spanned::span)),
             ("nrpe", raw.nrpe.as_ref().map(Spanned::span)),
+            ("ssh", raw.ssh.as_ref().map(Spanned::span)),
         ]
         .into_iter()
         .filter_map(|(kind, span)| span.map(|s| (kind, s)))
@@ -471,13 +473,15 @@ impl FileLoader<'_> {
             [] => {
                 self.error(
                     name_span.clone(),
-                    format!("check `{name}` has no probe: add one of `nagios`, `http`, `tls`, `tcp`, `dns`, `browser` or `nrpe`"),
+                    format!("check `{name}` has no probe: add one of `nagios`, `http`, `tls`, `tcp`, `dns`, `browser`, `nrpe` or `ssh`"),
                 );
                 None
             }
             [_] => {
                 if let Some(t) = raw.nrpe {
                     self.remote_nrpe(t, defaults, vars, timeout)
+                } else if let Some(t) = raw.ssh {
+                    self.remote_ssh(t, defaults, vars, timeout)
                 } else if let Some(t) = raw.nagios {
                     self.nagios(t, defaults, vars).map(|p| vec![(None, p)])
                 } else if let Some(t) = raw.http {
@@ -538,58 +542,6 @@ impl FileLoader<'_> {
                 }
             })
             .collect()
-    }
-
-    /// `nrpe = { command, hosts, ... }`: one check_nrpe run per host, all in parallel.
-    fn remote_nrpe(
-        &mut self,
-        raw: Spanned<raw::RawRemoteNrpe>,
-        defaults: &Defaults,
-        vars: &std::collections::BTreeMap<String, String>,
-        timeout: Option<Duration>,
-    ) -> Option<Vec<(Option<String>, ProbeSpec)>> {
-        let raw = raw.into_inner();
-        let command = self.expand(&raw.command, vars)?;
-        let program = self.resolve_plugin("check_nrpe", raw.command.span(), defaults)?;
-        let mut extra = Vec::new();
-        for a in raw.args.iter().flatten() {
-            extra.push(self.expand(a, vars)?);
-        }
-        if raw.hosts.get_ref().is_empty() {
-            self.error(raw.hosts.span(), "`hosts` lists no host");
-            return None;
-        }
-        let secs = timeout.unwrap_or(DEFAULT_TIMEOUT).as_secs().max(1);
-        let mut out = Vec::new();
-        for host in raw.hosts.get_ref() {
-            let host = self.expand(host, vars)?;
-            let mut args = vec!["-H".to_string(), host.clone()];
-            if let Some(port) = raw.port {
-                args.extend(["-p".to_string(), port.to_string()]);
-            }
-            if raw.ssl == Some(false) {
-                args.push("-n".to_string());
-            }
-            // check_nrpe's own timeout sits just above ours so that ours decides.
-            args.extend([
-                "-t".to_string(),
-                (secs + 1).to_string(),
-                "-c".to_string(),
-                command.clone(),
-            ]);
-            if !extra.is_empty() {
-                args.push("-a".to_string());
-                args.extend(extra.iter().cloned());
-            }
-            out.push((
-                Some(host),
-                ProbeSpec::Nagios(NagiosSpec {
-                    program: program.clone(),
-                    args,
-                }),
-            ));
-        }
-        Some(out)
     }
 
     fn nagios(

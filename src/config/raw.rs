@@ -30,6 +30,21 @@ pub struct RawCheck {
     pub dns: Option<Spanned<RawDns>>,
     pub browser: Option<Spanned<RawBrowser>>,
     pub nrpe: Option<Spanned<RawRemoteNrpe>>,
+    pub ssh: Option<Spanned<RawRemoteSsh>>,
+}
+
+/// `ssh = { command = "check_load -w 5", hosts = ["web1"], user = "nagios" }`: run a plugin on
+/// each host through check_by_ssh.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRemoteSsh {
+    pub command: Spanned<String>,
+    pub hosts: Spanned<Vec<Spanned<String>>>,
+    pub user: Option<Spanned<String>>,
+    pub port: Option<u16>,
+    pub identity: Option<Spanned<String>>,
+    /// `ssh -o` options, e.g. "StrictHostKeyChecking=accept-new".
+    pub options: Option<Vec<Spanned<String>>>,
 }
 
 /// `nrpe = { command = "check_load", hosts = ["web1", "web2"] }`: run an NRPE command on each

@@ -347,3 +347,70 @@ fn an_nrpe_command_fans_out_to_every_host_in_parallel() {
         "no daemon on 127.0.0.3: never a pass"
     );
 }
+
+#[test]
+fn a_plugin_fans_out_over_ssh_with_check_by_ssh() {
+    let dir = nagios_dir();
+    let d = dir.path();
+    for key in ["host_key", "client_key"] {
+        let status = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(d.join(key))
+            .status()
+            .expect("ssh-keygen");
+        assert!(status.success());
+    }
+    std::fs::copy(d.join("client_key.pub"), d.join("authorized_keys")).expect("authorized_keys");
+    std::fs::create_dir_all("/run/sshd").expect("privilege separation dir");
+    let port = free_port();
+    std::fs::write(
+        d.join("sshd_config"),
+        format!(
+            "ListenAddress 127.0.0.1\nPort {port}\nHostKey {d}/host_key\nAuthorizedKeysFile {d}/authorized_keys\n\
+             PasswordAuthentication no\nKbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\n\
+             StrictModes no\nUsePAM no\nPidFile {d}/sshd.pid\n",
+            d = d.display()
+        ),
+    )
+    .expect("sshd_config");
+    let _sshd = Daemon(
+        Command::new("/usr/sbin/sshd")
+            .arg("-f")
+            .arg(d.join("sshd_config"))
+            .args(["-D", "-e"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start sshd"),
+    );
+    wait_for_port("127.0.0.1", port);
+    let user = String::from_utf8_lossy(&Command::new("id").arg("-un").output().expect("id").stdout)
+        .trim()
+        .to_string();
+    let suite = format!(
+        "[[check]]\nname = \"queue\"\ntimeout = \"15s\"\n\
+         ssh = {{ command = \"/usr/lib/nagios/plugins/check_dummy 1 'queue is long'\", hosts = [\"127.0.0.1\", \"127.0.0.2\"], \
+         user = \"{user}\", port = {port}, identity = \"{key}\", \
+         options = [\"StrictHostKeyChecking=no\", \"UserKnownHostsFile=/dev/null\"] }}\n",
+        key = d.join("client_key").display()
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    out.code(1);
+    let json = out.json("r.json");
+    assert_eq!(json["checks"][0]["name"], "queue @ 127.0.0.1");
+    assert_eq!(
+        json["checks"][0]["state"], "WARNING",
+        "{}",
+        json["checks"][0]["summary"]
+    );
+    assert_eq!(json["checks"][0]["summary"], "WARNING: queue is long");
+    assert_eq!(json["checks"][1]["name"], "queue @ 127.0.0.2");
+    assert_ne!(
+        json["checks"][1]["state"], "OK",
+        "no sshd listens on 127.0.0.2: never a pass"
+    );
+}
