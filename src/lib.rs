@@ -219,11 +219,11 @@ fn import_nrpe(files: &[PathBuf]) -> i32 {
 /// `smokegate import nagios`: every service on every selected host as a check.
 fn import_nagios(opts: config::nagios_objects::ImportOptions) -> i32 {
     match config::nagios_objects::import(&opts) {
-        Ok(services) => {
+        Ok(imported) => {
             let mut text = String::from(
                 "# Imported by `smokegate import nagios`: one check per service and host.\n",
             );
-            for s in services {
+            for s in imported.services {
                 let mut tags = vec!["nagios".to_string(), s.host.clone()];
                 tags.extend(s.hostgroups.iter().cloned());
                 let origin = format!("{}:{}", s.file.display(), s.line);

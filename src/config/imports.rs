@@ -183,7 +183,10 @@ impl FileLoader<'_> {
             services: raw.services.clone().unwrap_or_default(),
         };
         let services = match nagios_objects::import(&opts) {
-            Ok(s) => s,
+            Ok(imported) => {
+                self.hostgroups = imported.hostgroups;
+                imported.services
+            }
             Err(diags) => {
                 self.diags.extend(diags);
                 return Vec::new();

@@ -113,6 +113,7 @@ fn load_sources(
             env,
             diags,
             browser: None,
+            hostgroups: Default::default(),
         };
         let checks = loader.load();
         if let Some((config, span)) = loader.browser.take() {
@@ -201,6 +202,8 @@ struct FileLoader<'a> {
     diags: &'a mut Vec<Diagnostic>,
     /// `[browser]` of this file and the span of its table.
     browser: Option<(BrowserConfig, Range<usize>)>,
+    /// Hostgroups of this file's `[import] nagios`: name -> (host, address).
+    hostgroups: std::collections::BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl FileLoader<'_> {

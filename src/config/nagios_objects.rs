@@ -60,7 +60,15 @@ impl Sources {
     }
 }
 
-pub fn import(opts: &ImportOptions) -> Result<Vec<ImportedService>, Vec<Diagnostic>> {
+/// What an import yields: the services, and each hostgroup's hosts as (host_name, address) for
+/// fanning other checks out to them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NagiosImport {
+    pub services: Vec<ImportedService>,
+    pub hostgroups: BTreeMap<String, Vec<(String, String)>>,
+}
+
+pub fn import(opts: &ImportOptions) -> Result<NagiosImport, Vec<Diagnostic>> {
     let mut sources = Sources { files: Vec::new() };
     let mut diags = Vec::new();
     let mut paths = Vec::new();
@@ -96,8 +104,12 @@ pub fn import(opts: &ImportOptions) -> Result<Vec<ImportedService>, Vec<Diagnost
     }
     let resolved = Resolver::new(&objects, &sources).resolve_all(&mut diags);
     let services = instantiate(&resolved, &user, opts, &sources, &mut diags);
+    let hostgroups = hostgroups(&resolved);
     if diags.is_empty() {
-        Ok(services)
+        Ok(NagiosImport {
+            services,
+            hostgroups,
+        })
     } else {
         Err(diags)
     }
@@ -379,6 +391,45 @@ fn list(value: Option<&Directive>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Hostgroup -> its hosts (name, address), from both `members` and the hosts' `hostgroups`.
+fn hostgroups(objects: &[Object]) -> BTreeMap<String, Vec<(String, String)>> {
+    let value = |o: &Object, k: &str| o.vars.get(k).map(|d| d.value.clone());
+    let hosts: Vec<(String, String)> = objects
+        .iter()
+        .filter(|o| o.kind == "host")
+        .filter_map(|h| {
+            let name = value(h, "host_name")?;
+            let address = value(h, "address").unwrap_or_else(|| name.clone());
+            Some((name, address))
+        })
+        .collect();
+    let mut groups: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut add = |group: String, host: &str| {
+        if let Some(h) = hosts.iter().find(|(n, _)| n == host) {
+            let members = groups.entry(group).or_default();
+            if !members.contains(h) {
+                members.push(h.clone());
+            }
+        }
+    };
+    for o in objects {
+        if o.kind == "hostgroup" {
+            if let Some(name) = value(o, "hostgroup_name") {
+                for m in list(o.vars.get("members")) {
+                    add(name.clone(), &m);
+                }
+            }
+        } else if o.kind == "host" {
+            if let Some(host) = value(o, "host_name") {
+                for g in list(o.vars.get("hostgroups")) {
+                    add(g, &host);
+                }
+            }
+        }
+    }
+    groups
 }
 
 fn instantiate(

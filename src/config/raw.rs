@@ -39,7 +39,8 @@ pub struct RawCheck {
 #[serde(deny_unknown_fields)]
 pub struct RawRemoteSsh {
     pub command: Spanned<String>,
-    pub hosts: Spanned<Vec<Spanned<String>>>,
+    pub hosts: Option<Vec<Spanned<String>>>,
+    pub hostgroups: Option<Vec<Spanned<String>>>,
     pub user: Option<Spanned<String>>,
     pub port: Option<u16>,
     pub identity: Option<Spanned<String>>,
@@ -53,7 +54,9 @@ pub struct RawRemoteSsh {
 #[serde(deny_unknown_fields)]
 pub struct RawRemoteNrpe {
     pub command: Spanned<String>,
-    pub hosts: Spanned<Vec<Spanned<String>>>,
+    pub hosts: Option<Vec<Spanned<String>>>,
+    /// Hostgroups of this file's `[import] nagios`; each host is reached at its address.
+    pub hostgroups: Option<Vec<Spanned<String>>>,
     pub port: Option<u16>,
     pub args: Option<Vec<Spanned<String>>>,
     /// false for daemons started with `-n`.

@@ -30,33 +30,32 @@ impl FileLoader<'_> {
             extra.push(self.expand(a, vars)?);
         }
         let secs = plugin_timeout(timeout);
-        self.fan_out(
-            "check_nrpe",
+        let targets = self.targets(
             &raw.command,
-            &raw.hosts,
-            defaults,
+            raw.hosts.as_deref(),
+            raw.hostgroups.as_deref(),
             vars,
-            |host| {
-                let mut args = vec!["-H".to_string(), host.to_string()];
-                if let Some(port) = raw.port {
-                    args.extend(["-p".to_string(), port.to_string()]);
-                }
-                if raw.ssl == Some(false) {
-                    args.push("-n".to_string());
-                }
-                args.extend([
-                    "-t".to_string(),
-                    secs.clone(),
-                    "-c".to_string(),
-                    command.clone(),
-                ]);
-                if !extra.is_empty() {
-                    args.push("-a".to_string());
-                    args.extend(extra.iter().cloned());
-                }
-                args
-            },
-        )
+        )?;
+        self.fan_out("check_nrpe", &raw.command, targets, defaults, |host| {
+            let mut args = vec!["-H".to_string(), host.to_string()];
+            if let Some(port) = raw.port {
+                args.extend(["-p".to_string(), port.to_string()]);
+            }
+            if raw.ssl == Some(false) {
+                args.push("-n".to_string());
+            }
+            args.extend([
+                "-t".to_string(),
+                secs.clone(),
+                "-c".to_string(),
+                command.clone(),
+            ]);
+            if !extra.is_empty() {
+                args.push("-a".to_string());
+                args.extend(extra.iter().cloned());
+            }
+            args
+        })
     }
 
     pub(super) fn remote_ssh(
@@ -94,62 +93,100 @@ impl FileLoader<'_> {
             options.push(self.expand(o, vars)?);
         }
         let secs = plugin_timeout(timeout);
-        self.fan_out(
-            "check_by_ssh",
+        let targets = self.targets(
             &raw.command,
-            &raw.hosts,
-            defaults,
+            raw.hosts.as_deref(),
+            raw.hostgroups.as_deref(),
             vars,
-            |host| {
-                let mut args = vec!["-H".to_string(), host.to_string()];
-                if let Some(port) = raw.port {
-                    args.extend(["-p".to_string(), port.to_string()]);
-                }
-                if let Some(user) = &user {
-                    args.extend(["-l".to_string(), user.clone()]);
-                }
-                if let Some(identity) = &identity {
-                    args.extend(["-i".to_string(), identity.display().to_string()]);
-                }
-                for o in &options {
-                    args.extend(["-o".to_string(), o.clone()]);
-                }
-                args.extend([
-                    "-t".to_string(),
-                    secs.clone(),
-                    "-C".to_string(),
-                    command.clone(),
-                ]);
-                args
-            },
-        )
+        )?;
+        self.fan_out("check_by_ssh", &raw.command, targets, defaults, |host| {
+            let mut args = vec!["-H".to_string(), host.to_string()];
+            if let Some(port) = raw.port {
+                args.extend(["-p".to_string(), port.to_string()]);
+            }
+            if let Some(user) = &user {
+                args.extend(["-l".to_string(), user.clone()]);
+            }
+            if let Some(identity) = &identity {
+                args.extend(["-i".to_string(), identity.display().to_string()]);
+            }
+            for o in &options {
+                args.extend(["-o".to_string(), o.clone()]);
+            }
+            args.extend([
+                "-t".to_string(),
+                secs.clone(),
+                "-C".to_string(),
+                command.clone(),
+            ]);
+            args
+        })
     }
 
-    /// One probe per host running `plugin` with the arguments `args(host)` gives.
+    /// The hosts to reach, as (name for the check, address to connect to): `hosts` as given,
+    /// then the members of `hostgroups` from this file's `[import] nagios`.
+    fn targets(
+        &mut self,
+        command: &Spanned<String>,
+        hosts: Option<&[Spanned<String>]>,
+        hostgroups: Option<&[Spanned<String>]>,
+        vars: &Vars,
+    ) -> Option<Vec<(String, String)>> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for host in hosts.unwrap_or_default() {
+            let host = self.expand(host, vars)?;
+            out.push((host.clone(), host));
+        }
+        for group in hostgroups.unwrap_or_default() {
+            match self.hostgroups.get(group.get_ref()) {
+                Some(members) => {
+                    for m in members {
+                        if !out.iter().any(|(n, _)| n == &m.0) {
+                            out.push(m.clone());
+                        }
+                    }
+                }
+                None => self.error(
+                    group.span(),
+                    format!(
+                        "no hostgroup `{}` in this file's [import] nagios",
+                        group.get_ref()
+                    ),
+                ),
+            }
+        }
+        if out.is_empty() {
+            self.error(
+                command.span(),
+                "no host to run on: give `hosts` or `hostgroups`",
+            );
+            return None;
+        }
+        Some(out)
+    }
+
+    /// One probe per target running `plugin` with the arguments `args(address)` gives.
     fn fan_out(
         &mut self,
         plugin: &str,
         command: &Spanned<String>,
-        hosts: &Spanned<Vec<Spanned<String>>>,
+        targets: Vec<(String, String)>,
         defaults: &Defaults,
-        vars: &Vars,
         args: impl Fn(&str) -> Vec<String>,
     ) -> Option<PerHost> {
         let program = self.resolve_plugin(plugin, command.span(), defaults)?;
-        if hosts.get_ref().is_empty() {
-            self.error(hosts.span(), "`hosts` lists no host");
-            return None;
-        }
-        let mut out = Vec::new();
-        for host in hosts.get_ref() {
-            let host = self.expand(host, vars)?;
-            let spec = NagiosSpec {
-                program: program.clone(),
-                args: args(&host),
-            };
-            out.push((Some(host), ProbeSpec::Nagios(spec)));
-        }
-        Some(out)
+        Some(
+            targets
+                .into_iter()
+                .map(|(name, address)| {
+                    let spec = NagiosSpec {
+                        program: program.clone(),
+                        args: args(&address),
+                    };
+                    (Some(name), ProbeSpec::Nagios(spec))
+                })
+                .collect(),
+        )
     }
 }
 
