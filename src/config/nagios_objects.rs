@@ -699,8 +699,16 @@ mod tests {
             resource: Some(fixture().join("resource.cfg")),
             ..ImportOptions::default()
         };
-        let services =
+        let imported =
             import(&opts).unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics(d)));
+        assert_eq!(
+            imported.hostgroups["app"],
+            [
+                ("web1".to_string(), "127.0.0.1".to_string()),
+                ("web2".to_string(), "127.0.0.2".to_string())
+            ]
+        );
+        let services = imported.services;
         let got: Vec<(String, String, String)> = services
             .iter()
             .map(|s| (s.host.clone(), s.service.clone(), s.command_line.clone()))
@@ -758,8 +766,9 @@ mod tests {
             services: vec!["HTTP*".into()],
             ..ImportOptions::default()
         };
-        let services =
-            import(&opts).unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics(d)));
+        let services = import(&opts)
+            .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics(d)))
+            .services;
         let got: Vec<(&str, &str)> = services
             .iter()
             .map(|s| (s.host.as_str(), s.service.as_str()))
