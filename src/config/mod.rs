@@ -113,6 +113,7 @@ fn load_sources(
             env,
             diags,
             browser: None,
+            lines: diag::LineIndex::new(source),
             hostgroups: Default::default(),
         };
         let checks = loader.load();
@@ -202,6 +203,7 @@ struct FileLoader<'a> {
     diags: &'a mut Vec<Diagnostic>,
     /// `[browser]` of this file and the span of its table.
     browser: Option<(BrowserConfig, Range<usize>)>,
+    lines: diag::LineIndex,
     /// Hostgroups of this file's `[import] nagios`: name -> (host, address).
     hostgroups: std::collections::BTreeMap<String, Vec<(String, String)>>,
 }
@@ -218,7 +220,7 @@ impl FileLoader<'_> {
     }
 
     fn loc(&self, offset: usize) -> SourceLoc {
-        let (line, col) = diag::line_col(self.source, offset);
+        let (line, col) = self.lines.line_col(self.source, offset);
         SourceLoc {
             file: self.file.to_path_buf(),
             line,
