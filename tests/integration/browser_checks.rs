@@ -312,3 +312,31 @@ fn an_interrupted_run_leaves_no_browser_behind() {
         "no chromedriver or chromium left"
     );
 }
+
+#[test]
+fn a_reused_session_starts_clean() {
+    let port = webapp();
+    let suite = format!(
+        "[browser]\nsessions = 1\nimplicit_wait = \"1s\"\n\n\
+         [[check]]\nname = \"first\"\ntimeout = \"30s\"\nbrowser = {{ steps = [{{ open = \"http://127.0.0.1:{port}/login.html\" }}, {{ type = {{ locator = \"id=user\", text = \"alice\" }} }}] }}\n\n\
+         [[check]]\nname = \"second\"\ntimeout = \"30s\"\nbrowser = {{ steps = [{{ assert_element_not_present = \"id=user\" }}, {{ store_title = \"t\" }}, {{ echo = \"title=[${{t}}]\" }}] }}\n"
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "-j", "1", "--json", "r.json"])
+        .run();
+    out.code(0);
+    let json = out.json("r.json");
+    let second = result(&json, "second");
+    assert_eq!(second["state"], "OK", "{}", second["summary"]);
+    assert_eq!(second["long_output"], serde_json::json!(["echo: title=[]"]));
+    let reused = second["perfdata"]
+        .as_array()
+        .and_then(|p| p.iter().find(|x| x["label"] == "session_start"))
+        .and_then(|x| x["value"].as_f64())
+        .unwrap_or(1.0);
+    assert!(
+        reused < 0.2,
+        "the second check reused the first one's session: {reused}"
+    );
+}

@@ -57,8 +57,25 @@ pub async fn run(spec: &BrowserSpec, ctx: &ProbeCtx) -> Outcome {
         return Outcome::unknown("internal error: no browser pool for a browser check");
     };
     let opened = Instant::now();
-    let (driver, profile) = match pool.idle.lock().await.pop() {
-        Some(idle) => idle,
+    let idle = pool.idle.lock().await.pop();
+    let (driver, profile) = match idle {
+        Some((driver, profile)) => {
+            // A reused session still shows the last check's page; a scenario that does not
+            // start by opening one of its own starts from a blank page.
+            let opens = spec
+                .steps
+                .first()
+                .is_some_and(|s| s.command == Command::Open);
+            if !opens && driver.goto("about:blank").await.is_err() {
+                let _ = driver.quit().await;
+                match new_session(pool).await {
+                    Ok(fresh) => fresh,
+                    Err(outcome) => return outcome,
+                }
+            } else {
+                (driver, profile)
+            }
+        }
         None => match new_session(pool).await {
             Ok(fresh) => fresh,
             Err(outcome) => return outcome,
@@ -109,8 +126,8 @@ async fn new_session(pool: &Pool) -> Result<(WebDriver, tempfile::TempDir), Outc
     Ok((driver, profile))
 }
 
-/// Clears what one scenario leaves behind (cookies, storage, frames, the page) so the next
-/// starts clean. False when the session does not answer.
+/// Clears what one scenario leaves behind (storage and cookies of the page it ended on, frames)
+/// so the next starts clean. False when the session does not answer.
 async fn reset(driver: &WebDriver) -> bool {
     let cleared = driver
         .execute(
@@ -122,7 +139,6 @@ async fn reset(driver: &WebDriver) -> bool {
     cleared
         && driver.enter_default_frame().await.is_ok()
         && driver.delete_all_cookies().await.is_ok()
-        && driver.goto("about:blank").await.is_ok()
 }
 
 fn capabilities(pool: &Pool, profile: &std::path::Path) -> WebDriverResult<ChromeCapabilities> {
