@@ -110,12 +110,17 @@ pub async fn run(
         all_done.clone(),
     ));
 
+    // Browser checks get their first session slot in suite order too, from one task, so that
+    // a check that starts after another finished gets that one's cleaned session.
+    let mut session_tickets = session_dispatcher(&checks, &shared, &cancel);
+
     // Checks start in suite order: a slot is taken here before each unit is spawned.
     let mut set = JoinSet::new();
     let mut unstarted = Vec::new();
     for (index, check) in checks.iter().enumerate() {
         // A browser check first waits for a session slot; it takes its job slot itself so
         // that the checks after it are not held up meanwhile.
+        let first_session = session_tickets.remove(&index);
         let first_slot = if check.probe.needs_browser() {
             None
         } else {
@@ -140,7 +145,7 @@ pub async fn run(
             events: events.clone(),
             shared: Arc::clone(&shared),
         };
-        set.spawn(unit.run(first_slot));
+        set.spawn(unit.run(first_slot, first_session));
     }
     let not_run = not_run_reason(cancel.reason());
     for index in unstarted {
@@ -193,6 +198,43 @@ pub async fn run(
     }
 }
 
+/// The first session slot of each browser check, handed out in suite order by one task; the
+/// receiver yields `None` when the run was cancelled first.
+type SessionTicket = tokio::sync::oneshot::Receiver<Option<OwnedSemaphorePermit>>;
+
+fn session_dispatcher(
+    checks: &[Arc<Check>],
+    shared: &Arc<probe::Shared>,
+    cancel: &Arc<Cancel>,
+) -> std::collections::HashMap<usize, SessionTicket> {
+    let mut tickets = std::collections::HashMap::new();
+    let Some(pool) = shared.browser.as_ref() else {
+        return tickets;
+    };
+    let mut senders = Vec::new();
+    for (index, check) in checks.iter().enumerate() {
+        if check.probe.needs_browser() {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            senders.push(tx);
+            tickets.insert(index, rx);
+        }
+    }
+    let slots = pool.slots();
+    let cancel = Arc::clone(cancel);
+    tokio::spawn(async move {
+        for tx in senders {
+            let permit = tokio::select! {
+                biased;
+                () = cancel.token.cancelled() => None,
+                permit = Arc::clone(&slots).acquire_owned() => permit.ok(),
+            };
+            // A unit that is gone (its task failed) drops the permit with the message.
+            let _ = tx.send(permit);
+        }
+    });
+    tickets
+}
+
 /// Raises the cancel reason on the deadline or a signal, until the run is done.
 async fn watch(
     cancel: Arc<Cancel>,
@@ -238,13 +280,21 @@ struct Unit {
 }
 
 impl Unit {
-    async fn run(self, first_slot: Option<OwnedSemaphorePermit>) -> (usize, CheckResult) {
+    async fn run(
+        self,
+        first_slot: Option<OwnedSemaphorePermit>,
+        mut first_session: Option<SessionTicket>,
+    ) -> (usize, CheckResult) {
         let mut attempts: Vec<Attempt> = Vec::new();
         let max_attempts = self.check.retries.saturating_add(1);
         let mut slot = first_slot;
         let mut not_run = None;
         for number in 1..=max_attempts {
-            let session = match self.session_slot().await {
+            let session = match first_session.take() {
+                Some(ticket) => ticket.await.ok().flatten().map(Some).ok_or(()),
+                None => self.session_slot().await,
+            };
+            let session = match session {
                 Ok(session) => session,
                 Err(()) => {
                     not_run = attempts.is_empty().then(|| self.not_run_reason());

@@ -330,13 +330,16 @@ fn a_reused_session_starts_clean() {
     let second = result(&json, "second");
     assert_eq!(second["state"], "OK", "{}", second["summary"]);
     assert_eq!(second["long_output"], serde_json::json!(["echo: title=[]"]));
-    let reused = second["perfdata"]
-        .as_array()
-        .and_then(|p| p.iter().find(|x| x["label"] == "session_start"))
-        .and_then(|x| x["value"].as_f64())
-        .unwrap_or(1.0);
-    assert!(
-        reused < 0.2,
-        "the second check reused the first one's session: {reused}"
+    let served = |name: &str| {
+        result(&json, name)["perfdata"]
+            .as_array()
+            .and_then(|p| p.iter().find(|x| x["label"] == "session_checks"))
+            .and_then(|x| x["value"].as_f64())
+    };
+    assert_eq!(served("first"), Some(1.0), "the first check starts a session");
+    assert_eq!(
+        served("second"),
+        Some(2.0),
+        "the second check reuses the first one's cleaned session"
     );
 }

@@ -58,28 +58,27 @@ pub async fn run(spec: &BrowserSpec, ctx: &ProbeCtx) -> Outcome {
     };
     let opened = Instant::now();
     let idle = pool.idle.lock().await.pop();
-    let (driver, profile) = match idle {
-        Some((driver, profile)) => {
-            // A reused session still shows the last check's page; a scenario that does not
-            // start by opening one of its own starts from a blank page.
-            let opens = spec
-                .steps
-                .first()
-                .is_some_and(|s| s.command == Command::Open);
-            if !opens && driver.goto("about:blank").await.is_err() {
-                let _ = driver.quit().await;
-                match new_session(pool).await {
-                    Ok(fresh) => fresh,
-                    Err(outcome) => return outcome,
-                }
-            } else {
-                (driver, profile)
-            }
-        }
+    let (driver, profile, served) = match idle {
+        Some(idle) => (idle.driver, idle.profile, idle.served),
         None => match new_session(pool).await {
-            Ok(fresh) => fresh,
+            Ok((driver, profile)) => (driver, profile, 0),
             Err(outcome) => return outcome,
         },
+    };
+    // A session still shows the last check's page (a new one, Chromium's start page); a
+    // scenario that does not start by opening one of its own starts from a blank page.
+    let opens = spec
+        .steps
+        .first()
+        .is_some_and(|s| s.command == Command::Open);
+    let (driver, profile, served) = if !opens && driver.goto("about:blank").await.is_err() {
+        let _ = driver.quit().await;
+        match new_session(pool).await {
+            Ok((driver, profile)) => (driver, profile, 0),
+            Err(outcome) => return outcome,
+        }
+    } else {
+        (driver, profile, served)
     };
     let session_secs = opened.elapsed().as_secs_f64();
     let session = Session(Some(driver));
@@ -92,12 +91,20 @@ pub async fn run(spec: &BrowserSpec, ctx: &ProbeCtx) -> Outcome {
         crate::probe::tls::round_ms(session_secs),
         "s",
     ));
+    // How many checks this browser session has served, this one included (1: a new session).
+    outcome
+        .perfdata
+        .push(Perfdata::new("session_checks", f64::from(served + 1), ""));
     // A session that finished its scenario is cleaned and kept for the next check: a new one
     // costs a browser start. One that failed to clean is quit.
     let mut session = session;
     if let Some(driver) = session.0.take() {
         if reset(&driver).await {
-            pool.idle.lock().await.push((driver, profile));
+            pool.idle.lock().await.push(super::IdleSession {
+                driver,
+                profile,
+                served: served + 1,
+            });
         } else {
             let _ = driver.quit().await;
         }

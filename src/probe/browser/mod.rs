@@ -55,6 +55,15 @@ pub struct BrowserSpec {
     pub steps: Vec<step::Step>,
 }
 
+/// A session that finished a scenario cleanly, kept for the next browser check.
+pub(crate) struct IdleSession {
+    pub driver: thirtyfour::WebDriver,
+    /// Its profile folder, removed when the session is dropped for good.
+    pub profile: tempfile::TempDir,
+    /// How many checks it has served.
+    pub served: u32,
+}
+
 /// The run's browsers: settings, the driver endpoint (started once, on first use), the
 /// session slots, and where screenshots go.
 pub struct Pool {
@@ -64,7 +73,7 @@ pub struct Pool {
     endpoint: OnceCell<Result<String, String>>,
     service: Mutex<Option<Service>>,
     /// Sessions that finished cleanly, ready for the next check, with their profiles.
-    pub(crate) idle: Mutex<Vec<(thirtyfour::WebDriver, tempfile::TempDir)>>,
+    pub(crate) idle: Mutex<Vec<IdleSession>>,
     profiles: tempfile::TempDir,
 }
 
@@ -166,8 +175,8 @@ impl Pool {
 
     /// Stops chromedriver and every browser it started.
     pub async fn shutdown(&self) {
-        for (driver, _profile) in self.idle.lock().await.drain(..) {
-            let _ = tokio::time::timeout(Duration::from_secs(2), driver.quit()).await;
+        for idle in self.idle.lock().await.drain(..) {
+            let _ = tokio::time::timeout(Duration::from_secs(2), idle.driver.quit()).await;
         }
         if let Some(service) = self.service.lock().await.take() {
             service.stop(Duration::from_secs(1)).await;
