@@ -64,7 +64,7 @@ pub fn fails_gate(result: &CheckResult, policy: &Policy) -> bool {
     }
     match result.state() {
         State::Ok => false,
-        State::Warning => policy.fail_on == FailOn::Warning,
+        State::Warning => result.check.fail_on.unwrap_or(policy.fail_on) == FailOn::Warning,
         State::Critical | State::Unknown => true,
     }
 }
@@ -119,6 +119,7 @@ mod tests {
             timeout: Duration::from_secs(1),
             retries: 0,
             retry_delay: Duration::ZERO,
+            fail_on: None,
             optional,
             suite: PathBuf::from("s.toml"),
             source: SourceLoc {

@@ -218,6 +218,8 @@ pub struct Check {
     pub retries: u32,
     pub retry_delay: Duration,
     pub optional: bool,
+    /// Which states of this check fail the gate; `None` follows the run's `--fail-on`.
+    pub fail_on: Option<crate::gate::FailOn>,
     /// The suite file the check belongs to (one JUnit testsuite per file).
     pub suite: PathBuf,
     pub source: SourceLoc,

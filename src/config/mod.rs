@@ -24,10 +24,11 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
 pub use diag::{Diagnostic, Diagnostics};
-use raw::{RawBrowserSettings, RawCheck, RawDefaults, RawImport, RawNagios};
+use raw::{RawBrowserSettings, RawCheck, RawDefaults, RawExec, RawImport, RawNagios};
 
 use crate::model::{Check, SourceLoc};
 use crate::probe::browser::BrowserConfig;
+use crate::probe::exec::ExecSpec;
 use crate::probe::nagios::NagiosSpec;
 use crate::probe::ProbeSpec;
 
@@ -194,6 +195,14 @@ struct Defaults {
     retry_delay: Duration,
     tags: Vec<String>,
     plugin_dirs: Vec<PathBuf>,
+    fail_on: Option<crate::gate::FailOn>,
+}
+
+/// What a `nagios` or `exec` table calls its program, and whether bare names search `$PATH`.
+struct Program {
+    key: &'static str,
+    probe: &'static str,
+    search_path: bool,
 }
 
 struct FileLoader<'a> {
@@ -303,6 +312,7 @@ impl FileLoader<'_> {
                             retries: defaults.retries,
                             retry_delay: defaults.retry_delay,
                             optional: false,
+                            fail_on: defaults.fail_on,
                             suite: imported.suite,
                             probe: imported.probe,
                         };
@@ -320,6 +330,7 @@ impl FileLoader<'_> {
                             retries: defaults.retries,
                             retry_delay: defaults.retry_delay,
                             optional: false,
+                            fail_on: defaults.fail_on,
                             suite: self.file.to_path_buf(),
                             probe,
                         };
@@ -362,6 +373,7 @@ impl FileLoader<'_> {
             retry_delay: DEFAULT_RETRY_DELAY,
             tags: Vec::new(),
             plugin_dirs: DEFAULT_PLUGIN_DIRS.iter().map(PathBuf::from).collect(),
+            fail_on: None,
         };
         let Some(value) = value else {
             return defaults;
@@ -392,6 +404,7 @@ impl FileLoader<'_> {
             defaults.retries = *r.get_ref();
         }
         defaults.tags = self.tags(raw.tags.as_deref().unwrap_or_default());
+        defaults.fail_on = raw.fail_on.as_ref().and_then(|f| self.fail_on(f));
         if let Some(dirs) = raw.plugin_dirs {
             defaults.plugin_dirs = dirs.iter().map(|d| self.relative(d.get_ref())).collect();
         }
@@ -454,6 +467,10 @@ impl FileLoader<'_> {
             Some(d) => self.duration(d, "retry_delay"),
             None => Some(defaults.retry_delay),
         };
+        let fail_on = match &raw.fail_on {
+            Some(f) => self.fail_on(f),
+            None => defaults.fail_on,
+        };
         let mut tags = defaults.tags.clone();
         for tag in self.tags(raw.tags.as_deref().unwrap_or_default()) {
             if !tags.contains(&tag) {
@@ -462,6 +479,7 @@ impl FileLoader<'_> {
         }
         let present: Vec<(&str, Range<usize>)> = [
             ("nagios", raw.nagios.as_ref().map(Spanned::span)),
+            ("exec", raw.exec.as_ref().map(Spanned::span)),
             ("http", raw.http.as_ref().map(Spanned::span)),
             ("tls", raw.tls.as_ref().map(Spanned::span)),
             ("tcp", raw.tcp.as_ref().map(Spanned::span)),
@@ -478,7 +496,7 @@ impl FileLoader<'_> {
             [] => {
                 self.error(
                     name_span.clone(),
-                    format!("check `{name}` has no probe: add one of `nagios`, `http`, `tls`, `tcp`, `dns`, `browser`, `nrpe` or `ssh`"),
+                    format!("check `{name}` has no probe: add one of `nagios`, `exec`, `http`, `tls`, `tcp`, `dns`, `browser`, `nrpe` or `ssh`"),
                 );
                 None
             }
@@ -489,6 +507,8 @@ impl FileLoader<'_> {
                     self.remote_ssh(t, defaults, vars, timeout)
                 } else if let Some(t) = raw.nagios {
                     self.nagios(t, defaults, vars).map(|p| vec![(None, p)])
+                } else if let Some(t) = raw.exec {
+                    self.exec(t, defaults, vars).map(|p| vec![(None, p)])
                 } else if let Some(t) = raw.http {
                     self.http(t, vars).map(|p| vec![(None, p)])
                 } else if let Some(t) = raw.tls {
@@ -542,6 +562,7 @@ impl FileLoader<'_> {
                     retries,
                     retry_delay,
                     optional,
+                    fail_on,
                     suite: self.file.to_path_buf(),
                     probe,
                 }
@@ -557,22 +578,73 @@ impl FileLoader<'_> {
     ) -> Option<ProbeSpec> {
         let table_span = raw.span();
         let raw = raw.into_inner();
-        let (program, args) = match (raw.plugin, raw.command) {
-            (Some(plugin), None) => {
-                let name = self.expand(&plugin, vars)?;
-                let mut args = Vec::new();
-                for arg in raw.args.unwrap_or_default() {
-                    args.push(self.expand(&arg, vars));
+        let (program, args) = self.command_of(
+            Program {
+                key: "plugin",
+                probe: "nagios",
+                search_path: false,
+            },
+            (raw.plugin, raw.args, raw.command),
+            table_span,
+            defaults,
+            vars,
+        )?;
+        Some(ProbeSpec::Nagios(NagiosSpec { program, args }))
+    }
+
+    fn exec(
+        &mut self,
+        raw: Spanned<RawExec>,
+        defaults: &Defaults,
+        vars: &std::collections::BTreeMap<String, String>,
+    ) -> Option<ProbeSpec> {
+        let table_span = raw.span();
+        let raw = raw.into_inner();
+        let (program, args) = self.command_of(
+            Program {
+                key: "program",
+                probe: "exec",
+                search_path: true,
+            },
+            (raw.program, raw.args, raw.command),
+            table_span,
+            defaults,
+            vars,
+        )?;
+        Some(ProbeSpec::Exec(ExecSpec { program, args }))
+    }
+
+    /// The program and arguments of a `nagios` or `exec` table: `plugin`/`program` with `args`,
+    /// or one `command` string split into words as a shell would (without running a shell).
+    fn command_of(
+        &mut self,
+        kind: Program,
+        (program, args, command): (
+            Option<Spanned<String>>,
+            Option<Vec<Spanned<String>>>,
+            Option<Spanned<String>>,
+        ),
+        table_span: Range<usize>,
+        defaults: &Defaults,
+        vars: &std::collections::BTreeMap<String, String>,
+    ) -> Option<(PathBuf, Vec<String>)> {
+        let key = kind.key;
+        match (program, command) {
+            (Some(program), None) => {
+                let name = self.expand(&program, vars)?;
+                let mut expanded = Vec::new();
+                for arg in args.unwrap_or_default() {
+                    expanded.push(self.expand(&arg, vars));
                 }
-                let program = self.resolve_plugin(&name, plugin.span(), defaults)?;
-                (program, args.into_iter().collect::<Option<Vec<_>>>()?)
+                let path = self.resolve_program(&kind, &name, program.span(), defaults)?;
+                Some((path, expanded.into_iter().collect::<Option<Vec<_>>>()?))
             }
             (None, Some(command)) => {
-                if let Some(args) = &raw.args {
+                if let Some(args) = &args {
                     let span = args.first().map_or(table_span.clone(), Spanned::span);
                     self.error(
                         span,
-                        "`args` goes with `plugin`; `command` carries its arguments in one string",
+                        format!("`args` goes with `{key}`; `command` carries its arguments in one string"),
                     );
                     return None;
                 }
@@ -591,68 +663,109 @@ impl FileLoader<'_> {
                     self.error(command.span(), "command is empty");
                     return None;
                 };
-                let program = self.resolve_plugin(&first, command.span(), defaults)?;
-                (program, words.collect())
+                let path = self.resolve_program(&kind, &first, command.span(), defaults)?;
+                Some((path, words.collect()))
             }
             (Some(_), Some(command)) => {
                 self.error(
                     command.span(),
-                    "give either `plugin` (with `args`) or `command`, not both",
+                    format!("give either `{key}` (with `args`) or `command`, not both"),
                 );
-                return None;
+                None
             }
             (None, None) => {
                 self.error(
                     table_span,
-                    "the nagios probe needs `plugin` (with `args`) or `command`",
+                    format!(
+                        "the {} probe needs `{key}` (with `args`) or `command`",
+                        kind.probe
+                    ),
                 );
-                return None;
+                None
             }
-        };
-        Some(ProbeSpec::Nagios(NagiosSpec { program, args }))
+        }
     }
 
-    /// A bare name is looked up in the plugin dirs; a path is taken relative to the suite file.
+    /// A path is taken relative to the suite file's folder, never searched for. A bare name is
+    /// looked up in the plugin dirs, and for `exec` then in `$PATH`.
+    fn resolve_program(
+        &mut self,
+        kind: &Program,
+        name: &str,
+        span: Range<usize>,
+        defaults: &Defaults,
+    ) -> Option<PathBuf> {
+        let what = if kind.search_path { "program" } else { "plugin" };
+        if name.contains('/') {
+            let path = self.relative(name);
+            if path.is_file() {
+                return Some(path);
+            }
+            self.error(span, format!("{what} `{}` does not exist", path.display()));
+            return None;
+        }
+        let mut dirs = defaults.plugin_dirs.clone();
+        if kind.search_path {
+            let path = (self.env)("PATH").unwrap_or_default();
+            dirs.extend(
+                std::env::split_paths(&path)
+                    .filter(|d| d.is_absolute())
+                    .collect::<Vec<_>>(),
+            );
+        }
+        if let Some(found) = dirs.iter().map(|dir| dir.join(name)).find(|p| p.is_file()) {
+            return Some(found);
+        }
+        let mut looked: Vec<String> = defaults
+            .plugin_dirs
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect();
+        if kind.search_path {
+            looked.push("$PATH".to_string());
+        }
+        self.diags.push(
+            Diagnostic::new(
+                self.file,
+                self.source,
+                span,
+                format!("{what} `{name}` not found"),
+            )
+            .with_note(format!(
+                "looked in {}; set `[defaults] plugin_dirs` or give a path (`./{name}` is relative to the suite file)",
+                looked.join(", ")
+            )),
+        );
+        None
+    }
+
+    /// A Nagios plugin by name or path (never through `$PATH`).
     fn resolve_plugin(
         &mut self,
         name: &str,
         span: Range<usize>,
         defaults: &Defaults,
     ) -> Option<PathBuf> {
-        if name.contains('/') {
-            let path = self.relative(name);
-            if path.is_file() {
-                return Some(path);
+        let kind = Program {
+            key: "plugin",
+            probe: "nagios",
+            search_path: false,
+        };
+        self.resolve_program(&kind, name, span, defaults)
+    }
+
+    fn fail_on(&mut self, value: &Spanned<String>) -> Option<crate::gate::FailOn> {
+        match value.get_ref().as_str() {
+            "warning" => Some(crate::gate::FailOn::Warning),
+            "critical" => Some(crate::gate::FailOn::Critical),
+            other => {
+                self.error(
+                    value.span(),
+                    format!("`fail_on` is `warning` or `critical`, not `{other}`"),
+                );
+                None
             }
-            self.error(span, format!("plugin `{}` does not exist", path.display()));
-            return None;
         }
-        if let Some(found) = defaults
-            .plugin_dirs
-            .iter()
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-        {
-            return Some(found);
-        }
-        let dirs: Vec<String> = defaults
-            .plugin_dirs
-            .iter()
-            .map(|d| d.display().to_string())
-            .collect();
-        self.diags.push(
-            Diagnostic::new(
-                self.file,
-                self.source,
-                span,
-                format!("plugin `{name}` not found"),
-            )
-            .with_note(format!(
-                "looked in {}; set `[defaults] plugin_dirs` or give a path",
-                dirs.join(", ")
-            )),
-        );
-        None
     }
 
     fn relative(&self, path: &str) -> PathBuf {
@@ -664,7 +777,14 @@ impl FileLoader<'_> {
                 .components()
                 .filter(|c| !matches!(c, std::path::Component::CurDir))
                 .collect();
-            self.file.parent().unwrap_or(Path::new(".")).join(tidy)
+            // Never a bare name: `./true` next to `suite.toml` must not become `true`, which
+            // a spawn would look up in $PATH.
+            let dir = self
+                .file
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            dir.join(tidy)
         }
     }
 

@@ -12,6 +12,7 @@ pub struct RawDefaults {
     pub retry_delay: Option<Spanned<String>>,
     pub tags: Option<Vec<Spanned<String>>>,
     pub plugin_dirs: Option<Vec<Spanned<String>>>,
+    pub fail_on: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -23,7 +24,10 @@ pub struct RawCheck {
     pub retries: Option<Spanned<u32>>,
     pub retry_delay: Option<Spanned<String>>,
     pub optional: Option<bool>,
+    /// `warning` or `critical`: which states of this check fail the gate, over `--fail-on`.
+    pub fail_on: Option<Spanned<String>>,
     pub nagios: Option<Spanned<RawNagios>>,
+    pub exec: Option<Spanned<RawExec>>,
     pub http: Option<Spanned<RawHttp>>,
     pub tls: Option<Spanned<RawTls>>,
     pub tcp: Option<Spanned<RawTcp>>,
@@ -67,6 +71,16 @@ pub struct RawRemoteNrpe {
 #[serde(deny_unknown_fields)]
 pub struct RawNagios {
     pub plugin: Option<Spanned<String>>,
+    pub args: Option<Vec<Spanned<String>>>,
+    pub command: Option<Spanned<String>>,
+}
+
+/// `exec = { command = "systemctl is-enabled worker" }` or `{ program, args }`: a plain
+/// command, OK on exit 0 and CRITICAL otherwise.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExec {
+    pub program: Option<Spanned<String>>,
     pub args: Option<Vec<Spanned<String>>>,
     pub command: Option<Spanned<String>>,
 }

@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod dns;
+pub mod exec;
 pub mod http;
 pub mod nagios;
 pub mod tcp;
@@ -17,6 +18,7 @@ use crate::model::{Outcome, State};
 #[derive(Clone, Debug)]
 pub enum ProbeSpec {
     Nagios(nagios::NagiosSpec),
+    Exec(exec::ExecSpec),
     Http(Box<http::HttpSpec>),
     Tls(tls::TlsSpec),
     Tcp(tcp::TcpSpec),
@@ -28,6 +30,7 @@ impl ProbeSpec {
     pub fn kind(&self) -> &'static str {
         match self {
             ProbeSpec::Nagios(_) => "nagios",
+            ProbeSpec::Exec(_) => "exec",
             ProbeSpec::Http(_) => "http",
             ProbeSpec::Tls(_) => "tls",
             ProbeSpec::Tcp(_) => "tcp",
@@ -40,6 +43,7 @@ impl ProbeSpec {
     pub fn describe(&self) -> String {
         match self {
             ProbeSpec::Nagios(spec) => spec.command_line(),
+            ProbeSpec::Exec(spec) => spec.command_line(),
             ProbeSpec::Http(spec) => spec.describe(),
             ProbeSpec::Tls(spec) => format!("tls {}:{} (sni {})", spec.host, spec.port, spec.sni),
             ProbeSpec::Tcp(spec) => format!("tcp {}:{}", spec.host, spec.port),
@@ -56,7 +60,7 @@ impl ProbeSpec {
     /// Whether a stopped attempt should be given the grace period to wind down (a child process
     /// gets TERM, then KILL); other probes are simply dropped.
     pub fn stops_gracefully(&self) -> bool {
-        matches!(self, ProbeSpec::Nagios(_))
+        matches!(self, ProbeSpec::Nagios(_) | ProbeSpec::Exec(_))
     }
 
     /// Browser checks need a session slot besides a job slot.
@@ -67,6 +71,8 @@ impl ProbeSpec {
     pub fn timeout_state(&self) -> State {
         match self {
             ProbeSpec::Nagios(_) => State::Unknown,
+            // A command that does not finish did not succeed.
+            ProbeSpec::Exec(_) => State::Critical,
             _ => State::Critical,
         }
     }
@@ -104,6 +110,7 @@ pub struct ProbeCtx {
 pub async fn run(spec: &ProbeSpec, ctx: &ProbeCtx) -> Outcome {
     match spec {
         ProbeSpec::Nagios(spec) => nagios::run(spec, ctx).await,
+        ProbeSpec::Exec(spec) => exec::run(spec, ctx).await,
         ProbeSpec::Http(spec) => http::run(spec, ctx).await,
         ProbeSpec::Tls(spec) => tls::run(spec, ctx).await,
         ProbeSpec::Tcp(spec) => tcp::run(spec, ctx).await,

@@ -2,7 +2,7 @@
 //! Nagios 4 does. Process handling belongs to `process`; this file must not signal or wait.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::ProbeCtx;
@@ -25,40 +25,21 @@ impl NagiosSpec {
 }
 
 pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
-    let spawn = Spawn {
-        program: spec.program.clone(),
-        args: spec.args.clone(),
-        env: Vec::new(),
-    };
-    let limits = Limits {
-        capture: ctx.capture_limit,
-        grace: ctx.grace,
-        leak_wait: Duration::from_millis(100),
-    };
-    let mut result = process::run(&spawn, limits, &ctx.stop).await;
-    if matches!(&result, Err(e) if e.raw_os_error() == Some(libc::ENOEXEC)) {
-        // A script without `#!`: run it with /bin/sh, as execvp (and so Nagios) does.
-        let via_sh = Spawn {
-            program: PathBuf::from("/bin/sh"),
-            args: std::iter::once(spec.program.display().to_string())
-                .chain(spec.args.iter().cloned())
-                .collect(),
-            env: Vec::new(),
-        };
-        result = process::run(&via_sh, limits, &ctx.stop).await;
-    }
-    let finished = match result {
+    let finished = match spawn_once(&spec.program, &spec.args, ctx).await {
         Ok(finished) => finished,
-        Err(err) => return spawn_failure(spec, &err),
+        Err(outcome) => return outcome,
     };
 
     let stdout = sanitize::text_from_bytes(&finished.stdout.head);
     let stderr = sanitize::text_from_bytes(&finished.stderr.head);
     let parsed = plugin_output::parse(&stdout);
     let text = if parsed.summary.is_empty() {
-        match stderr.lines().find(|l| !l.trim().is_empty()) {
-            Some(line) => format!("(No output on stdout) stderr: {}", line.trim()),
-            None => "(No output on stdout)".to_string(),
+        let later = parsed.long_output.iter().find(|l| !l.trim().is_empty());
+        match (later, stderr.lines().find(|l| !l.trim().is_empty())) {
+            // Nagios shows an empty status line; say so, and show what came after it.
+            (Some(line), _) => format!("(blank status line) {}", line.trim()),
+            (None, Some(line)) => format!("(No output on stdout) stderr: {}", line.trim()),
+            (None, None) => "(No output on stdout)".to_string(),
         }
     } else {
         parsed.summary.clone()
@@ -80,7 +61,22 @@ pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
     let mut outcome = Outcome::new(state, summary);
     outcome.long_output = parsed.long_output;
     outcome.perfdata = parsed.perfdata;
-    outcome = outcome.with_evidence("command", spec.command_line());
+    outcome = process_evidence(outcome, &spec.command_line(), &finished, &stderr);
+    if !parsed.bad_perfdata.is_empty() {
+        outcome = outcome.with_evidence("unparsed perfdata", parsed.bad_perfdata.join(" "));
+    }
+    outcome
+}
+
+/// The evidence every child process leaves: the command, how it exited, its stderr, what was
+/// cut from its output, and whether something it started outlived it.
+pub(super) fn process_evidence(
+    mut outcome: Outcome,
+    command_line: &str,
+    finished: &process::Finished,
+    stderr: &str,
+) -> Outcome {
+    outcome = outcome.with_evidence("command", command_line);
     outcome = outcome.with_evidence(
         "exit",
         match finished.exit {
@@ -96,19 +92,52 @@ pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
             outcome = outcome.with_evidence(format!("{name} truncated"), note);
         }
     }
-    if !parsed.bad_perfdata.is_empty() {
-        outcome = outcome.with_evidence("unparsed perfdata", parsed.bad_perfdata.join(" "));
-    }
     if finished.leaked {
         outcome = outcome.with_evidence(
             "leftover process",
-            "the plugin exited while a process it started still held its output; that process group was killed",
+            "the command exited while a process it started still held its output; that process group was killed",
         );
     }
     outcome
 }
 
-fn spawn_failure(spec: &NagiosSpec, err: &io::Error) -> Outcome {
+/// Runs a program once through the process module, with the runner's stop request and limits;
+/// a script without `#!` runs through `/bin/sh`, as execvp (and so Nagios) does. `Err` is the
+/// UNKNOWN outcome of a program that could not be started.
+pub(super) async fn spawn_once(
+    program: &Path,
+    args: &[String],
+    ctx: &ProbeCtx,
+) -> Result<process::Finished, Outcome> {
+    let spawn = Spawn {
+        program: program.to_path_buf(),
+        args: args.to_vec(),
+        env: Vec::new(),
+    };
+    let limits = Limits {
+        capture: ctx.capture_limit,
+        grace: ctx.grace,
+        leak_wait: Duration::from_millis(100),
+    };
+    let mut result = process::run(&spawn, limits, &ctx.stop).await;
+    if matches!(&result, Err(e) if e.raw_os_error() == Some(libc::ENOEXEC)) {
+        let via_sh = Spawn {
+            program: PathBuf::from("/bin/sh"),
+            args: std::iter::once(program.display().to_string())
+                .chain(args.iter().cloned())
+                .collect(),
+            env: Vec::new(),
+        };
+        result = process::run(&via_sh, limits, &ctx.stop).await;
+    }
+    result.map_err(|err| spawn_failure(program, args, &err))
+}
+
+fn spawn_failure(program: &Path, args: &[String], err: &io::Error) -> Outcome {
+    let spec = NagiosSpec {
+        program: program.to_path_buf(),
+        args: args.to_vec(),
+    };
     let path = spec.program.display();
     let summary = match err.kind() {
         io::ErrorKind::NotFound if spec.program.is_file() => {
@@ -123,7 +152,7 @@ fn spawn_failure(spec: &NagiosSpec, err: &io::Error) -> Outcome {
     Outcome::unknown(summary).with_evidence("command", spec.command_line())
 }
 
-fn describe_code(code: i32) -> String {
+pub(super) fn describe_code(code: i32) -> String {
     match code {
         126 => "exit code 126 (not executable)".to_string(),
         127 => "exit code 127 (not found)".to_string(),

@@ -10,6 +10,7 @@ mod imports;
 mod nagios_daemons;
 mod nagios_mode;
 mod native;
+mod plain_commands;
 mod process;
 mod reports;
 mod run;
