@@ -198,6 +198,13 @@ struct Defaults {
     fail_on: Option<crate::gate::FailOn>,
 }
 
+/// A `nagios` or `exec` table's program, its `args`, or one `command` line, as written.
+type RawCommand = (
+    Option<Spanned<String>>,
+    Option<Vec<Spanned<String>>>,
+    Option<Spanned<String>>,
+);
+
 /// What a `nagios` or `exec` table calls its program, and whether bare names search `$PATH`.
 struct Program {
     key: &'static str,
@@ -619,11 +626,7 @@ impl FileLoader<'_> {
     fn command_of(
         &mut self,
         kind: Program,
-        (program, args, command): (
-            Option<Spanned<String>>,
-            Option<Vec<Spanned<String>>>,
-            Option<Spanned<String>>,
-        ),
+        (program, args, command): RawCommand,
         table_span: Range<usize>,
         defaults: &Defaults,
         vars: &std::collections::BTreeMap<String, String>,
