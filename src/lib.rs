@@ -73,7 +73,7 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
             return exit::USAGE;
         }
     };
-    runtime.block_on(async {
+    let code = runtime.block_on(async {
         match cli.command {
             Command::Run(args) => run(args).await,
             Command::List(args) => list(&args),
@@ -95,7 +95,11 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
                 services,
             }),
         }
-    })
+    });
+    // The verdict is known and the reports are written: a blocking lookup (getaddrinfo on a
+    // resolver that never answers) must not keep the process alive past it.
+    runtime.shutdown_background();
+    code
 }
 
 /// What a command runs: the selected checks and the run-level settings of the suite.

@@ -698,7 +698,11 @@ impl FileLoader<'_> {
         span: Range<usize>,
         defaults: &Defaults,
     ) -> Option<PathBuf> {
-        let what = if kind.search_path { "program" } else { "plugin" };
+        let what = if kind.search_path {
+            "program"
+        } else {
+            "plugin"
+        };
         if name.contains('/') {
             let path = self.relative(name);
             if path.is_file() {

@@ -336,7 +336,11 @@ fn a_reused_session_starts_clean() {
             .and_then(|p| p.iter().find(|x| x["label"] == "session_checks"))
             .and_then(|x| x["value"].as_f64())
     };
-    assert_eq!(served("first"), Some(1.0), "the first check starts a session");
+    assert_eq!(
+        served("first"),
+        Some(1.0),
+        "the first check starts a session"
+    );
     assert_eq!(
         served("second"),
         Some(2.0),

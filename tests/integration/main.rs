@@ -1,6 +1,7 @@
 //! Integration tests: the real binary against real Debian plugins, fixture plugins with hostile
 //! behaviour, and loopback servers started here. One test binary; one module per area.
 
+mod hangs;
 mod harness;
 
 mod browser_checks;

@@ -46,7 +46,8 @@ fn a_plain_command_that_fails_fails_the_gate() {
     );
     assert_eq!(by_name("as a plugin")["state"], "WARNING");
     assert!(
-        out.stdout.contains("gate FAILED: 1 of 2 checks fail the gate"),
+        out.stdout
+            .contains("gate FAILED: 1 of 2 checks fail the gate"),
         "{}",
         out.stdout
     );
@@ -79,7 +80,9 @@ fn a_plain_command_that_succeeds_passes_and_bare_names_search_path() {
 #[test]
 fn a_hung_plain_command_is_critical_at_its_timeout() {
     let out = Smokegate::new()
-        .suite("[[check]]\nname = \"hangs\"\ntimeout = \"300ms\"\nexec = { command = \"sleep 30\" }\n")
+        .suite(
+            "[[check]]\nname = \"hangs\"\ntimeout = \"300ms\"\nexec = { command = \"sleep 30\" }\n",
+        )
         .args(&["run", "--json", "r.json"])
         .run();
     out.code(1);
@@ -103,7 +106,8 @@ fn fail_on_per_check_and_in_defaults() {
         .run();
     out.code(1);
     assert!(
-        out.stdout.contains("gate FAILED: 1 of 2 checks fail the gate"),
+        out.stdout
+            .contains("gate FAILED: 1 of 2 checks fail the gate"),
         "{}",
         out.stdout
     );
@@ -127,13 +131,21 @@ fn fail_on_per_check_and_in_defaults() {
         "{}",
         bad.stderr
     );
-    assert!(bad.stderr.contains("checks/suite.toml:3:11"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("checks/suite.toml:3:11"),
+        "{}",
+        bad.stderr
+    );
 }
 
 #[test]
 fn dot_slash_runs_the_file_beside_the_suite_never_one_from_path() {
     // The suite given without a folder part: `./true` is the script beside it, which fails.
-    let gate = script(Smokegate::new(), "true", "echo 'CRITICAL - the local one'; exit 2");
+    let gate = script(
+        Smokegate::new(),
+        "true",
+        "echo 'CRITICAL - the local one'; exit 2",
+    );
     let out = gate
         .file(
             "suite.toml",
@@ -151,7 +163,11 @@ fn dot_slash_runs_the_file_beside_the_suite_never_one_from_path() {
     assert_eq!(json["checks"][0]["state"], "CRITICAL", "{json}");
     assert_eq!(json["checks"][0]["summary"], "CRITICAL - the local one");
 
-    let gate = script(Smokegate::new(), "true", "echo 'CRITICAL - the local one'; exit 2");
+    let gate = script(
+        Smokegate::new(),
+        "true",
+        "echo 'CRITICAL - the local one'; exit 2",
+    );
     let out = gate
         .file(
             "suite.toml",
