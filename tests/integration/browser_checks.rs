@@ -347,3 +347,64 @@ fn a_reused_session_starts_clean() {
         "the second check reuses the first one's cleaned session"
     );
 }
+
+/// A loopback server that reads each request and answers with `reply` (nothing: just close).
+/// Bounded in connections.
+fn broken_server(reply: &'static [u8]) -> u16 {
+    use std::io::Read;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten().take(50) {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(reply);
+        }
+    });
+    port
+}
+
+#[test]
+fn the_browsers_own_error_page_never_passes() {
+    // Each check has only a negative assertion, which Chromium's "This page isn't working"
+    // page would satisfy.
+    let empty = broken_server(b"");
+    let garbage = broken_server(b"HELLO THERE\r\n\r\n");
+    let refused = {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let check = |name: &str, url: &str| {
+        format!("[[check]]\nname = \"{name}\"\ntimeout = \"30s\"\nbrowser = {{ steps = [{{ open = \"{url}\" }}, {{ assert_not_text = {{ locator = \"css=body\", text = \"Traceback\" }} }}] }}\n\n")
+    };
+    let suite = [
+        "[browser]\nsessions = 1\nimplicit_wait = \"1s\"\n\n".to_string(),
+        check("empty", &format!("http://127.0.0.1:{empty}/")),
+        check("garbage", &format!("http://127.0.0.1:{garbage}/")),
+        // Chromium refuses port 6000 (X11) without connecting.
+        check("blocked port", "http://127.0.0.1:6000/"),
+        check("refused", &format!("http://127.0.0.1:{refused}/")),
+    ]
+    .concat();
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    out.code(1);
+    let json = out.json("r.json");
+    for (name, code) in [
+        ("empty", "net::ERR_EMPTY_RESPONSE"),
+        ("garbage", "net::ERR_INVALID_HTTP_RESPONSE"),
+        ("blocked port", "net::ERR_UNSAFE_PORT"),
+        ("refused", "net::ERR_CONNECTION_REFUSED"),
+    ] {
+        let r = result(&json, name);
+        assert_eq!(r["state"], "CRITICAL", "{name}: {}", r["summary"]);
+        let summary = r["summary"].as_str().unwrap_or_default();
+        assert!(
+            summary.contains("step 1 `open") && summary.contains(code),
+            "{name}: {summary}"
+        );
+    }
+}

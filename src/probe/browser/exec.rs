@@ -427,6 +427,33 @@ fn wd(e: WebDriverError) -> Failure {
     }
 }
 
+/// The network error (`ERR_EMPTY_RESPONSE`, ...) when the page shown is Chromium's own error
+/// page rather than one the server sent.
+async fn error_page(driver: &WebDriver) -> Option<String> {
+    let script = "if (!String(document.URL).startsWith('chrome-error://')) { return null; } \
+                  var code = document.querySelector('.error-code'); \
+                  return code && code.textContent ? code.textContent : 'a network error';";
+    match driver.execute(script, Vec::new()).await {
+        Ok(ret) => match ret.json() {
+            serde_json::Value::String(code) => {
+                Some(format!("net::{}", sanitize::clean(code.trim())))
+            }
+            _ => None,
+        },
+        Err(_) => None,
+    }
+}
+
+/// `net::ERR_...` named anywhere in a driver error (the first line is often just "unknown error").
+fn net_error(text: &str) -> Option<String> {
+    let at = text.find("net::ERR_")?;
+    let name: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+        .collect();
+    Some(sanitize::clean(&name))
+}
+
 fn first_line(s: &str) -> String {
     sanitize::clean(s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim())
 }
@@ -467,7 +494,22 @@ async fn execute(
     match step.command {
         Command::Open => {
             let url = join_url(spec.base_url.as_deref(), target);
-            driver.goto(url.as_str()).await.map_err(wd)
+            let expected = || format!("{} to load", quoted(&url));
+            match driver.goto(url.as_str()).await {
+                // Chromium answers a failed navigation with its own error page, which the
+                // driver reports as a success: that page must never pass a check.
+                Ok(()) => match error_page(driver).await {
+                    Some(code) => Err(Failure::new(
+                        expected(),
+                        format!("the browser's error page: {code}"),
+                    )),
+                    None => Ok(()),
+                },
+                Err(e) => match net_error(&e.to_string()) {
+                    Some(code) => Err(Failure::new(expected(), code)),
+                    None => Err(wd(e)),
+                },
+            }
         }
         Command::Click | Command::ClickAt => {
             find(driver, loc()?, wait).await?.click().await.map_err(wd)
