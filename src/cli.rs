@@ -151,6 +151,10 @@ pub enum ColorChoice {
 fn parse_duration(s: &str) -> Result<Duration, String> {
     match humantime::parse_duration(s) {
         Ok(d) if d.is_zero() => Err("must be greater than zero".to_string()),
+        Ok(d) if d > crate::runner::MAX_DURATION => Err(format!(
+            "must be at most {}",
+            crate::runner::MAX_DURATION_TEXT
+        )),
         Ok(d) => Ok(d),
         Err(e) => Err(format!("{e} (write e.g. \"90s\", \"2m\")")),
     }

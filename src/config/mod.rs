@@ -840,6 +840,16 @@ impl FileLoader<'_> {
                 self.error(value.span(), "timeout must be greater than zero");
                 None
             }
+            Ok(d) if d > crate::runner::MAX_DURATION => {
+                self.error(
+                    value.span(),
+                    format!(
+                        "`{key}` must be at most {}",
+                        crate::runner::MAX_DURATION_TEXT
+                    ),
+                );
+                None
+            }
             Ok(d) => Some(d),
             Err(e) => {
                 self.error(

@@ -502,3 +502,31 @@ fn a_process_that_leaves_the_group_still_ends_with_the_run() {
     );
     assert_eq!(leftovers(&marker), Vec::<String>::new());
 }
+
+#[test]
+fn durations_past_any_clock_are_refused_not_a_panic() {
+    let suite = check("ok", "{ command = \"check_dummy 0\" }");
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--deadline", "500000000000y"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr.contains(
+            "invalid value '500000000000y' for '--deadline <DURATION>': must be at most 366 days"
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = Smokegate::new()
+        .suite("[[check]]\nname = \"x\"\ntimeout = \"500000000000y\"\nnagios = { command = \"check_dummy 0\" }\n")
+        .args(&["validate"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr.contains("`timeout` must be at most 366 days")
+            && out.stderr.contains("checks/suite.toml:3:11"),
+        "{}",
+        out.stderr
+    );
+}
