@@ -192,6 +192,77 @@ impl Outcome {
         self.evidence.push(Evidence::new(label, text));
         self
     }
+
+    /// Keeps about `limit` bytes of text: the summary, the long output (its first and last
+    /// lines) and each piece of evidence (its start and end, where an error's cause often is),
+    /// saying what was cut. What a run holds per attempt, whatever a check prints.
+    pub fn bounded(mut self, limit: usize) -> Outcome {
+        let limit = limit.max(256);
+        self.summary = cut_middle(&self.summary, limit / 4);
+        let total: usize = self.long_output.iter().map(|l| l.len() + 1).sum();
+        if total > limit {
+            let half = limit / 2;
+            let mut head = Vec::new();
+            let mut used = 0;
+            for line in &self.long_output {
+                if used + line.len() + 1 > half {
+                    break;
+                }
+                used += line.len() + 1;
+                head.push(line.clone());
+            }
+            let mut tail = Vec::new();
+            used = 0;
+            for line in self.long_output[head.len()..].iter().rev() {
+                if used + line.len() + 1 > half {
+                    break;
+                }
+                used += line.len() + 1;
+                tail.push(line.clone());
+            }
+            let cut = self.long_output.len() - head.len() - tail.len();
+            let cut_bytes = total - head.iter().chain(&tail).map(|l| l.len() + 1).sum::<usize>();
+            head.push(format!("[... {cut} lines ({cut_bytes} bytes) cut ...]"));
+            head.extend(tail.into_iter().rev());
+            self.long_output = head;
+        }
+        for e in &mut self.evidence {
+            e.text = cut_middle(&e.text, limit / 2);
+        }
+        const MAX_PERFDATA: usize = 256;
+        if self.perfdata.len() > MAX_PERFDATA {
+            let cut = self.perfdata.len() - MAX_PERFDATA;
+            self.perfdata.truncate(MAX_PERFDATA);
+            self.evidence.push(Evidence::new(
+                "perfdata cut",
+                format!("kept the first {MAX_PERFDATA} items, dropped {cut} more"),
+            ));
+        }
+        self
+    }
+}
+
+/// `text` if it fits in `limit` bytes, else its start and end with the middle cut (on char
+/// boundaries) and marked.
+pub fn cut_middle(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
+        return text.to_string();
+    }
+    let half = limit / 2;
+    let mut start = half;
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = text.len() - half;
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    format!(
+        "{}[... {} bytes cut ...]{}",
+        &text[..start],
+        end - start,
+        &text[end..]
+    )
 }
 
 /// Where something was defined: a file and a 1-based line and column.
@@ -313,4 +384,33 @@ pub struct RunRecord {
     pub started_at: std::time::SystemTime,
     pub duration: Duration,
     pub cancelled: Option<CancelReason>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_keeps_the_start_and_the_end_and_says_what_was_cut() {
+        let mut o = Outcome::new(State::Critical, "s".repeat(10_000));
+        o.long_output = (0..1000).map(|i| format!("line {i:04}")).collect();
+        o = o.with_evidence("body", format!("start{}Error: the cause", "é".repeat(5000)));
+        let b = o.bounded(1024);
+        assert!(b.summary.len() < 400, "{}", b.summary.len());
+        assert_eq!(b.long_output.first().map(String::as_str), Some("line 0000"));
+        assert_eq!(b.long_output.last().map(String::as_str), Some("line 0999"));
+        assert!(b.long_output.iter().any(|l| l.contains("lines (") && l.contains("cut")));
+        let total: usize = b.long_output.iter().map(String::len).sum();
+        assert!(total < 1200, "{total}");
+        let body = &b.evidence[0].text;
+        assert!(body.starts_with("start") && body.ends_with("Error: the cause"), "{body}");
+        assert!(body.len() < 700, "{}", body.len());
+    }
+
+    #[test]
+    fn bounded_leaves_small_outcomes_alone() {
+        let mut o = Outcome::new(State::Ok, "fine").with_evidence("command", "check_dummy 0");
+        o.long_output = vec!["a".into(), "b".into()];
+        assert_eq!(o.clone().bounded(16 * 1024), o);
+    }
 }

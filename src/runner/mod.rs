@@ -35,7 +35,13 @@ pub struct RunOptions {
     pub capture_limit: usize,
     /// Listen for SIGINT/SIGTERM and stop the run on them.
     pub handle_signals: bool,
+    /// Bytes of text (output, evidence) kept per attempt, so that what a run holds is bounded
+    /// whatever its checks print.
+    pub keep_output: usize,
 }
+
+/// Default for [`RunOptions::keep_output`]: twice what Nagios keeps of a plugin's output.
+pub const DEFAULT_KEEP_OUTPUT: usize = 16 * 1024;
 
 impl Default for RunOptions {
     fn default() -> RunOptions {
@@ -45,6 +51,7 @@ impl Default for RunOptions {
             grace: Duration::from_secs(1),
             capture_limit: 64 * 1024,
             handle_signals: true,
+            keep_output: DEFAULT_KEEP_OUTPUT,
         }
     }
 }
@@ -414,7 +421,7 @@ impl Unit {
             number,
             started: began.duration_since(self.start),
             duration: began.elapsed(),
-            outcome,
+            outcome: outcome.bounded(self.opts.keep_output),
         }
     }
 
