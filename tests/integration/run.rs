@@ -545,6 +545,8 @@ fn two_thousand_noisy_checks_stay_bounded_in_memory_and_reports() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("suite.toml"), &suite).expect("suite");
+    // Reaped below by wait4, which also gives its peak RSS.
+    #[allow(clippy::zombie_processes)]
     let child = std::process::Command::new(BIN)
         .args(["run", "suite.toml", "--json", "r.json", "--junit", "r.xml"])
         .current_dir(dir.path())
