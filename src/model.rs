@@ -399,11 +399,17 @@ mod tests {
         assert!(b.summary.len() < 400, "{}", b.summary.len());
         assert_eq!(b.long_output.first().map(String::as_str), Some("line 0000"));
         assert_eq!(b.long_output.last().map(String::as_str), Some("line 0999"));
-        assert!(b.long_output.iter().any(|l| l.contains("lines (") && l.contains("cut")));
+        assert!(b
+            .long_output
+            .iter()
+            .any(|l| l.contains("lines (") && l.contains("cut")));
         let total: usize = b.long_output.iter().map(String::len).sum();
         assert!(total < 1200, "{total}");
         let body = &b.evidence[0].text;
-        assert!(body.starts_with("start") && body.ends_with("Error: the cause"), "{body}");
+        assert!(
+            body.starts_with("start") && body.ends_with("Error: the cause"),
+            "{body}"
+        );
         assert!(body.len() < 700, "{}", body.len());
     }
 

@@ -248,8 +248,9 @@ fn a_hung_page_ends_at_the_timeout_and_leaves_no_browser() {
         .args(&["run", "--json", "r.json"])
         .run();
     out.code(1);
+    // The page never answers: a guard (5x the 4 s timeout) against waiting for it.
     assert!(
-        out.elapsed < Duration::from_secs(12),
+        out.elapsed < Duration::from_secs(20),
         "took {:?}",
         out.elapsed
     );

@@ -9,8 +9,9 @@ use crate::harness::*;
 fn the_demo_shows_a_green_then_a_red_gate_with_evidence() {
     let out = Smokegate::new().args(&["demo", "--color", "never"]).run();
     out.code(0);
+    // Offline, the demo answers in well under a second; the guard only catches a hang.
     assert!(
-        out.elapsed < Duration::from_secs(5),
+        out.elapsed < Duration::from_secs(30),
         "took {:?}",
         out.elapsed
     );

@@ -9,8 +9,30 @@ fn check(name: &str, probe: &str) -> String {
     format!("[[check]]\nname = \"{name}\"\nnagios = {probe}\n\n")
 }
 
+/// The most attempts that were running at the same moment, from the JSON report's attempt
+/// start offsets and durations.
+fn max_overlap(json: &serde_json::Value) -> usize {
+    let mut edges = Vec::new();
+    for check in json["checks"].as_array().into_iter().flatten() {
+        for a in check["attempts"].as_array().into_iter().flatten() {
+            let start = a["started_s"].as_f64().unwrap_or(0.0);
+            let end = start + a["duration_s"].as_f64().unwrap_or(0.0);
+            edges.push((start, 1i32));
+            edges.push((end, -1i32));
+        }
+    }
+    // At equal times an end comes before a start: touching is not overlapping.
+    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (mut now, mut most) = (0i32, 0i32);
+    for (_, delta) in edges {
+        now += delta;
+        most = most.max(now);
+    }
+    usize::try_from(most).unwrap_or(0)
+}
+
 #[test]
-fn twenty_one_second_plugins_with_j20_take_about_one_second() {
+fn twenty_plugins_at_j20_all_run_at_once() {
     let suite: String = (0..20)
         .map(|i| {
             check(
@@ -24,14 +46,9 @@ fn twenty_one_second_plugins_with_j20_take_about_one_second() {
         .args(&["run", "-j", "20", "--json", "r.json"])
         .run();
     out.code(0);
-    assert!(
-        out.elapsed < Duration::from_millis(2500),
-        "20 x 1s plugins at -j 20 took {:?}",
-        out.elapsed
-    );
     let json = out.json("r.json");
     assert_eq!(json["verdict"]["ok"], 20);
-    assert!(json["duration_s"].as_f64().unwrap_or(99.0) >= 1.0);
+    assert_eq!(max_overlap(&json), 20, "{json}");
 }
 
 #[test]
@@ -46,14 +63,10 @@ fn jobs_bound_the_parallelism() {
         .collect();
     let out = Smokegate::new()
         .suite(&suite)
-        .args(&["run", "-j", "2"])
+        .args(&["run", "-j", "2", "--json", "r.json"])
         .run();
     out.code(0);
-    assert!(
-        out.elapsed >= Duration::from_millis(1900) && out.elapsed < Duration::from_millis(3500),
-        "4 x 1s at -j 2 took {:?}",
-        out.elapsed
-    );
+    assert_eq!(max_overlap(&out.json("r.json")), 2);
 }
 
 #[test]
@@ -167,9 +180,10 @@ fn a_hung_plugin_costs_its_timeout_plus_grace_and_leaves_nothing() {
         .args(&["run", "--json", "r.json"])
         .run();
     out.code(1);
-    // 500 ms timeout + 1 s grace for the one that ignores SIGTERM, in parallel.
+    // 500 ms timeout + 1 s grace for the one that ignores SIGTERM, in parallel; the guard only
+    // turns a hang (the plugins sleep 300 s) into a failure.
     assert!(
-        out.elapsed >= Duration::from_millis(1400) && out.elapsed < Duration::from_millis(3000),
+        out.elapsed >= Duration::from_millis(1400) && out.elapsed < Duration::from_secs(30),
         "took {:?}",
         out.elapsed
     );
@@ -178,11 +192,9 @@ fn a_hung_plugin_costs_its_timeout_plus_grace_and_leaves_nothing() {
         assert_eq!(json["checks"][i]["state"], "UNKNOWN");
         assert_eq!(json["checks"][i]["summary"], "timed out after 500ms");
     }
-    let hang = json["checks"][0]["duration_s"].as_f64().unwrap_or(99.0);
-    assert!(
-        hang < 1.2,
-        "a plugin that obeys SIGTERM ends right after its timeout: {hang}s"
-    );
+    // The one that obeys SIGTERM ended before the one that needed SIGKILL after the grace.
+    let duration = |i: usize| json["checks"][i]["duration_s"].as_f64().unwrap_or(99.0);
+    assert!(duration(0) < duration(1), "{json}");
     assert_eq!(leftovers(&marker), Vec::<String>::new());
 }
 
@@ -198,8 +210,9 @@ fn a_grandchild_holding_stdout_does_not_hold_the_check() {
         .args(&["run", "--json", "r.json"])
         .run();
     out.code(0);
+    // The grandchild sleeps 300 s holding stdout: a guard against waiting for it.
     assert!(
-        out.elapsed < Duration::from_secs(3),
+        out.elapsed < Duration::from_secs(30),
         "took {:?}",
         out.elapsed
     );
