@@ -117,7 +117,8 @@ fn shared_for(
 ) -> Result<Arc<probe::Shared>, String> {
     let mut shared = probe::Shared::default();
     if checks.iter().any(|c| c.probe.needs_browser()) {
-        let pool = probe::browser::Pool::new(browser.unwrap_or_default(), artifacts)
+        let scope = Arc::clone(&shared.scope);
+        let pool = probe::browser::Pool::new(browser.unwrap_or_default(), artifacts, scope)
             .map_err(|e| format!("error: cannot prepare browser profiles: {e}"))?;
         shared.browser = Some(pool);
     }

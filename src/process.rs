@@ -1,6 +1,8 @@
 //! The one place a child process is spawned, captured and stopped. Every child (plugins today,
 //! chromedriver later) goes through here: its own process group, stdin from /dev/null, stdout and
 //! stderr captured up to a bound, and TERM -> grace -> KILL to the whole group when asked to stop.
+//! A run's children are contained in its [`Scope`] (see `containment`): nothing they start
+//! outlives the run, or a `kill -9` of smokegate.
 //! This module decides nothing about states or time limits: the caller says when to stop.
 
 use std::ffi::OsString;
@@ -13,6 +15,9 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
+
+mod containment;
+pub use containment::Scope;
 
 /// What to run. The program is executed directly, never through a shell.
 #[derive(Clone, Debug)]
@@ -73,13 +78,19 @@ pub struct Finished {
 /// Runs `spawn` to completion, or until `stop` is cancelled (then TERM, grace, KILL).
 /// No process of the child's group outlives this call, nor the drop of its future.
 pub async fn run(spawn: &Spawn, limits: Limits, stop: &CancellationToken) -> io::Result<Finished> {
-    let mut cmd = tokio::process::Command::new(&spawn.program);
-    cmd.args(&spawn.args)
-        .envs(spawn.env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
+    run_in(None, spawn, limits, stop).await
+}
+
+/// [`run`], the child contained in a run's [`Scope`]: what it starts, however it detaches,
+/// ends with the scope, and with smokegate if smokegate is killed.
+pub async fn run_in(
+    scope: Option<&Scope>,
+    spawn: &Spawn,
+    limits: Limits,
+    stop: &CancellationToken,
+) -> io::Result<Finished> {
+    let mut cmd = command(scope, spawn);
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn()?;
     let guard = GroupGuard(child.id().and_then(|pid| i32::try_from(pid).ok()));
 
@@ -130,6 +141,25 @@ pub async fn run(spawn: &Spawn, limits: Limits, stop: &CancellationToken) -> io:
         stopped,
         leaked: !streams_closed,
     })
+}
+
+/// The command for a child: its own process group, stdin from /dev/null, and (in a scope) its
+/// run's containment joined before it runs.
+fn command(scope: Option<&Scope>, spawn: &Spawn) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(&spawn.program);
+    cmd.args(&spawn.args)
+        .envs(spawn.env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .process_group(0);
+    if let Some(scope) = scope {
+        let procs = scope.procs_fd();
+        // SAFETY: the closure runs in the forked child and makes only async-signal-safe calls
+        // (write, prctl) on values copied before the fork.
+        unsafe {
+            cmd.pre_exec(move || containment::in_child(procs));
+        }
+    }
+    cmd
 }
 
 fn exit_of(status: ExitStatus) -> Exit {
@@ -222,54 +252,6 @@ impl Drop for Reader {
     }
 }
 
-/// Makes this process the reaper of orphaned descendants (Linux), so that a process that left
-/// its check's group (setsid, double fork) is still ours to stop by [`stop_adopted`].
-pub fn adopt_orphans() {
-    // SAFETY: prctl with PR_SET_CHILD_SUBREAPER only sets a flag on this process.
-    unsafe {
-        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    }
-}
-
-/// Kills and reaps every child of this process: called when no check is running, so any child
-/// left is an orphan adopted from a check. Returns how many were stopped.
-pub fn stop_adopted() -> usize {
-    let me = std::process::id();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return 0;
-    };
-    let mut stopped = 0;
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        // The fields after the command name (which may hold spaces) start after the last ')'.
-        let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
-            continue;
-        };
-        let ppid = rest
-            .split_whitespace()
-            .nth(1)
-            .and_then(|p| p.parse::<u32>().ok());
-        if ppid == Some(me) {
-            // SAFETY: signalling and reaping a child of ours.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-                libc::waitpid(pid, std::ptr::null_mut(), libc::WNOHANG);
-            }
-            stopped += 1;
-        }
-    }
-    stopped
-}
-
 /// A long-running child (chromedriver): its own process group, output discarded, stopped with
 /// TERM -> grace -> KILL to the whole group (the browsers it started go with it).
 pub struct Service {
@@ -278,14 +260,9 @@ pub struct Service {
 }
 
 impl Service {
-    pub fn start(spawn: &Spawn) -> io::Result<Service> {
-        let mut cmd = tokio::process::Command::new(&spawn.program);
-        cmd.args(&spawn.args)
-            .envs(spawn.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0);
+    pub fn start(scope: Option<&Scope>, spawn: &Spawn) -> io::Result<Service> {
+        let mut cmd = command(scope, spawn);
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
         let child = cmd.spawn()?;
         let guard = GroupGuard(child.id().and_then(|pid| i32::try_from(pid).ok()));
         Ok(Service {

@@ -84,14 +84,18 @@ pub struct Shared {
     pub http: http::Clients,
     /// Present when the run has browser checks.
     pub browser: Option<browser::Pool>,
+    /// Every child process of the run is contained here.
+    pub scope: Arc<crate::process::Scope>,
 }
 
 impl Shared {
-    /// Stops what the run started for its probes (chromedriver and its browsers).
+    /// Stops what the run started for its probes (chromedriver and its browsers), then
+    /// whatever else the run's children left behind.
     pub async fn shutdown(&self) {
         if let Some(pool) = &self.browser {
             pool.shutdown().await;
         }
+        self.scope.close();
     }
 }
 

@@ -119,7 +119,7 @@ pub(super) async fn spawn_once(
         grace: ctx.grace,
         leak_wait: Duration::from_millis(100),
     };
-    let mut result = process::run(&spawn, limits, &ctx.stop).await;
+    let mut result = process::run_in(Some(&ctx.shared.scope), &spawn, limits, &ctx.stop).await;
     if matches!(&result, Err(e) if e.raw_os_error() == Some(libc::ENOEXEC)) {
         let via_sh = Spawn {
             program: PathBuf::from("/bin/sh"),
@@ -128,7 +128,7 @@ pub(super) async fn spawn_once(
                 .collect(),
             env: Vec::new(),
         };
-        result = process::run(&via_sh, limits, &ctx.stop).await;
+        result = process::run_in(Some(&ctx.shared.scope), &via_sh, limits, &ctx.stop).await;
     }
     result.map_err(|err| spawn_failure(program, args, &err))
 }

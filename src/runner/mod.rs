@@ -106,7 +106,6 @@ pub async fn run(
     shared: Arc<probe::Shared>,
     events: mpsc::UnboundedSender<Event>,
 ) -> RunRecord {
-    crate::process::adopt_orphans();
     let started_at = SystemTime::now();
     let start = Instant::now();
     let cancel = Arc::new(Cancel::default());
@@ -180,9 +179,9 @@ pub async fn run(
     }
     all_done.cancel();
     let _ = watcher.await;
+    // Whatever the run started and is still alive — escaped from a check's process group by
+    // setsid or a double fork, or chromedriver's browsers — ends with the run, and only that.
     shared.shutdown().await;
-    // Whatever escaped a check's process group (setsid, double fork) ends with the run.
-    crate::process::stop_adopted();
 
     let cancelled = cancel.reason();
     let results = results

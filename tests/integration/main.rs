@@ -6,6 +6,7 @@ mod harness;
 
 mod browser_checks;
 mod config_errors;
+mod containment;
 mod demo;
 mod imports;
 mod nagios_daemons;

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::sync::{Mutex, OnceCell, Semaphore};
 
-use crate::process::{Service, Spawn};
+use crate::process::{Scope, Service, Spawn};
 
 /// `[browser]` settings of a suite.
 #[derive(Clone, Debug, PartialEq)]
@@ -75,6 +75,7 @@ pub struct Pool {
     /// Sessions that finished cleanly, ready for the next check, with their profiles.
     pub(crate) idle: Mutex<Vec<IdleSession>>,
     profiles: tempfile::TempDir,
+    scope: Arc<Scope>,
 }
 
 impl std::fmt::Debug for Pool {
@@ -86,8 +87,14 @@ impl std::fmt::Debug for Pool {
 }
 
 impl Pool {
-    pub fn new(config: BrowserConfig, artifacts: PathBuf) -> std::io::Result<Pool> {
+    /// A pool whose chromedriver (and so its browsers) is contained in the run's `scope`.
+    pub fn new(
+        config: BrowserConfig,
+        artifacts: PathBuf,
+        scope: Arc<Scope>,
+    ) -> std::io::Result<Pool> {
         Ok(Pool {
+            scope,
             slots: Arc::new(Semaphore::new(config.sessions.max(1))),
             config,
             artifacts,
@@ -142,7 +149,7 @@ impl Pool {
             ],
             env: Vec::new(),
         };
-        let mut service = Service::start(&spawn)
+        let mut service = Service::start(Some(&self.scope), &spawn)
             .map_err(|e| format!("cannot start {}: {e}", driver.display()))?;
         let url = format!("http://127.0.0.1:{port}");
         // Wait (bounded) until it accepts connections.
