@@ -8,6 +8,7 @@ mod browser_checks;
 mod config_errors;
 mod containment;
 mod demo;
+mod faults;
 mod imports;
 mod nagios_daemons;
 mod nagios_mode;
