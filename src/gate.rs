@@ -39,6 +39,8 @@ pub struct Verdict {
     /// The worst state over all results, optional ones included (Nagios semantics).
     pub worst: State,
     pub cancelled: Option<CancelReason>,
+    /// What failed the gate besides its checks: a report that could not be written.
+    pub problems: Vec<String>,
 }
 
 impl Verdict {
@@ -98,7 +100,18 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
         failing,
         worst,
         cancelled: run.cancelled,
+        problems: Vec::new(),
     }
+}
+
+/// The verdict once the run's record is (or is not) written: a gate whose record could not be
+/// kept does not pass, whatever its checks said.
+pub fn unrecorded(mut verdict: Verdict, problems: Vec<String>) -> Verdict {
+    if !problems.is_empty() {
+        verdict.passed = false;
+        verdict.problems.extend(problems);
+    }
+    verdict
 }
 
 #[cfg(test)]

@@ -311,10 +311,12 @@ async fn run(args: RunArgs) -> i32 {
         Ok(loaded) => loaded,
         Err(message) => return fail_usage(&message),
     };
-    for path in [&args.junit, &args.json].into_iter().flatten() {
-        if let Err(message) = check_writable(path) {
-            return fail_usage(&message);
-        }
+    let reports: Vec<(&str, &std::path::Path)> = [("--junit", &args.junit), ("--json", &args.json)]
+        .into_iter()
+        .filter_map(|(flag, path)| path.as_deref().map(|p| (flag, p)))
+        .collect();
+    if let Err(message) = report::prepare(&reports) {
+        return fail_usage(&message);
     }
     let artifacts = args.artifacts.clone().unwrap_or_else(|| {
         let beside = args
@@ -344,27 +346,38 @@ async fn run(args: RunArgs) -> i32 {
         ..RunOptions::default()
     };
     let (record, verdict) = execute(checks, opts, shared, &policy, style, !args.quiet).await;
-    let mut code = verdict.exit_code();
+    // The record is written before the verdict is printed: a gate whose record is lost is
+    // not a pass, and the verdict line says why.
+    let mut unrecorded = Vec::new();
     let reports = [
-        (&args.junit, report::junit::render(&record, &verdict)),
-        (&args.json, report::json::render(&record, &verdict, &policy)),
+        (
+            "JUnit",
+            &args.junit,
+            report::junit::render(&record, &verdict),
+        ),
+        (
+            "JSON",
+            &args.json,
+            report::json::render(&record, &verdict, &policy),
+        ),
     ];
-    for (path, text) in reports {
+    for (what, path, text) in reports {
         if let Some(path) = path {
-            if let Err(e) = report::write_atomic(path, text.as_bytes()) {
-                eprintln!("error: cannot write report {}: {e}", path.display());
-                // Fail closed: a gate without its record is not a pass.
-                if code == exit::GATE_PASSED {
-                    code = exit::GATE_FAILED;
-                }
+            if let Err(e) = report::write(path, text.as_bytes()) {
+                unrecorded.push(format!(
+                    "the {what} report could not be written to {}: {e}",
+                    path.display()
+                ));
             }
         }
     }
-    code
+    let verdict = gate::unrecorded(verdict, unrecorded);
+    out(&human::summary(&record, &verdict, style));
+    verdict.exit_code()
 }
 
-/// Runs checks with live progress lines (unless `live` is false), then prints the summary and
-/// the verdict; shared by `run` and `demo`.
+/// Runs checks with live progress lines (unless `live` is false) and decides the gate; the
+/// caller prints the summary (after writing what must be written). Shared by `run` and `demo`.
 pub async fn execute(
     checks: Vec<Arc<Check>>,
     opts: RunOptions,
@@ -402,7 +415,6 @@ pub async fn execute(
     let record = runner::run(checks, opts, shared, tx).await;
     let _ = printer.await;
     let verdict = gate::decide(&record, policy);
-    out(&human::summary(&record, &verdict, style));
     (record, verdict)
 }
 
@@ -479,22 +491,6 @@ async fn nagios(args: NagiosArgs) -> i32 {
 pub fn fail_usage(message: &str) -> i32 {
     eprintln!("{message}");
     exit::USAGE
-}
-
-/// A report path must be writable before anything runs.
-fn check_writable(path: &std::path::Path) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    if path.is_dir() {
-        return Err(format!("error: report path {} is a folder", path.display()));
-    }
-    tempfile::Builder::new()
-        .prefix(".smokegate-probe-")
-        .tempfile_in(dir)
-        .map(drop)
-        .map_err(|e| format!("error: cannot write reports to {}: {e}", dir.display()))
 }
 
 /// Writes to stdout, ignoring a closed pipe (`smokegate list | head`).

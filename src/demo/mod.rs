@@ -56,7 +56,7 @@ pub async fn run(args: DemoArgs) -> i32 {
         suite.checks.len(),
         bold("== 1/2  right after a good deploy ==")
     ));
-    let (_, good) = crate::execute(
+    let (record, good) = crate::execute(
         suite.checks.clone(),
         RunOptions::default(),
         Default::default(),
@@ -65,13 +65,14 @@ pub async fn run(args: DemoArgs) -> i32 {
         true,
     )
     .await;
+    out(&crate::report::human::summary(&record, &good, style));
 
     app.break_it();
     out(&format!(
         "\n{}\n(a test string left on the home page, the admin page open to anonymous visitors,\n the background worker stopped, the orders API failing with a Traceback)\n",
         bold("== 2/2  after a deploy with the classic mistakes ==")
     ));
-    let (_, bad) = crate::execute(
+    let (record, bad) = crate::execute(
         suite.checks.clone(),
         RunOptions::default(),
         Default::default(),
@@ -80,6 +81,7 @@ pub async fn run(args: DemoArgs) -> i32 {
         true,
     )
     .await;
+    out(&crate::report::human::summary(&record, &bad, style));
 
     if good.passed && !bad.passed {
         out("\ndemo OK: the good deploy passed the gate; the broken one failed it, with the evidence above.\n\

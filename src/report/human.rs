@@ -144,8 +144,9 @@ pub fn verdict_line(run: &RunRecord, verdict: &Verdict, style: Style) -> String 
         Some(crate::model::CancelReason::Interrupt) => " (interrupted)",
         None => "",
     };
+    let problems: String = verdict.problems.iter().map(|p| format!("{p}; ")).collect();
     format!(
-        "{head}: {} of {} checks fail the gate ({}) in {}{cancelled}",
+        "{head}: {problems}{} of {} checks fail the gate ({}) in {}{cancelled}",
         verdict.failing.len(),
         c.total,
         parts.join(", "),

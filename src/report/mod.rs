@@ -7,7 +7,7 @@ pub mod junit;
 pub mod nagios;
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::model::CheckResult;
 use crate::runner::fmt_duration;
@@ -47,18 +47,112 @@ pub fn details(result: &CheckResult) -> String {
     out
 }
 
-/// Writes a report file atomically: a temp file beside it, then a rename.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".smokegate-")
-        .tempfile_in(dir)?;
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+/// Where a report path really leads: through symlinks (a dangling one too) to the file that
+/// will be written. Relative link targets are taken from the link's folder.
+pub fn resolve(path: &Path) -> PathBuf {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::read_link(&current) {
+            Ok(target) => {
+                current = match current.parent() {
+                    Some(dir) if target.is_relative() => dir.join(target),
+                    _ => target,
+                };
+            }
+            Err(_) => break,
+        }
+    }
+    // The folder made absolute (it may not exist yet, then as given), the name kept.
+    match (current.parent(), current.file_name()) {
+        (Some(dir), Some(name)) => {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            std::fs::canonicalize(dir)
+                .unwrap_or_else(|_| dir.to_path_buf())
+                .join(name)
+        }
+        _ => current,
+    }
+}
+
+/// Checks, before anything runs, that each report can be written: distinct targets, a folder
+/// that exists (made if missing) and takes files, and no folder in the report's place.
+pub fn prepare(reports: &[(&str, &Path)]) -> Result<(), String> {
+    let mut seen: Vec<(&str, PathBuf)> = Vec::new();
+    for &(flag, path) in reports {
+        let target = resolve(path);
+        if let Some((other, _)) = seen.iter().find(|(_, t)| *t == target) {
+            return Err(format!(
+                "error: {other} and {flag} name the same file {}: each report needs its own",
+                path.display()
+            ));
+        }
+        if target.is_dir() {
+            return Err(format!("error: report path {} is a folder", path.display()));
+        }
+        let dir = target.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| {
+            format!(
+                "error: cannot create the report folder {}: {e}",
+                dir.display()
+            )
+        })?;
+        if !is_special(&target) {
+            let probe = dir.join(format!(".smokegate-probe-{}", std::process::id()));
+            std::fs::File::create(&probe)
+                .and_then(|_| std::fs::remove_file(&probe))
+                .map_err(|e| format!("error: cannot write reports to {}: {e}", dir.display()))?;
+        }
+        seen.push((flag, target));
+    }
     Ok(())
+}
+
+/// A path that exists and is not a regular file: a device (`/dev/null`), a FIFO, a socket.
+fn is_special(target: &Path) -> bool {
+    std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// Writes a report to the path as given: a regular file (or a new one) is replaced whole — a
+/// temp file in the same folder as the file a symlink leads to, then a rename, with the mode a
+/// plain create would give (the umask applies) or the mode the file already had; a device or
+/// a FIFO is written in place. A missing folder is made.
+pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let target = resolve(path);
+    if is_special(&target) {
+        let mut file = std::fs::OpenOptions::new().write(true).open(&target)?;
+        return file.write_all(contents);
+    }
+    let dir = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.smokegate-{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o666)
+            .open(&tmp)?;
+        if let Ok(existing) = std::fs::metadata(&target) {
+            file.set_permissions(std::fs::Permissions::from_mode(
+                existing.permissions().mode() & 0o7777,
+            ))?;
+        }
+        file.write_all(contents)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, &target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }

@@ -150,6 +150,11 @@ impl Output {
 /// insta filters that make snapshots stable: durations, timestamps, temp paths, the version.
 pub fn stable() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
+    // A live line's duration is right-aligned: its padding changes with its width.
+    settings.add_filter(
+        r"(?m)^(OK|WARNING|CRITICAL|UNKNOWN|NOT RUN|RETRY)\s+\d+(\.\d+)?(ms|s) ",
+        "$1 [DUR] ",
+    );
     settings.add_filter(r#"time="[0-9.]+""#, r#"time="[T]""#);
     settings.add_filter(r#"timestamp="[^"]+""#, r#"timestamp="[TS]""#);
     settings.add_filter(r#""(started_at)": "[^"]+""#, r#""$1": "[TS]""#);

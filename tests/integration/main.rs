@@ -15,5 +15,6 @@ mod nagios_mode;
 mod native;
 mod plain_commands;
 mod process;
+mod report_files;
 mod reports;
 mod run;
