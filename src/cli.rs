@@ -83,6 +83,10 @@ pub struct RunArgs {
     /// No live progress: only non-OK checks and the verdict.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Text kept per attempt of a check (output and evidence: its start and its end), in
+    /// memory and in every report ("16KiB", "1MiB").
+    #[arg(long, value_name = "SIZE", default_value = "16KiB", value_parser = parse_size)]
+    pub max_output: usize,
     /// Colour the terminal output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -146,6 +150,17 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+fn parse_size(s: &str) -> Result<usize, String> {
+    let bytes = s
+        .parse::<bytesize::ByteSize>()
+        .map_err(|e| format!("{e} (write e.g. \"16KiB\", \"1MiB\")"))?
+        .as_u64();
+    match usize::try_from(bytes) {
+        Ok(n) if (1024..=64 * 1024 * 1024).contains(&n) => Ok(n),
+        _ => Err("must be between 1KiB and 64MiB".to_string()),
+    }
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {

@@ -343,6 +343,7 @@ async fn run(args: RunArgs) -> i32 {
     let opts = RunOptions {
         jobs: args.jobs,
         deadline: args.deadline,
+        keep_output: args.max_output,
         ..RunOptions::default()
     };
     let (record, verdict) = execute(checks, opts, shared, &policy, style, !args.quiet).await;

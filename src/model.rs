@@ -193,6 +193,28 @@ impl Outcome {
         self
     }
 
+    /// Every text of the outcome made safe for every report (probes are asked to give sanitized
+    /// text; this holds whatever a probe forgot: a certificate subject, a header, a JSON value).
+    /// Leaves a screenshot's path alone: smokegate names that file itself.
+    pub fn sanitized(mut self) -> Outcome {
+        use crate::sanitize::untrusted;
+        self.summary = untrusted(&self.summary);
+        for line in &mut self.long_output {
+            *line = untrusted(line);
+        }
+        for e in &mut self.evidence {
+            e.label = untrusted(&e.label);
+            if e.label != "screenshot" {
+                e.text = untrusted(&e.text);
+            }
+        }
+        for p in &mut self.perfdata {
+            p.label = untrusted(&p.label);
+            p.uom = untrusted(&p.uom);
+        }
+        self
+    }
+
     /// Keeps about `limit` bytes of text: the summary, the long output (its first and last
     /// lines) and each piece of evidence (its start and end, where an error's cause often is),
     /// saying what was cut. What a run holds per attempt, whatever a check prints.

@@ -36,6 +36,41 @@ pub fn clean(text: &str) -> String {
 fn is_unsafe(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || is_noncharacter(c)
+}
+
+/// Unicode noncharacters (U+FDD0..U+FDEF and the last two of every plane): U+FFFE and U+FFFF
+/// make an XML document invalid, the others have no business in a report.
+fn is_noncharacter(c: char) -> bool {
+    let u = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&u) || (u & 0xFFFE) == 0xFFFE
+}
+
+/// The Jenkins/GitLab attachment marker: only smokegate's own screenshot lines may form one.
+const MARKER: &str = "[[ATTACHMENT|";
+
+/// Text from outside (a plugin, a server) with every `[[ATTACHMENT|` broken up, so that a CI
+/// server never attaches a file a remote party named.
+pub fn defuse_markers(text: &str) -> String {
+    if !text.to_ascii_uppercase().contains(MARKER) {
+        return text.to_string();
+    }
+    let upper = text.to_ascii_uppercase();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut last = 0;
+    for (at, _) in upper.match_indices(MARKER) {
+        out.push_str(&text[last..at]);
+        out.push_str("[ [");
+        last = at + 2;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Text from outside made safe for every report: escaped (see [`text_from_bytes`]) and with
+/// attachment markers broken up.
+pub fn untrusted(text: &str) -> String {
+    defuse_markers(&clean(text))
 }
 
 #[cfg(test)]
@@ -66,6 +101,19 @@ mod tests {
             "c1\\u{85}rtl\\u{202e}"
         );
         assert_eq!(text_from_bytes(b"cut \xe2\x82"), "cut \\xE2\\x82");
+    }
+
+    #[test]
+    fn noncharacters_and_attachment_markers() {
+        assert_eq!(
+            clean("a\u{ffff}b\u{fffe}c\u{fdd0}"),
+            "a\\u{ffff}b\\u{fffe}c\\u{fdd0}"
+        );
+        assert_eq!(
+            untrusted("see [[ATTACHMENT|/etc/shadow]] and [[attachment|/x]]"),
+            "see [ [ATTACHMENT|/etc/shadow]] and [ [attachment|/x]]"
+        );
+        assert_eq!(untrusted("[[ plain ]]"), "[[ plain ]]");
     }
 
     #[test]

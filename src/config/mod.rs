@@ -313,7 +313,8 @@ impl FileLoader<'_> {
                         );
                         let check = Check {
                             source: imported.source,
-                            name: imported.name,
+                            // Names from other tools' files reach every report.
+                            name: crate::sanitize::untrusted(&imported.name),
                             tags: all_tags,
                             timeout: defaults.timeout,
                             retries: defaults.retries,
@@ -331,7 +332,7 @@ impl FileLoader<'_> {
                         all_tags.extend(tags.into_iter().filter(|t| !defaults.tags.contains(t)));
                         let check = Check {
                             source: self.loc(span.start),
-                            name,
+                            name: crate::sanitize::untrusted(&name),
                             tags: all_tags,
                             timeout: defaults.timeout,
                             retries: defaults.retries,
@@ -557,7 +558,7 @@ impl FileLoader<'_> {
                         if !tags.contains(h) {
                             tags.push(h.clone());
                         }
-                        format!("{name} @ {h}")
+                        crate::sanitize::untrusted(&format!("{name} @ {h}"))
                     }
                     None => name.clone(),
                 };

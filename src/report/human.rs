@@ -78,6 +78,10 @@ pub fn retry_line(
     )
 }
 
+/// Lines of a check's details shown in the terminal summary: its first and its last ones.
+const TERMINAL_HEAD: usize = 40;
+const TERMINAL_TAIL: usize = 10;
+
 /// Everything after the live lines: details of non-OK checks, then the verdict line.
 pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
     let mut out = String::new();
@@ -110,8 +114,29 @@ pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
                 style.dim(&format!("({})", notes.join(", ")))
             ));
             out.push_str(&format!("    {}\n", r.summary()));
-            for line in super::details(r).lines() {
-                out.push_str(&format!("    {}\n", style.dim(line)));
+            // The terminal shows the start and the end of long details; the reports have all
+            // that was kept.
+            let details = super::details(r);
+            let lines: Vec<&str> = details.lines().collect();
+            let shown: Vec<String> = if lines.len() > TERMINAL_HEAD + TERMINAL_TAIL {
+                let cut = lines.len() - TERMINAL_HEAD - TERMINAL_TAIL;
+                lines[..TERMINAL_HEAD]
+                    .iter()
+                    .map(|l| (*l).to_string())
+                    .chain(std::iter::once(format!(
+                        "[... {cut} lines not shown here: see --json or --junit ...]"
+                    )))
+                    .chain(
+                        lines[lines.len() - TERMINAL_TAIL..]
+                            .iter()
+                            .map(|l| (*l).to_string()),
+                    )
+                    .collect()
+            } else {
+                lines.iter().map(|l| (*l).to_string()).collect()
+            };
+            for line in shown {
+                out.push_str(&format!("    {}\n", style.dim(&line)));
             }
         }
     }

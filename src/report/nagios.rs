@@ -13,6 +13,12 @@ pub const MAX_OUTPUT: usize = 8000;
 /// How many failing names the first line lists before "and N more".
 /// (No `;` in the text: Nagios turns it into `:` in plugin output.)
 const NAMES_ON_FIRST_LINE: usize = 5;
+/// Bounds that keep the status line and its perfdata inside what Nagios keeps, and let every
+/// non-OK check be named in the long output.
+const MAX_NAME: usize = 80;
+const MAX_FIRST_LINE: usize = 1000;
+const MIN_LINE: usize = 100;
+const MAX_LINE: usize = 400;
 
 pub struct NagiosReport {
     pub state: State,
@@ -78,20 +84,30 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         c.unknown + c.not_run,
         run.duration.as_secs_f64()
     );
-    let mut text = format!("{} | {perf}\n", no_pipe(&first));
+    let mut text = format!("{} | {perf}\n", cut(&nagios_text(&first), MAX_FIRST_LINE));
     let not_ok: Vec<&CheckResult> = run
         .results
         .iter()
         .filter(|r| r.state() != State::Ok)
         .collect();
+    // Every non-OK check gets a line of its own where the room allows: the room is shared out,
+    // so that one long summary cannot hide the checks after it.
+    let room = MAX_OUTPUT.saturating_sub(text.len() + 100);
+    let per_line = (room / not_ok.len().max(1)).clamp(MIN_LINE, MAX_LINE);
     for (i, r) in not_ok.iter().enumerate() {
         let optional = if r.check.optional { " (optional)" } else { "" };
-        let line = no_pipe(&format!(
-            "{}: {}{optional} - {}\n",
-            r.state(),
-            r.check.name,
-            r.summary()
-        ));
+        let line = format!(
+            "{}\n",
+            cut(
+                &nagios_text(&format!(
+                    "{}: {}{optional} - {}",
+                    r.state(),
+                    cut(&r.check.name, MAX_NAME),
+                    r.summary()
+                )),
+                per_line
+            )
+        );
         let left = not_ok.len() - i;
         if text.len() + line.len() + 80 > MAX_OUTPUT {
             text.push_str(&format!(
@@ -105,18 +121,32 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
 }
 
 fn name_list(results: &[&CheckResult]) -> String {
-    let mut names: Vec<&str> = results
+    let mut names: Vec<String> = results
         .iter()
         .take(NAMES_ON_FIRST_LINE)
-        .map(|r| r.check.name.as_str())
+        .map(|r| cut(&r.check.name, MAX_NAME))
         .collect();
     let more = results.len().saturating_sub(NAMES_ON_FIRST_LINE);
-    let more = (more > 0).then(|| format!("and {more} more"));
-    names.extend(more.as_deref());
+    if more > 0 {
+        names.push(format!("and {more} more"));
+    }
     names.join(", ")
 }
 
-/// A `|` in text would start perfdata for Nagios: replace it.
-fn no_pipe(s: &str) -> String {
-    s.replace('|', "/")
+/// Text for Nagios: a `|` would start perfdata and Nagios rewrites `;` as `:`, so both are
+/// replaced here; control characters and the like are escaped.
+fn nagios_text(s: &str) -> String {
+    crate::sanitize::clean(&s.replace('|', "/").replace(';', ":"))
+}
+
+/// At most `max` bytes of `s` (on a char boundary), with `...` when cut.
+fn cut(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max.saturating_sub(3);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &s[..end])
 }

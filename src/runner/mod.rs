@@ -420,7 +420,7 @@ impl Unit {
             number,
             started: began.duration_since(self.start),
             duration: began.elapsed(),
-            outcome: outcome.bounded(self.opts.keep_output),
+            outcome: outcome.bounded(self.opts.keep_output).sanitized(),
         }
     }
 

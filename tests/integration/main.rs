@@ -9,6 +9,7 @@ mod config_errors;
 mod containment;
 mod demo;
 mod faults;
+mod hostile_text;
 mod imports;
 mod nagios_daemons;
 mod nagios_mode;

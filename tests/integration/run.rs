@@ -590,3 +590,38 @@ fn two_thousand_noisy_checks_stay_bounded_in_memory_and_reports() {
         assert!(size < 100 * 1024 * 1024, "{report}: {size} bytes");
     }
 }
+
+#[test]
+fn max_output_bounds_what_a_check_keeps() {
+    let out = Smokegate::new()
+        .suite(&check("noisy", "{ plugin = \"${FIXTURES}/noisy_64k\" }"))
+        .args(&["run", "--max-output", "4KiB", "--json", "r.json"])
+        .run();
+    out.code(1);
+    let json = out.json("r.json");
+    let lines = json["checks"][0]["long_output"]
+        .as_array()
+        .expect("long output");
+    let kept: usize = lines.iter().filter_map(|l| l.as_str()).map(str::len).sum();
+    assert!(kept <= 4096, "{kept} bytes kept");
+    assert_eq!(
+        lines.first().and_then(|l| l.as_str()),
+        Some("x".repeat(63).as_str())
+    );
+    assert!(
+        lines.iter().any(|l| l
+            .as_str()
+            .is_some_and(|l| l.contains("lines (") && l.contains("bytes) cut"))),
+        "{lines:?}"
+    );
+    let bad = Smokegate::new()
+        .suite(&check("noisy", "{ plugin = \"${FIXTURES}/noisy_64k\" }"))
+        .args(&["run", "--max-output", "10"])
+        .run();
+    bad.code(2);
+    assert!(
+        bad.stderr.contains("must be between 1KiB and 64MiB"),
+        "{}",
+        bad.stderr
+    );
+}
