@@ -188,6 +188,8 @@ struct Response {
     body: Vec<u8>,
     /// The body was longer than `max_body` and was cut there.
     truncated: bool,
+    /// A Content-Encoding smokegate cannot undo: `body` is as sent.
+    undecoded: Option<String>,
     secs: f64,
 }
 
@@ -213,6 +215,13 @@ async fn fetch(spec: &HttpSpec, ctx: &ProbeCtx) -> Result<Response, Outcome> {
         Some(Auth::Bearer(token)) => request = request.bearer_auth(token),
         None => {}
     }
+    let chose_encoding = spec
+        .headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("accept-encoding"));
+    if !chose_encoding {
+        request = request.header(reqwest::header::ACCEPT_ENCODING, ACCEPT_ENCODING);
+    }
 
     let start = Instant::now();
     let waiting = format!("waiting for response headers from {}", spec.url);
@@ -236,39 +245,46 @@ async fn fetch(spec: &HttpSpec, ctx: &ProbeCtx) -> Result<Response, Outcome> {
         .and_then(|info| info.peer_certificate())
         .map(CertInfo::parse);
 
-    // Read at most max_body bytes; a larger body is cut, not buffered.
-    let mut body = Vec::new();
-    let mut truncated = false;
+    // Read and decode at most max_body bytes; a larger body is cut, not buffered.
+    let coding = headers
+        .get(reqwest::header::CONTENT_ENCODING)
+        .map(|v| sanitize::text_from_bytes(v.as_bytes()));
+    let mut decoder = Decoder::new(coding.as_deref(), spec.max_body);
+    let broken = |what: String| {
+        Outcome::new(
+            State::Critical,
+            format!("HTTP CRITICAL - {what} of {final_url}"),
+        )
+        .with_evidence("response", status_line(&version, status, &headers))
+    };
+    let mut wire = 0usize;
     loop {
         ctx.phase.set(format!(
-            "reading the body of {final_url} ({} bytes so far)",
-            body.len()
+            "reading the body of {final_url} ({wire} bytes so far)"
         ));
         match response.chunk().await {
             Ok(Some(chunk)) => {
-                let room = spec.max_body.saturating_sub(body.len());
-                if chunk.len() > room {
-                    body.extend_from_slice(&chunk[..room]);
-                    truncated = true;
+                wire += chunk.len();
+                if let Err(e) = decoder.push(&chunk) {
+                    return Err(broken(format!(
+                        "cannot decode the {} body ({e})",
+                        decoder.coding
+                    )));
+                }
+                if decoder.is_full() {
                     break;
                 }
-                body.extend_from_slice(&chunk);
             }
             Ok(None) => break,
-            Err(e) => {
-                return Err(Outcome::new(
-                    State::Critical,
-                    format!(
-                        "HTTP CRITICAL - reading the body of {}: {}",
-                        spec.url,
-                        error_chain(&e)
-                    ),
-                )
-                .with_evidence("response", status_line(&version, status, &headers)));
-            }
+            Err(e) => return Err(broken(format!("reading the body: {}", error_chain(&e)))),
         }
     }
     drop(response);
+    let coding = decoder.coding.clone();
+    let undecoded = decoder.undecoded.clone();
+    let (body, truncated) = decoder
+        .finish()
+        .map_err(|e| broken(format!("cannot decode the {coding} body ({e})")))?;
     Ok(Response {
         status,
         version,
@@ -277,8 +293,199 @@ async fn fetch(spec: &HttpSpec, ctx: &ProbeCtx) -> Result<Response, Outcome> {
         cert,
         body,
         truncated,
+        undecoded,
         secs: tls::round_ms(start.elapsed().as_secs_f64()),
     })
+}
+
+/// `Content-Encoding`s this probe undoes, offered unless the check sets its own Accept-Encoding.
+const ACCEPT_ENCODING: &str = "gzip, deflate, br";
+
+/// Undoes a Content-Encoding chunk by chunk into at most `limit` bytes. Headers stay as sent
+/// (an HTTP client that decodes drops Content-Encoding, which a check may assert).
+struct Decoder {
+    /// "gzip", "deflate", "br", or "identity".
+    coding: String,
+    /// The coding when it is one this probe cannot undo (the body is kept as sent).
+    undecoded: Option<String>,
+    state: Decoding,
+    /// Some bytes came (an empty body with a Content-Encoding, as HEAD gets, is fine).
+    pushed: bool,
+}
+
+enum Decoding {
+    Identity(Capped),
+    Gzip(Box<flate2::write::MultiGzDecoder<Capped>>),
+    /// zlib-wrapped (as RFC 9110 says) or raw (as some servers send): the first bytes decide.
+    Deflate(DeflateStart),
+    Zlib(Box<flate2::write::ZlibDecoder<Capped>>),
+    RawDeflate(Box<flate2::write::DeflateDecoder<Capped>>),
+    Brotli(Box<brotli_decompressor::DecompressorWriter<Capped>>),
+}
+
+/// The first bytes of a deflate body, until there are enough to tell zlib from raw deflate.
+struct DeflateStart {
+    first: Vec<u8>,
+    out: Capped,
+}
+
+/// A writer that keeps the first `limit` bytes and notes that more came.
+struct Capped {
+    bytes: Vec<u8>,
+    limit: usize,
+    cut: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let room = self.limit.saturating_sub(self.bytes.len());
+        if buf.len() > room {
+            self.cut = true;
+        }
+        self.bytes.extend_from_slice(&buf[..buf.len().min(room)]);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Decoder {
+    fn new(content_encoding: Option<&str>, limit: usize) -> Decoder {
+        let out = Capped {
+            bytes: Vec::new(),
+            limit,
+            cut: false,
+        };
+        let codings: Vec<String> = content_encoding
+            .unwrap_or_default()
+            .split(',')
+            .map(|c| c.trim().to_ascii_lowercase())
+            .filter(|c| !c.is_empty() && c != "identity")
+            .collect();
+        let (coding, state) = match codings.as_slice() {
+            [] => ("identity", Decoding::Identity(out)),
+            [c] if c == "gzip" || c == "x-gzip" => (
+                "gzip",
+                Decoding::Gzip(Box::new(flate2::write::MultiGzDecoder::new(out))),
+            ),
+            [c] if c == "deflate" => (
+                "deflate",
+                Decoding::Deflate(DeflateStart {
+                    first: Vec::new(),
+                    out,
+                }),
+            ),
+            [c] if c == "br" => (
+                "br",
+                Decoding::Brotli(Box::new(brotli_decompressor::DecompressorWriter::new(
+                    out, 8192,
+                ))),
+            ),
+            _ => {
+                let all = codings.join(", ");
+                return Decoder {
+                    coding: all.clone(),
+                    undecoded: Some(all),
+                    state: Decoding::Identity(out),
+                    pushed: false,
+                };
+            }
+        };
+        Decoder {
+            coding: coding.to_string(),
+            undecoded: None,
+            state,
+            pushed: false,
+        }
+    }
+
+    fn push(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        self.pushed |= !chunk.is_empty();
+        match &mut self.state {
+            Decoding::Identity(out) => out.write_all(chunk),
+            Decoding::Gzip(d) => d.write_all(chunk),
+            Decoding::Zlib(d) => d.write_all(chunk),
+            Decoding::RawDeflate(d) => d.write_all(chunk),
+            Decoding::Brotli(d) => d.write_all(chunk),
+            Decoding::Deflate(start) => {
+                start.first.extend_from_slice(chunk);
+                if start.first.len() >= 2 {
+                    self.start_deflate()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Chooses zlib or raw deflate from the first two bytes and feeds it what came so far.
+    fn start_deflate(&mut self) -> std::io::Result<()> {
+        use std::io::Write;
+        let placeholder = Decoding::Identity(Capped {
+            bytes: Vec::new(),
+            limit: 0,
+            cut: false,
+        });
+        let Decoding::Deflate(start) = std::mem::replace(&mut self.state, placeholder) else {
+            return Ok(());
+        };
+        let zlib = match start.first.as_slice() {
+            [cmf, flg, ..] => cmf & 0x0F == 8 && (u16::from(*cmf) << 8 | u16::from(*flg)) % 31 == 0,
+            _ => false,
+        };
+        self.state = if zlib {
+            let mut d = flate2::write::ZlibDecoder::new(start.out);
+            d.write_all(&start.first)?;
+            Decoding::Zlib(Box::new(d))
+        } else {
+            let mut d = flate2::write::DeflateDecoder::new(start.out);
+            d.write_all(&start.first)?;
+            Decoding::RawDeflate(Box::new(d))
+        };
+        Ok(())
+    }
+
+    fn out(&self) -> &Capped {
+        match &self.state {
+            Decoding::Identity(out) => out,
+            Decoding::Gzip(d) => d.get_ref(),
+            Decoding::Zlib(d) => d.get_ref(),
+            Decoding::RawDeflate(d) => d.get_ref(),
+            Decoding::Brotli(d) => d.get_ref(),
+            Decoding::Deflate(start) => &start.out,
+        }
+    }
+
+    /// `max_body` bytes are there: reading more would only be thrown away.
+    fn is_full(&self) -> bool {
+        self.out().cut
+    }
+
+    /// The decoded bytes and whether they were cut at the limit. A cut body is not flushed: its
+    /// compressed stream is incomplete by design.
+    fn finish(mut self) -> std::io::Result<(Vec<u8>, bool)> {
+        if self.is_full() || !self.pushed {
+            let out = self.out();
+            return Ok((out.bytes.clone(), out.cut));
+        }
+        if matches!(self.state, Decoding::Deflate(_)) {
+            self.start_deflate()?;
+        }
+        let out = match self.state {
+            Decoding::Identity(out) => out,
+            Decoding::Deflate(start) => start.out,
+            Decoding::Gzip(d) => (*d).finish()?,
+            Decoding::Zlib(d) => (*d).finish()?,
+            Decoding::RawDeflate(d) => (*d).finish()?,
+            Decoding::Brotli(mut d) => {
+                d.close()?;
+                d.into_inner().unwrap_or_else(|out| out)
+            }
+        };
+        Ok((out.bytes, out.cut))
+    }
 }
 
 /// What the assertions found: failures in order, and the body excerpt that explains them.
@@ -311,23 +518,31 @@ fn judge_response(spec: &HttpSpec, response: &Response) -> Outcome {
         cert,
         body,
         truncated,
+        undecoded,
         secs,
     } = response;
     let (status, secs, truncated) = (*status, *secs, *truncated);
-    let text = decode_body(body, headers);
+    // Why the text seen may not be the whole body.
+    let partial = match undecoded {
+        Some(coding) => Some(format!(
+            "body has Content-Encoding {coding:?}, which smokegate does not decode"
+        )),
+        None => truncated.then(|| format!("body larger than max_body ({} bytes read)", body.len())),
+    };
+    let body_text = decode_body(body, headers);
+    let text = body_text.text.as_str();
     let mut found = Findings::default();
 
-    check_status(spec, status, headers, &text, &mut found);
-    check_text(spec, &text, truncated, &mut found);
+    check_status(spec, status, headers, text, &mut found);
+    check_text(spec, &body_text, partial.is_some(), &mut found);
     check_headers(spec, headers, &mut found);
-    check_json(spec, &text, truncated, &mut found);
-    if !found.unsettled.is_empty() {
+    check_json(spec, text, partial.is_some(), &mut found);
+    if let Some(why) = partial.filter(|_| !found.unsettled.is_empty()) {
         found.fail(format!(
-            "body larger than max_body ({} bytes read): cannot establish {}",
-            body.len(),
+            "{why}: cannot establish {}",
             found.unsettled.join(", ")
         ));
-        found.show_body(&text);
+        found.show_body(text);
     }
 
     let time_state = spec.time.state(secs);
@@ -443,18 +658,22 @@ fn check_status(
 }
 
 /// `body_has`, `body_lacks` (case-insensitive unless `case_sensitive`), `body_matches` and
-/// `body_lacks_match`. On a cut body, only what was seen settles an assertion.
-fn check_text(spec: &HttpSpec, text: &str, truncated: bool, found: &mut Findings) {
-    let folded = (!spec.case_sensitive
-        && !(spec.body_has.is_empty() && spec.body_lacks.is_empty()))
-    .then(|| fold(text));
-    let find = |needle: &str| match &folded {
-        Some(folded) => find_folded(text, folded, needle),
-        None => text.find(needle).map(|at| at..at + needle.len()),
+/// `body_lacks_match`. On a partial body, only what was seen settles an assertion; what must be
+/// absent is also looked for in the bytes read as UTF-8 (a wrong charset label must not hide it).
+fn check_text(spec: &HttpSpec, body: &BodyText, partial: bool, found: &mut Findings) {
+    let text = body.text.as_str();
+    let needles = !(spec.body_has.is_empty() && spec.body_lacks.is_empty());
+    let views: Vec<(&str, Option<String>)> = std::iter::once(text)
+        .chain(body.as_utf8.as_deref())
+        .map(|view| (view, (needles && !spec.case_sensitive).then(|| fold(view))))
+        .collect();
+    let find = |(view, folded): &(&str, Option<String>), needle: &str| match folded {
+        Some(folded) => find_folded(view, folded, needle),
+        None => view.find(needle).map(|at| at..at + needle.len()),
     };
     for needle in &spec.body_has {
-        if find(needle).is_none() {
-            if truncated {
+        if find(&views[0], needle).is_none() {
+            if partial {
                 found.unsettled.push(format!("body_has {needle:?}"));
             } else {
                 found.fail(format!("body lacks {needle:?}"));
@@ -463,20 +682,23 @@ fn check_text(spec: &HttpSpec, text: &str, truncated: bool, found: &mut Findings
         }
     }
     for needle in &spec.body_lacks {
-        match find(needle) {
-            Some(at) => {
+        let hit = views
+            .iter()
+            .find_map(|view| find(view, needle).map(|at| (view.0, at)));
+        match hit {
+            Some((view, at)) => {
                 found.fail(format!("body contains {needle:?}"));
-                found.body_evidence = Some(excerpt(text, at.start, at.len()));
+                found.body_evidence = Some(excerpt(view, at.start, at.len()));
             }
-            None if truncated => found.unsettled.push(format!("body_lacks {needle:?}")),
+            None if partial => found.unsettled.push(format!("body_lacks {needle:?}")),
             None => {}
         }
     }
     for re in &spec.body_matches {
         // On a cut body a match that reaches the cut may only exist because of it (`$`, `\b`).
-        let settled = re.find(text).filter(|m| !truncated || m.end() < text.len());
+        let settled = re.find(text).filter(|m| !partial || m.end() < text.len());
         if settled.is_none() {
-            if truncated {
+            if partial {
                 found.unsettled.push(format!("body_matches /{re}/"));
             } else {
                 found.fail(format!("body does not match /{re}/"));
@@ -485,12 +707,15 @@ fn check_text(spec: &HttpSpec, text: &str, truncated: bool, found: &mut Findings
         }
     }
     for re in &spec.body_lacks_match {
-        match re.find(text) {
-            Some(m) => {
+        let hit = views
+            .iter()
+            .find_map(|(view, _)| re.find(view).map(|m| (*view, m)));
+        match hit {
+            Some((view, m)) => {
                 found.fail(format!("body matches /{re}/: {:?}", m.as_str()));
-                found.body_evidence = Some(excerpt(text, m.start(), m.len()));
+                found.body_evidence = Some(excerpt(view, m.start(), m.len()));
             }
-            None if truncated => found.unsettled.push(format!("body_lacks_match /{re}/")),
+            None if partial => found.unsettled.push(format!("body_lacks_match /{re}/")),
             None => {}
         }
     }
@@ -529,11 +754,11 @@ fn check_headers(spec: &HttpSpec, headers: &reqwest::header::HeaderMap, found: &
 }
 
 /// `json`: each pointer's value, numbers compared exactly by their decimal value.
-fn check_json(spec: &HttpSpec, text: &str, truncated: bool, found: &mut Findings) {
+fn check_json(spec: &HttpSpec, text: &str, partial: bool, found: &mut Findings) {
     if spec.json.is_empty() {
         return;
     }
-    if truncated {
+    if partial {
         found.unsettled.extend(
             spec.json
                 .iter()
@@ -719,26 +944,41 @@ fn ceil(s: &str, mut i: usize) -> usize {
     i.min(s.len())
 }
 
+/// The body as text, and the same bytes read as UTF-8 when its charset is another one.
+struct BodyText {
+    text: String,
+    as_utf8: Option<String>,
+}
+
 /// The body as text: a byte-order mark decides, then the Content-Type charset, then UTF-8 —
 /// or windows-1252 (latin-1) for bytes that are not UTF-8, as browsers read undeclared pages.
-fn decode_body(body: &[u8], headers: &reqwest::header::HeaderMap) -> String {
-    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(body) {
-        return encoding
-            .decode_without_bom_handling(&body[bom..])
-            .0
-            .into_owned();
-    }
-    let declared = headers
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(charset)
-        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()));
-    let encoding = declared.unwrap_or_else(|| match std::str::from_utf8(body) {
-        // A character cut at max_body is still UTF-8.
-        Err(e) if e.error_len().is_some() => encoding_rs::WINDOWS_1252,
-        _ => encoding_rs::UTF_8,
-    });
-    encoding.decode_without_bom_handling(body).0.into_owned()
+fn decode_body(body: &[u8], headers: &reqwest::header::HeaderMap) -> BodyText {
+    let (encoding, start) = match encoding_rs::Encoding::for_bom(body) {
+        Some((encoding, bom)) => (encoding, bom),
+        None => {
+            let declared = headers
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(charset)
+                .and_then(|label| {
+                    encoding_rs::Encoding::for_label_no_replacement(label.as_bytes())
+                });
+            let encoding = declared.unwrap_or_else(|| match std::str::from_utf8(body) {
+                // A character cut at max_body is still UTF-8.
+                Err(e) if e.error_len().is_some() => encoding_rs::WINDOWS_1252,
+                _ => encoding_rs::UTF_8,
+            });
+            (encoding, 0)
+        }
+    };
+    let text = encoding
+        .decode_without_bom_handling(&body[start..])
+        .0
+        .into_owned();
+    let as_utf8 = (encoding != encoding_rs::UTF_8)
+        .then(|| String::from_utf8_lossy(body).into_owned())
+        .filter(|utf8| *utf8 != text);
+    BodyText { text, as_utf8 }
 }
 
 /// The `charset` parameter of a Content-Type value.

@@ -608,7 +608,10 @@ fn empty_expectations_after_expansion_are_config_errors() {
         );
     }
     assert!(
-        stderr.contains(&format!(" {}\n", "^".repeat("\"${EXPECTED_VERSION}\"".len()))),
+        stderr.contains(&format!(
+            " {}\n",
+            "^".repeat("\"${EXPECTED_VERSION}\"".len())
+        )),
         "a caret under the whole value:\n{stderr}"
     );
     assert!(
@@ -646,37 +649,47 @@ fn head_with_a_body_assertion_is_a_config_error() {
 
 #[test]
 fn bodies_are_decoded_before_they_are_asserted() {
-    use std::io::Write as _;
     let port = serve(|stream, head| {
-        let traceback = b"<pre>Traceback (most recent call last):\n  File \"app.py\"</pre>";
+        let traceback: &[u8] = b"<pre>Traceback (most recent call last):\n  File \"app.py\"</pre>";
+        let html = |coding: &str, body: &[u8]| {
+            let headers = [("Content-Type", "text/html"), ("Content-Encoding", coding)];
+            reply(stream.try_clone().expect("clone"), "200 OK", &headers, body)
+        };
         match path_of(&head).as_str() {
             "/gzip" => {
                 let mut gz =
                     flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
                 let _ = gz.write_all(traceback);
-                let body = gz.finish().unwrap_or_default();
-                reply(
-                    stream,
-                    "200 OK",
-                    &[("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
-                    &body,
-                );
+                html("gzip", &gz.finish().unwrap_or_default());
             }
             "/deflate" => {
                 let mut z =
                     flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
                 let _ = z.write_all(traceback);
-                let body = z.finish().unwrap_or_default();
-                reply(
-                    stream,
-                    "200 OK",
-                    &[
-                        ("Content-Type", "text/html"),
-                        ("Content-Encoding", "deflate"),
-                    ],
-                    &body,
-                );
+                html("deflate", &z.finish().unwrap_or_default());
             }
+            "/raw-deflate" => {
+                let mut z =
+                    flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+                let _ = z.write_all(traceback);
+                html("deflate", &z.finish().unwrap_or_default());
+            }
+            "/br" => {
+                let mut out = Vec::new();
+                {
+                    let mut br = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                    let _ = br.write_all(traceback);
+                }
+                html("br", &out);
+            }
+            "/zstd" => html("zstd", b"\x28\xb5\x2f\xfd not really zstd"),
+            "/empty-gzip" => html("gzip", b""),
+            "/mislabelled" => reply(
+                stream,
+                "200 OK",
+                &[("Content-Type", "text/html; charset=utf-16le")],
+                traceback,
+            ),
             "/latin1" => reply(
                 stream,
                 "200 OK",
@@ -709,9 +722,22 @@ fn bodies_are_decoded_before_they_are_asserted() {
         }
     });
     let base = format!("http://127.0.0.1:{port}");
+    let lacks = |name: &str, path: &str| {
+        check(
+            name,
+            &format!("http = {{ url = \"{base}{path}\", body_lacks = [\"Traceback\"] }}"),
+        )
+    };
     let suite = [
-        check("gzip", &format!("http = {{ url = \"{base}/gzip\", body_lacks = [\"Traceback\"] }}")),
-        check("deflate", &format!("http = {{ url = \"{base}/deflate\", body_lacks_match = [\"Trace\\\\w+\"] }}")),
+        lacks("gzip", "/gzip"),
+        lacks("deflate", "/deflate"),
+        lacks("raw deflate", "/raw-deflate"),
+        lacks("br", "/br"),
+        lacks("zstd", "/zstd"),
+        lacks("mislabelled charset", "/mislabelled"),
+        check("gzip regex", &format!("http = {{ url = \"{base}/gzip\", body_lacks_match = [\"Trace\\\\w+\"] }}")),
+        check("encoding header kept", &format!("http = {{ url = \"{base}/gzip\", response_headers = {{ \"content-encoding\" = \"gzip\" }}, body_has = [\"most recent call\"] }}")),
+        check("empty gzip", &format!("http = {{ url = \"{base}/empty-gzip\" }}")),
         check("latin-1", &format!("http = {{ url = \"{base}/latin1\", body_has = [\"Café du marché\"], case_sensitive = true }}")),
         check("undeclared latin-1", &format!("http = {{ url = \"{base}/undeclared\", body_matches = [\"Caf[é]\"] }}")),
         check("utf-16 with BOM", &format!("http = {{ url = \"{base}/utf16\", body_has = [\"Café\"] }}")),
@@ -720,12 +746,17 @@ fn bodies_are_decoded_before_they_are_asserted() {
     .concat();
     let (out, json) = run_json(&suite);
     out.code(1);
-    for name in ["gzip", "deflate"] {
+    for name in [
+        "gzip",
+        "deflate",
+        "raw deflate",
+        "br",
+        "mislabelled charset",
+    ] {
         assert_eq!(
-            result(&json, name)["state"],
-            "CRITICAL",
-            "{name}: {}",
-            summary(&json, name)
+            summary(&json, name),
+            "HTTP CRITICAL: body contains \"Traceback\"",
+            "{name}"
         );
         let evidence = result(&json, name)["evidence"].to_string();
         assert!(
@@ -733,11 +764,14 @@ fn bodies_are_decoded_before_they_are_asserted() {
             "{name}: {evidence}"
         );
     }
+    assert_eq!(result(&json, "gzip regex")["state"], "CRITICAL");
     assert_eq!(
-        summary(&json, "gzip"),
-        "HTTP CRITICAL: body contains \"Traceback\""
+        summary(&json, "zstd"),
+        "HTTP CRITICAL: body has Content-Encoding \"zstd\", which smokegate does not decode: cannot establish body_lacks \"Traceback\""
     );
     for name in [
+        "encoding header kept",
+        "empty gzip",
         "latin-1",
         "undeclared latin-1",
         "utf-16 with BOM",
