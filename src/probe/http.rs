@@ -1,7 +1,9 @@
-//! The `http` probe: one request through a client shared by the run, then every assertion
-//! (status, body, headers, JSON, time, certificate days), each failing with its own message, and
-//! evidence (status line, headers, a body excerpt) when something is wrong. Secrets given for
-//! authentication are masked in everything it returns. Must not retry, time itself out or print.
+//! The `http` probe: one request through a client shared by the run, the body decoded
+//! (Content-Encoding, then charset) up to `max_body`, then every assertion (status, body,
+//! headers, JSON, time, certificate days), each failing with its own message — an assertion that
+//! a cut body cannot settle fails too — and evidence (status line, headers, a body excerpt) when
+//! something is wrong. Secrets given for authentication are masked in everything it returns.
+//! Must not retry, time itself out or print; it tells the runner what it waits for (`Phase`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
@@ -529,7 +531,7 @@ fn judge_response(spec: &HttpSpec, response: &Response) -> Outcome {
         )),
         None => truncated.then(|| format!("body larger than max_body ({} bytes read)", body.len())),
     };
-    let body_text = decode_body(body, headers);
+    let body_text = decode_body(body, headers, truncated);
     let text = body_text.text.as_str();
     let mut found = Findings::default();
 
@@ -952,7 +954,7 @@ struct BodyText {
 
 /// The body as text: a byte-order mark decides, then the Content-Type charset, then UTF-8 —
 /// or windows-1252 (latin-1) for bytes that are not UTF-8, as browsers read undeclared pages.
-fn decode_body(body: &[u8], headers: &reqwest::header::HeaderMap) -> BodyText {
+fn decode_body(body: &[u8], headers: &reqwest::header::HeaderMap, cut: bool) -> BodyText {
     let (encoding, start) = match encoding_rs::Encoding::for_bom(body) {
         Some((encoding, bom)) => (encoding, bom),
         None => {
@@ -964,9 +966,10 @@ fn decode_body(body: &[u8], headers: &reqwest::header::HeaderMap) -> BodyText {
                     encoding_rs::Encoding::for_label_no_replacement(label.as_bytes())
                 });
             let encoding = declared.unwrap_or_else(|| match std::str::from_utf8(body) {
+                Ok(_) => encoding_rs::UTF_8,
                 // A character cut at max_body is still UTF-8.
-                Err(e) if e.error_len().is_some() => encoding_rs::WINDOWS_1252,
-                _ => encoding_rs::UTF_8,
+                Err(e) if cut && e.error_len().is_none() => encoding_rs::UTF_8,
+                Err(_) => encoding_rs::WINDOWS_1252,
             });
             (encoding, 0)
         }
@@ -1203,4 +1206,109 @@ fn mask(mut outcome: Outcome, secrets: &[String]) -> Outcome {
         hide(&mut ev.text);
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_compare_by_exact_value() {
+        let eq = |a: &str, b: &str| decimal(a).is_some() && decimal(a) == decimal(b);
+        assert!(eq("1", "1.0"));
+        assert!(eq("100", "1e2"));
+        assert!(eq("0.25", "25E-2"));
+        assert!(eq("-0", "0.000"));
+        assert!(eq("1e400", "10e399"));
+        assert!(!eq("9007199254740993", "9007199254740992"));
+        assert!(!eq("0.1", "0.10000000000000001"));
+        assert!(!eq("-1", "1"));
+        for not_a_number in ["", "-", "1.", ".5", "01x", "1e", "\"1\"", "true"] {
+            assert_eq!(decimal(not_a_number), None, "{not_a_number}");
+        }
+    }
+
+    #[test]
+    fn json_values_are_found_by_pointer_and_compared_on_their_text() {
+        let doc: &RawValue =
+            serde_json::from_str(r#"{"a/b": {"~x": [10, 2.50]}, "n": 9007199254740993}"#)
+                .expect("json");
+        let at = |p: &str| json_pointer(doc, p).map(|v| v.get().to_string());
+        assert_eq!(at("/a~1b/~0x/1").as_deref(), Some("2.50"));
+        assert_eq!(at("/a~1b/~0x/01"), None);
+        assert_eq!(at("/missing"), None);
+        let n = json_pointer(doc, "/n").expect("n");
+        assert!(json_matches(n, &serde_json::json!(9007199254740993_u64)));
+        assert!(!json_matches(n, &serde_json::json!(9007199254740992_u64)));
+        let list = json_pointer(doc, "/a~1b/~0x").expect("list");
+        assert!(json_matches(list, &serde_json::json!([10.0, 2.5])));
+        assert!(!json_matches(list, &serde_json::json!([10, 2.5, 1])));
+    }
+
+    #[test]
+    fn case_insensitive_matches_map_back_to_the_text_as_written() {
+        let text = "İİ ΟΔΟΣ Lorem Ipsum";
+        let at = find_text(text, "lorem ipsum", false).expect("found");
+        assert_eq!(&text[at], "Lorem Ipsum");
+        let at = find_text(text, "οδος", false).expect("final sigma");
+        assert_eq!(&text[at], "ΟΔΟΣ");
+        let at = find_text(text, "i̇i̇", false).expect("dotted capital I");
+        assert_eq!(&text[at], "İİ");
+        assert_eq!(find_text(text, "lorem", true), None);
+    }
+
+    #[test]
+    fn charsets_come_from_the_bom_then_the_content_type() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        assert_eq!(decode_body(b"Caf\xc3\xa9", &headers, false).text, "Café");
+        assert_eq!(decode_body(b"Caf\xe9", &headers, false).text, "Café");
+        assert_eq!(
+            decode_body(b"Caf\xc3", &headers, true).text,
+            "Caf\u{fffd}",
+            "a cut character"
+        );
+        headers.insert(
+            reqwest::header::CONTENT_TYPE,
+            reqwest::header::HeaderValue::from_static("text/plain; Charset=\"latin1\""),
+        );
+        let latin = decode_body(b"Caf\xe9 Traceback", &headers, false);
+        assert_eq!(latin.text, "Café Traceback");
+        assert_eq!(latin.as_utf8.as_deref(), Some("Caf\u{fffd} Traceback"));
+        assert_eq!(
+            decode_body(b"\xef\xbb\xbfCaf\xc3\xa9", &headers, false).text,
+            "Café"
+        );
+    }
+
+    #[test]
+    fn decoding_stops_at_the_limit() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&vec![b'a'; 1 << 20]).expect("gzip");
+        let compressed = gz.finish().expect("gzip");
+        let mut decoder = Decoder::new(Some("GZIP"), 1000);
+        for chunk in compressed.chunks(64) {
+            decoder.push(chunk).expect("decodes");
+            if decoder.is_full() {
+                break;
+            }
+        }
+        assert!(decoder.is_full());
+        let (body, cut) = decoder.finish().expect("finish");
+        assert_eq!((body.len(), cut), (1000, true));
+        let mut unknown = Decoder::new(Some("gzip, zstd"), 1000);
+        unknown.push(b"raw").expect("kept as is");
+        assert_eq!(unknown.undecoded.as_deref(), Some("gzip, zstd"));
+        assert_eq!(unknown.finish().expect("raw").0, b"raw");
+    }
+
+    #[test]
+    fn long_bodies_show_their_start_and_end() {
+        let body = format!("{}{}{}", "head ", "x".repeat(5000), " tail");
+        let shown = body_ends(&body);
+        assert!(shown.starts_with("head xx"));
+        assert!(shown.ends_with("xx tail"));
+        assert!(shown.contains("\n… (3810 bytes) …\n"), "{shown}");
+        assert_eq!(body_ends("short"), "short");
+    }
 }

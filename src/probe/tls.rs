@@ -330,3 +330,40 @@ pub async fn run(spec: &TlsSpec, ctx: &ProbeCtx) -> Outcome {
 pub fn round_ms(secs: f64) -> f64 {
     (secs * 1_000_000.0).round() / 1_000_000.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cert(secs_left: i64) -> CertInfo {
+        CertInfo {
+            subject: "CN=x".into(),
+            issuer: "CN=ca".into(),
+            not_after: "Jan  1 00:00:00 2030 +00:00".into(),
+            days_left: secs_left.div_euclid(86_400),
+            secs_left,
+            expired: secs_left < 0,
+            self_signed: false,
+        }
+    }
+
+    #[test]
+    fn expiry_is_told_in_the_unit_that_matters() {
+        let said = |secs: i64| cert(secs).describe_days();
+        assert_eq!(
+            said(-5 * 3600 - 60),
+            "certificate expired 5h ago (not after Jan  1 00:00:00 2030 +00:00)"
+        );
+        assert!(said(-3 * 86_400 - 7200).starts_with("certificate expired 3 days ago (not after"));
+        assert!(said(-90).starts_with("certificate expired 1min ago"));
+        assert!(said(5 * 3600 + 10).starts_with("certificate expires in 5h (not after"));
+        assert_eq!(said(41 * 86_400 + 5), "certificate expires in 41 days");
+        assert_eq!(
+            cert(-5 * 3600).days_left,
+            -1,
+            "an expired certificate has no day left"
+        );
+        let judged = judge(&cert(-5 * 3600), &Ok(()), &CertDays::default());
+        assert_eq!(judged.state, State::Critical);
+    }
+}
