@@ -235,7 +235,7 @@ async fn fetch(spec: &HttpSpec, ctx: &ProbeCtx) -> Result<Response, Outcome> {
     };
     let mut response = match PHASE.scope(script, request.send()).await {
         Ok(r) => r,
-        Err(e) => return Err(request_failed(spec, &e).await),
+        Err(e) => return Err(request_failed(spec, &e, &ctx.phase).await),
     };
     let status = response.status();
     let version = format!("{:?}", response.version());
@@ -253,11 +253,8 @@ async fn fetch(spec: &HttpSpec, ctx: &ProbeCtx) -> Result<Response, Outcome> {
         .map(|v| sanitize::text_from_bytes(v.as_bytes()));
     let mut decoder = Decoder::new(coding.as_deref(), spec.max_body);
     let broken = |what: String| {
-        Outcome::new(
-            State::Critical,
-            format!("HTTP CRITICAL - {what} of {final_url}"),
-        )
-        .with_evidence("response", status_line(&version, status, &headers))
+        Outcome::new(State::Critical, format!("HTTP CRITICAL - {what}"))
+            .with_evidence("response", status_line(&version, status, &headers))
     };
     let mut wire = 0usize;
     loop {
@@ -269,7 +266,7 @@ async fn fetch(spec: &HttpSpec, ctx: &ProbeCtx) -> Result<Response, Outcome> {
                 wire += chunk.len();
                 if let Err(e) = decoder.push(&chunk) {
                     return Err(broken(format!(
-                        "cannot decode the {} body ({e})",
+                        "cannot decode the {} body of {final_url}: {e}",
                         decoder.coding
                     )));
                 }
@@ -278,15 +275,22 @@ async fn fetch(spec: &HttpSpec, ctx: &ProbeCtx) -> Result<Response, Outcome> {
                 }
             }
             Ok(None) => break,
-            Err(e) => return Err(broken(format!("reading the body: {}", error_chain(&e)))),
+            Err(e) => {
+                return Err(broken(format!(
+                    "reading the body of {final_url}: {}",
+                    error_chain(&e)
+                )))
+            }
         }
     }
     drop(response);
     let coding = decoder.coding.clone();
     let undecoded = decoder.undecoded.clone();
-    let (body, truncated) = decoder
-        .finish()
-        .map_err(|e| broken(format!("cannot decode the {coding} body ({e})")))?;
+    let (body, truncated) = decoder.finish().map_err(|e| {
+        broken(format!(
+            "cannot decode the {coding} body of {final_url}: {e}"
+        ))
+    })?;
     Ok(Response {
         status,
         version,
@@ -789,7 +793,7 @@ fn check_json(spec: &HttpSpec, text: &str, partial: bool, found: &mut Findings) 
 }
 
 /// The request never got a response: say why, and describe a certificate that broke the handshake.
-async fn request_failed(spec: &HttpSpec, err: &reqwest::Error) -> Outcome {
+async fn request_failed(spec: &HttpSpec, err: &reqwest::Error, phase: &Phase) -> Outcome {
     let chain = error_chain(err);
     let target = spec.url.as_str();
     if err.is_redirect() {
@@ -821,7 +825,8 @@ async fn request_failed(spec: &HttpSpec, err: &reqwest::Error) -> Outcome {
     if looks_tls {
         let host = spec.url.host_str().unwrap_or_default();
         let port = spec.url.port_or_known_default().unwrap_or(443);
-        if let Ok(inspection) = tls::inspect(host, port, host, spec.ca_cert.as_deref(), None).await
+        if let Ok(inspection) =
+            tls::inspect(host, port, host, spec.ca_cert.as_deref(), Some(phase)).await
         {
             let judged = tls::judge(
                 &inspection.cert,

@@ -684,6 +684,7 @@ fn bodies_are_decoded_before_they_are_asserted() {
             }
             "/zstd" => html("zstd", b"\x28\xb5\x2f\xfd not really zstd"),
             "/empty-gzip" => html("gzip", b""),
+            "/corrupt-gzip" => html("gzip", b"this is not gzip"),
             "/mislabelled" => reply(
                 stream,
                 "200 OK",
@@ -738,6 +739,7 @@ fn bodies_are_decoded_before_they_are_asserted() {
         check("gzip regex", &format!("http = {{ url = \"{base}/gzip\", body_lacks_match = [\"Trace\\\\w+\"] }}")),
         check("encoding header kept", &format!("http = {{ url = \"{base}/gzip\", response_headers = {{ \"content-encoding\" = \"gzip\" }}, body_has = [\"most recent call\"] }}")),
         check("empty gzip", &format!("http = {{ url = \"{base}/empty-gzip\" }}")),
+        check("corrupt gzip", &format!("http = {{ url = \"{base}/corrupt-gzip\" }}")),
         check("latin-1", &format!("http = {{ url = \"{base}/latin1\", body_has = [\"Café du marché\"], case_sensitive = true }}")),
         check("undeclared latin-1", &format!("http = {{ url = \"{base}/undeclared\", body_matches = [\"Caf[é]\"] }}")),
         check("utf-16 with BOM", &format!("http = {{ url = \"{base}/utf16\", body_has = [\"Café\"] }}")),
@@ -765,6 +767,13 @@ fn bodies_are_decoded_before_they_are_asserted() {
         );
     }
     assert_eq!(result(&json, "gzip regex")["state"], "CRITICAL");
+    assert!(
+        summary(&json, "corrupt gzip").starts_with(&format!(
+            "HTTP CRITICAL - cannot decode the gzip body of {base}/corrupt-gzip: "
+        )),
+        "a browser could not show it either: {}",
+        summary(&json, "corrupt gzip")
+    );
     assert_eq!(
         summary(&json, "zstd"),
         "HTTP CRITICAL: body has Content-Encoding \"zstd\", which smokegate does not decode: cannot establish body_lacks \"Traceback\""
