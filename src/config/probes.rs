@@ -88,16 +88,10 @@ impl FileLoader<'_> {
             .as_ref()
             .map(|s| self.status(s))
             .unwrap_or_default();
-        let texts = |this: &mut Self, list: &Option<Vec<Spanned<String>>>| -> Vec<String> {
-            list.iter()
-                .flatten()
-                .filter_map(|s| this.expand(s, vars))
-                .collect()
-        };
-        let body_has = texts(self, &raw.body_has);
-        let body_lacks = texts(self, &raw.body_lacks);
-        let body_matches = self.regexes(&raw.body_matches, vars);
-        let body_lacks_match = self.regexes(&raw.body_lacks_match, vars);
+        let body_has = self.needles("body_has", &raw.body_has, vars);
+        let body_lacks = self.needles("body_lacks", &raw.body_lacks, vars);
+        let body_matches = self.regexes("body_matches", &raw.body_matches, vars);
+        let body_lacks_match = self.regexes("body_lacks_match", &raw.body_lacks_match, vars);
         let mut response_headers = Vec::new();
         if let Some(rules) = &raw.response_headers {
             for (name, pattern) in rules.get_ref() {
@@ -154,6 +148,27 @@ impl FileLoader<'_> {
         };
         let cert_days = raw.cert_days.as_ref().map(|c| self.cert_days(c));
         let ca_cert = raw.ca_cert.as_ref().and_then(|c| self.ca_cert(c, vars));
+        if let (Some(m), Some(method)) = (&raw.method, &method) {
+            let body_rules: Vec<&str> = [
+                ("body_has", raw.body_has.is_some()),
+                ("body_lacks", raw.body_lacks.is_some()),
+                ("body_matches", raw.body_matches.is_some()),
+                ("body_lacks_match", raw.body_lacks_match.is_some()),
+                ("json", raw.json.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(key, given)| given.then_some(key))
+            .collect();
+            if *method == reqwest::Method::HEAD && !body_rules.is_empty() {
+                self.error(
+                    m.span(),
+                    format!(
+                        "a HEAD response has no body, so {} could never be checked: use GET",
+                        body_rules.join(", ")
+                    ),
+                );
+            }
+        }
         if self.diags.len() > before {
             return None;
         }
@@ -171,6 +186,7 @@ impl FileLoader<'_> {
             body_lacks,
             body_matches,
             body_lacks_match,
+            case_sensitive: raw.case_sensitive.unwrap_or(false),
             response_headers,
             json,
             time,
@@ -215,7 +231,10 @@ impl FileLoader<'_> {
         let before = self.diags.len();
         let host = self.expand(&raw.host, vars);
         let send = raw.send.as_ref().and_then(|s| self.expand(s, vars));
-        let expect = raw.expect.as_ref().and_then(|s| self.expand(s, vars));
+        let expect = raw
+            .expect
+            .as_ref()
+            .and_then(|s| self.needle("expect", s, vars));
         let time = raw
             .time
             .as_ref()
@@ -230,6 +249,7 @@ impl FileLoader<'_> {
             port: port?,
             send,
             expect,
+            case_sensitive: raw.case_sensitive.unwrap_or(false),
             time,
         }))
     }
@@ -304,10 +324,45 @@ impl FileLoader<'_> {
         rules
     }
 
-    fn regexes(&mut self, list: &Option<Vec<Spanned<String>>>, vars: &Vars) -> Vec<regex::Regex> {
+    /// A text the probe looks for, expanded; empty is an error (it would be found in anything).
+    fn needle(&mut self, key: &str, raw: &Spanned<String>, vars: &Vars) -> Option<String> {
+        let text = self.expand(raw, vars)?;
+        if text.is_empty() {
+            let how = if raw.get_ref().is_empty() {
+                String::new()
+            } else {
+                format!(" (`{}` expanded to nothing)", raw.get_ref())
+            };
+            self.error(
+                raw.span(),
+                format!("empty `{key}` value{how}: an empty text is found in any response, so it asserts nothing"),
+            );
+            return None;
+        }
+        Some(text)
+    }
+
+    fn needles(
+        &mut self,
+        key: &str,
+        list: &Option<Vec<Spanned<String>>>,
+        vars: &Vars,
+    ) -> Vec<String> {
+        list.iter()
+            .flatten()
+            .filter_map(|s| self.needle(key, s, vars))
+            .collect()
+    }
+
+    fn regexes(
+        &mut self,
+        key: &str,
+        list: &Option<Vec<Spanned<String>>>,
+        vars: &Vars,
+    ) -> Vec<regex::Regex> {
         let mut out = Vec::new();
         for pattern in list.iter().flatten() {
-            let Some(text) = self.expand(pattern, vars) else {
+            let Some(text) = self.needle(key, pattern, vars) else {
                 continue;
             };
             match regex::Regex::new(&text) {

@@ -150,6 +150,7 @@ pub struct RawHttp {
     pub body_lacks: Option<Vec<Spanned<String>>>,
     pub body_matches: Option<Vec<Spanned<String>>>,
     pub body_lacks_match: Option<Vec<Spanned<String>>>,
+    pub case_sensitive: Option<bool>,
     pub response_headers: Option<Spanned<toml::Table>>,
     pub json: Option<Spanned<toml::Table>>,
     pub time: Option<RawThresholds>,
@@ -174,6 +175,7 @@ pub struct RawTcp {
     pub port: Spanned<NumOrText>,
     pub send: Option<Spanned<String>>,
     pub expect: Option<Spanned<String>>,
+    pub case_sensitive: Option<bool>,
     pub time: Option<RawThresholds>,
 }
 

@@ -9,7 +9,7 @@ pub mod nagios;
 pub mod tcp;
 pub mod tls;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use crate::model::{Outcome, State};
@@ -109,6 +109,35 @@ pub struct ProbeCtx {
     /// Bytes kept per output stream of a child.
     pub capture_limit: usize,
     pub shared: Arc<Shared>,
+    /// What the probe is waiting for, set by native probes and read by the runner at a timeout.
+    pub phase: Phase,
+}
+
+/// What an attempt is doing now ("waiting for response headers from http://..."), shared
+/// between a probe that sets it and the runner that names it when the attempt times out.
+#[derive(Clone, Debug, Default)]
+pub struct Phase(Arc<Mutex<Option<String>>>);
+
+impl Phase {
+    pub fn set(&self, what: impl Into<String>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(what.into());
+    }
+
+    /// Sets `what` only while the phase is still `expected` (a late update must not undo a
+    /// later phase).
+    pub fn replace(&self, expected: &str, what: impl Into<String>) {
+        let mut current = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if current.as_deref() == Some(expected) {
+            *current = Some(what.into());
+        }
+    }
+
+    pub fn get(&self) -> Option<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
 }
 
 pub async fn run(spec: &ProbeSpec, ctx: &ProbeCtx) -> Outcome {

@@ -19,13 +19,16 @@ pub struct TcpSpec {
     pub port: u16,
     pub send: Option<String>,
     pub expect: Option<String>,
+    /// Off by default: `expect` is found whatever its case.
+    pub case_sensitive: bool,
     /// Seconds, in Nagios range syntax.
     pub time: Thresholds,
 }
 
-pub async fn run(spec: &TcpSpec, _ctx: &ProbeCtx) -> Outcome {
+pub async fn run(spec: &TcpSpec, ctx: &ProbeCtx) -> Outcome {
     let start = Instant::now();
     let target = format!("{}:{}", spec.host, spec.port);
+    ctx.phase.set(format!("connecting to {target}"));
     let mut stream = match tokio::net::TcpStream::connect((spec.host.as_str(), spec.port)).await {
         Ok(s) => s,
         Err(e) => {
@@ -38,6 +41,7 @@ pub async fn run(spec: &TcpSpec, _ctx: &ProbeCtx) -> Outcome {
     };
     let _ = stream.set_nodelay(true);
     if let Some(send) = &spec.send {
+        ctx.phase.set(format!("sending to {target}"));
         if let Err(e) = stream.write_all(send.as_bytes()).await {
             return Outcome::new(
                 State::Critical,
@@ -48,7 +52,15 @@ pub async fn run(spec: &TcpSpec, _ctx: &ProbeCtx) -> Outcome {
     let mut reply = Vec::new();
     if let Some(expect) = &spec.expect {
         let mut buf = [0u8; 4096];
-        while !contains(&reply, expect.as_bytes()) && reply.len() < MAX_REPLY {
+        let found = |reply: &[u8]| {
+            let text = String::from_utf8_lossy(reply);
+            super::http::find_text(&text, expect, spec.case_sensitive).is_some()
+        };
+        while !found(&reply) && reply.len() < MAX_REPLY {
+            ctx.phase.set(format!(
+                "waiting for a reply containing {expect:?} from {target} ({} bytes so far)",
+                reply.len()
+            ));
             match stream.read(&mut buf).await {
                 Ok(0) => break,
                 Ok(n) => reply.extend_from_slice(&buf[..n]),
@@ -60,7 +72,7 @@ pub async fn run(spec: &TcpSpec, _ctx: &ProbeCtx) -> Outcome {
                 }
             }
         }
-        if !contains(&reply, expect.as_bytes()) {
+        if !found(&reply) {
             let got = sanitize::text_from_bytes(&reply[..reply.len().min(512)]);
             return Outcome::new(
                 State::Critical,
@@ -88,8 +100,4 @@ pub async fn run(spec: &TcpSpec, _ctx: &ProbeCtx) -> Outcome {
     perf.min = Some(0.0);
     outcome.perfdata.push(perf);
     outcome
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
 }

@@ -11,7 +11,7 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 
-use super::ProbeCtx;
+use super::{Phase, ProbeCtx};
 use crate::model::{Outcome, Perfdata, State};
 
 /// `cert_days = { warn = 30, crit = 7 }`: fewer days left than this raises the state.
@@ -50,8 +50,10 @@ pub struct CertInfo {
     pub subject: String,
     pub issuer: String,
     pub not_after: String,
-    /// Whole days left, counted toward zero (an expired one is negative or 0).
+    /// Whole days left, rounded down: an expired certificate has a negative count.
     pub days_left: i64,
+    /// Seconds left (negative once expired): hours matter on the last day.
+    pub secs_left: i64,
     pub expired: bool,
     pub self_signed: bool,
 }
@@ -69,19 +71,40 @@ impl CertInfo {
             subject: cert.subject().to_string(),
             issuer: cert.issuer().to_string(),
             not_after: not_after.to_string(),
-            days_left: secs_left / 86_400,
+            days_left: secs_left.div_euclid(86_400),
+            secs_left,
             expired: secs_left < 0,
             self_signed: cert.subject() == cert.issuer(),
         })
     }
 
-    /// "expires in 41 days" / "expired 3 days ago".
+    /// "expires in 41 days" / "expired 3 days ago (not after ...)" / "expired 5h ago (...)".
     pub fn describe_days(&self) -> String {
-        if self.days_left < 0 {
-            let ago = -self.days_left;
+        if self.expired {
+            let ago = self.secs_left.unsigned_abs();
+            let when = match ago {
+                0..=59 => format!("{ago}s"),
+                60..=3599 => format!("{}min", ago / 60),
+                3600..=86_399 => format!("{}h", ago / 3600),
+                _ => {
+                    let days = ago / 86_400;
+                    format!("{days} day{}", if days == 1 { "" } else { "s" })
+                }
+            };
             format!(
-                "certificate expired {ago} day{} ago",
-                if ago == 1 { "" } else { "s" }
+                "certificate expired {when} ago (not after {})",
+                self.not_after
+            )
+        } else if self.secs_left < 86_400 {
+            let left = self.secs_left;
+            let when = if left < 3600 {
+                format!("{}min", left / 60)
+            } else {
+                format!("{}h", left / 3600)
+            };
+            format!(
+                "certificate expires in {when} (not after {})",
+                self.not_after
             )
         } else {
             let d = self.days_left;
@@ -208,6 +231,7 @@ pub async fn inspect(
     port: u16,
     sni: &str,
     ca_cert: Option<&std::path::Path>,
+    phase: Option<&Phase>,
 ) -> Result<Inspection, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let roots = Arc::new(root_store(ca_cert)?);
@@ -227,9 +251,17 @@ pub async fn inspect(
         .with_no_client_auth();
     let name = ServerName::try_from(sni.to_string())
         .map_err(|e| format!("invalid server name `{sni}`: {e}"))?;
+    if let Some(phase) = phase {
+        phase.set(format!("connecting to {host}:{port}"));
+    }
     let tcp = tokio::net::TcpStream::connect((host, port))
         .await
         .map_err(|e| format!("cannot connect to {host}:{port}: {e}"))?;
+    if let Some(phase) = phase {
+        phase.set(format!(
+            "in the TLS handshake with {host}:{port} (SNI {sni})"
+        ));
+    }
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let handshake = connector.connect(name, tcp).await;
     let seen = recording
@@ -270,9 +302,16 @@ pub fn judge(cert: &CertInfo, verified: &Result<(), String>, days: &CertDays) ->
     outcome
 }
 
-pub async fn run(spec: &TlsSpec, _ctx: &ProbeCtx) -> Outcome {
+pub async fn run(spec: &TlsSpec, ctx: &ProbeCtx) -> Outcome {
     let start = Instant::now();
-    match inspect(&spec.host, spec.port, &spec.sni, spec.ca_cert.as_deref()).await {
+    let inspection = inspect(
+        &spec.host,
+        spec.port,
+        &spec.sni,
+        spec.ca_cert.as_deref(),
+        Some(&ctx.phase),
+    );
+    match inspection.await {
         Ok(inspection) => {
             let mut outcome = judge(&inspection.cert, &inspection.verified, &spec.cert_days);
             outcome.summary = format!("TLS {}: {} ({})", outcome.state, outcome.summary, spec.sni);
@@ -290,4 +329,41 @@ pub async fn run(spec: &TlsSpec, _ctx: &ProbeCtx) -> Outcome {
 /// Seconds rounded to the microsecond, for perfdata.
 pub fn round_ms(secs: f64) -> f64 {
     (secs * 1_000_000.0).round() / 1_000_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cert(secs_left: i64) -> CertInfo {
+        CertInfo {
+            subject: "CN=x".into(),
+            issuer: "CN=ca".into(),
+            not_after: "Jan  1 00:00:00 2030 +00:00".into(),
+            days_left: secs_left.div_euclid(86_400),
+            secs_left,
+            expired: secs_left < 0,
+            self_signed: false,
+        }
+    }
+
+    #[test]
+    fn expiry_is_told_in_the_unit_that_matters() {
+        let said = |secs: i64| cert(secs).describe_days();
+        assert_eq!(
+            said(-5 * 3600 - 60),
+            "certificate expired 5h ago (not after Jan  1 00:00:00 2030 +00:00)"
+        );
+        assert!(said(-3 * 86_400 - 7200).starts_with("certificate expired 3 days ago (not after"));
+        assert!(said(-90).starts_with("certificate expired 1min ago"));
+        assert!(said(5 * 3600 + 10).starts_with("certificate expires in 5h (not after"));
+        assert_eq!(said(41 * 86_400 + 5), "certificate expires in 41 days");
+        assert_eq!(
+            cert(-5 * 3600).days_left,
+            -1,
+            "an expired certificate has no day left"
+        );
+        let judged = judge(&cert(-5 * 3600), &Ok(()), &CertDays::default());
+        assert_eq!(judged.state, State::Critical);
+    }
 }

@@ -395,6 +395,7 @@ impl Unit {
             grace: self.opts.grace,
             capture_limit: self.opts.capture_limit,
             shared: Arc::clone(&self.shared),
+            phase: probe::Phase::default(),
         };
         let timeout = self.check.timeout;
         let probe = probe::run(&self.check.probe, &ctx);
@@ -403,7 +404,8 @@ impl Unit {
             outcome = &mut probe => outcome,
             () = tokio::time::sleep(timeout) => {
                 let partial = self.stop_probe(&stop, probe).await;
-                let mut outcome = stopped(format!("timed out after {}", fmt_duration(timeout)), partial);
+                let waiting = ctx.phase.get().map(|p| format!(" {p}")).unwrap_or_default();
+                let mut outcome = stopped(format!("timed out after {}{waiting}", fmt_duration(timeout)), partial);
                 outcome.state = self.check.probe.timeout_state();
                 outcome
             }

@@ -103,9 +103,14 @@ fn a_server_that_never_answers_or_trickles_is_critical_at_the_timeout() {
         "took {:?}",
         out.elapsed
     );
-    for name in ["silent", "slowloris"] {
+    for (name, port) in [("silent", silent), ("slowloris", slowloris)] {
         assert_eq!(result(&json, name)["state"], "CRITICAL", "{name}");
-        assert_eq!(summary(&json, name), "timed out after 1s");
+        assert_eq!(
+            summary(&json, name),
+            format!(
+                "timed out after 1s waiting for response headers from http://127.0.0.1:{port}/"
+            )
+        );
     }
 }
 
@@ -127,11 +132,15 @@ fn a_one_gigabyte_body_costs_bounded_time_and_memory() {
         &format!("http = {{ url = \"http://127.0.0.1:{port}/\", max_body = \"1MiB\", body_lacks = [\"lorem\"] }}"),
     );
     let (out, json) = run_json(&suite);
-    out.code(0);
+    out.code(1);
     assert!(
         out.elapsed < Duration::from_secs(3),
         "took {:?}",
         out.elapsed
+    );
+    assert_eq!(
+        summary(&json, "huge"),
+        "HTTP CRITICAL: body larger than max_body (1048576 bytes read): cannot establish body_lacks \"lorem\""
     );
     let evidence = result(&json, "huge")["evidence"].to_string();
     assert!(evidence.contains("body truncated"), "{evidence}");
@@ -538,4 +547,606 @@ fn refused_ports_are_critical_with_the_reason() {
         summary(&json, "down"),
         format!("HTTP CRITICAL - connection refused: http://127.0.0.1:{closed}/")
     );
+}
+
+/// Writes a whole response: status line, headers, Content-Length, and `body`.
+fn reply(mut stream: std::net::TcpStream, status: &str, headers: &[(&str, &str)], body: &[u8]) {
+    let mut head = format!("HTTP/1.1 {status}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(body);
+}
+
+fn path_of(head: &str) -> String {
+    head.split_whitespace().nth(1).unwrap_or("/").to_string()
+}
+
+/// A server that counts the connections it accepts (and answers 200 "ok").
+fn counting_server() -> (u16, Arc<std::sync::atomic::AtomicUsize>) {
+    let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = Arc::clone(&hits);
+    let port = serve(move |stream, _| {
+        seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        reply(stream, "200 OK", &[], b"ok");
+    });
+    (port, hits)
+}
+
+#[test]
+fn empty_expectations_after_expansion_are_config_errors() {
+    let (port, hits) = counting_server();
+    let suite = format!(
+        "[vars]\nnothing = \"\"\n\n{}{}{}{}",
+        check("version", &format!("http = {{ url = \"http://127.0.0.1:{port}/\", body_has = [\"${{EXPECTED_VERSION}}\"] }}")),
+        check("lacks", &format!("http = {{ url = \"http://127.0.0.1:{port}/\", body_lacks = [\"{{{{nothing}}}}\"], body_matches = [\"\"] }}")),
+        check("control", &format!("http = {{ url = \"http://127.0.0.1:{port}/\" }}")),
+        check("banner", &format!("tcp = {{ host = \"127.0.0.1\", port = {port}, expect = \"{{{{nothing}}}}\" }}")),
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .env("EXPECTED_VERSION", "")
+        .args(&["run", "--json", "r.json", "--color", "never"])
+        .run();
+    out.code(2);
+    let stderr = &out.stderr;
+    for (message, at) in [
+        ("error: empty `body_has` value (`${EXPECTED_VERSION}` expanded to nothing): an empty text is found in any response, so it asserts nothing\n", "checks/suite.toml:7:"),
+        ("error: empty `body_lacks` value (`{{nothing}}` expanded to nothing)", "checks/suite.toml:12:"),
+        ("error: empty `body_matches` value: an empty text", "checks/suite.toml:12:"),
+        ("error: empty `expect` value (`{{nothing}}` expanded to nothing)", "checks/suite.toml:22:"),
+    ] {
+        let found = stderr.find(message).unwrap_or_else(|| panic!("missing {message:?} in\n{stderr}"));
+        assert!(
+            stderr[found..].lines().nth(1).is_some_and(|l| l.contains(at)),
+            "{message:?} should point at {at} in\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains(&format!(
+            " {}\n",
+            "^".repeat("\"${EXPECTED_VERSION}\"".len())
+        )),
+        "a caret under the whole value:\n{stderr}"
+    );
+    assert!(
+        stderr.ends_with("error: the suite has 4 errors; nothing ran\n"),
+        "{stderr}"
+    );
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing ran"
+    );
+    assert!(!out.dir.path().join("r.json").exists(), "no report");
+}
+
+#[test]
+fn head_with_a_body_assertion_is_a_config_error() {
+    let (port, hits) = counting_server();
+    let suite = check(
+        "head",
+        &format!("http = {{ url = \"http://127.0.0.1:{port}/\", method = \"HEAD\", body_lacks = [\"Traceback\"], json = {{ \"/ok\" = true }} }}"),
+    );
+    let out = Smokegate::new().suite(&suite).args(&["run"]).run();
+    out.code(2);
+    assert!(
+        out.stderr.contains("error: a HEAD response has no body, so body_lacks, json could never be checked: use GET\n --> checks/suite.toml:4:"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing ran"
+    );
+}
+
+#[test]
+fn bodies_are_decoded_before_they_are_asserted() {
+    let port = serve(|stream, head| {
+        let traceback: &[u8] = b"<pre>Traceback (most recent call last):\n  File \"app.py\"</pre>";
+        let html = |coding: &str, body: &[u8]| {
+            let headers = [("Content-Type", "text/html"), ("Content-Encoding", coding)];
+            reply(stream.try_clone().expect("clone"), "200 OK", &headers, body)
+        };
+        match path_of(&head).as_str() {
+            "/gzip" => {
+                let mut gz =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                let _ = gz.write_all(traceback);
+                html("gzip", &gz.finish().unwrap_or_default());
+            }
+            "/deflate" => {
+                let mut z =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+                let _ = z.write_all(traceback);
+                html("deflate", &z.finish().unwrap_or_default());
+            }
+            "/raw-deflate" => {
+                let mut z =
+                    flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+                let _ = z.write_all(traceback);
+                html("deflate", &z.finish().unwrap_or_default());
+            }
+            "/br" => {
+                let mut out = Vec::new();
+                {
+                    let mut br = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                    let _ = br.write_all(traceback);
+                }
+                html("br", &out);
+            }
+            "/zstd" => html("zstd", b"\x28\xb5\x2f\xfd not really zstd"),
+            "/empty-gzip" => html("gzip", b""),
+            "/corrupt-gzip" => html("gzip", b"this is not gzip"),
+            "/mislabelled" => reply(
+                stream,
+                "200 OK",
+                &[("Content-Type", "text/html; charset=utf-16le")],
+                traceback,
+            ),
+            "/latin1" => reply(
+                stream,
+                "200 OK",
+                &[("Content-Type", "text/html; charset=ISO-8859-1")],
+                b"<h1>Caf\xe9 du march\xe9</h1>",
+            ),
+            "/undeclared" => reply(
+                stream,
+                "200 OK",
+                &[("Content-Type", "text/html")],
+                b"<h1>Caf\xe9</h1>",
+            ),
+            "/utf16" => {
+                let mut body = vec![0xFF, 0xFE];
+                body.extend("<h1>Café</h1>".encode_utf16().flat_map(u16::to_le_bytes));
+                reply(stream, "200 OK", &[("Content-Type", "text/html")], &body);
+            }
+            _ => {
+                let body: Vec<u8> = "{\"menu\":\"Café\"}"
+                    .encode_utf16()
+                    .flat_map(u16::to_be_bytes)
+                    .collect();
+                reply(
+                    stream,
+                    "200 OK",
+                    &[("Content-Type", "application/json; charset=\"utf-16be\"")],
+                    &body,
+                );
+            }
+        }
+    });
+    let base = format!("http://127.0.0.1:{port}");
+    let lacks = |name: &str, path: &str| {
+        check(
+            name,
+            &format!("http = {{ url = \"{base}{path}\", body_lacks = [\"Traceback\"] }}"),
+        )
+    };
+    let suite = [
+        lacks("gzip", "/gzip"),
+        lacks("deflate", "/deflate"),
+        lacks("raw deflate", "/raw-deflate"),
+        lacks("br", "/br"),
+        lacks("zstd", "/zstd"),
+        lacks("mislabelled charset", "/mislabelled"),
+        check("gzip regex", &format!("http = {{ url = \"{base}/gzip\", body_lacks_match = [\"Trace\\\\w+\"] }}")),
+        check("encoding header kept", &format!("http = {{ url = \"{base}/gzip\", response_headers = {{ \"content-encoding\" = \"gzip\" }}, body_has = [\"most recent call\"] }}")),
+        check("empty gzip", &format!("http = {{ url = \"{base}/empty-gzip\" }}")),
+        check("corrupt gzip", &format!("http = {{ url = \"{base}/corrupt-gzip\" }}")),
+        check("latin-1", &format!("http = {{ url = \"{base}/latin1\", body_has = [\"Café du marché\"], case_sensitive = true }}")),
+        check("undeclared latin-1", &format!("http = {{ url = \"{base}/undeclared\", body_matches = [\"Caf[é]\"] }}")),
+        check("utf-16 with BOM", &format!("http = {{ url = \"{base}/utf16\", body_has = [\"Café\"] }}")),
+        check("utf-16be json", &format!("http = {{ url = \"{base}/json\", json = {{ \"/menu\" = \"Café\" }} }}")),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    for name in [
+        "gzip",
+        "deflate",
+        "raw deflate",
+        "br",
+        "mislabelled charset",
+    ] {
+        assert_eq!(
+            summary(&json, name),
+            "HTTP CRITICAL: body contains \"Traceback\"",
+            "{name}"
+        );
+        let evidence = result(&json, name)["evidence"].to_string();
+        assert!(
+            evidence.contains("Traceback (most recent call last)"),
+            "{name}: {evidence}"
+        );
+    }
+    assert_eq!(result(&json, "gzip regex")["state"], "CRITICAL");
+    assert!(
+        summary(&json, "corrupt gzip").starts_with(&format!(
+            "HTTP CRITICAL - cannot decode the gzip body of {base}/corrupt-gzip: "
+        )),
+        "a browser could not show it either: {}",
+        summary(&json, "corrupt gzip")
+    );
+    assert_eq!(
+        summary(&json, "zstd"),
+        "HTTP CRITICAL: body has Content-Encoding \"zstd\", which smokegate does not decode: cannot establish body_lacks \"Traceback\""
+    );
+    for name in [
+        "encoding header kept",
+        "empty gzip",
+        "latin-1",
+        "undeclared latin-1",
+        "utf-16 with BOM",
+        "utf-16be json",
+    ] {
+        assert_eq!(
+            result(&json, name)["state"],
+            "OK",
+            "{name}: {}",
+            summary(&json, name)
+        );
+    }
+}
+
+#[test]
+fn a_cut_body_never_passes_a_body_assertion() {
+    let port = serve(|stream, _| {
+        let mut body = b"<html>start of the page ".to_vec();
+        body.extend(std::iter::repeat_n(b'x', 64 * 1024));
+        body.extend_from_slice(b" Traceback at the end</html>");
+        reply(stream, "200 OK", &[("Content-Type", "text/html")], &body);
+    });
+    let url = format!("http://127.0.0.1:{port}/");
+    let suite = [
+        check("lacks", &format!("http = {{ url = \"{url}\", max_body = 1024, body_lacks = [\"Traceback\"] }}")),
+        check("lacks match", &format!("http = {{ url = \"{url}\", max_body = 1024, body_lacks_match = [\"Trace\\\\w+\"] }}")),
+        check("has at the end", &format!("http = {{ url = \"{url}\", max_body = 1024, body_has = [\"</html>\"] }}")),
+        check("matches the cut", &format!("http = {{ url = \"{url}\", max_body = 1024, body_matches = [\"x+$\"] }}")),
+        check("json", &format!("http = {{ url = \"{url}\", max_body = 1024, json = {{ \"/ok\" = true }} }}")),
+        check("has at the start", &format!("http = {{ url = \"{url}\", max_body = 1024, body_has = [\"start of the page\"], body_matches = [\"<html>\"] }}")),
+        check("no body assertion", &format!("http = {{ url = \"{url}\", max_body = 1024 }}")),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    for (name, what) in [
+        ("lacks", "body_lacks \"Traceback\""),
+        ("lacks match", "body_lacks_match /Trace\\w+/"),
+        ("has at the end", "body_has \"</html>\""),
+        ("matches the cut", "body_matches /x+$/"),
+        ("json", "json /ok"),
+    ] {
+        assert_eq!(
+            summary(&json, name),
+            format!("HTTP CRITICAL: body larger than max_body (1024 bytes read): cannot establish {what}"),
+            "{name}"
+        );
+        let evidence = result(&json, name)["evidence"].to_string();
+        assert!(evidence.contains("body truncated"), "{name}: {evidence}");
+    }
+    assert_eq!(
+        result(&json, "has at the start")["state"],
+        "OK",
+        "{}",
+        summary(&json, "has at the start")
+    );
+    assert_eq!(result(&json, "no body assertion")["state"], "OK");
+}
+
+#[test]
+fn json_numbers_compare_by_exact_value() {
+    let port = serve(|stream, _| {
+        let body = br#"{"id": 9007199254740993, "count": 1, "ratio": 1.0, "big": 1e400, "list": [1, 2.50], "nested": {"a": 1e2, "b": "x"}}"#;
+        reply(
+            stream,
+            "200 OK",
+            &[("Content-Type", "application/json")],
+            body,
+        );
+    });
+    let url = format!("http://127.0.0.1:{port}/");
+    let suite = [
+        check("id off by one", &format!("http = {{ url = \"{url}\", json = {{ \"/id\" = 9007199254740992 }} }}")),
+        check("id exact", &format!("http = {{ url = \"{url}\", json = {{ \"/id\" = 9007199254740993 }} }}")),
+        check("1 is 1.0", &format!("http = {{ url = \"{url}\", json = {{ \"/count\" = 1.0, \"/ratio\" = 1, \"/list\" = [1.0, 2.5], \"/nested\" = {{ a = 100, b = \"x\" }} }} }}")),
+        check("huge is not 1", &format!("http = {{ url = \"{url}\", json = {{ \"/big\" = 1 }} }}")),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    assert_eq!(
+        summary(&json, "id off by one"),
+        "HTTP CRITICAL: JSON /id is 9007199254740993, expected 9007199254740992"
+    );
+    assert_eq!(
+        result(&json, "id exact")["state"],
+        "OK",
+        "{}",
+        summary(&json, "id exact")
+    );
+    assert_eq!(
+        result(&json, "1 is 1.0")["state"],
+        "OK",
+        "{}",
+        summary(&json, "1 is 1.0")
+    );
+    assert_eq!(
+        summary(&json, "huge is not 1"),
+        "HTTP CRITICAL: JSON /big is 1e400, expected 1"
+    );
+}
+
+#[test]
+fn text_assertions_ignore_case_unless_asked() {
+    let port = serve(|stream, _| {
+        let body = "<p>İstanbul İzmir ΟΔΟΣ</p><p>Lorem Ipsum dolor</p><footer>CAFÉ</footer>";
+        reply(
+            stream,
+            "200 OK",
+            &[("Content-Type", "text/html; charset=utf-8")],
+            body.as_bytes(),
+        );
+    });
+    let banner = serve(|mut stream, _| {
+        let _ = stream.write_all(b"+PONG\r\n");
+    });
+    let url = format!("http://127.0.0.1:{port}/");
+    let suite = [
+        check("lacks", &format!("http = {{ url = \"{url}\", body_lacks = [\"lorem ipsum\"] }}")),
+        check("has", &format!("http = {{ url = \"{url}\", body_has = [\"café\", \"οδος\", \"İSTANBUL\"] }}")),
+        check("sensitive lacks", &format!("http = {{ url = \"{url}\", body_lacks = [\"lorem ipsum\"], case_sensitive = true }}")),
+        check("sensitive has", &format!("http = {{ url = \"{url}\", body_has = [\"café\"], case_sensitive = true }}")),
+        check("regex as written", &format!("http = {{ url = \"{url}\", body_lacks_match = [\"lorem\"] }}")),
+        check("tcp", &format!("tcp = {{ host = \"127.0.0.1\", port = {banner}, send = \"PING\\r\\n\\r\\n\", expect = \"pong\" }}")),
+        check("tcp sensitive", &format!("tcp = {{ host = \"127.0.0.1\", port = {banner}, send = \"PING\\r\\n\\r\\n\", expect = \"pong\", case_sensitive = true }}")),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    assert_eq!(
+        summary(&json, "lacks"),
+        "HTTP CRITICAL: body contains \"lorem ipsum\""
+    );
+    let evidence = result(&json, "lacks")["evidence"].to_string();
+    assert!(
+        evidence.contains("<p>Lorem Ipsum dolor</p>"),
+        "the excerpt shows the match as written: {evidence}"
+    );
+    assert_eq!(
+        result(&json, "has")["state"],
+        "OK",
+        "{}",
+        summary(&json, "has")
+    );
+    assert_eq!(result(&json, "sensitive lacks")["state"], "OK");
+    assert_eq!(
+        summary(&json, "sensitive has"),
+        "HTTP CRITICAL: body lacks \"café\""
+    );
+    assert_eq!(result(&json, "regex as written")["state"], "OK");
+    assert_eq!(
+        result(&json, "tcp")["state"],
+        "OK",
+        "{}",
+        summary(&json, "tcp")
+    );
+    assert_eq!(result(&json, "tcp sensitive")["state"], "CRITICAL");
+}
+
+#[test]
+fn every_value_of_a_repeated_header_is_checked() {
+    let port = serve(|stream, _| {
+        reply(
+            stream,
+            "200 OK",
+            &[
+                ("Set-Cookie", "theme=dark"),
+                ("Set-Cookie", "session=abc; Secure; HttpOnly"),
+            ],
+            b"ok",
+        );
+    });
+    let url = format!("http://127.0.0.1:{port}/");
+    let suite = [
+        check("any value", &format!("http = {{ url = \"{url}\", response_headers = {{ \"set-cookie\" = \"*Secure*\" }} }}")),
+        check("no value", &format!("http = {{ url = \"{url}\", response_headers = {{ \"Set-Cookie\" = \"*SameSite*\" }} }}")),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    assert_eq!(
+        result(&json, "any value")["state"],
+        "OK",
+        "{}",
+        summary(&json, "any value")
+    );
+    assert_eq!(
+        summary(&json, "no value"),
+        "HTTP CRITICAL: header set-cookie: none of its 2 values (\"theme=dark\", \"session=abc; Secure; HttpOnly\") matches \"*SameSite*\""
+    );
+}
+
+#[test]
+fn error_evidence_keeps_the_start_and_the_end_of_the_body() {
+    let port = serve(|stream, _| {
+        let mut body = String::from("Traceback (most recent call last):\n");
+        for i in 0..80 {
+            body.push_str(&format!("  File \"/srv/app/module_{i}.py\", line {i}, in handler\n    return next_layer(request)\n"));
+        }
+        body.push_str("ModuleNotFoundError: No module named 'x'\n");
+        reply(
+            stream,
+            "500 Internal Server Error",
+            &[("Content-Type", "text/plain")],
+            body.as_bytes(),
+        );
+    });
+    let (out, json) = run_json(&check(
+        "500",
+        &format!("http = {{ url = \"http://127.0.0.1:{port}/\" }}"),
+    ));
+    out.code(1);
+    let evidence = result(&json, "500")["evidence"]
+        .as_array()
+        .and_then(|e| e.iter().find(|e| e["label"] == "body"))
+        .and_then(|e| e["text"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        evidence.starts_with("Traceback (most recent call last):\n"),
+        "{evidence}"
+    );
+    assert!(
+        evidence.ends_with("ModuleNotFoundError: No module named 'x'\n"),
+        "{evidence}"
+    );
+    assert!(
+        evidence.contains(" bytes) …\n"),
+        "says what was left out: {evidence}"
+    );
+    assert!(
+        evidence.len() < 1500,
+        "an excerpt, not the body: {} bytes",
+        evidence.len()
+    );
+}
+
+#[test]
+fn many_response_headers_are_read_and_too_many_say_whose_limit() {
+    let port = serve(|stream, head| {
+        let n: usize = path_of(&head).trim_start_matches('/').parse().unwrap_or(1);
+        let names: Vec<String> = (0..n).map(|i| format!("X-Header-{i}")).collect();
+        let headers: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
+        reply(stream, "200 OK", &headers, b"ok");
+    });
+    let suite = [
+        check(
+            "150 headers",
+            &format!("http = {{ url = \"http://127.0.0.1:{port}/150\" }}"),
+        ),
+        check(
+            "1500 headers",
+            &format!("http = {{ url = \"http://127.0.0.1:{port}/1500\" }}"),
+        ),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    assert_eq!(
+        result(&json, "150 headers")["state"],
+        "OK",
+        "{}",
+        summary(&json, "150 headers")
+    );
+    assert_eq!(
+        summary(&json, "1500 headers"),
+        format!("HTTP CRITICAL - the response head from http://127.0.0.1:{port}/1500 is larger than smokegate's HTTP client accepts (at most 1000 header lines and 408 KiB)")
+    );
+}
+
+#[test]
+fn a_certificate_that_expired_hours_ago_says_so() {
+    let (pki, ca) = pki();
+    let dir = tempfile::tempdir().expect("tmp");
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &pki.ca_pem).expect("write ca");
+    let ca_path = ca_file.display().to_string();
+    let since_midnight = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() % 86_400);
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "localhost");
+    let (y, m, d) = today();
+    let now = rcgen::date_time_ymd(y, m, d) + Duration::from_secs(since_midnight);
+    params.not_before = shift(now, -10);
+    params.not_after = now - Duration::from_secs(5 * 3600);
+    let key = rcgen::KeyPair::generate().expect("key");
+    let cert = params.signed_by(&key, &ca).expect("signed");
+    let port = tls_server(Leaf {
+        chain: vec![cert.der().clone()],
+        key: rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+    });
+    let suite = [
+        check("tls", &format!("tls = {{ host = \"127.0.0.1\", port = {port}, sni = \"localhost\", ca_cert = \"{ca_path}\" }}")),
+        check("https", &format!("http = {{ url = \"https://localhost:{port}/\", ca_cert = \"{ca_path}\" }}")),
+        check("https insecure", &format!("http = {{ url = \"https://localhost:{port}/\", insecure = true, cert_days = {{ crit = 7 }} }}")),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    for name in ["tls", "https", "https insecure"] {
+        assert_eq!(result(&json, name)["state"], "CRITICAL", "{name}");
+        let text = summary(&json, name);
+        assert!(
+            text.contains("certificate expired 5h ago (not after "),
+            "{name}: {text}"
+        );
+        assert!(!text.contains("expires in"), "{name}: {text}");
+    }
+}
+
+#[test]
+fn a_timeout_says_what_the_probe_was_waiting_for() {
+    let silent = serve(|stream, _| {
+        std::thread::sleep(Duration::from_secs(4));
+        drop(stream);
+    });
+    let trickle = serve(|mut stream, _| {
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nstart");
+        std::thread::sleep(Duration::from_secs(4));
+    });
+    // Accepts connections and never speaks: no TLS handshake, no banner.
+    let mute = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let mute_port = mute.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let held: Vec<_> = mute.incoming().take(20).collect();
+        std::thread::sleep(Duration::from_secs(4));
+        drop(held);
+    });
+    let short = |name: &str, probe: String| check(name, &probe).replace("3s", "1s");
+    let suite = [
+        short(
+            "headers",
+            format!("http = {{ url = \"http://127.0.0.1:{silent}/x\" }}"),
+        ),
+        short(
+            "body",
+            format!("http = {{ url = \"http://127.0.0.1:{trickle}/y\" }}"),
+        ),
+        short(
+            "handshake",
+            format!("http = {{ url = \"https://127.0.0.1:{mute_port}/z\" }}"),
+        ),
+        short(
+            "tls",
+            format!("tls = {{ host = \"127.0.0.1\", port = {mute_port}, sni = \"localhost\" }}"),
+        ),
+        short(
+            "tcp",
+            format!("tcp = {{ host = \"127.0.0.1\", port = {mute_port}, expect = \"220\" }}"),
+        ),
+    ]
+    .concat();
+    let (out, json) = run_json(&suite);
+    out.code(1);
+    let expected = [
+        ("headers", format!("timed out after 1s waiting for response headers from http://127.0.0.1:{silent}/x")),
+        ("body", format!("timed out after 1s reading the body of http://127.0.0.1:{trickle}/y (5 bytes so far)")),
+        ("handshake", format!("timed out after 1s connecting to 127.0.0.1:{mute_port} (TCP connect and TLS handshake)")),
+        ("tls", format!("timed out after 1s in the TLS handshake with 127.0.0.1:{mute_port} (SNI localhost)")),
+        ("tcp", format!("timed out after 1s waiting for a reply containing \"220\" from 127.0.0.1:{mute_port} (0 bytes so far)")),
+    ];
+    for (name, message) in expected {
+        assert_eq!(result(&json, name)["state"], "CRITICAL", "{name}");
+        assert_eq!(summary(&json, name), message, "{name}");
+    }
 }

@@ -99,6 +99,7 @@ fn ctx(stop: CancellationToken) -> ProbeCtx {
         grace: Duration::from_millis(500),
         capture_limit: CAPTURE,
         shared: Default::default(),
+        phase: Default::default(),
     }
 }
 
