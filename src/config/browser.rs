@@ -152,7 +152,7 @@ impl FileLoader<'_> {
     fn side_project(&mut self, file: &Spanned<String>, vars: &Vars) -> Option<SideProject> {
         let name = self.expand(file, vars)?;
         let path = self.relative(&name);
-        let text = match std::fs::read_to_string(&path) {
+        let text = match super::files::read_text(&path) {
             Ok(t) => t,
             Err(e) => {
                 self.error(

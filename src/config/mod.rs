@@ -5,6 +5,7 @@
 mod browser;
 pub mod diag;
 mod imports;
+pub mod files;
 pub mod nagios_objects;
 pub mod nrpe;
 mod probes;
@@ -61,13 +62,19 @@ pub fn load_with_env(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Suite, Diagnostics> {
     let mut diags = Vec::new();
-    let mut files = Vec::new();
+    let mut found = Vec::new();
     for path in paths {
-        collect_files(path, &mut files, &mut diags);
+        collect_files(path, &mut found, &mut diags);
     }
+    // A file named twice (itself and its folder, or two paths to it) is one file.
+    let mut seen = std::collections::HashSet::new();
+    let files: Vec<PathBuf> = found
+        .into_iter()
+        .filter(|f| files::identity(f).is_none_or(|id| seen.insert(id)))
+        .collect();
     let mut sources = Vec::new();
     for file in &files {
-        match std::fs::read_to_string(file) {
+        match files::read_text(file) {
             Ok(text) => sources.push((file.clone(), Arc::from(text))),
             Err(e) => diags.push(Diagnostic::file_level(
                 file,
@@ -160,32 +167,21 @@ fn collect_files(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic
             path,
             format!("cannot open suite path: {e}"),
         )),
-        Ok(meta) if meta.is_dir() => match files_with_extension(path, "toml") {
-            Ok(files) => out.extend(files),
+        Ok(meta) if meta.is_dir() => match files::walk(path, "toml") {
+            Ok(walked) => {
+                out.extend(walked.files);
+                for (refused, why) in walked.refused {
+                    diags.push(Diagnostic::file_level(&refused, why));
+                }
+            }
             Err(e) => diags.push(Diagnostic::file_level(
                 path,
                 format!("cannot list folder: {e}"),
             )),
         },
+        // Not a folder: read_text says what is wrong with anything but a regular file.
         Ok(_) => out.push(path.to_path_buf()),
     }
-}
-
-/// Files under `dir` (recursively) whose extension is `ext`, sorted by path.
-pub fn files_with_extension(dir: &Path, ext: &str) -> std::io::Result<Vec<PathBuf>> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    let mut out = Vec::new();
-    for entry in entries {
-        if entry.is_dir() {
-            out.extend(files_with_extension(&entry, ext)?);
-        } else if entry.extension().is_some_and(|x| x == ext) {
-            out.push(entry);
-        }
-    }
-    Ok(out)
 }
 
 /// Settings from `[defaults]`, already parsed.

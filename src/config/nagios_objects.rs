@@ -73,11 +73,11 @@ pub fn import(opts: &ImportOptions) -> Result<NagiosImport, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut paths = Vec::new();
     for p in &opts.config {
-        collect(p, &mut paths, &mut diags, 0);
+        collect(p, &mut paths, &mut diags, &mut Vec::new(), false);
     }
     let mut objects = Vec::new();
     for path in paths {
-        match std::fs::read(&path) {
+        match super::files::read_bytes(&path) {
             Ok(bytes) => {
                 let text: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes).into_owned());
                 sources.files.push((path, Arc::clone(&text)));
@@ -115,16 +115,24 @@ pub fn import(opts: &ImportOptions) -> Result<NagiosImport, Vec<Diagnostic>> {
     }
 }
 
-/// Files to read: a nagios.cfg is followed through cfg_file=/cfg_dir=; folders give *.cfg.
-fn collect(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, depth: usize) {
-    if depth > 8 {
-        return;
-    }
+/// Files to read: a nagios.cfg is followed through cfg_file=/cfg_dir= (to any depth; a file
+/// that leads back to one on its own chain is a cycle, reported once); folders give *.cfg.
+/// `scanned`: the file was found in a folder rather than named.
+fn collect(
+    path: &Path,
+    out: &mut Vec<PathBuf>,
+    diags: &mut Vec<Diagnostic>,
+    chain: &mut Vec<(PathBuf, (u64, u64))>,
+    scanned: bool,
+) {
     if path.is_dir() {
-        match super::files_with_extension(path, "cfg") {
-            Ok(files) => {
-                for file in files {
-                    collect(&file, out, diags, depth + 1);
+        match super::files::walk(path, "cfg") {
+            Ok(walked) => {
+                for (refused, why) in walked.refused {
+                    diags.push(Diagnostic::file_level(&refused, why));
+                }
+                for file in walked.files {
+                    collect(&file, out, diags, chain, true);
                 }
             }
             Err(e) => diags.push(Diagnostic::file_level(
@@ -134,8 +142,23 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, dep
         }
         return;
     }
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let id = super::files::identity(path);
+    if let Some(id) = id {
+        if let Some(at) = chain.iter().position(|(_, i)| *i == id) {
+            let names: Vec<String> = chain[at..]
+                .iter()
+                .map(|(p, _)| p.display().to_string())
+                .chain(std::iter::once(path.display().to_string()))
+                .collect();
+            diags.push(Diagnostic::file_level(
+                path,
+                format!("cfg_file cycle: {}", names.join(" -> ")),
+            ));
+            return;
+        }
+    }
+    let text = match super::files::read_bytes(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => {
             diags.push(Diagnostic::file_level(
                 path,
@@ -157,7 +180,6 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, dep
     if mains.is_empty() {
         // In a scanned folder, key=value files without objects (resource.cfg, cgi.cfg) are not
         // object files; a file named explicitly is read whatever it holds.
-        let scanned = depth > 0 && path.parent().is_some_and(Path::is_dir);
         let has_objects = text.lines().any(|l| l.trim_start().starts_with("define"));
         if (has_objects || !scanned) && !out.contains(&path.to_path_buf()) {
             out.push(path.to_path_buf());
@@ -165,9 +187,15 @@ fn collect(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, dep
         return;
     }
     let base = path.parent().unwrap_or(Path::new("."));
+    if let Some(id) = id {
+        chain.push((path.to_path_buf(), id));
+    }
     for (_, value) in mains {
         let target = base.join(value.trim());
-        collect(&target, out, diags, depth + 1);
+        collect(&target, out, diags, chain, false);
+    }
+    if id.is_some() {
+        chain.pop();
     }
 }
 
@@ -268,7 +296,7 @@ fn parse(
 
 fn resource(path: &Path, diags: &mut Vec<Diagnostic>) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    match std::fs::read_to_string(path) {
+    match super::files::read_text(path) {
         Ok(text) => {
             for line in text.lines() {
                 let line = line.trim();

@@ -21,15 +21,13 @@ pub struct NrpeCommand {
     pub name_span: Range<usize>,
 }
 
-/// Include depth guard: NRPE configs do not nest deeply; a cycle must not loop.
-const MAX_DEPTH: usize = 16;
 
 /// Reads `file` and what it includes; commands in definition order (a later definition of the
 /// same name replaces an earlier one, as in NRPE).
 pub fn load(file: &Path) -> Result<Vec<NrpeCommand>, Vec<Diagnostic>> {
     let mut commands: Vec<NrpeCommand> = Vec::new();
     let mut diags = Vec::new();
-    read(file, 0, &mut commands, &mut diags, None);
+    read(file, &mut Vec::new(), &mut commands, &mut diags, None);
     if diags.is_empty() {
         Ok(commands)
     } else {
@@ -37,9 +35,11 @@ pub fn load(file: &Path) -> Result<Vec<NrpeCommand>, Vec<Diagnostic>> {
     }
 }
 
+/// Reads one file; `including` is the chain of files that included it (an include of any of
+/// them is a cycle, reported once at its line, not followed).
 fn read(
     file: &Path,
-    depth: usize,
+    including: &mut Vec<(PathBuf, (u64, u64))>,
     commands: &mut Vec<NrpeCommand>,
     diags: &mut Vec<Diagnostic>,
     from: Option<(&Path, &Arc<str>, Range<usize>)>,
@@ -48,17 +48,19 @@ fn read(
         Some((f, src, span)) => diags.push(Diagnostic::new(f, src, span, message)),
         None => diags.push(Diagnostic::file_level(file, message)),
     };
-    if depth > MAX_DEPTH {
-        fail(
-            diags,
-            format!(
-                "includes nest deeper than {MAX_DEPTH} levels (a cycle?) at {}",
-                file.display()
-            ),
-        );
-        return;
+    let id = super::files::identity(file);
+    if let Some(id) = id {
+        if let Some(at) = including.iter().position(|(_, i)| *i == id) {
+            let chain: Vec<String> = including[at..]
+                .iter()
+                .map(|(p, _)| p.display().to_string())
+                .chain(std::iter::once(file.display().to_string()))
+                .collect();
+            fail(diags, format!("include cycle: {}", chain.join(" includes ")));
+            return;
+        }
     }
-    let text = match std::fs::read(file) {
+    let text = match super::files::read_bytes(file) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => {
             fail(
@@ -69,6 +71,22 @@ fn read(
         }
     };
     let source: Arc<str> = Arc::from(text);
+    if let Some(id) = id {
+        including.push((file.to_path_buf(), id));
+    }
+    read_lines(file, &source, including, commands, diags);
+    if id.is_some() {
+        including.pop();
+    }
+}
+
+fn read_lines(
+    file: &Path,
+    source: &Arc<str>,
+    including: &mut Vec<(PathBuf, (u64, u64))>,
+    commands: &mut Vec<NrpeCommand>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut offset = 0;
     for raw_line in source.split_inclusive('\n') {
         let start = offset;
@@ -83,7 +101,7 @@ fn read(
         let Some((key, value)) = trimmed.split_once('=') else {
             diags.push(Diagnostic::new(
                 file,
-                &source,
+                source,
                 at..start + line.len(),
                 "expected `key=value`",
             ));
@@ -95,7 +113,7 @@ fn read(
             let Some(name) = rest.strip_suffix(']') else {
                 diags.push(Diagnostic::new(
                     file,
-                    &source,
+                    source,
                     at..at + key.len(),
                     "expected `command[NAME]=COMMAND LINE`",
                 ));
@@ -105,7 +123,7 @@ fn read(
             if name.is_empty() {
                 diags.push(Diagnostic::new(
                     file,
-                    &source,
+                    source,
                     name_span,
                     "empty command name",
                 ));
@@ -114,7 +132,7 @@ fn read(
             if value.trim().is_empty() {
                 diags.push(Diagnostic::new(
                     file,
-                    &source,
+                    source,
                     value_span,
                     format!("command `{name}` has no command line"),
                 ));
@@ -131,19 +149,27 @@ fn read(
             });
         } else if key == "include" || key == "include_dir" {
             let target = resolve(file, value.trim());
-            let here = Some((file, &source, value_span.clone()));
+            let here = Some((file, source, value_span.clone()));
             if key == "include" {
-                read(&target, depth + 1, commands, diags, here);
+                read(&target, including, commands, diags, here);
             } else {
-                match super::files_with_extension(&target, "cfg") {
-                    Ok(files) => {
-                        for f in files {
-                            read(&f, depth + 1, commands, diags, here.clone());
+                match super::files::walk(&target, "cfg") {
+                    Ok(walked) => {
+                        for (refused, why) in walked.refused {
+                            diags.push(Diagnostic::new(
+                                file,
+                                source,
+                                value_span.clone(),
+                                format!("{}: {why}", refused.display()),
+                            ));
+                        }
+                        for f in walked.files {
+                            read(&f, including, commands, diags, here.clone());
                         }
                     }
                     Err(e) => diags.push(Diagnostic::new(
                         file,
-                        &source,
+                        source,
                         value_span,
                         format!("cannot list include_dir {}: {e}", target.display()),
                     )),

@@ -9,6 +9,8 @@ pub struct VarError {
     pub offset: usize,
     pub len: usize,
     pub message: String,
+    /// For an unknown `{{var}}`: its name.
+    pub unknown: Option<String>,
 }
 
 /// Expands one string. `lookup_env` reads the environment (injected for tests).
@@ -29,12 +31,13 @@ pub fn expand(
             out.push('$');
             2
         } else if let Some(body) = tail.strip_prefix("${") {
-            let end = body.find('}').ok_or_else(|| VarError {
+            let end = closing_brace(body).ok_or_else(|| VarError {
                 offset: at,
                 len: 2,
                 message:
                     "unclosed `${`: write `${NAME}` or `${NAME:-fallback}` (`$$` for a literal `$`)"
                         .to_string(),
+                unknown: None,
             })?;
             let inner = &body[..end];
             let (name, fallback) = match inner.split_once(":-") {
@@ -47,12 +50,21 @@ pub fn expand(
                     offset: at,
                     len,
                     message: format!("`{name}` is not an environment variable name"),
+                    unknown: None,
                 });
             }
+            // A fallback is itself expanded: `${A:-${B:-default}}`, `${PORT:-{{port}}}`.
+            let fallback_at = at + 2 + name.len() + 2;
+            let expand_fallback = |fb: &str| {
+                expand(fb, vars, lookup_env).map_err(|mut e| {
+                    e.offset += fallback_at;
+                    e
+                })
+            };
             match (lookup_env(name), fallback) {
-                (Some(v), Some(fb)) if v.is_empty() => out.push_str(fb),
+                (Some(v), Some(fb)) if v.is_empty() => out.push_str(&expand_fallback(fb)?),
                 (Some(v), _) => out.push_str(&v),
-                (None, Some(fb)) => out.push_str(fb),
+                (None, Some(fb)) => out.push_str(&expand_fallback(fb)?),
                 (None, None) => {
                     return Err(VarError {
                         offset: at,
@@ -60,6 +72,7 @@ pub fn expand(
                         message: format!(
                             "environment variable `{name}` is not set (write `${{{name}:-fallback}}` for a default)"
                         ),
+                        unknown: None,
                     })
                 }
             }
@@ -69,6 +82,7 @@ pub fn expand(
                 offset: at,
                 len: 2,
                 message: "unclosed `{{`: write `{{name}}`".to_string(),
+                unknown: None,
             })?;
             let name = body[..end].trim();
             let len = end + 4;
@@ -84,6 +98,7 @@ pub fn expand(
                         } else {
                             format!("unknown variable `{name}` (defined: {})", known.join(", "))
                         },
+                        unknown: Some(name.to_string()),
                     });
                 }
             }
@@ -97,6 +112,33 @@ pub fn expand(
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// The index in `body` (the text after `${`) of the `}` that closes it, past any `${...}` and
+/// `{{...}}` nested in a fallback.
+fn closing_brace(body: &str) -> Option<usize> {
+    let bytes = body.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"$$") {
+            i += 2;
+        } else if bytes[i..].starts_with(b"${") {
+            depth += 1;
+            i += 2;
+        } else if bytes[i..].starts_with(b"{{") {
+            i += body[i..].find("}}")? + 2;
+        } else if bytes[i] == b'}' {
+            if depth == 0 {
+                return Some(i);
+            }
+            depth -= 1;
+            i += 1;
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 fn is_env_name(name: &str) -> bool {
@@ -118,7 +160,24 @@ pub fn resolve(
             Ok(v) => {
                 vars.insert(name.clone(), v);
             }
-            Err(e) => errors.push((i, e)),
+            Err(mut e) => {
+                // Say what is really wrong with a reference to a var that does exist.
+                match e.unknown.as_deref() {
+                    Some(other) if other == name => {
+                        e.message = format!("variable `{name}` refers to itself");
+                    }
+                    Some(other) if raw[i + 1..].iter().any(|(n, _)| n == other) => {
+                        e.message = format!(
+                            "variable `{other}` is defined after `{name}`: a var may use only the vars defined before it"
+                        );
+                    }
+                    Some(other) if raw[..i].iter().any(|(n, _)| n == other) => {
+                        e.message = format!("variable `{other}` could not be set (see its error)");
+                    }
+                    _ => {}
+                }
+                errors.push((i, e));
+            }
         }
     }
     (vars, errors)
@@ -167,6 +226,33 @@ mod tests {
         let e = expand("${HOST", &v, &env).unwrap_err();
         assert_eq!(e.offset, 0);
         assert!(expand("${1X}", &v, &env).is_err());
+    }
+
+    #[test]
+    fn fallbacks_nest() {
+        let v = vars();
+        assert_eq!(expand("${NOPE:-${NADA:-def}}", &v, &env).as_deref(), Ok("def"));
+        assert_eq!(expand("${NOPE:-${HOST:-x}}/y", &v, &env).as_deref(), Ok("web1/y"));
+        assert_eq!(expand("${NOPE:-{{base}}}", &v, &env).as_deref(), Ok("http://x"));
+        assert_eq!(expand("${HOST:-${NOPE}}", &v, &env).as_deref(), Ok("web1"));
+        let e = expand("a ${NOPE:-${NADA}}", &v, &env).unwrap_err();
+        assert!(e.message.contains("`NADA` is not set"), "{}", e.message);
+        assert_eq!(e.offset, 10);
+    }
+
+    #[test]
+    fn a_var_that_refers_to_itself_or_a_later_one_says_so() {
+        let raw = vec![
+            ("a".to_string(), "{{a}}".to_string()),
+            ("b".to_string(), "{{c}}".to_string()),
+            ("c".to_string(), "x".to_string()),
+        ];
+        let (_, errs) = resolve(&raw, &env);
+        assert_eq!(errs[0].1.message, "variable `a` refers to itself");
+        assert_eq!(
+            errs[1].1.message,
+            "variable `c` is defined after `b`: a var may use only the vars defined before it"
+        );
     }
 
     #[test]

@@ -137,12 +137,12 @@ fn bad_cli_values_are_usage_errors() {
     out.code(2);
     let out = Smokegate::new()
         .suite("[[check]]\nname = \"a\"\nnagios = { command = \"check_dummy 0\" }\n")
-        .args(&["run", "--junit", "no/such/dir/out.xml"])
+        .file("reports/keep", "")
+        .args(&["run", "--junit", "reports"])
         .run();
     out.code(2);
     assert!(
-        out.stderr
-            .starts_with("error: cannot write reports to no/such/dir"),
+        out.stderr.starts_with("error: report path reports is a folder"),
         "{}",
         out.stderr
     );
