@@ -143,7 +143,7 @@ fn read_lines(
                 name: name.to_string(),
                 line: value.trim().to_string(),
                 file: file.to_path_buf(),
-                source: Arc::clone(&source),
+                source: Arc::clone(source),
                 span: value_span,
                 name_span,
             });
