@@ -91,6 +91,9 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// Characters of a source line shown on each side of a problem.
+const WINDOW: usize = 60;
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "error: {}", self.message)?;
@@ -110,9 +113,20 @@ impl fmt::Display for Diagnostic {
                 .next()
                 .map_or(1, |s| s.chars().count())
                 .clamp(1, text_chars.saturating_sub(col - 1).max(1));
+            // A long line is shown as a window around the column, so that a 200 KB line does
+            // not flood the terminal: WINDOW characters each side, `...` where it is cut.
+            let chars: Vec<char> = text.chars().collect();
+            let from = (col - 1).saturating_sub(WINDOW);
+            let to = (col - 1 + width.min(WINDOW) + WINDOW).min(chars.len());
+            let lead = if from > 0 { "..." } else { "" };
+            let tail = if to < chars.len() { "..." } else { "" };
+            let shown: String = chars[from..to.max(from)].iter().collect();
+            let shown = crate::sanitize::clean(&shown);
+            let caret_at = col - 1 - from + lead.len();
+            let width = width.min(to.saturating_sub(col - 1)).max(1);
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{line} | {text}")?;
-            write!(f, "{pad} | {}{}", " ".repeat(col - 1), "^".repeat(width))?;
+            writeln!(f, "{line} | {lead}{shown}{tail}")?;
+            write!(f, "{pad} | {}{}", " ".repeat(caret_at), "^".repeat(width))?;
         }
         if let Some(note) = &self.note {
             write!(f, "\n  = note: {note}")?;
@@ -170,6 +184,32 @@ mod tests {
                 "offset {offset}"
             );
         }
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_problem() {
+        let source = format!(
+            "x = \"{}\" oops = {}\n",
+            "a".repeat(200_000),
+            "b".repeat(100)
+        );
+        let at = source.find("oops").expect("oops");
+        let d = Diagnostic::new(
+            Path::new("s.toml"),
+            &Arc::from(source.as_str()),
+            at..at + 4,
+            "bad",
+        );
+        let text = d.to_string();
+        assert!(text.len() < 400, "{} bytes", text.len());
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[3].starts_with("1 | ...aaa") && lines[3].contains("\" oops = bbb"),
+            "{text}"
+        );
+        assert!(lines[3].ends_with("..."), "{text}");
+        let caret = lines[4].find('^').expect("caret");
+        assert_eq!(&lines[3][caret..caret + 4], "oops", "{text}");
     }
 
     #[test]

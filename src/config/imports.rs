@@ -86,6 +86,24 @@ impl FileLoader<'_> {
                 }
             }
             let Ok(globs) = globs.build() else { continue };
+            // A name or pattern that selects nothing is a typo until shown otherwise: the gate
+            // would pass on the rest without the check that was meant.
+            for p in &patterns {
+                let matcher = Glob::new(p).map(|g| g.compile_matcher());
+                if let Ok(m) = matcher {
+                    if !commands.iter().any(|c| m.is_match(&c.name)) {
+                        let known: Vec<&str> = commands.iter().map(|c| c.name.as_str()).collect();
+                        self.error(
+                            span.clone(),
+                            format!(
+                                "`commands` has `{p}`, which matches no command of {} (it defines {})",
+                                path.display(),
+                                if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                            ),
+                        );
+                    }
+                }
+            }
             for name in args.keys() {
                 if !commands.iter().any(|c| &c.name == name) {
                     self.error(

@@ -4,8 +4,8 @@
 
 mod browser;
 pub mod diag;
-mod imports;
 pub mod files;
+mod imports;
 pub mod nagios_objects;
 pub mod nrpe;
 mod probes;
@@ -123,8 +123,18 @@ fn load_sources(
             browser: None,
             lines: diag::LineIndex::new(source),
             hostgroups: Default::default(),
+            failed: Vec::new(),
         };
-        let checks = loader.load();
+        let loaded = loader.load();
+        let failed = std::mem::take(&mut loader.failed);
+        // In file order: the checks, and the names of those that had errors.
+        let mut entries: Vec<(Option<Check>, String, Range<usize>)> = loaded
+            .into_iter()
+            .map(|(check, span)| (check.name.clone(), span, check))
+            .map(|(name, span, check)| (Some(check), name, span))
+            .chain(failed.into_iter().map(|(name, span)| (None, name, span)))
+            .collect();
+        entries.sort_by_key(|(_, _, span)| span.start);
         if let Some((config, span)) = loader.browser.take() {
             match &suite.browser {
                 Some(existing) if *existing != config => diags.push(Diagnostic::new(
@@ -136,15 +146,16 @@ fn load_sources(
                 _ => suite.browser = Some(config),
             }
         }
-        for (check, name_span) in checks {
-            match seen.get(&check.name) {
+        let lines = diag::LineIndex::new(source);
+        for (check, name, name_span) in entries {
+            match seen.get(&name) {
                 Some(first) => {
                     diags.push(
                         Diagnostic::new(
                             file,
                             source,
                             name_span,
-                            format!("duplicate check name `{}`", check.name),
+                            format!("duplicate check name `{name}`"),
                         )
                         .with_note(format!(
                             "first defined at {first}; names are unique across the suite"
@@ -152,8 +163,16 @@ fn load_sources(
                     );
                 }
                 None => {
-                    seen.insert(check.name.clone(), check.source.clone());
-                    suite.checks.push(Arc::new(check));
+                    let (line, col) = lines.line_col(source, name_span.start);
+                    let here = SourceLoc {
+                        file: file.clone(),
+                        line,
+                        col,
+                    };
+                    seen.insert(name, check.as_ref().map_or(here, |c| c.source.clone()));
+                    if let Some(check) = check {
+                        suite.checks.push(Arc::new(check));
+                    }
                 }
             }
         }
@@ -218,6 +237,8 @@ struct FileLoader<'a> {
     lines: diag::LineIndex,
     /// Hostgroups of this file's `[import] nagios`: name -> (host, address).
     hostgroups: std::collections::BTreeMap<String, Vec<(String, String)>>,
+    /// Checks that had errors, by name: still taken into account for duplicate names.
+    failed: Vec<(String, Range<usize>)>,
 }
 
 impl FileLoader<'_> {
@@ -360,7 +381,13 @@ impl FileLoader<'_> {
             match RawCheck::deserialize(ValueDeserializer::from(item)) {
                 Ok(raw) => {
                     let name_span = raw.name.span();
-                    for check in self.check(raw, &defaults, &vars) {
+                    let name = raw.name.get_ref().clone();
+                    let checks = self.check(raw, &defaults, &vars);
+                    if checks.is_empty() && !name.trim().is_empty() {
+                        // Its other errors are reported; a duplicate name must be too.
+                        self.failed.push((name, name_span.clone()));
+                    }
+                    for check in checks {
                         out.push((check, name_span.clone()));
                     }
                 }

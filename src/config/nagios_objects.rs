@@ -523,8 +523,27 @@ fn instantiate(
     }
     let mut patterns = globset::GlobSetBuilder::new();
     for p in &opts.services {
-        if let Ok(g) = globset::Glob::new(p) {
-            patterns.add(g);
+        match globset::Glob::new(p) {
+            Ok(g) => {
+                // A pattern that selects nothing is a typo until shown otherwise.
+                let m = g.compile_matcher();
+                let any = of("service").any(|svc| {
+                    svc.vars
+                        .get("service_description")
+                        .is_some_and(|d| m.is_match(&d.value))
+                });
+                if !any {
+                    diags.push(Diagnostic::file_level(
+                        Path::new("[import] nagios"),
+                        format!("no service matches `{p}` in the Nagios configuration"),
+                    ));
+                }
+                patterns.add(g);
+            }
+            Err(e) => diags.push(Diagnostic::file_level(
+                Path::new("[import] nagios"),
+                format!("invalid service pattern `{p}`: {e}"),
+            )),
         }
     }
     let patterns = patterns

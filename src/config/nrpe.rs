@@ -21,7 +21,6 @@ pub struct NrpeCommand {
     pub name_span: Range<usize>,
 }
 
-
 /// Reads `file` and what it includes; commands in definition order (a later definition of the
 /// same name replaces an earlier one, as in NRPE).
 pub fn load(file: &Path) -> Result<Vec<NrpeCommand>, Vec<Diagnostic>> {
@@ -56,7 +55,10 @@ fn read(
                 .map(|(p, _)| p.display().to_string())
                 .chain(std::iter::once(file.display().to_string()))
                 .collect();
-            fail(diags, format!("include cycle: {}", chain.join(" includes ")));
+            fail(
+                diags,
+                format!("include cycle: {}", chain.join(" includes ")),
+            );
             return;
         }
     }

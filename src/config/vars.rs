@@ -231,9 +231,18 @@ mod tests {
     #[test]
     fn fallbacks_nest() {
         let v = vars();
-        assert_eq!(expand("${NOPE:-${NADA:-def}}", &v, &env).as_deref(), Ok("def"));
-        assert_eq!(expand("${NOPE:-${HOST:-x}}/y", &v, &env).as_deref(), Ok("web1/y"));
-        assert_eq!(expand("${NOPE:-{{base}}}", &v, &env).as_deref(), Ok("http://x"));
+        assert_eq!(
+            expand("${NOPE:-${NADA:-def}}", &v, &env).as_deref(),
+            Ok("def")
+        );
+        assert_eq!(
+            expand("${NOPE:-${HOST:-x}}/y", &v, &env).as_deref(),
+            Ok("web1/y")
+        );
+        assert_eq!(
+            expand("${NOPE:-{{base}}}", &v, &env).as_deref(),
+            Ok("http://x")
+        );
         assert_eq!(expand("${HOST:-${NOPE}}", &v, &env).as_deref(), Ok("web1"));
         let e = expand("a ${NOPE:-${NADA}}", &v, &env).unwrap_err();
         assert!(e.message.contains("`NADA` is not set"), "{}", e.message);

@@ -142,7 +142,8 @@ fn bad_cli_values_are_usage_errors() {
         .run();
     out.code(2);
     assert!(
-        out.stderr.starts_with("error: report path reports is a folder"),
+        out.stderr
+            .starts_with("error: report path reports is a folder"),
         "{}",
         out.stderr
     );

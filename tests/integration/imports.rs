@@ -238,3 +238,104 @@ fn import_nagios_prints_a_suite_that_validates() {
     out.code(0);
     assert_eq!(out.stdout, "ok: 7 checks selected from 1 suite files\n");
 }
+
+#[test]
+fn import_selections_that_select_nothing_are_errors() {
+    // A typo in a selection would drop the check it meant while the gate passes on the rest.
+    let suite = format!(
+        "[import]\nnrpe = [{{ file = \"{}\", commands = [\"check_dsik\", \"check_*\"] }}]\n",
+        nrpe_cfg()
+    );
+    let out = Smokegate::new().suite(&suite).args(&["validate"]).run();
+    out.code(2);
+    assert!(
+        out.stderr
+            .contains("error: `commands` has `check_dsik`, which matches no command of"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(" --> checks/suite.toml:2:9"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("`check_*`"), "{}", out.stderr);
+
+    let nagios = repo().join("fixtures/nagios/nagios.cfg");
+    let suite = format!(
+        "[import]\nnagios = {{ config = [\"{}\"], resource = \"{}\", services = [\"HTPP*\", \"HTTP*\"] }}\n",
+        nagios.display(),
+        repo().join("fixtures/nagios/resource.cfg").display()
+    );
+    let out = Smokegate::new().suite(&suite).args(&["validate"]).run();
+    out.code(2);
+    assert!(
+        out.stderr
+            .contains("error: no service matches `HTPP*` in the Nagios configuration"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("`HTTP*`"), "{}", out.stderr);
+}
+
+#[test]
+fn an_nrpe_include_cycle_is_one_error_at_its_line() {
+    // include= of itself, twice: 131 072 errors before, and three times it hung.
+    let gate = Smokegate::new().file(
+        "checks/self.cfg",
+        "include=self.cfg\ninclude=self.cfg\ninclude=self.cfg\ncommand[x]=/bin/true\n",
+    );
+    let out = gate
+        .suite("[import]\nnrpe = [\"self.cfg\"]\n")
+        .args(&["validate"])
+        .run();
+    out.code(2);
+    assert_eq!(
+        out.stderr.matches("error: include cycle:").count(),
+        3,
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(
+            "error: include cycle: checks/self.cfg includes checks/self.cfg\n --> checks/self.cfg:1:9"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .ends_with("error: the suite has 3 errors; nothing ran\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn nagios_cfg_file_chains_have_no_silent_depth_limit() {
+    // main0.cfg -> main1.cfg -> ... -> main11.cfg -> objects.cfg: twelve levels, all followed.
+    let mut gate = Smokegate::new();
+    for i in 0..12 {
+        let next = if i == 11 {
+            "objects.cfg".to_string()
+        } else {
+            format!("main{}.cfg", i + 1)
+        };
+        gate = gate.file(
+            &format!("nagios/main{i}.cfg"),
+            &format!("cfg_file={next}\n"),
+        );
+    }
+    gate = gate.file(
+        "nagios/objects.cfg",
+        "define command {\n  command_name check_ok\n  command_line /usr/lib/nagios/plugins/check_dummy 0 deep\n}\n\
+         define host {\n  host_name deep\n  address 127.0.0.1\n}\n\
+         define service {\n  host_name deep\n  service_description Deep\n  check_command check_ok\n}\n",
+    );
+    let out = gate
+        .suite("[import]\nnagios = { config = [\"../nagios/main0.cfg\"] }\n")
+        .args(&["list"])
+        .run();
+    out.code(0);
+    assert!(out.stdout.contains("Deep @ deep"), "{}", out.stdout);
+}

@@ -19,3 +19,4 @@ mod process;
 mod report_files;
 mod reports;
 mod run;
+mod suite_files;
