@@ -91,8 +91,9 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// Characters of a source line shown on each side of a problem.
-const WINDOW: usize = 60;
+/// Characters of a long source line shown on each side of a problem (a line of up to three
+/// times as many is shown whole).
+const WINDOW: usize = 80;
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -116,8 +117,14 @@ impl fmt::Display for Diagnostic {
             // A long line is shown as a window around the column, so that a 200 KB line does
             // not flood the terminal: WINDOW characters each side, `...` where it is cut.
             let chars: Vec<char> = text.chars().collect();
-            let from = (col - 1).saturating_sub(WINDOW);
-            let to = (col - 1 + width.min(WINDOW) + WINDOW).min(chars.len());
+            let (from, to) = if chars.len() <= 3 * WINDOW {
+                (0, chars.len())
+            } else {
+                (
+                    (col - 1).saturating_sub(WINDOW),
+                    (col - 1 + width.min(WINDOW) + WINDOW).min(chars.len()),
+                )
+            };
             let lead = if from > 0 { "..." } else { "" };
             let tail = if to < chars.len() { "..." } else { "" };
             let shown: String = chars[from..to.max(from)].iter().collect();
