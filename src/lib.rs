@@ -17,6 +17,7 @@ pub mod range;
 pub mod report;
 pub mod runner;
 pub mod sanitize;
+pub mod secrets;
 pub mod select;
 
 use std::ffi::OsString;
@@ -228,6 +229,14 @@ fn import_nagios(opts: config::nagios_objects::ImportOptions) -> i32 {
             let mut text = String::from(
                 "# Imported by `smokegate import nagios`: one check per service and host.\n",
             );
+            // $USERn$ values are secrets: shown as ****, to be given to the suite in [secrets].
+            let any_secret = imported
+                .services
+                .iter()
+                .any(|s| secrets::mask(&s.command_line) != s.command_line.as_str());
+            if any_secret {
+                text.push_str("# Values from the resource file are secrets and show as ****: declare them in [secrets]\n# (e.g. db_pass = \"${DB_PASS}\") and use {{db_pass}} in the command.\n");
+            }
             for s in imported.services {
                 let mut tags = vec!["nagios".to_string(), s.host.clone()];
                 tags.extend(s.hostgroups.iter().cloned());
@@ -490,12 +499,13 @@ async fn nagios(args: NagiosArgs) -> i32 {
 }
 
 pub fn fail_usage(message: &str) -> i32 {
-    eprintln!("{message}");
+    eprintln!("{}", secrets::mask(message));
     exit::USAGE
 }
 
 /// Writes to stdout, ignoring a closed pipe (`smokegate list | head`).
 pub fn out(text: &str) {
+    let text = secrets::mask(text);
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes());
     let _ = stdout.flush();

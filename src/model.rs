@@ -193,6 +193,23 @@ impl Outcome {
         self
     }
 
+    /// Every registered secret in the outcome's text replaced by `****` (before anything is cut,
+    /// so that no cut leaves part of one).
+    pub fn masked(mut self) -> Outcome {
+        use crate::secrets::mask;
+        self.summary = mask(&self.summary).into_owned();
+        for line in &mut self.long_output {
+            *line = mask(line).into_owned();
+        }
+        for e in &mut self.evidence {
+            e.text = mask(&e.text).into_owned();
+        }
+        for p in &mut self.perfdata {
+            p.label = mask(&p.label).into_owned();
+        }
+        self
+    }
+
     /// Every text of the outcome made safe for every report (probes are asked to give sanitized
     /// text; this holds whatever a probe forgot: a certificate subject, a header, a JSON value).
     /// Leaves a screenshot's path alone: smokegate names that file itself.

@@ -273,6 +273,7 @@ impl FileLoader<'_> {
         }
         let mut raw_defaults = None;
         let mut raw_vars = None;
+        let mut raw_secrets = None;
         let mut raw_checks = None;
         let mut raw_browser = None;
         let mut raw_import = None;
@@ -280,6 +281,7 @@ impl FileLoader<'_> {
             match key.get_ref().as_ref() {
                 "defaults" => raw_defaults = Some(value),
                 "vars" => raw_vars = Some(value),
+                "secrets" => raw_secrets = Some(value),
                 "check" => raw_checks = Some(value),
                 "browser" => raw_browser = Some(value),
                 "import" => raw_import = Some(value),
@@ -292,14 +294,15 @@ impl FileLoader<'_> {
                     self.error(
                         key.span(),
                         format!(
-                            "unknown key `{other}`, expected `defaults`, `vars` or `check`{hint}"
+                            "unknown key `{other}`, expected `defaults`, `vars`, `secrets`, `browser`, `import` or `check`{hint}"
                         ),
                     );
                 }
             }
         }
         let defaults = self.defaults(raw_defaults);
-        let vars = self.vars(raw_vars);
+        let mut vars = self.vars(raw_vars);
+        self.secrets(raw_secrets, &mut vars);
         if let Some(value) = raw_browser {
             let span = value.span();
             match RawBrowserSettings::deserialize(ValueDeserializer::from(value)) {
@@ -474,6 +477,50 @@ impl FileLoader<'_> {
             self.error(span, e.message);
         }
         map
+    }
+
+    /// `[secrets]`: like `[vars]` (usable as `{{name}}`), but their values are masked in every
+    /// output. Each is expanded from the environment (and the vars); a value shorter than
+    /// [`secrets::MIN_LEN`] cannot be masked safely and is an error.
+    fn secrets(
+        &mut self,
+        value: Option<Spanned<DeValue<'_>>>,
+        vars: &mut std::collections::BTreeMap<String, String>,
+    ) {
+        let Some(value) = value else { return };
+        let span = value.span();
+        let DeValue::Table(table) = value.into_inner() else {
+            self.error(span, "`secrets` must be a table: write `[secrets]`");
+            return;
+        };
+        for (key, value) in table {
+            let name = key.get_ref().to_string();
+            let Some(text) = value.get_ref().as_str() else {
+                self.error(value.span(), format!("secret `{name}` must be a string"));
+                continue;
+            };
+            if vars.contains_key(&name) {
+                self.error(key.span(), format!("`{name}` is both a var and a secret"));
+                continue;
+            }
+            let text = Spanned::new(value.span(), text.to_string());
+            let Some(secret) = self.expand(&text, vars) else {
+                continue;
+            };
+            if secret.chars().count() < crate::secrets::MIN_LEN {
+                self.error(
+                    value.span(),
+                    format!(
+                        "secret `{name}` is {} characters long: a secret shorter than {} cannot be masked safely",
+                        secret.chars().count(),
+                        crate::secrets::MIN_LEN
+                    ),
+                );
+                continue;
+            }
+            crate::secrets::register([&secret]);
+            vars.insert(name, secret);
+        }
     }
 
     fn check(

@@ -298,15 +298,40 @@ fn resource(path: &Path, diags: &mut Vec<Diagnostic>) -> HashMap<String, String>
     let mut out = HashMap::new();
     match super::files::read_text(path) {
         Ok(text) => {
-            for line in text.lines() {
-                let line = line.trim();
+            let source: Arc<str> = Arc::from(text.as_str());
+            let mut offset = 0;
+            for raw_line in text.split_inclusive('\n') {
+                let start = offset;
+                offset += raw_line.len();
+                let line = raw_line.trim();
                 if line.starts_with('#') || line.is_empty() {
                     continue;
                 }
                 if let Some((k, v)) = line.split_once('=') {
                     let k = k.trim();
+                    let v = v.trim();
                     if k.starts_with("$USER") && k.ends_with('$') {
-                        out.insert(k.trim_matches('$').to_string(), v.trim().to_string());
+                        // Nagios keeps passwords here so that they are not shown: every $USERn$
+                        // is a secret, except a folder that exists ($USER1$, the plugins).
+                        let is_folder = Path::new(v).is_absolute() && Path::new(v).is_dir();
+                        if !is_folder {
+                            if v.chars().count() < crate::secrets::MIN_LEN {
+                                let at = start + raw_line.find(v).unwrap_or(0);
+                                diags.push(Diagnostic::new(
+                                    path,
+                                    &source,
+                                    at..at + v.len().max(1),
+                                    format!(
+                                        "{k} is {} characters long: a secret shorter than {} cannot be masked safely",
+                                        v.chars().count(),
+                                        crate::secrets::MIN_LEN
+                                    ),
+                                ));
+                                continue;
+                            }
+                            crate::secrets::register([v]);
+                        }
+                        out.insert(k.trim_matches('$').to_string(), v.to_string());
                     }
                 }
             }

@@ -172,7 +172,7 @@ impl FileLoader<'_> {
         if self.diags.len() > before {
             return None;
         }
-        Some(ProbeSpec::Http(Box::new(HttpSpec {
+        let spec = HttpSpec {
             url: url?,
             method: method?,
             headers,
@@ -192,7 +192,25 @@ impl FileLoader<'_> {
             time,
             max_body,
             cert_days,
-        })))
+        };
+        // Passwords and tokens are secrets: masked in every output, so long enough to mask.
+        let secrets = spec.secrets();
+        if let Some(short) = secrets
+            .iter()
+            .find(|s| s.chars().count() < crate::secrets::MIN_LEN)
+        {
+            self.error(
+                table,
+                format!(
+                    "a password or token of {} characters: a secret shorter than {} cannot be masked safely",
+                    short.chars().count(),
+                    crate::secrets::MIN_LEN
+                ),
+            );
+            return None;
+        }
+        crate::secrets::register(&secrets);
+        Some(ProbeSpec::Http(Box::new(spec)))
     }
 
     pub(super) fn tls(&mut self, raw: Spanned<RawTls>, vars: &Vars) -> Option<ProbeSpec> {

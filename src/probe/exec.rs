@@ -5,11 +5,10 @@
 
 use std::path::PathBuf;
 
-use super::nagios::{describe_code, process_evidence, spawn_once};
+use super::nagios::{captured_text, describe_code, process_evidence, spawn_once};
 use super::ProbeCtx;
 use crate::model::{Outcome, State};
 use crate::process::Exit;
-use crate::sanitize;
 
 #[derive(Clone, Debug)]
 pub struct ExecSpec {
@@ -30,8 +29,8 @@ pub async fn run(spec: &ExecSpec, ctx: &ProbeCtx) -> Outcome {
         Ok(finished) => finished,
         Err(outcome) => return outcome,
     };
-    let stdout = sanitize::text_from_bytes(&finished.stdout.head);
-    let stderr = sanitize::text_from_bytes(&finished.stderr.head);
+    let stdout = captured_text(&finished.stdout);
+    let stderr = captured_text(&finished.stderr);
     let mut lines = stdout.lines().filter(|l| !l.trim().is_empty());
     let first = lines
         .next()

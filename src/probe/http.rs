@@ -104,7 +104,7 @@ impl HttpSpec {
     }
 
     /// Values that must never appear in any output.
-    fn secrets(&self) -> Vec<String> {
+    pub fn secrets(&self) -> Vec<String> {
         let mut secrets = Vec::new();
         match &self.auth {
             Some(Auth::Basic { password, .. }) if !password.is_empty() => {

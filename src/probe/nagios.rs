@@ -30,8 +30,8 @@ pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
         Err(outcome) => return outcome,
     };
 
-    let stdout = sanitize::text_from_bytes(&finished.stdout.head);
-    let stderr = sanitize::text_from_bytes(&finished.stderr.head);
+    let stdout = captured_text(&finished.stdout);
+    let stderr = captured_text(&finished.stderr);
     let parsed = plugin_output::parse(&stdout);
     let text = if parsed.summary.is_empty() {
         let later = parsed.long_output.iter().find(|l| !l.trim().is_empty());
@@ -66,6 +66,17 @@ pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
         outcome = outcome.with_evidence("unparsed perfdata", parsed.bad_perfdata.join(" "));
     }
     outcome
+}
+
+/// A captured stream as text; when it was cut at the capture bound, a secret whose start made it
+/// in before the cut is masked too.
+pub(super) fn captured_text(cap: &Captured) -> String {
+    let text = sanitize::text_from_bytes(&cap.head);
+    if cap.dropped > 0 {
+        crate::secrets::mask_cut(&text)
+    } else {
+        text
+    }
 }
 
 /// The evidence every child process leaves: the command, how it exited, its stderr, what was

@@ -123,6 +123,9 @@ fn is_special(target: &Path) -> bool {
 pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    // No secret leaves in a report, whatever put it in the text.
+    let masked = crate::secrets::mask(&String::from_utf8_lossy(contents)).into_owned();
+    let contents = masked.as_bytes();
     let target = resolve(path);
     if is_special(&target) {
         let mut file = std::fs::OpenOptions::new().write(true).open(&target)?;

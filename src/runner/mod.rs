@@ -422,7 +422,7 @@ impl Unit {
             number,
             started: began.duration_since(self.start),
             duration: began.elapsed(),
-            outcome: outcome.bounded(self.opts.keep_output).sanitized(),
+            outcome: outcome.masked().bounded(self.opts.keep_output).sanitized(),
         }
     }
 

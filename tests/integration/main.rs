@@ -19,4 +19,5 @@ mod process;
 mod report_files;
 mod reports;
 mod run;
+mod secrets;
 mod suite_files;

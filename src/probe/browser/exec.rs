@@ -278,10 +278,12 @@ async fn screenshot(pool: &Pool, driver: &WebDriver, origin: &str) -> Result<Str
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
+    // A file name is an output too: no secret in it.
+    let origin = crate::secrets::mask(origin);
     let name: String = origin
         .rsplit('/')
         .next()
-        .unwrap_or(origin)
+        .unwrap_or(&origin)
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {

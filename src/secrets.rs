@@ -1,0 +1,124 @@
+//! Secrets: values that must never reach an output — `[secrets]` of a suite, `$USERn$` of a
+//! Nagios resource file, passwords and tokens of http checks. Loaders register them here; every
+//! output channel (stdout, stderr, report files) masks them on the way out, and the runner masks
+//! each outcome before it is kept, so that a secret a plugin or a server echoes back is `****`
+//! everywhere, also JSON- or XML-escaped, also cut at a capture bound.
+//! Owns the registry and masking; must not decide what is a secret beyond what it is given.
+
+use std::borrow::Cow;
+use std::sync::{PoisonError, RwLock};
+
+/// What a secret becomes in every output.
+pub const MASK: &str = "****";
+
+/// A secret must be at least this long: a shorter one would mask innocent text everywhere and
+/// be guessed from what is left.
+pub const MIN_LEN: usize = 4;
+
+/// Every secret this process has seen, longest first (so that a secret containing another is
+/// masked whole), with the escaped forms reports may give it.
+static REGISTRY: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// Adds secrets; values shorter than [`MIN_LEN`] are the loader's error to report, not kept.
+pub fn register<I, S>(values: I)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let mut registry = REGISTRY.write().unwrap_or_else(PoisonError::into_inner);
+    for value in values {
+        let value = value.as_ref();
+        if value.chars().count() < MIN_LEN {
+            continue;
+        }
+        for form in forms(value) {
+            if !registry.contains(&form) {
+                registry.push(form);
+            }
+        }
+    }
+    registry.sort_by_key(|s| std::cmp::Reverse(s.len()));
+}
+
+/// The forms a secret can take in our outputs: as is, JSON-escaped, XML-escaped, and as the
+/// sanitizer escapes control characters.
+fn forms(value: &str) -> Vec<String> {
+    let mut out = vec![value.to_string()];
+    let json = serde_json::to_string(value).unwrap_or_default();
+    let json = json.trim_matches('"').to_string();
+    let xml = value
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;");
+    for form in [json, xml, crate::sanitize::clean(value)] {
+        if !out.contains(&form) {
+            out.push(form);
+        }
+    }
+    out
+}
+
+/// `text` with every registered secret replaced by [`MASK`].
+pub fn mask(text: &str) -> Cow<'_, str> {
+    let registry = REGISTRY.read().unwrap_or_else(PoisonError::into_inner);
+    if registry.is_empty() || !registry.iter().any(|s| text.contains(s.as_str())) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    for secret in registry.iter() {
+        if out.contains(secret.as_str()) {
+            out = out.replace(secret.as_str(), MASK);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`mask`] for text that was cut at a bound: a secret whose start made it in before the cut is
+/// masked too.
+pub fn mask_cut(text: &str) -> String {
+    let mut out = mask(text).into_owned();
+    let registry = REGISTRY.read().unwrap_or_else(PoisonError::into_inner);
+    let tail = registry
+        .iter()
+        .filter_map(|secret| {
+            // Two characters or more: a single one would mask half the cuts there are.
+            (2..secret.len())
+                .rev()
+                .filter(|&n| secret.is_char_boundary(n))
+                .find(|&n| out.ends_with(&secret[..n]))
+        })
+        .max();
+    if let Some(n) = tail {
+        out.truncate(out.len() - n);
+        out.push_str(MASK);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_masked_in_every_form_and_at_a_cut() {
+        register(["s3cr&t<pw>", "t1ny", "no"]);
+        assert_eq!(mask("user=s3cr&t<pw>;"), "user=****;");
+        assert_eq!(mask("{\"pw\":\"s3cr&t<pw>\"}"), "{\"pw\":\"****\"}");
+        assert_eq!(mask("<p>s3cr&amp;t&lt;pw&gt;</p>"), "<p>****</p>");
+        assert_eq!(mask("a t1ny thing"), "a **** thing");
+        assert_eq!(
+            mask("no no"),
+            "no no",
+            "shorter than MIN_LEN: never a secret"
+        );
+        assert_eq!(mask_cut("the password is s3cr&t<"), "the password is ****");
+        assert_eq!(mask_cut("nothing cut here"), "nothing cut here");
+        assert_eq!(
+            mask_cut("cut at t"),
+            "cut at t",
+            "one character is not enough to tell"
+        );
+    }
+}
