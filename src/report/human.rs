@@ -3,8 +3,11 @@
 //! Colour only when asked or on a TTY. Reads the verdict; decides nothing.
 
 use crate::gate::Verdict;
-use crate::model::{Attempt, CheckResult, RunRecord, State};
+use std::sync::Arc;
+
+use crate::model::{Attempt, CancelReason, Check, CheckResult, RunRecord, State};
 use crate::runner::fmt_duration;
+use crate::runner::Event;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
@@ -55,6 +58,28 @@ pub fn finished_line(result: &CheckResult, style: Style) -> String {
         style.dim("-"),
         result.summary()
     )
+}
+
+/// The live line for a runner event, if it has one: a finished check, a retry, a stop.
+pub fn event_line(event: &Event, checks: &[Arc<Check>], style: Style) -> Option<String> {
+    Some(match event {
+        Event::Finished { result, .. } => finished_line(result, style),
+        Event::Retrying {
+            index,
+            attempt,
+            delay,
+        } => {
+            let check = checks.get(*index)?;
+            retry_line(&check.name, attempt, check.retries + 1, *delay, style)
+        }
+        Event::Cancelling(CancelReason::Interrupt) => {
+            "interrupted: stopping running checks, writing reports".to_string()
+        }
+        Event::Cancelling(CancelReason::Deadline) => {
+            "deadline reached: stopping running checks".to_string()
+        }
+        Event::AttemptStarted { .. } => return None,
+    })
 }
 
 /// The live line for an attempt that will be retried.

@@ -80,31 +80,31 @@ pub fn resolve(path: &Path) -> PathBuf {
 
 /// Checks, before anything runs, that each report can be written: distinct targets, a folder
 /// that exists (made if missing) and takes files, and no folder in the report's place.
-pub fn prepare(reports: &[(&str, &Path)]) -> Result<(), String> {
+pub fn prepare(reports: &[(&str, &Path)]) -> Result<(), crate::error::Error> {
+    prepare_paths(reports).map_err(crate::error::Error::ReportPath)
+}
+
+fn prepare_paths(reports: &[(&str, &Path)]) -> Result<(), String> {
     let mut seen: Vec<(&str, PathBuf)> = Vec::new();
     for &(flag, path) in reports {
         let target = resolve(path);
         if let Some((other, _)) = seen.iter().find(|(_, t)| *t == target) {
             return Err(format!(
-                "error: {other} and {flag} name the same file {}: each report needs its own",
+                "{other} and {flag} name the same file {}: each report needs its own",
                 path.display()
             ));
         }
         if target.is_dir() {
-            return Err(format!("error: report path {} is a folder", path.display()));
+            return Err(format!("report path {} is a folder", path.display()));
         }
         let dir = target.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| {
-            format!(
-                "error: cannot create the report folder {}: {e}",
-                dir.display()
-            )
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create the report folder {}: {e}", dir.display()))?;
         if !is_special(&target) {
             let probe = dir.join(format!(".smokegate-probe-{}", std::process::id()));
             std::fs::File::create(&probe)
                 .and_then(|_| std::fs::remove_file(&probe))
-                .map_err(|e| format!("error: cannot write reports to {}: {e}", dir.display()))?;
+                .map_err(|e| format!("cannot write reports to {}: {e}", dir.display()))?;
         }
         seen.push((flag, target));
     }

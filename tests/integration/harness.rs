@@ -162,21 +162,9 @@ pub fn stable() -> insta::Settings {
     settings.add_filter(r"\b\d+(\.\d+)?(ms|s)\b", "[DUR]");
     settings.add_filter(r"time=[0-9.]+s", "time=[S]s");
     settings.add_filter(r"/tmp/\.tmp[A-Za-z0-9]+", "[TMP]");
-    settings.add_filter(&regex_escape(&repo().display().to_string()), "[REPO]");
-    settings.add_filter(&regex_escape(env!("CARGO_PKG_VERSION")), "[VERSION]");
+    settings.add_filter(&regex::escape(&repo().display().to_string()), "[REPO]");
+    settings.add_filter(&regex::escape(env!("CARGO_PKG_VERSION")), "[VERSION]");
     settings
-}
-
-fn regex_escape(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '/' || c == '_' || c == '-' {
-                c.to_string()
-            } else {
-                format!("\\{c}")
-            }
-        })
-        .collect()
 }
 
 /// Processes whose environment or command line contains `marker`: a test sets

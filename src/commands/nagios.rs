@@ -1,0 +1,64 @@
+//! `smokegate nagios`: the whole flow as one Nagios plugin: stdout only, an answer inside `-t`,
+//! exit 0/1/2/3.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::output::out;
+use super::suite::{load_selected, shared_for};
+use crate::cli::NagiosArgs;
+use crate::error::Error;
+use crate::model::State;
+use crate::runner::{self, RunOptions};
+use crate::{gate, report};
+
+pub async fn nagios(args: NagiosArgs) -> i32 {
+    let loaded = match load_selected(&args.suite) {
+        Ok(loaded) => loaded,
+        Err(e) => return unknown(&e),
+    };
+    let budget = Duration::from_secs(u64::from(args.timeout));
+    let grace = (budget / 20).min(Duration::from_secs(1));
+    let margin = (budget / 10).clamp(Duration::from_millis(300), Duration::from_secs(2));
+    let opts = RunOptions {
+        jobs: args.jobs,
+        deadline: Some(budget.saturating_sub(grace + margin + runner::STOP_SLACK)),
+        grace,
+        ..RunOptions::default()
+    };
+    let shared = match shared_for(
+        &loaded.checks,
+        loaded.browser,
+        PathBuf::from("smokegate-artifacts"),
+    ) {
+        Ok(shared) => shared,
+        Err(e) => return unknown(&e),
+    };
+    let (tx, _) = tokio::sync::mpsc::unbounded_channel();
+    let record = runner::run(loaded.checks, opts, shared, tx).await;
+    let verdict = gate::decide(
+        &record,
+        &gate::Policy {
+            fail_on: args.fail_on,
+        },
+    );
+    let report = report::nagios::render(&record, &verdict);
+    out(&report.text);
+    report.state.exit_code()
+}
+
+/// What a plugin says when it could not start its work: UNKNOWN with the reason on the first
+/// line and the whole of it as long output (no `|`, which would start perfdata).
+fn unknown(error: &Error) -> i32 {
+    let (first, all) = error.nagios_lines();
+    let mut text = format!(
+        "SMOKEGATE UNKNOWN - suite not loaded: {}\n",
+        first.replace('|', "/")
+    );
+    for line in all.lines() {
+        text.push_str(&line.replace('|', "/"));
+        text.push('\n');
+    }
+    out(&text);
+    State::Unknown.exit_code()
+}

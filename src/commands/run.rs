@@ -1,0 +1,110 @@
+//! `smokegate run`: load -> select -> run (with the live view) -> gate -> write the reports ->
+//! print the verdict. `execute` is the part `demo` shares.
+
+use std::sync::Arc;
+
+use super::output::{fail, out, use_color};
+use super::suite::{load_selected, shared_for, with_base_url};
+use crate::cli::RunArgs;
+use crate::model::{self, Check};
+use crate::report::human::{self, Style};
+use crate::runner::{self, RunOptions};
+use crate::{gate, probe, report};
+
+pub async fn run(args: RunArgs) -> i32 {
+    let loaded = match load_selected(&args.suite) {
+        Ok(loaded) => loaded,
+        Err(e) => return fail(&e),
+    };
+    let reports: Vec<(&str, &std::path::Path)> = [("--junit", &args.junit), ("--json", &args.json)]
+        .into_iter()
+        .filter_map(|(flag, path)| path.as_deref().map(|p| (flag, p)))
+        .collect();
+    if let Err(e) = report::prepare(&reports) {
+        return fail(&e);
+    }
+    let artifacts = args.artifacts.clone().unwrap_or_else(|| {
+        let beside = args
+            .junit
+            .as_ref()
+            .or(args.json.as_ref())
+            .and_then(|p| p.parent());
+        beside
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."))
+            .join("smokegate-artifacts")
+    });
+    let checks = with_base_url(loaded.checks, args.base_url.as_deref());
+    let shared = match shared_for(&checks, loaded.browser, artifacts) {
+        Ok(shared) => shared,
+        Err(e) => return fail(&e),
+    };
+    let style = Style {
+        color: use_color(args.color),
+    };
+    let policy = gate::Policy {
+        fail_on: args.fail_on,
+    };
+    let opts = RunOptions {
+        jobs: args.jobs,
+        deadline: args.deadline,
+        keep_output: args.max_output,
+        ..RunOptions::default()
+    };
+    let (record, verdict) = execute(checks, opts, shared, &policy, style, !args.quiet).await;
+    // The record is written before the verdict is printed: a gate whose record is lost is
+    // not a pass, and the verdict line says why.
+    let mut unrecorded = Vec::new();
+    let reports = [
+        (
+            "JUnit",
+            &args.junit,
+            report::junit::render(&record, &verdict),
+        ),
+        (
+            "JSON",
+            &args.json,
+            report::json::render(&record, &verdict, &policy),
+        ),
+    ];
+    for (what, path, text) in reports {
+        if let Some(path) = path {
+            if let Err(e) = report::write(path, text.as_bytes()) {
+                unrecorded.push(format!(
+                    "the {what} report could not be written to {}: {e}",
+                    path.display()
+                ));
+            }
+        }
+    }
+    let verdict = gate::unrecorded(verdict, unrecorded);
+    out(&human::summary(&record, &verdict, style));
+    verdict.exit_code()
+}
+
+/// Runs checks with live progress lines (unless `live` is false) and decides the gate; the
+/// caller prints the summary (after writing what must be written). Shared by `run` and `demo`.
+pub async fn execute(
+    checks: Vec<Arc<Check>>,
+    opts: RunOptions,
+    shared: Arc<probe::Shared>,
+    policy: &gate::Policy,
+    style: Style,
+    live: bool,
+) -> (model::RunRecord, gate::Verdict) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let live = live.then_some(checks.clone());
+    // One writer prints, in the order events arrive.
+    let printer = tokio::spawn(async move {
+        while let Some(event) = rx.recv().await {
+            let Some(checks) = &live else { continue };
+            if let Some(line) = human::event_line(&event, checks, style) {
+                out(&format!("{line}\n"));
+            }
+        }
+    });
+    let record = runner::run(checks, opts, shared, tx).await;
+    let _ = printer.await;
+    let verdict = gate::decide(&record, policy);
+    (record, verdict)
+}

@@ -1,0 +1,76 @@
+//! What every command starts with: the suite loaded and the selection applied, and the shared
+//! resources the selected checks' probes need. Must not run, print or decide anything.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::cli::SuiteArgs;
+use crate::error::Error;
+use crate::model::Check;
+use crate::{config, probe, select};
+
+/// What a command runs: the selected checks and the run-level settings of the suite.
+pub struct Loaded {
+    pub checks: Vec<Arc<Check>>,
+    pub files: usize,
+    pub browser: Option<probe::browser::BrowserConfig>,
+}
+
+/// The probes' shared resources for these checks; a browser pool only when a check needs one.
+pub fn shared_for(
+    checks: &[Arc<Check>],
+    browser: Option<probe::browser::BrowserConfig>,
+    artifacts: PathBuf,
+) -> Result<Arc<probe::Shared>, Error> {
+    let mut shared = probe::Shared::default();
+    if checks.iter().any(|c| c.probe.needs_browser()) {
+        let scope = Arc::clone(&shared.scope);
+        let pool = probe::browser::Pool::new(browser.unwrap_or_default(), artifacts, scope)
+            .map_err(Error::BrowserProfiles)?;
+        shared.browser = Some(pool);
+    }
+    Ok(Arc::new(shared))
+}
+
+/// `--base-url` replaces the base URL of every browser check.
+pub fn with_base_url(checks: Vec<Arc<Check>>, base_url: Option<&str>) -> Vec<Arc<Check>> {
+    let Some(base) = base_url else { return checks };
+    checks
+        .into_iter()
+        .map(|c| match &c.probe {
+            probe::ProbeSpec::Browser(spec) => {
+                let mut spec = spec.clone();
+                spec.base_url = Some(base.to_string());
+                let mut check = (*c).clone();
+                check.probe = probe::ProbeSpec::Browser(spec);
+                Arc::new(check)
+            }
+            _ => c,
+        })
+        .collect()
+}
+
+/// Load the suite and apply the selection: the checks to run, or why there are none.
+pub fn load_selected(args: &SuiteArgs) -> Result<Loaded, Error> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("checks")]
+    } else {
+        args.paths.clone()
+    };
+    let suite = config::load(&paths).map_err(Error::Suite)?;
+    let selection = select::Selection::new(&args.tags, &args.skip_tags, &args.names)
+        .map_err(Error::Selection)?;
+    let selected = selection.apply(&suite.checks);
+    if selected.is_empty() {
+        return Err(if suite.checks.is_empty() {
+            Error::NoChecks
+        } else {
+            Error::NothingSelected(suite.checks.len())
+        });
+    }
+    Ok(Loaded {
+        checks: selected,
+        files: suite.files.len(),
+        browser: suite.browser,
+    })
+}
