@@ -227,6 +227,20 @@ struct Program {
     search_path: bool,
 }
 
+/// A Nagios plugin: by name in the plugin dirs only, or by path.
+const NAGIOS_PROGRAM: Program = Program {
+    key: "plugin",
+    probe: "nagios",
+    search_path: false,
+};
+
+/// A plain command: by name in the plugin dirs, then `$PATH`, or by path.
+const EXEC_PROGRAM: Program = Program {
+    key: "program",
+    probe: "exec",
+    search_path: true,
+};
+
 struct FileLoader<'a> {
     file: &'a Path,
     source: &'a Arc<str>,
@@ -657,11 +671,7 @@ impl FileLoader<'_> {
         let table_span = raw.span();
         let raw = raw.into_inner();
         let (program, args) = self.command_of(
-            Program {
-                key: "plugin",
-                probe: "nagios",
-                search_path: false,
-            },
+            NAGIOS_PROGRAM,
             (raw.plugin, raw.args, raw.command),
             table_span,
             defaults,
@@ -679,11 +689,7 @@ impl FileLoader<'_> {
         let table_span = raw.span();
         let raw = raw.into_inner();
         let (program, args) = self.command_of(
-            Program {
-                key: "program",
-                probe: "exec",
-                search_path: true,
-            },
+            EXEC_PROGRAM,
             (raw.program, raw.args, raw.command),
             table_span,
             defaults,
@@ -824,12 +830,7 @@ impl FileLoader<'_> {
         span: Range<usize>,
         defaults: &Defaults,
     ) -> Option<PathBuf> {
-        let kind = Program {
-            key: "plugin",
-            probe: "nagios",
-            search_path: false,
-        };
-        self.resolve_program(&kind, name, span, defaults)
+        self.resolve_program(&NAGIOS_PROGRAM, name, span, defaults)
     }
 
     fn fail_on(&mut self, value: &Spanned<String>) -> Option<crate::gate::FailOn> {
