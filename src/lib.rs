@@ -15,6 +15,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod exit;
+pub mod format;
 pub mod gate;
 pub mod model;
 pub mod plugin_output;

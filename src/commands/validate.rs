@@ -3,15 +3,15 @@
 use super::output::{fail, out};
 use super::suite::load_selected;
 use crate::cli::SuiteArgs;
-use crate::exit;
+use crate::{exit, format};
 
 pub fn validate(args: &SuiteArgs) -> i32 {
     match load_selected(args) {
         Ok(loaded) => {
             out(&format!(
-                "ok: {} checks selected from {} suite files\n",
-                loaded.checks.len(),
-                loaded.files
+                "ok: {} selected from {}\n",
+                format::count(loaded.checks.len(), "check"),
+                format::count(loaded.files, "suite file")
             ));
             exit::GATE_PASSED
         }

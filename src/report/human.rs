@@ -5,8 +5,8 @@
 use crate::gate::Verdict;
 use std::sync::Arc;
 
+use crate::format::duration as fmt_duration;
 use crate::model::{Attempt, CancelReason, Check, CheckResult, RunRecord, State};
-use crate::runner::fmt_duration;
 use crate::runner::Event;
 
 #[derive(Clone, Copy, Debug)]

@@ -9,8 +9,8 @@ pub mod nagios;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use crate::format::duration as fmt_duration;
 use crate::model::CheckResult;
-use crate::runner::fmt_duration;
 
 /// The evidence of one result as indented plain text: the same block in the terminal summary and
 /// in the JUnit failure body, so a CI page shows what the terminal shows.
@@ -19,8 +19,13 @@ pub fn details(result: &CheckResult) -> String {
     let check = &result.check;
     out.push_str(&format!("source: {}\n", check.source));
     if let Some(outcome) = result.outcome() {
-        for line in &outcome.long_output {
-            out.push_str(&format!("| {line}\n"));
+        // Long output under a label of its own, indented like every multi-line evidence
+        // (a leading `|` would read as a perfdata separator).
+        if !outcome.long_output.is_empty() {
+            out.push_str("output:\n");
+            for line in &outcome.long_output {
+                out.push_str(&format!("  {line}\n"));
+            }
         }
         if !outcome.perfdata.is_empty() {
             let items: Vec<String> = outcome.perfdata.iter().map(ToString::to_string).collect();

@@ -405,7 +405,7 @@ impl Unit {
             () = tokio::time::sleep(timeout) => {
                 let partial = self.stop_probe(&stop, probe).await;
                 let waiting = ctx.phase.get().map(|p| format!(" {p}")).unwrap_or_default();
-                let mut outcome = stopped(format!("timed out after {}{waiting}", fmt_duration(timeout)), partial);
+                let mut outcome = stopped(format!("timed out after {}{waiting}", crate::format::duration(timeout)), partial);
                 outcome.state = self.check.probe.timeout_state();
                 outcome
             }
@@ -415,7 +415,7 @@ impl Unit {
                     Some(CancelReason::Deadline) => "stopped at the run's deadline",
                     _ => "interrupted",
                 };
-                stopped(format!("{why} after {}", fmt_duration(began.elapsed())), partial)
+                stopped(format!("{why} after {}", crate::format::duration(began.elapsed())), partial)
             }
         };
         Attempt {
@@ -461,18 +461,4 @@ fn stopped(summary: String, partial: Option<Outcome>) -> Outcome {
             .extend(partial.evidence.into_iter().filter(|e| e.label != "exit"));
     }
     outcome
-}
-
-/// Human durations for messages: "10s", "1.5s", "250ms", "2m".
-pub fn fmt_duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms < 1000 {
-        format!("{ms}ms")
-    } else if ms % 60_000 == 0 {
-        format!("{}m", ms / 60_000)
-    } else if ms % 1000 == 0 {
-        format!("{}s", ms / 1000)
-    } else {
-        format!("{:.1}s", d.as_secs_f64())
-    }
 }

@@ -59,7 +59,7 @@ fn demo_write_gives_a_suite_that_validates_and_is_not_overwritten() {
         .args(&["validate", "mine"])
         .run();
     check.code(0);
-    assert_eq!(check.stdout, "ok: 5 checks selected from 1 suite files\n");
+    assert_eq!(check.stdout, "ok: 5 checks selected from 1 suite file\n");
     let again = Smokegate::new()
         .file("mine/demo.toml", &written)
         .args(&["demo", "--write", "mine"])

@@ -130,7 +130,7 @@ fn import_nrpe_prints_a_suite_that_validates() {
         .args(&["validate"])
         .run();
     out.code(0);
-    assert_eq!(out.stdout, "ok: 7 checks selected from 1 suite files\n");
+    assert_eq!(out.stdout, "ok: 7 checks selected from 1 suite file\n");
     let missing = Smokegate::new()
         .args(&["import", "nrpe", "/nonexistent/nrpe.cfg"])
         .run();
@@ -257,7 +257,7 @@ fn import_nagios_prints_a_suite_that_validates() {
         .args(&["validate"])
         .run();
     out.code(0);
-    assert_eq!(out.stdout, "ok: 7 checks selected from 1 suite files\n");
+    assert_eq!(out.stdout, "ok: 7 checks selected from 1 suite file\n");
 }
 
 #[test]

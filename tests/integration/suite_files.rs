@@ -106,7 +106,7 @@ fn a_file_named_twice_is_read_once() {
         &["validate", "checks/a.toml", "checks/a.toml", "checks"],
     );
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(stdout, "ok: 1 checks selected from 1 suite files\n");
+    assert_eq!(stdout, "ok: 1 check selected from 1 suite file\n");
 }
 
 #[test]

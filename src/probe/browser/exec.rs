@@ -376,7 +376,7 @@ async fn find(
         if Instant::now() >= deadline {
             return Err(Failure::new(
                 format!("an element at {locator}"),
-                format!("none after {}", crate::runner::fmt_duration(wait)),
+                format!("none after {}", crate::format::duration(wait)),
             ));
         }
         tokio::time::sleep(POLL).await;
