@@ -36,8 +36,10 @@ pub struct Verdict {
     pub counts: Counts,
     /// Indices (into the results) of checks that fail the gate, in suite order.
     pub failing: Vec<usize>,
-    /// The worst state over all results, optional ones included (Nagios semantics).
-    pub worst: State,
+    /// The state the gate stands for, as a Nagios plugin reports it: the worst (in the Monitoring
+    /// Plugins' order) of the checks that count — optional ones never raise it — and UNKNOWN
+    /// when nothing ran.
+    pub state: State,
     pub cancelled: Option<CancelReason>,
     /// What failed the gate besides its checks: a report that could not be written.
     pub problems: Vec<String>,
@@ -88,7 +90,12 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
                 State::Unknown => counts.unknown += 1,
             }
         }
-        worst = worst.worst(r.state());
+        if !r.check.optional {
+            worst = worst.worst(r.state());
+        }
+    }
+    if run.results.is_empty() {
+        worst = State::Unknown;
     }
     let failing: Vec<usize> = (0..run.results.len())
         .filter(|&i| fails_gate(&run.results[i], policy))
@@ -98,7 +105,7 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
         passed: failing.is_empty() && !run.results.is_empty() && run.cancelled.is_none(),
         counts,
         failing,
-        worst,
+        state: worst,
         cancelled: run.cancelled,
         problems: Vec::new(),
     }
@@ -208,7 +215,7 @@ mod tests {
         );
         assert!(v.passed);
         assert_eq!(v.exit_code(), exit::GATE_PASSED);
-        assert_eq!(v.worst, State::Warning);
+        assert_eq!(v.state, State::Warning);
 
         let v = decide(
             &record(
@@ -244,6 +251,23 @@ mod tests {
             &p,
         );
         assert_eq!(v.exit_code(), exit::GATE_FAILED);
+    }
+
+    #[test]
+    fn the_state_is_the_worst_of_the_checks_that_count() {
+        let p = Policy::default();
+        let v = decide(
+            &record(
+                vec![
+                    result(Some(State::Warning), false),
+                    result(Some(State::Critical), true),
+                ],
+                None,
+            ),
+            &p,
+        );
+        assert_eq!(v.state, State::Warning, "an optional check never raises it");
+        assert_eq!(decide(&record(vec![], None), &p).state, State::Unknown);
     }
 
     #[test]

@@ -26,13 +26,7 @@ pub struct NagiosReport {
 }
 
 pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
-    let counted = run.results.iter().filter(|r| !r.check.optional);
-    let state = counted.fold(State::Ok, |acc, r| acc.worst(r.state()));
-    let state = if run.results.is_empty() {
-        State::Unknown
-    } else {
-        state
-    };
+    let state = verdict.state;
     let total = run.results.len();
     let failing: Vec<&CheckResult> = verdict.failing.iter().map(|&i| &run.results[i]).collect();
     let warnings: Vec<&CheckResult> = run
