@@ -146,6 +146,14 @@ pub fn fmt_num(v: f64) -> String {
     }
 }
 
+/// Evidence labels that other layers act on (the rest are only shown).
+pub mod label {
+    /// How a child process ended; the runner drops it from a stopped attempt (it says why).
+    pub const EXIT: &str = "exit";
+    /// The path of a PNG smokegate saved: JUnit attaches it, masking leaves it alone.
+    pub const SCREENSHOT: &str = "screenshot";
+}
+
 /// A labelled piece of evidence (exit code, stderr, the command that ran, a body excerpt...).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Evidence {
@@ -221,7 +229,7 @@ impl Outcome {
         }
         for e in &mut self.evidence {
             e.label = untrusted(&e.label);
-            if e.label != "screenshot" {
+            if e.label != label::SCREENSHOT {
                 e.text = untrusted(&e.text);
             }
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::ProbeCtx;
-use crate::model::{Outcome, State};
+use crate::model::{label, Outcome, State};
 use crate::process::{self, Captured, Exit, Limits, Spawn};
 use crate::{plugin_output, sanitize};
 
@@ -89,7 +89,7 @@ pub(super) fn process_evidence(
 ) -> Outcome {
     outcome = outcome.with_evidence("command", command_line);
     outcome = outcome.with_evidence(
-        "exit",
+        label::EXIT,
         match finished.exit {
             Exit::Code(code) => format!("exit code {code}"),
             Exit::Signal(sig) => format!("killed by signal {sig}{}", signal_name(sig)),

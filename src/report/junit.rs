@@ -73,7 +73,11 @@ fn test_case(result: &CheckResult, fails_gate: bool) -> TestCase {
             out.push('\n');
         }
         // Jenkins (JUnit Attachments) and GitLab read this convention from system-out.
-        for ev in outcome.evidence.iter().filter(|e| e.label == "screenshot") {
+        for ev in outcome
+            .evidence
+            .iter()
+            .filter(|e| e.label == crate::model::label::SCREENSHOT)
+        {
             if std::path::Path::new(&ev.text).is_file() {
                 out.push_str(&format!("[[ATTACHMENT|{}]]\n", absolute(&ev.text)));
             }

@@ -456,9 +456,12 @@ fn stopped(summary: String, partial: Option<Outcome>) -> Outcome {
             outcome = outcome.with_evidence("output before it was stopped", partial.summary);
         }
         outcome.long_output = partial.long_output;
-        outcome
-            .evidence
-            .extend(partial.evidence.into_iter().filter(|e| e.label != "exit"));
+        outcome.evidence.extend(
+            partial
+                .evidence
+                .into_iter()
+                .filter(|e| e.label != crate::model::label::EXIT),
+        );
     }
     outcome
 }

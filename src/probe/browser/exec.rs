@@ -11,7 +11,7 @@ use thirtyfour::ChromeCapabilities;
 
 use super::step::{Command, Locator, Step};
 use super::{BrowserSpec, Pool};
-use crate::model::{Outcome, Perfdata, State};
+use crate::model::{label, Outcome, Perfdata, State};
 use crate::probe::ProbeCtx;
 use crate::sanitize;
 
@@ -261,8 +261,8 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
         }
         match screenshot(pool, driver, &spec.origin).await {
             _ if broken => {}
-            Ok(path) => outcome = outcome.with_evidence("screenshot", path),
-            Err(e) => outcome = outcome.with_evidence("screenshot", format!("not taken: {e}")),
+            Ok(path) => outcome = outcome.with_evidence(label::SCREENSHOT, path),
+            Err(e) => outcome = outcome.with_evidence(label::SCREENSHOT, format!("not taken: {e}")),
         }
     }
     outcome
