@@ -180,26 +180,20 @@ fn capabilities(pool: &Pool, profile: &std::path::Path) -> WebDriverResult<Chrom
 
 async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcome {
     let started = Instant::now();
-    let mut vars: HashMap<String, String> = HashMap::new();
-    let mut echoes = Vec::new();
+    let mut run = StepRun {
+        spec,
+        driver,
+        wait: pool.config.implicit_wait,
+        vars: HashMap::new(),
+        echoes: Vec::new(),
+    };
     // Every failing step, in order; the first decides the message and the evidence.
     let mut failures: Vec<(usize, String)> = Vec::new();
     let mut broken = false;
-    let wait = pool.config.implicit_wait;
     for (i, step) in spec.steps.iter().enumerate() {
-        let target = substitute(&step.target, &vars);
-        let value = substitute(&step.value, &vars);
-        let result = execute(
-            step,
-            &target,
-            &value,
-            spec,
-            driver,
-            wait,
-            &mut vars,
-            &mut echoes,
-        )
-        .await;
+        let target = substitute(&step.target, &run.vars);
+        let value = substitute(&step.value, &run.vars);
+        let result = run.execute(step, &target, &value).await;
         if let Err(f) = result {
             broken |= f.broken;
             failures.push((
@@ -235,7 +229,7 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
     };
     outcome
         .long_output
-        .extend(echoes.into_iter().map(|e| format!("echo: {e}")));
+        .extend(run.echoes.into_iter().map(|e| format!("echo: {e}")));
     outcome
         .long_output
         .extend(failures.iter().skip(1).map(|(_, f)| format!("also: {f}")));
@@ -472,338 +466,349 @@ fn millis(text: &str, default: Duration) -> Duration {
         .unwrap_or(default)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn execute(
-    step: &Step,
-    target: &str,
-    value: &str,
-    spec: &BrowserSpec,
-    driver: &WebDriver,
+/// One scenario's run: where it runs, how long a step waits, and what its steps stored and
+/// echoed so far.
+struct StepRun<'a> {
+    spec: &'a BrowserSpec,
+    driver: &'a WebDriver,
     wait: Duration,
-    vars: &mut HashMap<String, String>,
-    echoes: &mut Vec<String>,
-) -> Result<(), Failure> {
-    // The locator was validated at load; variables may have changed its text since.
-    let locator = match &step.locator {
-        Some(_) => Some(Locator::parse(target).map_err(|e| Failure::new("a valid locator", e))?),
-        None => None,
-    };
-    let loc = || {
-        locator
-            .as_ref()
-            .ok_or_else(|| Failure::new("a locator", "none"))
-    };
-    match step.command {
-        Command::Open => {
-            let url = join_url(spec.base_url.as_deref(), target);
-            let expected = || format!("{} to load", quoted(&url));
-            match driver.goto(url.as_str()).await {
-                // Chromium answers a failed navigation with its own error page, which the
-                // driver reports as a success: that page must never pass a check.
-                Ok(()) => match error_page(driver).await {
-                    Some(code) => Err(Failure::new(
-                        expected(),
-                        format!("the browser's error page: {code}"),
-                    )),
-                    None => Ok(()),
-                },
-                Err(e) => match net_error(&e.to_string()) {
-                    Some(code) => Err(Failure::new(expected(), code)),
-                    None => Err(wd(e)),
-                },
+    vars: HashMap<String, String>,
+    echoes: Vec<String>,
+}
+
+impl StepRun<'_> {
+    /// Carries out one step (its target and value already substituted).
+    async fn execute(&mut self, step: &Step, target: &str, value: &str) -> Result<(), Failure> {
+        let (spec, driver, wait) = (self.spec, self.driver, self.wait);
+        let vars = &mut self.vars;
+        let echoes = &mut self.echoes;
+        // The locator was validated at load; variables may have changed its text since.
+        let locator = match &step.locator {
+            Some(_) => {
+                Some(Locator::parse(target).map_err(|e| Failure::new("a valid locator", e))?)
             }
-        }
-        Command::Click | Command::ClickAt => {
-            find(driver, loc()?, wait).await?.click().await.map_err(wd)
-        }
-        Command::DoubleClick => {
-            let el = find(driver, loc()?, wait).await?;
-            driver
-                .action_chain()
-                .double_click_element(&el)
-                .perform()
-                .await
-                .map_err(wd)
-        }
-        Command::Type => {
-            let el = find(driver, loc()?, wait).await?;
-            el.clear().await.map_err(wd)?;
-            el.send_keys(value).await.map_err(wd)
-        }
-        Command::SendKeys => find(driver, loc()?, wait)
-            .await?
-            .send_keys(value)
-            .await
-            .map_err(wd),
-        Command::Select => {
-            let el = find(driver, loc()?, wait).await?;
-            let select = SelectElement::new(&el).await.map_err(wd)?;
-            let (how, what) = value.split_once('=').unwrap_or(("label", value));
-            let done = match how {
-                "label" => select.select_by_visible_text(what).await,
-                "value" => select.select_by_value(what).await,
-                "index" => match what.parse::<u32>() {
-                    Ok(i) => select.select_by_index(i).await,
-                    Err(_) => return Err(Failure::new("an option index", quoted(what))),
-                },
-                _ => select.select_by_visible_text(value).await,
-            };
-            done.map_err(|_| Failure::new(format!("an option {}", quoted(value)), "no such option"))
-        }
-        Command::Check | Command::Uncheck => {
-            let el = find(driver, loc()?, wait).await?;
-            let want = step.command == Command::Check;
-            if el.is_selected().await.map_err(wd)? != want {
-                el.click().await.map_err(wd)?;
+            None => None,
+        };
+        let loc = || {
+            locator
+                .as_ref()
+                .ok_or_else(|| Failure::new("a locator", "none"))
+        };
+        match step.command {
+            Command::Open => {
+                let url = join_url(spec.base_url.as_deref(), target);
+                let expected = || format!("{} to load", quoted(&url));
+                match driver.goto(url.as_str()).await {
+                    // Chromium answers a failed navigation with its own error page, which the
+                    // driver reports as a success: that page must never pass a check.
+                    Ok(()) => match error_page(driver).await {
+                        Some(code) => Err(Failure::new(
+                            expected(),
+                            format!("the browser's error page: {code}"),
+                        )),
+                        None => Ok(()),
+                    },
+                    Err(e) => match net_error(&e.to_string()) {
+                        Some(code) => Err(Failure::new(expected(), code)),
+                        None => Err(wd(e)),
+                    },
+                }
             }
-            Ok(())
-        }
-        Command::Submit => {
-            let el = find(driver, loc()?, wait).await?;
-            let arg = el.to_json().map_err(wd)?;
-            driver
-                .execute("var e = arguments[0]; (e.form || e).submit();", vec![arg])
-                .await
-                .map(|_| ())
-                .map_err(wd)
-        }
-        Command::MouseOver => {
-            let el = find(driver, loc()?, wait).await?;
-            driver
-                .action_chain()
-                .move_to_element_center(&el)
-                .perform()
-                .await
-                .map_err(wd)
-        }
-        Command::Pause => {
-            let ms = if value.trim().is_empty() {
-                target
-            } else {
-                value
-            };
-            tokio::time::sleep(millis(ms, Duration::ZERO)).await;
-            Ok(())
-        }
-        Command::SetWindowSize => {
-            let (w, h) = target
-                .split_once('x')
-                .and_then(|(w, h)| {
-                    Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?))
-                })
-                .ok_or_else(|| Failure::new("a size like 1280x800", quoted(target)))?;
-            driver.set_window_rect(0, 0, w, h).await.map_err(wd)
-        }
-        Command::SelectFrame => match target {
-            "relative=top" => driver.enter_default_frame().await.map_err(wd),
-            "relative=parent" => driver.enter_parent_frame().await.map_err(wd),
-            t if t.starts_with("index=") => {
-                let n = t["index=".len()..]
-                    .parse::<u16>()
-                    .map_err(|_| Failure::new("a frame index", quoted(t)))?;
-                driver.enter_frame(n).await.map_err(wd)
+            Command::Click | Command::ClickAt => {
+                find(driver, loc()?, wait).await?.click().await.map_err(wd)
             }
-            t => {
-                let frame = Locator::parse(t).map_err(|e| Failure::new("a frame locator", e))?;
-                find(driver, &frame, wait)
-                    .await?
-                    .enter_frame()
+            Command::DoubleClick => {
+                let el = find(driver, loc()?, wait).await?;
+                driver
+                    .action_chain()
+                    .double_click_element(&el)
+                    .perform()
                     .await
                     .map_err(wd)
             }
-        },
-        Command::Store => {
-            vars.insert(value.to_string(), target.to_string());
-            Ok(())
-        }
-        Command::StoreText => {
-            let text = find(driver, loc()?, wait).await?.text().await.map_err(wd)?;
-            vars.insert(value.to_string(), text);
-            Ok(())
-        }
-        Command::StoreValue => {
-            let v = find(driver, loc()?, wait)
-                .await?
-                .value()
-                .await
-                .map_err(wd)?;
-            vars.insert(value.to_string(), v.unwrap_or_default());
-            Ok(())
-        }
-        Command::StoreTitle => {
-            let title = driver.title().await.map_err(wd)?;
-            let name = if value.is_empty() { target } else { value };
-            vars.insert(name.to_string(), title);
-            Ok(())
-        }
-        Command::Echo => {
-            echoes.push(sanitize::clean(target));
-            Ok(())
-        }
-        Command::ExecuteScript | Command::RunScript => {
-            let ret = driver.execute(target, Vec::new()).await.map_err(wd)?;
-            if step.command == Command::ExecuteScript && !value.is_empty() {
-                let v = match ret.json() {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                vars.insert(value.to_string(), v);
+            Command::Type => {
+                let el = find(driver, loc()?, wait).await?;
+                el.clear().await.map_err(wd)?;
+                el.send_keys(value).await.map_err(wd)
             }
-            Ok(())
-        }
-        Command::AssertText => {
-            let locator = loc()?;
-            eventually(wait, || async {
-                let text = find(driver, locator, Duration::ZERO)
+            Command::SendKeys => find(driver, loc()?, wait)
+                .await?
+                .send_keys(value)
+                .await
+                .map_err(wd),
+            Command::Select => {
+                let el = find(driver, loc()?, wait).await?;
+                let select = SelectElement::new(&el).await.map_err(wd)?;
+                let (how, what) = value.split_once('=').unwrap_or(("label", value));
+                let done = match how {
+                    "label" => select.select_by_visible_text(what).await,
+                    "value" => select.select_by_value(what).await,
+                    "index" => match what.parse::<u32>() {
+                        Ok(i) => select.select_by_index(i).await,
+                        Err(_) => return Err(Failure::new("an option index", quoted(what))),
+                    },
+                    _ => select.select_by_visible_text(value).await,
+                };
+                done.map_err(|_| {
+                    Failure::new(format!("an option {}", quoted(value)), "no such option")
+                })
+            }
+            Command::Check | Command::Uncheck => {
+                let el = find(driver, loc()?, wait).await?;
+                let want = step.command == Command::Check;
+                if el.is_selected().await.map_err(wd)? != want {
+                    el.click().await.map_err(wd)?;
+                }
+                Ok(())
+            }
+            Command::Submit => {
+                let el = find(driver, loc()?, wait).await?;
+                let arg = el.to_json().map_err(wd)?;
+                driver
+                    .execute("var e = arguments[0]; (e.form || e).submit();", vec![arg])
+                    .await
+                    .map(|_| ())
+                    .map_err(wd)
+            }
+            Command::MouseOver => {
+                let el = find(driver, loc()?, wait).await?;
+                driver
+                    .action_chain()
+                    .move_to_element_center(&el)
+                    .perform()
+                    .await
+                    .map_err(wd)
+            }
+            Command::Pause => {
+                let ms = if value.trim().is_empty() {
+                    target
+                } else {
+                    value
+                };
+                tokio::time::sleep(millis(ms, Duration::ZERO)).await;
+                Ok(())
+            }
+            Command::SetWindowSize => {
+                let (w, h) = target
+                    .split_once('x')
+                    .and_then(|(w, h)| {
+                        Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?))
+                    })
+                    .ok_or_else(|| Failure::new("a size like 1280x800", quoted(target)))?;
+                driver.set_window_rect(0, 0, w, h).await.map_err(wd)
+            }
+            Command::SelectFrame => match target {
+                "relative=top" => driver.enter_default_frame().await.map_err(wd),
+                "relative=parent" => driver.enter_parent_frame().await.map_err(wd),
+                t if t.starts_with("index=") => {
+                    let n = t["index=".len()..]
+                        .parse::<u16>()
+                        .map_err(|_| Failure::new("a frame index", quoted(t)))?;
+                    driver.enter_frame(n).await.map_err(wd)
+                }
+                t => {
+                    let frame =
+                        Locator::parse(t).map_err(|e| Failure::new("a frame locator", e))?;
+                    find(driver, &frame, wait)
+                        .await?
+                        .enter_frame()
+                        .await
+                        .map_err(wd)
+                }
+            },
+            Command::Store => {
+                vars.insert(value.to_string(), target.to_string());
+                Ok(())
+            }
+            Command::StoreText => {
+                let text = find(driver, loc()?, wait).await?.text().await.map_err(wd)?;
+                vars.insert(value.to_string(), text);
+                Ok(())
+            }
+            Command::StoreValue => {
+                let v = find(driver, loc()?, wait)
                     .await?
-                    .text()
+                    .value()
                     .await
                     .map_err(wd)?;
+                vars.insert(value.to_string(), v.unwrap_or_default());
+                Ok(())
+            }
+            Command::StoreTitle => {
+                let title = driver.title().await.map_err(wd)?;
+                let name = if value.is_empty() { target } else { value };
+                vars.insert(name.to_string(), title);
+                Ok(())
+            }
+            Command::Echo => {
+                echoes.push(sanitize::clean(target));
+                Ok(())
+            }
+            Command::ExecuteScript | Command::RunScript => {
+                let ret = driver.execute(target, Vec::new()).await.map_err(wd)?;
+                if step.command == Command::ExecuteScript && !value.is_empty() {
+                    let v = match ret.json() {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    vars.insert(value.to_string(), v);
+                }
+                Ok(())
+            }
+            Command::AssertText => {
+                let locator = loc()?;
+                eventually(wait, || async {
+                    let text = find(driver, locator, Duration::ZERO)
+                        .await?
+                        .text()
+                        .await
+                        .map_err(wd)?;
+                    if text.trim() == value.trim() {
+                        Ok(())
+                    } else {
+                        Err(Failure::new(
+                            format!("text {}", quoted(value)),
+                            format!("text {}", quoted(&text)),
+                        ))
+                    }
+                })
+                .await
+            }
+            Command::AssertNotText => {
+                let text = find(driver, loc()?, wait).await?.text().await.map_err(wd)?;
                 if text.trim() == value.trim() {
-                    Ok(())
-                } else {
                     Err(Failure::new(
-                        format!("text {}", quoted(value)),
+                        format!("text other than {}", quoted(value)),
                         format!("text {}", quoted(&text)),
                     ))
+                } else {
+                    Ok(())
                 }
-            })
-            .await
-        }
-        Command::AssertNotText => {
-            let text = find(driver, loc()?, wait).await?.text().await.map_err(wd)?;
-            if text.trim() == value.trim() {
-                Err(Failure::new(
-                    format!("text other than {}", quoted(value)),
-                    format!("text {}", quoted(&text)),
-                ))
-            } else {
-                Ok(())
             }
-        }
-        Command::AssertTitle => {
-            eventually(wait, || async {
-                let title = driver.title().await.map_err(wd)?;
-                if title.trim() == target.trim() {
+            Command::AssertTitle => {
+                eventually(wait, || async {
+                    let title = driver.title().await.map_err(wd)?;
+                    if title.trim() == target.trim() {
+                        Ok(())
+                    } else {
+                        Err(Failure::new(
+                            format!("title {}", quoted(target)),
+                            format!("title {}", quoted(&title)),
+                        ))
+                    }
+                })
+                .await
+            }
+            Command::AssertValue => {
+                let v = find(driver, loc()?, wait)
+                    .await?
+                    .value()
+                    .await
+                    .map_err(wd)?
+                    .unwrap_or_default();
+                if v == value {
                     Ok(())
                 } else {
                     Err(Failure::new(
-                        format!("title {}", quoted(target)),
-                        format!("title {}", quoted(&title)),
+                        format!("value {}", quoted(value)),
+                        format!("value {}", quoted(&v)),
                     ))
                 }
-            })
-            .await
-        }
-        Command::AssertValue => {
-            let v = find(driver, loc()?, wait)
-                .await?
-                .value()
-                .await
-                .map_err(wd)?
-                .unwrap_or_default();
-            if v == value {
-                Ok(())
-            } else {
-                Err(Failure::new(
-                    format!("value {}", quoted(value)),
-                    format!("value {}", quoted(&v)),
-                ))
             }
-        }
-        Command::AssertSelectedValue => {
-            let el = find(driver, loc()?, wait).await?;
-            let v = el.value().await.map_err(wd)?.unwrap_or_default();
-            if v == value {
-                Ok(())
-            } else {
-                Err(Failure::new(
-                    format!("selected value {}", quoted(value)),
-                    quoted(&v),
-                ))
-            }
-        }
-        Command::AssertElementPresent => find(driver, loc()?, wait).await.map(|_| ()),
-        Command::AssertElementNotPresent => {
-            let locator = loc()?;
-            if present(driver, locator).await {
-                Err(Failure::new(format!("no element at {locator}"), "one"))
-            } else {
-                Ok(())
-            }
-        }
-        Command::AssertChecked | Command::AssertNotChecked => {
-            let want = step.command == Command::AssertChecked;
-            let checked = find(driver, loc()?, wait)
-                .await?
-                .is_selected()
-                .await
-                .map_err(wd)?;
-            if checked == want {
-                Ok(())
-            } else {
-                let word = |b: bool| if b { "checked" } else { "not checked" };
-                Err(Failure::new(word(want), word(checked)))
-            }
-        }
-        Command::AssertEditable | Command::WaitForElementEditable => {
-            let budget = if step.command == Command::WaitForElementEditable {
-                millis(value, wait)
-            } else {
-                wait
-            };
-            let locator = loc()?;
-            eventually(budget, || async {
-                let el = find(driver, locator, Duration::ZERO).await?;
-                let enabled = el.is_enabled().await.map_err(wd)?;
-                let readonly = el.attr("readonly").await.map_err(wd)?.is_some();
-                if enabled && !readonly {
+            Command::AssertSelectedValue => {
+                let el = find(driver, loc()?, wait).await?;
+                let v = el.value().await.map_err(wd)?.unwrap_or_default();
+                if v == value {
                     Ok(())
                 } else {
                     Err(Failure::new(
-                        "an editable element",
-                        if readonly { "read-only" } else { "disabled" },
+                        format!("selected value {}", quoted(value)),
+                        quoted(&v),
                     ))
                 }
-            })
-            .await
-        }
-        Command::WaitForElementPresent => {
-            find(driver, loc()?, millis(value, wait)).await.map(|_| ())
-        }
-        Command::WaitForElementNotPresent => {
-            let locator = loc()?;
-            eventually(millis(value, wait), || async {
+            }
+            Command::AssertElementPresent => find(driver, loc()?, wait).await.map(|_| ()),
+            Command::AssertElementNotPresent => {
+                let locator = loc()?;
                 if present(driver, locator).await {
-                    Err(Failure::new(
-                        format!("no element at {locator}"),
-                        "one still present",
-                    ))
+                    Err(Failure::new(format!("no element at {locator}"), "one"))
                 } else {
                     Ok(())
                 }
-            })
-            .await
-        }
-        Command::WaitForElementVisible | Command::WaitForElementNotVisible => {
-            let want = step.command == Command::WaitForElementVisible;
-            let locator = loc()?;
-            eventually(millis(value, wait), || async {
-                let visible = match driver.find(by(locator)).await {
-                    Ok(el) => el.is_displayed().await.unwrap_or(false),
-                    Err(_) => false,
+            }
+            Command::AssertChecked | Command::AssertNotChecked => {
+                let want = step.command == Command::AssertChecked;
+                let checked = find(driver, loc()?, wait)
+                    .await?
+                    .is_selected()
+                    .await
+                    .map_err(wd)?;
+                if checked == want {
+                    Ok(())
+                } else {
+                    let word = |b: bool| if b { "checked" } else { "not checked" };
+                    Err(Failure::new(word(want), word(checked)))
+                }
+            }
+            Command::AssertEditable | Command::WaitForElementEditable => {
+                let budget = if step.command == Command::WaitForElementEditable {
+                    millis(value, wait)
+                } else {
+                    wait
                 };
-                if visible == want {
-                    Ok(())
-                } else {
-                    let word = |b: bool| if b { "visible" } else { "not visible" };
-                    Err(Failure::new(
-                        format!("{locator} {}", word(want)),
-                        word(visible),
-                    ))
-                }
-            })
-            .await
+                let locator = loc()?;
+                eventually(budget, || async {
+                    let el = find(driver, locator, Duration::ZERO).await?;
+                    let enabled = el.is_enabled().await.map_err(wd)?;
+                    let readonly = el.attr("readonly").await.map_err(wd)?.is_some();
+                    if enabled && !readonly {
+                        Ok(())
+                    } else {
+                        Err(Failure::new(
+                            "an editable element",
+                            if readonly { "read-only" } else { "disabled" },
+                        ))
+                    }
+                })
+                .await
+            }
+            Command::WaitForElementPresent => {
+                find(driver, loc()?, millis(value, wait)).await.map(|_| ())
+            }
+            Command::WaitForElementNotPresent => {
+                let locator = loc()?;
+                eventually(millis(value, wait), || async {
+                    if present(driver, locator).await {
+                        Err(Failure::new(
+                            format!("no element at {locator}"),
+                            "one still present",
+                        ))
+                    } else {
+                        Ok(())
+                    }
+                })
+                .await
+            }
+            Command::WaitForElementVisible | Command::WaitForElementNotVisible => {
+                let want = step.command == Command::WaitForElementVisible;
+                let locator = loc()?;
+                eventually(millis(value, wait), || async {
+                    let visible = match driver.find(by(locator)).await {
+                        Ok(el) => el.is_displayed().await.unwrap_or(false),
+                        Err(_) => false,
+                    };
+                    if visible == want {
+                        Ok(())
+                    } else {
+                        let word = |b: bool| if b { "visible" } else { "not visible" };
+                        Err(Failure::new(
+                            format!("{locator} {}", word(want)),
+                            word(visible),
+                        ))
+                    }
+                })
+                .await
+            }
         }
     }
 }
