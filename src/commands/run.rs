@@ -55,21 +55,24 @@ pub async fn run(args: RunArgs) -> i32 {
     // The record is written before the verdict is printed: a gate whose record is lost is
     // not a pass, and the verdict line says why.
     let mut unrecorded = Vec::new();
-    let reports = [
+    // One at a time, and only those asked for: each is rendered, written and dropped before
+    // the next (a big run's reports are tens of megabytes each).
+    type Render<'a> = Box<dyn Fn() -> String + 'a>;
+    let reports: [(&str, &Option<std::path::PathBuf>, Render); 2] = [
         (
             "JUnit",
             &args.junit,
-            report::junit::render(&record, &verdict),
+            Box::new(|| report::junit::render(&record, &verdict)),
         ),
         (
             "JSON",
             &args.json,
-            report::json::render(&record, &verdict, &policy),
+            Box::new(|| report::json::render(&record, &verdict, &policy)),
         ),
     ];
-    for (what, path, text) in reports {
+    for (what, path, render) in reports {
         if let Some(path) = path {
-            if let Err(e) = report::write(path, text.as_bytes()) {
+            if let Err(e) = report::write(path, render().as_bytes()) {
                 unrecorded.push(format!(
                     "the {what} report could not be written to {}: {e}",
                     path.display()

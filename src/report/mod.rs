@@ -128,8 +128,9 @@ fn is_special(target: &Path) -> bool {
 pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    // No secret leaves in a report, whatever put it in the text.
-    let masked = crate::secrets::mask(&String::from_utf8_lossy(contents)).into_owned();
+    // No secret leaves in a report, whatever put it in the text (no copy when none is there).
+    let text = String::from_utf8_lossy(contents);
+    let masked = crate::secrets::mask(&text);
     let contents = masked.as_bytes();
     let target = resolve(path);
     if is_special(&target) {

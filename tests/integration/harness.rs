@@ -228,3 +228,8 @@ pub fn http_server(status: u16, body: &'static str) -> u16 {
     });
     port
 }
+
+/// A `[[check]]` table running a Nagios probe (`{ command = ... }` or `{ plugin = ... }`).
+pub fn check(name: &str, probe: &str) -> String {
+    format!("[[check]]\nname = \"{name}\"\nnagios = {probe}\n\n")
+}

@@ -1,23 +1,29 @@
 //! Integration tests: the real binary against real Debian plugins, fixture plugins with hostile
-//! behaviour, and loopback servers started here. One test binary; one module per area.
+//! behaviour, and loopback servers started here. One test binary; one file per behaviour.
 
-mod hangs;
 mod harness;
 
 mod browser_checks;
 mod config_errors;
 mod containment;
+mod deadline_and_signals;
 mod demo;
 mod faults;
+mod hangs;
 mod hostile_text;
 mod imports;
 mod nagios_daemons;
 mod nagios_mode;
 mod native;
+mod output_bounds;
+mod parallelism;
 mod plain_commands;
+mod plugins;
+mod policy;
 mod process;
 mod report_files;
 mod reports;
-mod run;
+mod retries;
 mod secrets;
+mod selection;
 mod suite_files;

@@ -1,0 +1,125 @@
+//! The run's deadline and Ctrl-C/SIGTERM: running checks stopped, unstarted ones not run, reports still written; durations no clock can hold are refused.
+
+use std::time::Duration;
+
+use crate::harness::*;
+
+#[test]
+fn the_deadline_stops_the_run_and_unstarted_checks_are_not_run() {
+    let suite: String = (0..4)
+        .map(|i| {
+            check(
+                &format!("sleeper {i}"),
+                "{ plugin = \"${FIXTURES}/sleep1\" }",
+            )
+        })
+        .collect();
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&[
+            "run",
+            "-j",
+            "1",
+            "--deadline",
+            "1500ms",
+            "--json",
+            "r.json",
+            "--junit",
+            "r.xml",
+        ])
+        .run();
+    out.code(1);
+    assert!(
+        out.elapsed < Duration::from_millis(3500),
+        "took {:?}",
+        out.elapsed
+    );
+    let json = out.json("r.json");
+    assert_eq!(json["verdict"]["cancelled"], "deadline");
+    assert_eq!(json["checks"][0]["state"], "OK");
+    assert_eq!(json["checks"][1]["state"], "UNKNOWN");
+    assert!(json["checks"][1]["summary"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("stopped at the run's deadline"));
+    for i in 2..4 {
+        assert_eq!(json["checks"][i]["not_run"], "deadline");
+    }
+    assert_eq!(out.read("r.xml").matches("<skipped").count(), 2);
+}
+
+#[test]
+fn sigint_stops_children_writes_reports_and_exits_130() {
+    let marker = marker("sigint");
+    let suite = [
+        check("hangs a", "{ plugin = \"${FIXTURES}/hang\" }"),
+        check("hangs b", "{ plugin = \"${FIXTURES}/ignore_term\" }"),
+        check("waits", "{ command = \"check_dummy 0\" }"),
+    ]
+    .concat();
+    let (mut child, dir) = Smokegate::new()
+        .suite(&suite)
+        .marked(&marker)
+        .args(&["run", "-j", "2", "--json", "r.json", "--junit", "r.xml"])
+        .spawn();
+    // Give the run time to start both hanging checks.
+    std::thread::sleep(Duration::from_millis(700));
+    // SAFETY: plain kill(2) on our own child's pid.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let status = wait_bounded(&mut child, Duration::from_secs(5));
+    assert_eq!(status, Some(130));
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("r.json")).expect("json written"),
+    )
+    .expect("valid");
+    assert_eq!(json["verdict"]["cancelled"], "interrupt");
+    assert!(json["checks"][0]["summary"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("interrupted after"));
+    assert_eq!(json["checks"][2]["not_run"], "interrupted");
+    assert!(dir.path().join("r.xml").exists());
+    assert_eq!(leftovers(&marker), Vec::<String>::new());
+}
+
+fn wait_bounded(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    None
+}
+
+#[test]
+fn durations_past_any_clock_are_refused_not_a_panic() {
+    let suite = check("ok", "{ command = \"check_dummy 0\" }");
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--deadline", "500000000000y"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr.contains(
+            "invalid value '500000000000y' for '--deadline <DURATION>': must be at most 366 days"
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = Smokegate::new()
+        .suite("[[check]]\nname = \"x\"\ntimeout = \"500000000000y\"\nnagios = { command = \"check_dummy 0\" }\n")
+        .args(&["validate"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr.contains("`timeout` must be at most 366 days")
+            && out.stderr.contains("checks/suite.toml:3:11"),
+        "{}",
+        out.stderr
+    );
+}

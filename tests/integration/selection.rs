@@ -1,0 +1,58 @@
+//! Selection by tag, skip-tag and name; `list`, `validate`, `--version` and `--help`.
+
+use crate::harness::*;
+
+#[test]
+fn selection_by_tag_skip_tag_and_name() {
+    let suite = "[defaults]\ntags = [\"all\"]\n\n\
+        [[check]]\nname = \"web home\"\ntags = [\"web\"]\nnagios = { command = \"check_dummy 0\" }\n\n\
+        [[check]]\nname = \"web admin\"\ntags = [\"web\", \"slow\"]\nnagios = { command = \"check_dummy 0\" }\n\n\
+        [[check]]\nname = \"db ping\"\ntags = [\"db\"]\nnagios = { command = \"check_dummy 0\" }\n";
+    let names = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["list"];
+        all.extend_from_slice(args);
+        let out = Smokegate::new().suite(suite).args(&all).run();
+        out.code(0);
+        out.stdout
+            .lines()
+            .skip(1)
+            .filter(|l| !l.ends_with(" checks"))
+            .map(|l| l.split("  ").next().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(names(&[]), ["web home", "web admin", "db ping"]);
+    assert_eq!(names(&["--tag", "web"]), ["web home", "web admin"]);
+    assert_eq!(
+        names(&["--tag", "web", "--tag", "db"]),
+        ["web home", "web admin", "db ping"]
+    );
+    assert_eq!(names(&["--tag", "web", "--skip-tag", "slow"]), ["web home"]);
+    assert_eq!(names(&["--name", "web h*"]), ["web home"]);
+    assert_eq!(
+        names(&["--name", "*admin", "--name", "db*"]),
+        ["web admin", "db ping"]
+    );
+}
+
+#[test]
+fn list_and_validate_show_the_suite() {
+    let out = Smokegate::in_repo().args(&["list", "checks"]).run();
+    out.code(0);
+    insta::assert_snapshot!(out.stdout);
+    let out = Smokegate::in_repo().args(&["validate", "checks"]).run();
+    out.code(0);
+    assert_eq!(out.stdout, "ok: 5 checks selected from 1 suite file\n");
+}
+
+#[test]
+fn version_and_help() {
+    let out = Smokegate::new().args(&["--version"]).run();
+    out.code(0);
+    assert_eq!(
+        out.stdout,
+        format!("smokegate {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let out = Smokegate::new().args(&["run", "--help"]).run();
+    out.code(0);
+    assert!(out.stdout.contains("--fail-on <FAIL_ON>"), "{}", out.stdout);
+}
