@@ -4,15 +4,14 @@
 //! hostgroups). Must not run anything.
 
 use std::ops::Range;
+use std::sync::Arc;
 
-use globset::{Glob, GlobSetBuilder};
+use globset::Glob;
 use toml::Spanned;
 
+use super::nagios_objects::{self, ImportOptions, SelectionSites};
 use super::nrpe::{self, NrpeCommand};
-use serde::Deserialize;
-
-use super::nagios_objects::{self, ImportOptions};
-use super::raw::{RawNagiosImport, RawNrpeTable};
+use super::raw::{RawNagiosImport, RawNrpeImport};
 use super::{Defaults, Diagnostic, FileLoader};
 use crate::model::SourceLoc;
 use crate::probe::nagios::NagiosSpec;
@@ -32,41 +31,25 @@ pub(super) struct Imported {
 impl FileLoader<'_> {
     pub(super) fn nrpe_imports(
         &mut self,
-        imports: &[Spanned<toml::Value>],
+        imports: &[Spanned<RawNrpeImport>],
         defaults: &Defaults,
     ) -> Vec<Imported> {
         let mut out = Vec::new();
         for import in imports {
             let span = import.span();
-            let table = match import.get_ref() {
-                toml::Value::String(f) => RawNrpeTable {
-                    file: f.clone(),
-                    commands: None,
-                    args: None,
-                    tags: None,
-                },
-                other => match RawNrpeTable::deserialize(other.clone()) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        self.error(
-                            span.clone(),
-                            format!("invalid nrpe import: {}", e.message()),
-                        );
-                        continue;
-                    }
-                },
+            let (file, patterns, args, tags) = match import.get_ref() {
+                RawNrpeImport::File(f) => (f, &[][..], None, &[][..]),
+                RawNrpeImport::Table(t) => (
+                    &t.file,
+                    t.commands.as_deref().unwrap_or_default(),
+                    t.args.as_ref(),
+                    t.tags.as_deref().unwrap_or_default(),
+                ),
             };
-            let tag_spans: Vec<Spanned<String>> = table
-                .tags
-                .iter()
-                .flatten()
-                .map(|t| Spanned::new(span.clone(), t.clone()))
-                .collect();
-            let tags = self.tags(&tag_spans);
-            let file = table.file;
-            let patterns = table.commands.unwrap_or_default();
-            let args = table.args.unwrap_or_default();
-            let path = self.relative(&file);
+            let tags = self.tags(tags);
+            let no_args = Default::default();
+            let args = args.unwrap_or(&no_args);
+            let path = self.relative(file);
             let commands = match nrpe::load(&path) {
                 Ok(c) => c,
                 Err(diags) => {
@@ -74,35 +57,34 @@ impl FileLoader<'_> {
                     continue;
                 }
             };
-            let mut globs = GlobSetBuilder::new();
-            for p in &patterns {
-                match Glob::new(p) {
+            // A name or pattern that selects nothing is a typo until shown otherwise: the gate
+            // would pass on the rest without the check that was meant. Each is an error at its
+            // own place in the list.
+            let mut globs = Vec::new();
+            for p in patterns {
+                let (pattern, at) = (p.get_ref(), p.span());
+                match Glob::new(pattern) {
                     Ok(g) => {
-                        globs.add(g);
+                        let m = g.compile_matcher();
+                        if !commands.iter().any(|c| m.is_match(&c.name)) {
+                            let known: Vec<&str> =
+                                commands.iter().map(|c| c.name.as_str()).collect();
+                            self.error(
+                                at,
+                                format!(
+                                    "`commands` has `{pattern}`, which matches no command of {} (it defines {})",
+                                    path.display(),
+                                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                                ),
+                            );
+                        }
+                        globs.push(m);
                     }
-                    Err(e) => {
-                        self.error(span.clone(), format!("invalid command pattern `{p}`: {e}"))
-                    }
+                    Err(e) => self.error(at, format!("invalid command pattern `{pattern}`: {e}")),
                 }
             }
-            let Ok(globs) = globs.build() else { continue };
-            // A name or pattern that selects nothing is a typo until shown otherwise: the gate
-            // would pass on the rest without the check that was meant.
-            for p in &patterns {
-                let matcher = Glob::new(p).map(|g| g.compile_matcher());
-                if let Ok(m) = matcher {
-                    if !commands.iter().any(|c| m.is_match(&c.name)) {
-                        let known: Vec<&str> = commands.iter().map(|c| c.name.as_str()).collect();
-                        self.error(
-                            span.clone(),
-                            format!(
-                                "`commands` has `{p}`, which matches no command of {} (it defines {})",
-                                path.display(),
-                                if known.is_empty() { "none".to_string() } else { known.join(", ") }
-                            ),
-                        );
-                    }
-                }
+            if globs.len() < patterns.len() {
+                continue;
             }
             for name in args.keys() {
                 if !commands.iter().any(|c| &c.name == name) {
@@ -117,7 +99,7 @@ impl FileLoader<'_> {
             }
             for command in commands
                 .iter()
-                .filter(|c| patterns.is_empty() || globs.is_match(&c.name))
+                .filter(|c| globs.is_empty() || globs.iter().any(|g| g.is_match(&c.name)))
             {
                 let given = args
                     .get(&command.name)
@@ -193,14 +175,27 @@ impl FileLoader<'_> {
     ) -> Vec<Imported> {
         let span = raw.span();
         let raw = raw.get_ref();
+        let values = |list: &Option<Vec<Spanned<String>>>| -> Vec<String> {
+            list.iter().flatten().map(|s| s.get_ref().clone()).collect()
+        };
+        let spans = |list: &Option<Vec<Spanned<String>>>| -> Vec<Range<usize>> {
+            list.iter().flatten().map(Spanned::span).collect()
+        };
         let opts = ImportOptions {
             config: raw.config.iter().map(|c| self.relative(c)).collect(),
             resource: raw.resource.as_ref().map(|r| self.relative(r)),
-            hosts: raw.hosts.clone().unwrap_or_default(),
-            hostgroups: raw.hostgroups.clone().unwrap_or_default(),
-            services: raw.services.clone().unwrap_or_default(),
+            hosts: values(&raw.hosts),
+            hostgroups: values(&raw.hostgroups),
+            services: values(&raw.services),
         };
-        let services = match nagios_objects::import(&opts) {
+        let sites = SelectionSites {
+            file: self.file.to_path_buf(),
+            source: Arc::clone(self.source),
+            hosts: spans(&raw.hosts),
+            hostgroups: spans(&raw.hostgroups),
+            services: spans(&raw.services),
+        };
+        let services = match nagios_objects::import_from(&opts, Some(&sites)) {
             Ok(imported) => {
                 self.hostgroups = imported.hostgroups;
                 imported.services

@@ -124,6 +124,7 @@ fn load_sources(
             lines: diag::LineIndex::new(source),
             hostgroups: Default::default(),
             failed: Vec::new(),
+            broken_vars: Default::default(),
         };
         let loaded = loader.load();
         let failed = std::mem::take(&mut loader.failed);
@@ -253,6 +254,8 @@ struct FileLoader<'a> {
     hostgroups: std::collections::BTreeMap<String, Vec<(String, String)>>,
     /// Checks that had errors, by name: still taken into account for duplicate names.
     failed: Vec<(String, Range<usize>)>,
+    /// `[vars]` entries that could not be set: a use of one says so, not that it is unknown.
+    broken_vars: std::collections::BTreeSet<String>,
 }
 
 impl FileLoader<'_> {
@@ -486,6 +489,11 @@ impl FileLoader<'_> {
             }
         }
         let (map, errors) = vars::resolve(&raw, self.env);
+        self.broken_vars = raw
+            .iter()
+            .filter(|(name, _)| !map.contains_key(name))
+            .map(|(name, _)| name.clone())
+            .collect();
         for (i, e) in errors {
             let span = self.inner_span(spans[i].clone(), &raw[i].1, e.offset, e.len);
             self.error(span, e.message);
@@ -874,7 +882,10 @@ impl FileLoader<'_> {
     ) -> Option<String> {
         match vars::expand(value.get_ref(), vars, self.env) {
             Ok(s) => Some(s),
-            Err(e) => {
+            Err(mut e) => {
+                if let Some(name) = e.unknown.as_ref().filter(|n| self.broken_vars.contains(*n)) {
+                    e.message = format!("variable `{name}` could not be set (see its error)");
+                }
                 let span = self.inner_span(value.span(), value.get_ref(), e.offset, e.len);
                 self.error(span, e.message);
                 None

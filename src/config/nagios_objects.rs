@@ -22,6 +22,59 @@ pub struct ImportOptions {
     pub services: Vec<String>,
 }
 
+/// The spans of the `hosts`, `hostgroups` and `services` entries in the suite file that gave
+/// them, index for index, so that an entry that selects nothing is an error at its place.
+#[derive(Clone, Debug)]
+pub struct SelectionSites {
+    pub file: PathBuf,
+    pub source: Arc<str>,
+    pub hosts: Vec<Range<usize>>,
+    pub hostgroups: Vec<Range<usize>>,
+    pub services: Vec<Range<usize>>,
+}
+
+/// Which selection list an entry is in.
+#[derive(Clone, Copy, Debug)]
+enum Selector {
+    Host,
+    Hostgroup,
+    Service,
+}
+
+/// The options and, for a suite file, where its selections were written.
+struct Selection<'a> {
+    opts: &'a ImportOptions,
+    sites: Option<&'a SelectionSites>,
+}
+
+impl Selection<'_> {
+    /// An error about entry `index` of a selection list: at its place in the suite file, or
+    /// naming the command-line option that gave it.
+    fn error(&self, which: Selector, index: usize, message: String) -> Diagnostic {
+        let opts = self.opts;
+        let (flag, values) = match which {
+            Selector::Host => ("--host", &opts.hosts),
+            Selector::Hostgroup => ("--hostgroup", &opts.hostgroups),
+            Selector::Service => ("--service", &opts.services),
+        };
+        let site = self.sites.and_then(|s| {
+            let spans = match which {
+                Selector::Host => &s.hosts,
+                Selector::Hostgroup => &s.hostgroups,
+                Selector::Service => &s.services,
+            };
+            spans.get(index).map(|span| (s, span))
+        });
+        match site {
+            Some((s, span)) => Diagnostic::new(&s.file, &s.source, span.clone(), message),
+            None => {
+                let value = values.get(index).map_or("", String::as_str);
+                Diagnostic::file_level(Path::new(&format!("{flag} {value}")), message)
+            }
+        }
+    }
+}
+
 /// One service on one host, ready to run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportedService {
@@ -69,6 +122,15 @@ pub struct NagiosImport {
 }
 
 pub fn import(opts: &ImportOptions) -> Result<NagiosImport, Vec<Diagnostic>> {
+    import_from(opts, None)
+}
+
+/// [`import`] for a suite file's `[import] nagios`: a selection entry that selects nothing is an
+/// error at its place in `sites`.
+pub fn import_from(
+    opts: &ImportOptions,
+    sites: Option<&SelectionSites>,
+) -> Result<NagiosImport, Vec<Diagnostic>> {
     let mut sources = Sources { files: Vec::new() };
     let mut diags = Vec::new();
     let mut paths = Vec::new();
@@ -103,7 +165,8 @@ pub fn import(opts: &ImportOptions) -> Result<NagiosImport, Vec<Diagnostic>> {
         return Err(diags);
     }
     let resolved = Resolver::new(&objects, &sources).resolve_all(&mut diags);
-    let services = instantiate(&resolved, &user, opts, &sources, &mut diags);
+    let selection = Selection { opts, sites };
+    let services = instantiate(&resolved, &user, &selection, &sources, &mut diags);
     let hostgroups = hostgroups(&resolved);
     if diags.is_empty() {
         Ok(NagiosImport {
@@ -488,10 +551,11 @@ fn hostgroups(objects: &[Object]) -> BTreeMap<String, Vec<(String, String)>> {
 fn instantiate(
     objects: &[Object],
     user: &HashMap<String, String>,
-    opts: &ImportOptions,
+    selection: &Selection<'_>,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<ImportedService> {
+    let opts = selection.opts;
     let of = |kind: &'static str| objects.iter().filter(move |o| o.kind == kind);
     let commands: HashMap<String, &Object> = of("command")
         .filter_map(|o| o.vars.get("command_name").map(|n| (n.value.clone(), o)))
@@ -530,50 +594,26 @@ fn instantiate(
             .map(|(g, _)| g.clone())
             .collect()
     };
-    for h in &opts.hosts {
-        if !hosts.iter().any(|o| &host_name(o) == h) {
-            diags.push(Diagnostic::file_level(
-                Path::new("[import] nagios"),
-                format!("no host `{h}` in the Nagios configuration"),
-            ));
-        }
-    }
-    for g in &opts.hostgroups {
-        if !groups.contains_key(g) {
-            diags.push(Diagnostic::file_level(
-                Path::new("[import] nagios"),
-                format!("no hostgroup `{g}` in the Nagios configuration"),
-            ));
-        }
-    }
-    let mut patterns = globset::GlobSetBuilder::new();
-    for p in &opts.services {
+    // Every entry of every selection list must select something: a typo must not shrink the
+    // gate. `*_hits[i]`: entry i selected a service on a host.
+    let mut host_hits = vec![false; opts.hosts.len()];
+    let mut group_hits = vec![false; opts.hostgroups.len()];
+    let mut service_hits = vec![false; opts.services.len()];
+    let mut service_defined = vec![false; opts.services.len()];
+    let mut patterns = Vec::new();
+    for (i, p) in opts.services.iter().enumerate() {
         match globset::Glob::new(p) {
-            Ok(g) => {
-                // A pattern that selects nothing is a typo until shown otherwise.
-                let m = g.compile_matcher();
-                let any = of("service").any(|svc| {
-                    svc.vars
-                        .get("service_description")
-                        .is_some_and(|d| m.is_match(&d.value))
-                });
-                if !any {
-                    diags.push(Diagnostic::file_level(
-                        Path::new("[import] nagios"),
-                        format!("no service matches `{p}` in the Nagios configuration"),
-                    ));
-                }
-                patterns.add(g);
+            Ok(g) => patterns.push(Some(g.compile_matcher())),
+            Err(e) => {
+                diags.push(selection.error(
+                    Selector::Service,
+                    i,
+                    format!("invalid service pattern `{p}`: {e}"),
+                ));
+                patterns.push(None);
             }
-            Err(e) => diags.push(Diagnostic::file_level(
-                Path::new("[import] nagios"),
-                format!("invalid service pattern `{p}`: {e}"),
-            )),
         }
     }
-    let patterns = patterns
-        .build()
-        .unwrap_or_else(|_| globset::GlobSet::empty());
     let host_selected = |h: &str| {
         (opts.hosts.is_empty() && opts.hostgroups.is_empty())
             || opts.hosts.iter().any(|x| x == h)
@@ -589,8 +629,17 @@ fn instantiate(
             .get("service_description")
             .map(|d| d.value.clone())
             .unwrap_or_default();
-        if !opts.services.is_empty() && !patterns.is_match(&desc) {
+        let matching: Vec<usize> = patterns
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.as_ref().is_some_and(|p| p.is_match(&desc)))
+            .map(|(i, _)| i)
+            .collect();
+        if !opts.services.is_empty() && matching.is_empty() {
             continue;
+        }
+        for &i in &matching {
+            service_defined[i] = true;
         }
         let mut targets: Vec<String> = Vec::new();
         let mut excluded: Vec<String> = Vec::new();
@@ -614,6 +663,31 @@ fn instantiate(
             ));
             continue;
         }
+        // The selected hosts it runs on, in definition order, each once. The selection is
+        // credited before the service's own errors, which are reported for themselves.
+        let mut selected: Vec<&Object> = Vec::new();
+        for host in hosts
+            .iter()
+            .filter(|h| targets.contains(&host_name(h)) && !excluded.contains(&host_name(h)))
+        {
+            let name = host_name(host);
+            if selected.iter().any(|h| host_name(h) == name) || !host_selected(&name) {
+                continue;
+            }
+            selected.push(host);
+            for &i in &matching {
+                service_hits[i] = true;
+            }
+            for (i, h) in opts.hosts.iter().enumerate() {
+                host_hits[i] |= *h == name;
+            }
+            for (i, g) in opts.hostgroups.iter().enumerate() {
+                group_hits[i] |= groups.get(g).is_some_and(|m| m.contains(&name));
+            }
+        }
+        if selected.is_empty() {
+            continue;
+        }
         let Some(check) = svc.vars.get("check_command") else {
             diags.push(sources.diag(
                 svc.file,
@@ -632,19 +706,18 @@ fn instantiate(
             continue;
         };
         let Some(line) = command.vars.get("command_line") else {
+            diags.push(sources.diag(
+                command.file,
+                command.at..command.at + 6,
+                format!(
+                    "command `{}` has no command_line (service `{desc}`)",
+                    parts[0]
+                ),
+            ));
             continue;
         };
-        // Definition order of hosts, each once.
-        let mut seen = Vec::new();
-        for host in hosts
-            .iter()
-            .filter(|h| targets.contains(&host_name(h)) && !excluded.contains(&host_name(h)))
-        {
+        for host in selected {
             let name = host_name(host);
-            if seen.contains(&name) || !host_selected(&name) {
-                continue;
-            }
-            seen.push(name.clone());
             match expand(&line.value, &parts[1..], user, host, svc, &desc) {
                 Ok(command_line) => {
                     let (line_no, col) = super::diag::line_col(&sources.files[svc.file].1, svc.at);
@@ -665,6 +738,44 @@ fn instantiate(
                 )),
             }
         }
+    }
+    let selected_service = if opts.services.is_empty() {
+        "service"
+    } else {
+        "selected service"
+    };
+    for (i, h) in opts.hosts.iter().enumerate() {
+        if host_hits[i] {
+            continue;
+        }
+        let message = if hosts.iter().any(|o| &host_name(o) == h) {
+            format!("host `{h}` runs no {selected_service}")
+        } else {
+            format!("no host `{h}` in the Nagios configuration")
+        };
+        diags.push(selection.error(Selector::Host, i, message));
+    }
+    for (i, g) in opts.hostgroups.iter().enumerate() {
+        if group_hits[i] {
+            continue;
+        }
+        let message = if groups.contains_key(g) {
+            format!("no host of hostgroup `{g}` runs a {selected_service}")
+        } else {
+            format!("no hostgroup `{g}` in the Nagios configuration")
+        };
+        diags.push(selection.error(Selector::Hostgroup, i, message));
+    }
+    for (i, p) in opts.services.iter().enumerate() {
+        if service_hits[i] || patterns[i].is_none() {
+            continue;
+        }
+        let message = if service_defined[i] {
+            format!("no service matching `{p}` runs on the selected hosts")
+        } else {
+            format!("no service matches `{p}` in the Nagios configuration")
+        };
+        diags.push(selection.error(Selector::Service, i, message));
     }
     out.sort_by_key(|s| hosts.iter().position(|h| host_name(h) == s.host));
     out

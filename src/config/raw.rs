@@ -211,8 +211,7 @@ pub struct RawBrowser {
 #[serde(deny_unknown_fields)]
 pub struct RawImport {
     pub side: Option<Vec<Spanned<RawSideImport>>>,
-    /// `"nrpe.cfg"` or a [`RawNrpeTable`].
-    pub nrpe: Option<Vec<Spanned<toml::Value>>>,
+    pub nrpe: Option<Vec<Spanned<RawNrpeImport>>>,
     pub nagios: Option<Spanned<RawNagiosImport>>,
 }
 
@@ -222,18 +221,52 @@ pub struct RawImport {
 pub struct RawNagiosImport {
     pub config: Vec<String>,
     pub resource: Option<String>,
-    pub hosts: Option<Vec<String>>,
-    pub hostgroups: Option<Vec<String>>,
-    pub services: Option<Vec<String>>,
+    pub hosts: Option<Vec<Spanned<String>>>,
+    pub hostgroups: Option<Vec<Spanned<String>>>,
+    pub services: Option<Vec<Spanned<String>>>,
+}
+
+/// One entry of `[import] nrpe`: `"nrpe.cfg"` or a [`RawNrpeTable`], with the spans of what it
+/// holds (an untagged enum would lose them).
+#[derive(Debug)]
+pub enum RawNrpeImport {
+    File(String),
+    Table(RawNrpeTable),
+}
+
+impl<'de> Deserialize<'de> for RawNrpeImport {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = RawNrpeImport;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an nrpe.cfg path or a table with `file`")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawNrpeImport, E> {
+                Ok(RawNrpeImport::File(v.to_string()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawNrpeImport, A::Error> {
+                RawNrpeTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawNrpeImport::Table)
+            }
+        }
+        deserializer.deserialize_any(Entry)
+    }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawNrpeTable {
     pub file: String,
-    pub commands: Option<Vec<String>>,
+    pub commands: Option<Vec<Spanned<String>>>,
     pub args: Option<std::collections::BTreeMap<String, Vec<String>>>,
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

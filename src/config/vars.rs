@@ -148,13 +148,16 @@ fn is_env_name(name: &str) -> bool {
 }
 
 /// Resolves `[vars]` in order of definition: a var may use the environment and vars defined
-/// before it. Returns the map and, per failing var, its index and error.
+/// before it. Returns the map and, per failing var, its index and error. Vars that refer to each
+/// other in a cycle are one error, at the first of them, naming the cycle.
 pub fn resolve(
     raw: &[(String, String)],
     lookup_env: &dyn Fn(&str) -> Option<String>,
 ) -> (BTreeMap<String, String>, Vec<(usize, VarError)>) {
     let mut vars = BTreeMap::new();
     let mut errors = Vec::new();
+    // Vars of a cycle already reported: their references to each other add nothing.
+    let mut in_cycle = std::collections::BTreeSet::new();
     for (i, (name, value)) in raw.iter().enumerate() {
         match expand(value, &vars, lookup_env) {
             Ok(v) => {
@@ -162,25 +165,89 @@ pub fn resolve(
             }
             Err(mut e) => {
                 // Say what is really wrong with a reference to a var that does exist.
-                match e.unknown.as_deref() {
-                    Some(other) if other == name => {
+                let other = e
+                    .unknown
+                    .as_deref()
+                    .and_then(|other| raw.iter().position(|(n, _)| n == other));
+                match other {
+                    Some(j) if in_cycle.contains(&i) && in_cycle.contains(&j) => continue,
+                    Some(j) if j == i => {
                         e.message = format!("variable `{name}` refers to itself");
                     }
-                    Some(other) if raw[i + 1..].iter().any(|(n, _)| n == other) => {
-                        e.message = format!(
-                            "variable `{other}` is defined after `{name}`: a var may use only the vars defined before it"
-                        );
+                    Some(j) if j > i => match path_back(raw, j, i) {
+                        Some(path) => {
+                            let names: Vec<&str> = std::iter::once(i)
+                                .chain(path.iter().copied())
+                                .map(|k| raw[k].0.as_str())
+                                .collect();
+                            e.message = format!(
+                                "variables refer to each other in a cycle: {}",
+                                names.join(" -> ")
+                            );
+                            in_cycle.extend(path);
+                        }
+                        None => {
+                            e.message = format!(
+                                "variable `{}` is defined after `{name}`: a var may use only the vars defined before it",
+                                raw[j].0
+                            );
+                        }
+                    },
+                    Some(j) => {
+                        e.message =
+                            format!("variable `{}` could not be set (see its error)", raw[j].0);
                     }
-                    Some(other) if raw[..i].iter().any(|(n, _)| n == other) => {
-                        e.message = format!("variable `{other}` could not be set (see its error)");
-                    }
-                    _ => {}
+                    None => {}
                 }
                 errors.push((i, e));
             }
         }
     }
     (vars, errors)
+}
+
+/// The `{{name}}`s written in a var's text, those in fallbacks too.
+fn references(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        let after = &rest[i + 2..];
+        let Some(end) = after.find("}}") else { break };
+        out.push(after[..end].trim());
+        rest = &after[end + 2..];
+    }
+    out
+}
+
+/// The vars from `from` to `to` (both included) along `{{...}}` references, when `to` can be
+/// reached from `from`: the rest of a cycle that starts at `to`.
+fn path_back(raw: &[(String, String)], from: usize, to: usize) -> Option<Vec<usize>> {
+    let mut seen = vec![false; raw.len()];
+    let mut path = vec![from];
+    seen[from] = true;
+    fn walk(raw: &[(String, String)], to: usize, path: &mut Vec<usize>, seen: &mut [bool]) -> bool {
+        let Some(&here) = path.last() else {
+            return false;
+        };
+        if here == to {
+            return true;
+        }
+        for name in references(&raw[here].1) {
+            let Some(next) = raw.iter().position(|(n, _)| n == name) else {
+                continue;
+            };
+            if next == to || !seen[next] {
+                seen[next] = true;
+                path.push(next);
+                if walk(raw, to, path, seen) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+    walk(raw, to, &mut path, &mut seen).then_some(path)
 }
 
 #[cfg(test)]
@@ -261,6 +328,34 @@ mod tests {
         assert_eq!(
             errs[1].1.message,
             "variable `c` is defined after `b`: a var may use only the vars defined before it"
+        );
+    }
+
+    #[test]
+    fn a_cycle_is_one_error_that_names_it() {
+        let raw = vec![
+            ("a".to_string(), "x{{b}}".to_string()),
+            ("b".to_string(), "${NOPE:-{{c}}}".to_string()),
+            ("c".to_string(), "{{ a }}".to_string()),
+            ("d".to_string(), "{{a}}/d".to_string()),
+        ];
+        let (map, errs) = resolve(&raw, &env);
+        assert!(map.is_empty(), "{map:?}");
+        let shown: Vec<(usize, usize, usize, &str)> = errs
+            .iter()
+            .map(|(i, e)| (*i, e.offset, e.len, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    0,
+                    1,
+                    5,
+                    "variables refer to each other in a cycle: a -> b -> c -> a"
+                ),
+                (3, 0, 5, "variable `a` could not be set (see its error)"),
+            ]
         );
     }
 

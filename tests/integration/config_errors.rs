@@ -177,3 +177,23 @@ fn every_probe_value_error_is_reported_at_its_place() {
         );
     }
 }
+
+bad_input!(var_cycle, "var_cycle.toml", "3:13");
+
+#[test]
+fn a_var_cycle_is_one_error_naming_it_and_uses_of_it_say_why() {
+    let stderr = validate("var_cycle.toml");
+    assert!(
+        stderr.contains("error: variables refer to each other in a cycle: b -> c -> b\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: variable `b` could not be set (see its error)\n"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("unknown variable"), "{stderr}");
+    assert!(
+        stderr.ends_with("error: the suite has 3 errors; nothing ran\n"),
+        "{stderr}"
+    );
+}

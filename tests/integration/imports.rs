@@ -276,7 +276,7 @@ fn import_selections_that_select_nothing_are_errors() {
         out.stderr
     );
     assert!(
-        out.stderr.contains(" --> checks/suite.toml:2:9"),
+        out.stderr.contains(" --> checks/suite.toml:2:"),
         "{}",
         out.stderr
     );
@@ -359,4 +359,79 @@ fn nagios_cfg_file_chains_have_no_silent_depth_limit() {
         .run();
     out.code(0);
     assert!(out.stdout.contains("Deep @ deep"), "{}", out.stdout);
+}
+
+/// A check that leaves `ran` in the run's folder when it runs, to prove that nothing did.
+fn witness(gate: &Smokegate) -> String {
+    format!(
+        "[[check]]\nname = \"witness\"\nnagios = {{ command = \"/usr/bin/touch {}\" }}\n",
+        gate.dir().join("ran").display()
+    )
+}
+
+#[test]
+fn every_selection_entry_that_selects_nothing_is_an_error_at_its_place() {
+    // Each entry is on a line of its own; the error is at that entry, not at the whole import.
+    let nagios = repo().join("fixtures/nagios");
+    let gate = Smokegate::new();
+    let suite = format!(
+        "{}\n[[import.nrpe]]\nfile = \"{}\"\ncommands = [\"check_load\", \"check_dsik\", \"check_*_procs\"]\n\n\
+         [import.nagios]\nconfig = [\"{}\"]\nresource = \"{}\"\n\
+         hosts = [\"web1\", \"web9\", \"db1\"]\nhostgroups = [\"ap\"]\nservices = [\n  \"HTTP*\",\n  \"HTPP*\",\n  \"DB procs\",\n  \"Dummy*\",\n]\n",
+        witness(&gate),
+        nrpe_cfg(),
+        nagios.join("nagios.cfg").display(),
+        nagios.join("resource.cfg").display(),
+    );
+    let out = gate.suite(&suite).args(&["run"]).run();
+    out.code(2);
+    assert!(
+        !out.dir.path().join("ran").exists(),
+        "a check ran although the suite had an error"
+    );
+    // check_dsik; web9 (no such host); ap (no such hostgroup); HTPP* (no such service).
+    for loc in ["7:27", "12:18", "13:15", "16:3"] {
+        assert!(
+            out.stderr
+                .contains(&format!(" --> checks/suite.toml:{loc}\n")),
+            "missing {loc} in\n{}",
+            out.stderr
+        );
+    }
+    stable().bind(|| insta::assert_snapshot!(out.stderr));
+
+    // Entries that exist but select nothing together with the rest of the selection.
+    let import = |selection: &str| {
+        format!(
+            "[import.nagios]\nconfig = [\"{}\"]\nresource = \"{}\"\n{selection}",
+            nagios.join("nagios.cfg").display(),
+            nagios.join("resource.cfg").display(),
+        )
+    };
+    let out = Smokegate::new()
+        .file(
+            "checks/a.toml",
+            &import("hosts = [\"db1\"]\nhostgroups = [\"app\"]\nservices = [\"HTTP says*\"]\n"),
+        )
+        .file(
+            "checks/b.toml",
+            &import("hostgroups = [\"app\"]\nservices = [\"DB procs\"]\n"),
+        )
+        .args(&["validate"])
+        .run();
+    out.code(2);
+    insta::assert_snapshot!("selects_nothing_with_the_rest", out.stderr);
+
+    // From the command line, the error names the option that gave the entry.
+    let out = Smokegate::in_repo()
+        .args(&["import", "nagios", "fixtures/nagios", "--service", "HTPP*"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr.starts_with(
+            "error: no service matches `HTPP*` in the Nagios configuration\n --> --service HTPP*\n"
+        ),
+        "{}",
+        out.stderr
+    );
 }
