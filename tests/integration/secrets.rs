@@ -138,3 +138,18 @@ fn secrets_are_masked_in_config_errors_and_import_output() {
         out.stdout
     );
 }
+
+#[test]
+fn a_secret_in_a_name_is_masked_in_list() {
+    let out = Smokegate::new()
+        .suite(&format!(
+            "[secrets]\ndb_pass = \"${{SMOKEGATE_TEST_DB_PASS}}\"\n\n\
+             [[check]]\nname = \"login as {SECRET}\"\nnagios = {{ command = \"check_dummy 0\" }}\n"
+        ))
+        .env("SMOKEGATE_TEST_DB_PASS", SECRET)
+        .args(&["list"])
+        .run();
+    out.code(0);
+    assert_nowhere("list", &out.stdout);
+    assert!(out.stdout.contains("login as ****"), "{}", out.stdout);
+}
