@@ -6,14 +6,16 @@ use crate::harness::*;
 
 #[test]
 fn the_deadline_stops_the_run_and_unstarted_checks_are_not_run() {
-    let suite: String = (0..4)
-        .map(|i| {
-            check(
-                &format!("sleeper {i}"),
-                "{ plugin = \"${FIXTURES}/sleep1\" }",
-            )
-        })
-        .collect();
+    // -j 1: a quick check, then one that hangs (stopped at the deadline), then two that never
+    // start. Nothing here depends on how fast the machine is: the quick one has the whole
+    // second, the hung one never ends by itself.
+    let suite = [
+        check("quick", "{ command = \"check_dummy 0 fine\" }"),
+        check("hangs", "{ plugin = \"${FIXTURES}/hang\" }"),
+        check("never 1", "{ command = \"check_dummy 0 fine\" }"),
+        check("never 2", "{ command = \"check_dummy 0 fine\" }"),
+    ]
+    .concat();
     let out = Smokegate::new()
         .suite(&suite)
         .args(&[
@@ -21,7 +23,7 @@ fn the_deadline_stops_the_run_and_unstarted_checks_are_not_run() {
             "-j",
             "1",
             "--deadline",
-            "1500ms",
+            "1s",
             "--json",
             "r.json",
             "--junit",
@@ -29,8 +31,9 @@ fn the_deadline_stops_the_run_and_unstarted_checks_are_not_run() {
         ])
         .run();
     out.code(1);
+    // A hang guard: the hung plugin sleeps 300 s.
     assert!(
-        out.elapsed < Duration::from_millis(3500),
+        out.elapsed < Duration::from_secs(15),
         "took {:?}",
         out.elapsed
     );
@@ -62,13 +65,23 @@ fn sigint_stops_children_writes_reports_and_exits_130() {
         .marked(&marker)
         .args(&["run", "-j", "2", "--json", "r.json", "--junit", "r.xml"])
         .spawn();
-    // Give the run time to start both hanging checks.
-    std::thread::sleep(Duration::from_millis(700));
+    // Wait (bounded: a hang guard) until both hanging checks run, whatever the machine's pace.
+    let start = std::time::Instant::now();
+    while processes_with(&marker)
+        .iter()
+        .filter(|p| p.contains("sleep 300"))
+        .count()
+        < 2
+        && start.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     // SAFETY: plain kill(2) on our own child's pid.
     unsafe {
         libc::kill(child.id() as i32, libc::SIGINT);
     }
-    let status = wait_bounded(&mut child, Duration::from_secs(5));
+    // TERM, the 1 s grace, KILL: a guard of ten times that.
+    let status = wait_bounded(&mut child, Duration::from_secs(15));
     assert_eq!(status, Some(130));
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("r.json")).expect("json written"),

@@ -193,8 +193,9 @@ fn a_process_that_leaves_the_group_still_ends_with_the_run() {
         .args(&["run"])
         .run();
     out.code(0);
+    // A hang guard: the escaped grandchild sleeps 300 s.
     assert!(
-        out.elapsed < Duration::from_secs(3),
+        out.elapsed < Duration::from_secs(15),
         "took {:?}",
         out.elapsed
     );
