@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::gate::FailOn;
+use crate::model::FailOn;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -63,8 +63,8 @@ pub struct RunArgs {
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..), usize::from))]
     pub jobs: usize,
     /// Which states fail the gate: `critical` (CRITICAL, UNKNOWN) or `warning` (WARNING too).
-    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
-    pub fail_on: FailOn,
+    #[arg(long, value_enum, default_value_t = FailOnArg::Critical)]
+    pub fail_on: FailOnArg,
     /// Bound the whole run ("90s", "2m"); checks not started by then count as not run.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub deadline: Option<Duration>,
@@ -141,8 +141,8 @@ pub struct NagiosArgs {
           value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..), usize::from))]
     pub jobs: usize,
     /// Which states count as failing in the status line.
-    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
-    pub fail_on: FailOn,
+    #[arg(long, value_enum, default_value_t = FailOnArg::Critical)]
+    pub fail_on: FailOnArg,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -166,11 +166,29 @@ fn parse_size(s: &str) -> Result<usize, String> {
 fn parse_duration(s: &str) -> Result<Duration, String> {
     match humantime::parse_duration(s) {
         Ok(d) if d.is_zero() => Err("must be greater than zero".to_string()),
-        Ok(d) if d > crate::runner::MAX_DURATION => Err(format!(
+        Ok(d) if d > crate::model::MAX_DURATION => Err(format!(
             "must be at most {}",
-            crate::runner::MAX_DURATION_TEXT
+            crate::model::MAX_DURATION_TEXT
         )),
         Ok(d) => Ok(d),
         Err(e) => Err(format!("{e} (write e.g. \"90s\", \"2m\")")),
+    }
+}
+
+/// `--fail-on`: which states fail the gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOnArg {
+    /// WARNING, CRITICAL and UNKNOWN fail the gate.
+    Warning,
+    /// CRITICAL and UNKNOWN fail the gate; WARNING is reported but passes.
+    Critical,
+}
+
+impl From<FailOnArg> for FailOn {
+    fn from(arg: FailOnArg) -> FailOn {
+        match arg {
+            FailOnArg::Warning => FailOn::Warning,
+            FailOnArg::Critical => FailOn::Critical,
+        }
     }
 }

@@ -2,17 +2,7 @@
 //! Owns what fails a gate; must not print, time, or look at anything but its arguments.
 
 use crate::exit;
-use crate::model::{CancelReason, CheckResult, RunRecord, State};
-
-/// Which states fail the gate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum FailOn {
-    /// WARNING, CRITICAL and UNKNOWN fail the gate.
-    Warning,
-    /// CRITICAL and UNKNOWN fail the gate; WARNING is reported but passes.
-    #[default]
-    Critical,
-}
+use crate::model::{CancelReason, CheckResult, FailOn, RunRecord, State};
 
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Policy {
@@ -128,9 +118,9 @@ mod tests {
     use std::time::{Duration, SystemTime};
 
     use super::*;
+    use crate::model::spec::NagiosSpec;
+    use crate::model::ProbeSpec;
     use crate::model::{Attempt, Check, NotRun, Outcome, SourceLoc};
-    use crate::probe::nagios::NagiosSpec;
-    use crate::probe::ProbeSpec;
 
     fn result(state: Option<State>, optional: bool) -> CheckResult {
         let check = Check {

@@ -18,10 +18,11 @@ pub mod exit;
 pub mod format;
 pub mod gate;
 pub mod model;
+pub mod pem;
 pub mod plugin_output;
 pub mod probe;
 pub mod process;
-pub mod range;
+
 pub mod report;
 pub mod runner;
 pub mod sanitize;
@@ -33,8 +34,7 @@ use std::ffi::OsString;
 use clap::Parser;
 
 use cli::{Cli, Command};
-pub use commands::output::{out, use_color};
-pub use commands::run::execute;
+use commands::output::out;
 use model::State;
 
 /// Parses `args` (including the program name), runs the command and returns the exit code.

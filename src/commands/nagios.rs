@@ -39,7 +39,7 @@ pub async fn nagios(args: NagiosArgs) -> i32 {
     let verdict = gate::decide(
         &record,
         &gate::Policy {
-            fail_on: args.fail_on,
+            fail_on: args.fail_on.into(),
         },
     );
     let report = report::nagios::render(&record, &verdict);

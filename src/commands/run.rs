@@ -43,7 +43,7 @@ pub async fn run(args: RunArgs) -> i32 {
         color: use_color(args.color),
     };
     let policy = gate::Policy {
-        fail_on: args.fail_on,
+        fail_on: args.fail_on.into(),
     };
     let opts = RunOptions {
         jobs: args.jobs,

@@ -13,13 +13,13 @@ use crate::{config, probe, select};
 pub struct Loaded {
     pub checks: Vec<Arc<Check>>,
     pub files: usize,
-    pub browser: Option<probe::browser::BrowserConfig>,
+    pub browser: Option<crate::model::spec::BrowserConfig>,
 }
 
 /// The probes' shared resources for these checks; a browser pool only when a check needs one.
 pub fn shared_for(
     checks: &[Arc<Check>],
-    browser: Option<probe::browser::BrowserConfig>,
+    browser: Option<crate::model::spec::BrowserConfig>,
     artifacts: PathBuf,
 ) -> Result<Arc<probe::Shared>, Error> {
     let mut shared = probe::Shared::default();
@@ -38,11 +38,11 @@ pub fn with_base_url(checks: Vec<Arc<Check>>, base_url: Option<&str>) -> Vec<Arc
     checks
         .into_iter()
         .map(|c| match &c.probe {
-            probe::ProbeSpec::Browser(spec) => {
+            crate::model::ProbeSpec::Browser(spec) => {
                 let mut spec = spec.clone();
                 spec.base_url = Some(base.to_string());
                 let mut check = (*c).clone();
-                check.probe = probe::ProbeSpec::Browser(spec);
+                check.probe = crate::model::ProbeSpec::Browser(spec);
                 Arc::new(check)
             }
             _ => c,

@@ -10,9 +10,9 @@ use toml::Spanned;
 use super::raw::{RawBrowser, RawBrowserSettings, RawSideImport};
 use super::side::SideProject;
 use super::FileLoader;
-use crate::probe::browser::step::Step;
-use crate::probe::browser::{BrowserConfig, BrowserSpec};
-use crate::probe::ProbeSpec;
+use crate::model::spec::{BrowserConfig, BrowserSpec};
+use crate::model::step::Step;
+use crate::model::ProbeSpec;
 
 type Vars = BTreeMap<String, String>;
 

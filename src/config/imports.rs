@@ -13,9 +13,9 @@ use super::nagios_objects::{self, ImportOptions, SelectionSites};
 use super::nrpe::{self, NrpeCommand};
 use super::raw::{RawNagiosImport, RawNrpeImport};
 use super::{Defaults, Diagnostic, FileLoader};
+use crate::model::spec::NagiosSpec;
+use crate::model::ProbeSpec;
 use crate::model::SourceLoc;
-use crate::probe::nagios::NagiosSpec;
-use crate::probe::ProbeSpec;
 
 /// A check made from an import: name, extra tags, probe, where it came from, and the span of
 /// the import entry in the suite file.

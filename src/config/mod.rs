@@ -27,11 +27,11 @@ use toml::Spanned;
 pub use diag::{Diagnostic, Diagnostics};
 use raw::{RawBrowserSettings, RawCheck, RawDefaults, RawExec, RawImport, RawNagios};
 
+use crate::model::spec::BrowserConfig;
+use crate::model::spec::ExecSpec;
+use crate::model::spec::NagiosSpec;
+use crate::model::ProbeSpec;
 use crate::model::{Check, SourceLoc};
-use crate::probe::browser::BrowserConfig;
-use crate::probe::exec::ExecSpec;
-use crate::probe::nagios::NagiosSpec;
-use crate::probe::ProbeSpec;
 
 /// Where bare plugin names are looked up when `[defaults] plugin_dirs` is not given.
 pub const DEFAULT_PLUGIN_DIRS: &[&str] = &[
@@ -211,7 +211,7 @@ struct Defaults {
     retry_delay: Duration,
     tags: Vec<String>,
     plugin_dirs: Vec<PathBuf>,
-    fail_on: Option<crate::gate::FailOn>,
+    fail_on: Option<crate::model::FailOn>,
 }
 
 /// A `nagios` or `exec` table's program, its `args`, or one `command` line, as written.
@@ -841,10 +841,10 @@ impl FileLoader<'_> {
         self.resolve_program(&NAGIOS_PROGRAM, name, span, defaults)
     }
 
-    fn fail_on(&mut self, value: &Spanned<String>) -> Option<crate::gate::FailOn> {
+    fn fail_on(&mut self, value: &Spanned<String>) -> Option<crate::model::FailOn> {
         match value.get_ref().as_str() {
-            "warning" => Some(crate::gate::FailOn::Warning),
-            "critical" => Some(crate::gate::FailOn::Critical),
+            "warning" => Some(crate::model::FailOn::Warning),
+            "critical" => Some(crate::model::FailOn::Critical),
             other => {
                 self.error(
                     value.span(),
@@ -923,12 +923,12 @@ impl FileLoader<'_> {
                 self.error(value.span(), "timeout must be greater than zero");
                 None
             }
-            Ok(d) if d > crate::runner::MAX_DURATION => {
+            Ok(d) if d > crate::model::MAX_DURATION => {
                 self.error(
                     value.span(),
                     format!(
                         "`{key}` must be at most {}",
-                        crate::runner::MAX_DURATION_TEXT
+                        crate::model::MAX_DURATION_TEXT
                     ),
                 );
                 None

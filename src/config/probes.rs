@@ -11,12 +11,12 @@ use super::raw::{
     NumOrText, RawCertDays, RawDns, RawHttp, RawStatus, RawTcp, RawThresholds, RawTls,
 };
 use super::FileLoader;
-use crate::probe::dns::DnsSpec;
-use crate::probe::http::{Auth, HeaderRule, HttpSpec, StatusRule};
-use crate::probe::tcp::TcpSpec;
-use crate::probe::tls::{CertDays, TlsSpec};
-use crate::probe::ProbeSpec;
-use crate::range::{Range, Thresholds};
+use crate::model::range::{Range, Thresholds};
+use crate::model::spec::DnsSpec;
+use crate::model::spec::TcpSpec;
+use crate::model::spec::{Auth, HeaderRule, HttpSpec, StatusRule};
+use crate::model::spec::{CertDays, TlsSpec};
+use crate::model::ProbeSpec;
 
 /// Default bound on a response body read by the http probe.
 pub const DEFAULT_MAX_BODY: usize = 4 * 1024 * 1024;
@@ -453,7 +453,7 @@ impl FileLoader<'_> {
     fn ca_cert(&mut self, raw: &Spanned<String>, vars: &Vars) -> Option<std::path::PathBuf> {
         let text = self.expand(raw, vars)?;
         let path = self.relative(&text);
-        match crate::probe::tls::read_pem_certs(&path) {
+        match crate::pem::read_certs(&path) {
             Ok(_) => Some(path),
             Err(e) => {
                 self.error(raw.span(), e);

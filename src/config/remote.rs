@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use super::raw::{RawRemoteNrpe, RawRemoteSsh};
 use super::{Defaults, FileLoader, DEFAULT_TIMEOUT};
-use crate::probe::nagios::NagiosSpec;
-use crate::probe::ProbeSpec;
+use crate::model::spec::NagiosSpec;
+use crate::model::ProbeSpec;
 
 type Vars = BTreeMap<String, String>;
 type PerHost = Vec<(Option<String>, ProbeSpec)>;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::probe::browser::step::Step;
+use crate::model::step::Step;
 
 #[derive(Debug, Deserialize)]
 struct RawProject {

@@ -7,9 +7,10 @@ mod app;
 use std::path::Path;
 
 use crate::cli::DemoArgs;
+use crate::commands::output::out;
 use crate::report::human::Style;
 use crate::runner::RunOptions;
-use crate::{config, exit, gate, out};
+use crate::{config, exit, gate};
 
 /// The demo suite, as `--write` puts it on disk.
 pub const SUITE: &str = include_str!("suite.toml");
@@ -19,7 +20,7 @@ pub async fn run(args: DemoArgs) -> i32 {
         return write_suite(dir);
     }
     let style = Style {
-        color: crate::use_color(args.color),
+        color: crate::commands::output::use_color(args.color),
     };
     let app = match app::SampleApp::start().await {
         Ok(app) => app,
@@ -56,7 +57,7 @@ pub async fn run(args: DemoArgs) -> i32 {
         suite.checks.len(),
         bold("== 1/2  right after a good deploy ==")
     ));
-    let (record, good) = crate::execute(
+    let (record, good) = crate::commands::run::execute(
         suite.checks.clone(),
         RunOptions::default(),
         Default::default(),
@@ -72,7 +73,7 @@ pub async fn run(args: DemoArgs) -> i32 {
         "\n{}\n(a test string left on the home page, the admin page open to anonymous visitors,\n the background worker stopped, the orders API failing with a Traceback)\n",
         bold("== 2/2  after a deploy with the classic mistakes ==")
     ));
-    let (record, bad) = crate::execute(
+    let (record, bad) = crate::commands::run::execute(
         suite.checks.clone(),
         RunOptions::default(),
         Default::default(),

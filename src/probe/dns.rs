@@ -6,14 +6,8 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use super::ProbeCtx;
+use crate::model::spec::DnsSpec;
 use crate::model::{Outcome, Perfdata, State};
-
-#[derive(Clone, Debug)]
-pub struct DnsSpec {
-    pub name: String,
-    /// Every one of these must be among the answers; extra answers are reported, not failed.
-    pub expect: Vec<IpAddr>,
-}
 
 pub async fn run(spec: &DnsSpec, _ctx: &ProbeCtx) -> Outcome {
     let start = Instant::now();

@@ -3,26 +3,11 @@
 //! Nagios plugins, whose exit 1 means failure rather than WARNING. Process handling belongs to
 //! `process`; this file must not signal or wait.
 
-use std::path::PathBuf;
-
 use super::nagios::{captured_text, describe_code, process_evidence, spawn_once};
 use super::ProbeCtx;
+use crate::model::spec::ExecSpec;
 use crate::model::{Outcome, State};
 use crate::process::Exit;
-
-#[derive(Clone, Debug)]
-pub struct ExecSpec {
-    pub program: PathBuf,
-    pub args: Vec<String>,
-}
-
-impl ExecSpec {
-    pub fn command_line(&self) -> String {
-        let mut words = vec![self.program.display().to_string()];
-        words.extend(self.args.iter().cloned());
-        shell_words::join(words)
-    }
-}
 
 pub async fn run(spec: &ExecSpec, ctx: &ProbeCtx) -> Outcome {
     let finished = match spawn_once(&spec.program, &spec.args, ctx).await {

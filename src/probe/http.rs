@@ -14,14 +14,12 @@ use std::sync::{Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use globset::GlobMatcher;
-use regex::Regex;
 use serde_json::value::RawValue;
 
-use super::tls::{self, CertDays, CertInfo};
+use super::tls::{self, CertInfo};
 use super::{Phase, ProbeCtx};
+use crate::model::spec::{Auth, HttpSpec};
 use crate::model::{Outcome, Perfdata, State};
-use crate::range::Thresholds;
 use crate::sanitize;
 
 /// Bytes of body shown around a match.
@@ -34,91 +32,6 @@ const MAX_REDIRECTS: usize = 10;
 const MAX_HEADERS: usize = 1000;
 /// hyper's bound on an HTTP/1 response head, in bytes (not configurable through reqwest).
 const MAX_HEAD_BYTES: usize = 8192 + 4096 * 100;
-
-#[derive(Clone, Debug)]
-pub enum Auth {
-    Basic { user: String, password: String },
-    Bearer(String),
-}
-
-/// One accepted status: an exact code or a class (`2` for "2xx").
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatusRule {
-    Code(u16),
-    Class(u16),
-}
-
-impl StatusRule {
-    fn accepts(self, code: u16) -> bool {
-        match self {
-            StatusRule::Code(c) => c == code,
-            StatusRule::Class(k) => code / 100 == k,
-        }
-    }
-
-    fn describe(self) -> String {
-        match self {
-            StatusRule::Code(c) => c.to_string(),
-            StatusRule::Class(k) => format!("{k}xx"),
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct HeaderRule {
-    pub name: String,
-    pub pattern: String,
-    pub matcher: GlobMatcher,
-}
-
-#[derive(Clone, Debug)]
-pub struct HttpSpec {
-    pub url: reqwest::Url,
-    pub method: reqwest::Method,
-    pub headers: Vec<(String, String)>,
-    pub body: Option<String>,
-    pub auth: Option<Auth>,
-    pub follow_redirects: bool,
-    pub insecure: bool,
-    pub ca_cert: Option<PathBuf>,
-    /// Empty: 2xx or 3xx.
-    pub status: Vec<StatusRule>,
-    pub body_has: Vec<String>,
-    pub body_lacks: Vec<String>,
-    pub body_matches: Vec<Regex>,
-    pub body_lacks_match: Vec<Regex>,
-    /// Off by default: `body_has` and `body_lacks` ignore case (regexes are as written).
-    pub case_sensitive: bool,
-    pub response_headers: Vec<HeaderRule>,
-    /// JSON Pointer -> expected value.
-    pub json: Vec<(String, serde_json::Value)>,
-    /// Seconds, in Nagios range syntax.
-    pub time: Thresholds,
-    pub max_body: usize,
-    pub cert_days: Option<CertDays>,
-}
-
-impl HttpSpec {
-    pub fn describe(&self) -> String {
-        format!("{} {}", self.method, self.url)
-    }
-
-    /// Values that must never appear in any output.
-    pub fn secrets(&self) -> Vec<String> {
-        let mut secrets = Vec::new();
-        match &self.auth {
-            Some(Auth::Basic { password, .. }) if !password.is_empty() => {
-                secrets.push(password.clone())
-            }
-            Some(Auth::Bearer(token)) if !token.is_empty() => secrets.push(token.clone()),
-            _ => {}
-        }
-        if let Some(pw) = self.url.password() {
-            secrets.push(pw.to_string());
-        }
-        secrets
-    }
-}
 
 /// insecure, follow_redirects, ca_cert: what makes two checks need different clients.
 type ClientKey = (bool, bool, Option<PathBuf>);
@@ -161,7 +74,7 @@ impl Clients {
             .no_proxy()
             .pool_max_idle_per_host(256);
         if let Some(path) = &spec.ca_cert {
-            for der in tls::read_pem_certs(path)? {
+            for der in crate::pem::read_certs(path)? {
                 let cert = reqwest::Certificate::from_der(&der).map_err(|e| e.to_string())?;
                 builder = builder.add_root_certificate(cert);
             }
@@ -1189,7 +1102,7 @@ where
     }
 }
 
-fn show(range: &Option<crate::range::Range>) -> String {
+fn show(range: &Option<crate::model::range::Range>) -> String {
     range.as_ref().map_or("-".to_string(), ToString::to_string)
 }
 

@@ -12,71 +12,7 @@ pub mod tls;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use crate::model::{Outcome, State};
-
-/// What a check runs, one variant per probe kind.
-#[derive(Clone, Debug)]
-pub enum ProbeSpec {
-    Nagios(nagios::NagiosSpec),
-    Exec(exec::ExecSpec),
-    Http(Box<http::HttpSpec>),
-    Tls(tls::TlsSpec),
-    Tcp(tcp::TcpSpec),
-    Dns(dns::DnsSpec),
-    Browser(Box<browser::BrowserSpec>),
-}
-
-impl ProbeSpec {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            ProbeSpec::Nagios(_) => "nagios",
-            ProbeSpec::Exec(_) => "exec",
-            ProbeSpec::Http(_) => "http",
-            ProbeSpec::Tls(_) => "tls",
-            ProbeSpec::Tcp(_) => "tcp",
-            ProbeSpec::Dns(_) => "dns",
-            ProbeSpec::Browser(_) => "browser",
-        }
-    }
-
-    /// A one-line description for `list` and for evidence (e.g. the command line).
-    pub fn describe(&self) -> String {
-        match self {
-            ProbeSpec::Nagios(spec) => spec.command_line(),
-            ProbeSpec::Exec(spec) => spec.command_line(),
-            ProbeSpec::Http(spec) => spec.describe(),
-            ProbeSpec::Tls(spec) => format!("tls {}:{} (sni {})", spec.host, spec.port, spec.sni),
-            ProbeSpec::Tcp(spec) => format!("tcp {}:{}", spec.host, spec.port),
-            ProbeSpec::Dns(spec) => format!("dns {}", spec.name),
-            ProbeSpec::Browser(spec) => {
-                format!("browser {} ({} steps)", spec.origin, spec.steps.len())
-            }
-        }
-    }
-
-    /// The state of an attempt the runner had to stop at its timeout: a plugin that does not
-    /// answer is UNKNOWN (as in Nagios); a service that does not answer a native probe is down
-    /// (CRITICAL, as check_http and check_tcp say on a socket timeout).
-    /// Whether a stopped attempt should be given the grace period to wind down (a child process
-    /// gets TERM, then KILL); other probes are simply dropped.
-    pub fn stops_gracefully(&self) -> bool {
-        matches!(self, ProbeSpec::Nagios(_) | ProbeSpec::Exec(_))
-    }
-
-    /// Browser checks need a session slot besides a job slot.
-    pub fn needs_browser(&self) -> bool {
-        matches!(self, ProbeSpec::Browser(_))
-    }
-
-    pub fn timeout_state(&self) -> State {
-        match self {
-            ProbeSpec::Nagios(_) => State::Unknown,
-            // A command that does not finish did not succeed.
-            ProbeSpec::Exec(_) => State::Critical,
-            _ => State::Critical,
-        }
-    }
-}
+use crate::model::{Outcome, ProbeSpec};
 
 /// Resources shared by all probes of one run.
 #[derive(Debug, Default)]

@@ -6,23 +6,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::ProbeCtx;
+use crate::model::spec::NagiosSpec;
 use crate::model::{label, Outcome, State};
 use crate::process::{self, Captured, Exit, Limits, Spawn};
 use crate::{plugin_output, sanitize};
-
-#[derive(Clone, Debug)]
-pub struct NagiosSpec {
-    pub program: PathBuf,
-    pub args: Vec<String>,
-}
-
-impl NagiosSpec {
-    pub fn command_line(&self) -> String {
-        let mut words = vec![self.program.display().to_string()];
-        words.extend(self.args.iter().cloned());
-        shell_words::join(words)
-    }
-}
 
 pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
     let finished = match spawn_once(&spec.program, &spec.args, ctx).await {

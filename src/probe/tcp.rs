@@ -6,24 +6,12 @@ use std::time::Instant;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::ProbeCtx;
+use crate::model::spec::TcpSpec;
 use crate::model::{Outcome, Perfdata, State};
-use crate::range::Thresholds;
 use crate::sanitize;
 
 /// How much of a reply is read while looking for `expect`.
 const MAX_REPLY: usize = 64 * 1024;
-
-#[derive(Clone, Debug)]
-pub struct TcpSpec {
-    pub host: String,
-    pub port: u16,
-    pub send: Option<String>,
-    pub expect: Option<String>,
-    /// Off by default: `expect` is found whatever its case.
-    pub case_sensitive: bool,
-    /// Seconds, in Nagios range syntax.
-    pub time: Thresholds,
-}
 
 pub async fn run(spec: &TcpSpec, ctx: &ProbeCtx) -> Outcome {
     let start = Instant::now();

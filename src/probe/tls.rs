@@ -3,7 +3,6 @@
 //! another host, where a plain client would only say "handshake failed".
 //! Must not retry, time itself out or print.
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Instant, SystemTime};
 
@@ -12,37 +11,8 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 
 use super::{Phase, ProbeCtx};
+use crate::model::spec::{CertDays, TlsSpec};
 use crate::model::{Outcome, Perfdata, State};
-
-/// `cert_days = { warn = 30, crit = 7 }`: fewer days left than this raises the state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct CertDays {
-    pub warn: Option<i64>,
-    pub crit: Option<i64>,
-}
-
-impl CertDays {
-    pub fn state(&self, days_left: i64) -> State {
-        if self.crit.is_some_and(|c| days_left < c) {
-            State::Critical
-        } else if self.warn.is_some_and(|w| days_left < w) {
-            State::Warning
-        } else {
-            State::Ok
-        }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct TlsSpec {
-    pub host: String,
-    pub port: u16,
-    /// Server name sent in the handshake and verified; defaults to `host`.
-    pub sni: String,
-    pub cert_days: CertDays,
-    /// Extra trusted root certificates (PEM).
-    pub ca_cert: Option<PathBuf>,
-}
 
 /// What the presented leaf certificate says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,26 +114,13 @@ pub fn root_store(ca_cert: Option<&std::path::Path>) -> Result<rustls::RootCertS
         let _ = roots.add(cert);
     }
     if let Some(path) = ca_cert {
-        for cert in read_pem_certs(path)? {
+        for cert in crate::pem::read_certs(path)? {
             roots
                 .add(cert)
                 .map_err(|e| format!("cannot trust {}: {e}", path.display()))?;
         }
     }
     Ok(roots)
-}
-
-/// Certificates from a PEM file.
-pub fn read_pem_certs(path: &std::path::Path) -> Result<Vec<CertificateDer<'static>>, String> {
-    use rustls::pki_types::pem::PemObject;
-    let certs: Result<Vec<_>, _> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| format!("cannot read CA certificate {}: {e}", path.display()))?
-        .collect();
-    let certs = certs.map_err(|e| format!("cannot read CA certificate {}: {e}", path.display()))?;
-    if certs.is_empty() {
-        return Err(format!("no certificate in {}", path.display()));
-    }
-    Ok(certs)
 }
 
 /// The presented leaf (DER) and the verdict of a real verification.

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::gate::{FailOn, Policy, Verdict};
+use crate::gate::{Policy, Verdict};
+use crate::model::FailOn;
 use crate::model::{CancelReason, CheckResult, Outcome, Perfdata, RunRecord};
 
 /// Bumped when a field changes meaning or disappears; adding fields keeps the version.

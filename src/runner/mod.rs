@@ -16,11 +16,6 @@ use crate::probe::{self, ProbeCtx};
 /// down (reading the last output) before dropping it; dropping kills its process group anyway.
 pub const STOP_SLACK: Duration = Duration::from_millis(750);
 
-/// The longest timeout, retry delay or deadline accepted: far past any real run, and far from
-/// overflowing a clock.
-pub const MAX_DURATION: Duration = Duration::from_secs(366 * 24 * 3600);
-pub const MAX_DURATION_TEXT: &str = "366 days";
-
 /// Default parallelism: checks mostly wait on I/O, so this is not tied to the CPU count.
 pub const DEFAULT_JOBS: usize = 32;
 

@@ -20,7 +20,6 @@ mod parallelism;
 mod plain_commands;
 mod plugins;
 mod policy;
-mod process;
 mod report_files;
 mod reports;
 mod retries;

@@ -9,8 +9,9 @@ use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 use thirtyfour::ChromeCapabilities;
 
-use super::step::{Command, Locator, Step};
-use super::{BrowserSpec, Pool};
+use super::Pool;
+use crate::model::spec::BrowserSpec;
+use crate::model::step::{Command, Locator, Step};
 use crate::model::{label, Outcome, Perfdata, State};
 use crate::probe::ProbeCtx;
 use crate::sanitize;

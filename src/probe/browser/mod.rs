@@ -4,7 +4,6 @@
 //! `sessions`, all stopped at the end. Must not retry, time itself out or print.
 
 mod exec;
-pub mod step;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -12,48 +11,8 @@ use std::time::Duration;
 
 use tokio::sync::{Mutex, OnceCell, Semaphore};
 
+use crate::model::spec::BrowserConfig;
 use crate::process::{Scope, Service, Spawn};
-
-/// `[browser]` settings of a suite.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BrowserConfig {
-    /// chromedriver to start; ignored when `remote` is set.
-    pub driver: PathBuf,
-    /// A WebDriver remote end (Selenium Grid) by URL.
-    pub remote: Option<String>,
-    pub binary: PathBuf,
-    /// Concurrent sessions, separate from `-j`.
-    pub sessions: usize,
-    /// How long each step waits for its element.
-    pub implicit_wait: Duration,
-    pub window: (u32, u32),
-    /// Extra Chromium arguments, after the ones smokegate always passes.
-    pub args: Vec<String>,
-}
-
-impl Default for BrowserConfig {
-    fn default() -> BrowserConfig {
-        BrowserConfig {
-            driver: PathBuf::from("/usr/bin/chromedriver"),
-            remote: None,
-            binary: PathBuf::from("/usr/bin/chromium"),
-            sessions: 4,
-            implicit_wait: Duration::from_secs(5),
-            window: (1280, 800),
-            args: Vec::new(),
-        }
-    }
-}
-
-/// One browser check: where it came from and what it does.
-#[derive(Clone, Debug)]
-pub struct BrowserSpec {
-    /// `file.side test "login"` or `steps`, for messages.
-    pub origin: String,
-    /// Relative `open` targets are joined to this.
-    pub base_url: Option<String>,
-    pub steps: Vec<step::Step>,
-}
 
 /// A session that finished a scenario cleanly, kept for the next browser check.
 pub(crate) struct IdleSession {

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::model::State;
+use super::State;
 
 /// A parsed threshold range; shown as written.
 #[derive(Clone, Debug, PartialEq)]

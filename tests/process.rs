@@ -1,6 +1,7 @@
-//! Integration tests of `process` (spawn, bounded capture, TERM -> grace -> KILL, leak detection)
-//! and of the `nagios` probe, against the hostile plugins in `fixtures/plugins/` and the real
-//! Debian monitoring-plugins in `/usr/lib/nagios/plugins`.
+//! Library-level tests, in a test target of their own apart from the binary's: `process` (spawn,
+//! bounded capture, TERM -> grace -> KILL, leak detection) and the `nagios` probe, against the
+//! hostile plugins in `fixtures/plugins/` and the real Debian monitoring-plugins in
+//! `/usr/lib/nagios/plugins`.
 //!
 //! Every run that could leave a process behind carries a unique marker in its environment
 //! (`SMOKEGATE_TEST_MARKER`, inherited by grandchildren); afterwards `/proc` is scanned for it.
@@ -14,8 +15,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use smokegate::model::spec::NagiosSpec;
 use smokegate::model::{Outcome, State};
-use smokegate::probe::nagios::{self, NagiosSpec};
+use smokegate::probe::nagios;
 use smokegate::probe::ProbeCtx;
 use smokegate::process::{self, Exit, Finished, Limits, Spawn};
 use tokio_util::sync::CancellationToken;

@@ -1,13 +1,33 @@
-//! The data that flows from probes through the runner into reports and the gate: states, perfdata,
-//! outcomes of one attempt, and the result of one check over all its attempts.
-//! Owns no behaviour beyond small conversions; it must not run, print or decide a gate.
+//! The data that flows from config through probes and the runner into reports and the gate:
+//! what a check is and runs (`spec`, `step`), states, perfdata, outcomes of one attempt, and the
+//! result of one check over all its attempts. Every other layer imports it; it imports none of
+//! them. Owns no behaviour beyond small conversions; it must not run, print or decide a gate.
 
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::probe::ProbeSpec;
+pub mod range;
+pub mod spec;
+pub mod step;
+
+pub use spec::ProbeSpec;
+
+/// The longest timeout, retry delay or deadline accepted: far past any real run, and far from
+/// overflowing a clock.
+pub const MAX_DURATION: Duration = Duration::from_secs(366 * 24 * 3600);
+pub const MAX_DURATION_TEXT: &str = "366 days";
+
+/// Which states fail the gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FailOn {
+    /// WARNING, CRITICAL and UNKNOWN fail the gate.
+    Warning,
+    /// CRITICAL and UNKNOWN fail the gate; WARNING is reported but passes.
+    #[default]
+    Critical,
+}
 
 /// A Nagios service state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -337,7 +357,7 @@ pub struct Check {
     pub retry_delay: Duration,
     pub optional: bool,
     /// Which states of this check fail the gate; `None` follows the run's `--fail-on`.
-    pub fail_on: Option<crate::gate::FailOn>,
+    pub fail_on: Option<FailOn>,
     /// The suite file the check belongs to (one JUnit testsuite per file).
     pub suite: PathBuf,
     pub source: SourceLoc,
