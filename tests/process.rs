@@ -252,7 +252,7 @@ fn evidence<'a>(outcome: &'a Outcome, label: &str) -> Option<&'a str> {
     outcome
         .evidence
         .iter()
-        .find(|e| e.label == label)
+        .find(|e| e.label.as_str() == label)
         .map(|e| e.text.as_str())
 }
 

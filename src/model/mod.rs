@@ -166,25 +166,94 @@ pub fn fmt_num(v: f64) -> String {
     }
 }
 
-/// Evidence labels that other layers act on (the rest are only shown).
-pub mod label {
-    /// How a child process ended; the runner drops it from a stopped attempt (it says why).
-    pub const EXIT: &str = "exit";
-    /// The path of a PNG smokegate saved: JUnit attaches it, masking leaves it alone.
-    pub const SCREENSHOT: &str = "screenshot";
+/// What a piece of evidence is. Reports show its name; some are acted on: the runner drops
+/// `Exit` from a stopped attempt (it says why itself), JUnit attaches a `Screenshot`, and
+/// sanitizing leaves a screenshot's path alone (smokegate names that file).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Label {
+    /// The command line a plugin or command ran with.
+    Command,
+    /// How a child process ended.
+    Exit,
+    Stderr,
+    StdoutTruncated,
+    StderrTruncated,
+    LeftoverProcess,
+    UnparsedPerfdata,
+    /// What an `http` check asked.
+    Request,
+    FinalUrl,
+    /// The status line and telling headers of a response.
+    Response,
+    Body,
+    /// A body excerpt from a body cut at `max_body`.
+    BodyFirstBytes,
+    BodyTruncated,
+    Certificate,
+    Verification,
+    /// Why a request got no response.
+    Error,
+    /// What a `tcp` check got back.
+    Reply,
+    Scenario,
+    FailedStep,
+    PageUrl,
+    PageTitle,
+    /// The path of a PNG smokegate saved.
+    Screenshot,
+    OutputBeforeStop,
+    PerfdataCut,
+}
+
+impl Label {
+    /// The name reports show (and the JSON report's `label`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Command => "command",
+            Label::Exit => "exit",
+            Label::Stderr => "stderr",
+            Label::StdoutTruncated => "stdout truncated",
+            Label::StderrTruncated => "stderr truncated",
+            Label::LeftoverProcess => "leftover process",
+            Label::UnparsedPerfdata => "unparsed perfdata",
+            Label::Request => "request",
+            Label::FinalUrl => "final url",
+            Label::Response => "response",
+            Label::Body => "body",
+            Label::BodyFirstBytes => "body (first bytes read)",
+            Label::BodyTruncated => "body truncated",
+            Label::Certificate => "certificate",
+            Label::Verification => "verification",
+            Label::Error => "error",
+            Label::Reply => "reply",
+            Label::Scenario => "scenario",
+            Label::FailedStep => "failed step",
+            Label::PageUrl => "page url",
+            Label::PageTitle => "page title",
+            Label::Screenshot => "screenshot",
+            Label::OutputBeforeStop => "output before it was stopped",
+            Label::PerfdataCut => "perfdata cut",
+        }
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A labelled piece of evidence (exit code, stderr, the command that ran, a body excerpt...).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Evidence {
-    pub label: String,
+    pub label: Label,
     pub text: String,
 }
 
 impl Evidence {
-    pub fn new(label: impl Into<String>, text: impl Into<String>) -> Evidence {
+    pub fn new(label: Label, text: impl Into<String>) -> Evidence {
         Evidence {
-            label: label.into(),
+            label,
             text: text.into(),
         }
     }
@@ -216,7 +285,7 @@ impl Outcome {
         Outcome::new(State::Unknown, summary)
     }
 
-    pub fn with_evidence(mut self, label: impl Into<String>, text: impl Into<String>) -> Outcome {
+    pub fn with_evidence(mut self, label: Label, text: impl Into<String>) -> Outcome {
         self.evidence.push(Evidence::new(label, text));
         self
     }
@@ -248,8 +317,7 @@ impl Outcome {
             *line = untrusted(line);
         }
         for e in &mut self.evidence {
-            e.label = untrusted(&e.label);
-            if e.label != label::SCREENSHOT {
+            if e.label != Label::Screenshot {
                 e.text = untrusted(&e.text);
             }
         }
@@ -301,7 +369,7 @@ impl Outcome {
             let cut = self.perfdata.len() - MAX_PERFDATA;
             self.perfdata.truncate(MAX_PERFDATA);
             self.evidence.push(Evidence::new(
-                "perfdata cut",
+                Label::PerfdataCut,
                 format!("kept the first {MAX_PERFDATA} items, dropped {cut} more"),
             ));
         }
@@ -461,7 +529,10 @@ mod tests {
     fn bounded_keeps_the_start_and_the_end_and_says_what_was_cut() {
         let mut o = Outcome::new(State::Critical, "s".repeat(10_000));
         o.long_output = (0..1000).map(|i| format!("line {i:04}")).collect();
-        o = o.with_evidence("body", format!("start{}Error: the cause", "é".repeat(5000)));
+        o = o.with_evidence(
+            Label::Body,
+            format!("start{}Error: the cause", "é".repeat(5000)),
+        );
         let b = o.bounded(1024);
         assert!(b.summary.len() < 400, "{}", b.summary.len());
         assert_eq!(b.long_output.first().map(String::as_str), Some("line 0000"));
@@ -482,7 +553,7 @@ mod tests {
 
     #[test]
     fn bounded_leaves_small_outcomes_alone() {
-        let mut o = Outcome::new(State::Ok, "fine").with_evidence("command", "check_dummy 0");
+        let mut o = Outcome::new(State::Ok, "fine").with_evidence(Label::Command, "check_dummy 0");
         o.long_output = vec!["a".into(), "b".into()];
         assert_eq!(o.clone().bounded(16 * 1024), o);
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::ProbeCtx;
 use crate::model::spec::NagiosSpec;
-use crate::model::{label, Outcome, State};
+use crate::model::{Label, Outcome, State};
 use crate::process::{self, Captured, Exit, Limits, Spawn};
 use crate::{plugin_output, sanitize};
 
@@ -50,7 +50,7 @@ pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
     outcome.perfdata = parsed.perfdata;
     outcome = process_evidence(outcome, &spec.command_line(), &finished, &stderr);
     if !parsed.bad_perfdata.is_empty() {
-        outcome = outcome.with_evidence("unparsed perfdata", parsed.bad_perfdata.join(" "));
+        outcome = outcome.with_evidence(Label::UnparsedPerfdata, parsed.bad_perfdata.join(" "));
     }
     outcome
 }
@@ -74,25 +74,28 @@ pub(super) fn process_evidence(
     finished: &process::Finished,
     stderr: &str,
 ) -> Outcome {
-    outcome = outcome.with_evidence("command", command_line);
+    outcome = outcome.with_evidence(Label::Command, command_line);
     outcome = outcome.with_evidence(
-        label::EXIT,
+        Label::Exit,
         match finished.exit {
             Exit::Code(code) => format!("exit code {code}"),
             Exit::Signal(sig) => format!("killed by signal {sig}{}", signal_name(sig)),
         },
     );
     if !stderr.trim().is_empty() {
-        outcome = outcome.with_evidence("stderr", stderr.trim_end());
+        outcome = outcome.with_evidence(Label::Stderr, stderr.trim_end());
     }
-    for (name, cap) in [("stdout", &finished.stdout), ("stderr", &finished.stderr)] {
+    for (label, cap) in [
+        (Label::StdoutTruncated, &finished.stdout),
+        (Label::StderrTruncated, &finished.stderr),
+    ] {
         if let Some(note) = truncation_note(cap) {
-            outcome = outcome.with_evidence(format!("{name} truncated"), note);
+            outcome = outcome.with_evidence(label, note);
         }
     }
     if finished.leaked {
         outcome = outcome.with_evidence(
-            "leftover process",
+            Label::LeftoverProcess,
             "the command exited while a process it started still held its output; that process group was killed",
         );
     }
@@ -147,7 +150,7 @@ fn spawn_failure(program: &Path, args: &[String], err: &io::Error) -> Outcome {
         }
         _ => format!("could not start plugin {path}: {err}"),
     };
-    Outcome::unknown(summary).with_evidence("command", spec.command_line())
+    Outcome::unknown(summary).with_evidence(Label::Command, spec.command_line())
 }
 
 pub(super) fn describe_code(code: i32) -> String {

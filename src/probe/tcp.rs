@@ -7,7 +7,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::ProbeCtx;
 use crate::model::spec::TcpSpec;
-use crate::model::{Outcome, Perfdata, State};
+use crate::model::{Label, Outcome, Perfdata, State};
 use crate::sanitize;
 
 /// How much of a reply is read while looking for `expect`.
@@ -67,7 +67,7 @@ pub async fn run(spec: &TcpSpec, ctx: &ProbeCtx) -> Outcome {
                 format!("TCP CRITICAL - unexpected reply from {target}: expected {expect:?}"),
             )
             .with_evidence(
-                "reply",
+                Label::Reply,
                 if got.is_empty() {
                     "(nothing before the connection closed)".to_string()
                 } else {

@@ -12,7 +12,7 @@ use rustls::{DigitallySignedStruct, SignatureScheme};
 
 use super::{Phase, ProbeCtx};
 use crate::model::spec::{CertDays, TlsSpec};
-use crate::model::{Outcome, Perfdata, State};
+use crate::model::{Label, Outcome, Perfdata, State};
 
 /// What the presented leaf certificate says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -251,9 +251,10 @@ pub fn judge(cert: &CertInfo, verified: &Result<(), String>, days: &CertDays) ->
     let mut perf = Perfdata::new("cert_days", cert.days_left as f64, "");
     perf.warn = days.warn.map(|w| format!("{w}:"));
     perf.crit = days.crit.map(|c| format!("{c}:"));
-    let mut outcome = Outcome::new(state, summary).with_evidence("certificate", cert.evidence());
+    let mut outcome =
+        Outcome::new(state, summary).with_evidence(Label::Certificate, cert.evidence());
     if let Err(why) = verified {
-        outcome = outcome.with_evidence("verification", why.clone());
+        outcome = outcome.with_evidence(Label::Verification, why.clone());
     }
     outcome.perfdata.push(perf);
     outcome

@@ -162,7 +162,7 @@ fn check(r: &CheckResult, fails_gate: bool) -> JsonCheck {
             .evidence
             .iter()
             .map(|e| JsonEvidence {
-                label: e.label.clone(),
+                label: e.label.to_string(),
                 text: e.text.clone(),
             })
             .collect(),

@@ -76,7 +76,7 @@ fn test_case(result: &CheckResult, fails_gate: bool) -> TestCase {
         for ev in outcome
             .evidence
             .iter()
-            .filter(|e| e.label == crate::model::label::SCREENSHOT)
+            .filter(|e| e.label == crate::model::Label::Screenshot)
         {
             if std::path::Path::new(&ev.text).is_file() {
                 out.push_str(&format!("[[ATTACHMENT|{}]]\n", absolute(&ev.text)));

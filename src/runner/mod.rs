@@ -9,7 +9,9 @@ use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::model::{Attempt, CancelReason, Check, CheckResult, NotRun, Outcome, RunRecord, State};
+use crate::model::{
+    Attempt, CancelReason, Check, CheckResult, Label, NotRun, Outcome, RunRecord, State,
+};
 use crate::probe::{self, ProbeCtx};
 
 /// After asking a probe to stop, how much longer than the grace period we wait for it to wind
@@ -448,14 +450,14 @@ fn stopped(summary: String, partial: Option<Outcome>) -> Outcome {
     let mut outcome = Outcome::unknown(summary);
     if let Some(partial) = partial {
         if !partial.summary.is_empty() {
-            outcome = outcome.with_evidence("output before it was stopped", partial.summary);
+            outcome = outcome.with_evidence(Label::OutputBeforeStop, partial.summary);
         }
         outcome.long_output = partial.long_output;
         outcome.evidence.extend(
             partial
                 .evidence
                 .into_iter()
-                .filter(|e| e.label != crate::model::label::EXIT),
+                .filter(|e| e.label != Label::Exit),
         );
     }
     outcome

@@ -12,7 +12,7 @@ use thirtyfour::ChromeCapabilities;
 use super::Pool;
 use crate::model::spec::BrowserSpec;
 use crate::model::step::{Command, Locator, Step};
-use crate::model::{label, Outcome, Perfdata, State};
+use crate::model::{Label, Outcome, Perfdata, State};
 use crate::probe::ProbeCtx;
 use crate::sanitize;
 
@@ -237,9 +237,9 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
     outcome.perfdata.push(Perfdata::new("time", secs, "s"));
     if let Some((index, _)) = first_failure {
         let step = &spec.steps[index];
-        outcome = outcome.with_evidence("scenario", spec.origin.clone());
+        outcome = outcome.with_evidence(Label::Scenario, spec.origin.clone());
         outcome = outcome.with_evidence(
-            "failed step",
+            Label::FailedStep,
             format!(
                 "#{}: {} | target: {} | value: {}",
                 index + 1,
@@ -249,15 +249,15 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
             ),
         );
         if let Ok(url) = driver.current_url().await {
-            outcome = outcome.with_evidence("page url", url.to_string());
+            outcome = outcome.with_evidence(Label::PageUrl, url.to_string());
         }
         if let Ok(title) = driver.title().await {
-            outcome = outcome.with_evidence("page title", sanitize::clean(&title));
+            outcome = outcome.with_evidence(Label::PageTitle, sanitize::clean(&title));
         }
         match screenshot(pool, driver, &spec.origin).await {
             _ if broken => {}
-            Ok(path) => outcome = outcome.with_evidence(label::SCREENSHOT, path),
-            Err(e) => outcome = outcome.with_evidence(label::SCREENSHOT, format!("not taken: {e}")),
+            Ok(path) => outcome = outcome.with_evidence(Label::Screenshot, path),
+            Err(e) => outcome = outcome.with_evidence(Label::Screenshot, format!("not taken: {e}")),
         }
     }
     outcome

@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use super::tls::{self, CertInfo};
 use crate::model::spec::HttpSpec;
-use crate::model::{Outcome, Perfdata, State};
+use crate::model::{Label, Outcome, Perfdata, State};
 use crate::sanitize;
 
 use super::decode::{decode_body, BodyText};
@@ -152,29 +152,29 @@ fn outcome(spec: &HttpSpec, response: &Response, found: Findings) -> Outcome {
     outcome.perfdata = vec![time, size_perf];
     outcome.perfdata.extend(found.cert_perf);
     if state != State::Ok {
-        outcome = outcome.with_evidence("request", spec.describe());
+        outcome = outcome.with_evidence(Label::Request, spec.describe());
         if response.final_url != spec.url {
-            outcome = outcome.with_evidence("final url", response.final_url.to_string());
+            outcome = outcome.with_evidence(Label::FinalUrl, response.final_url.to_string());
         }
         outcome = outcome.with_evidence(
-            "response",
+            Label::Response,
             status_line(&response.version, status, &response.headers),
         );
         if let Some(b) = found.body_evidence {
             let label = if response.truncated {
-                "body (first bytes read)"
+                Label::BodyFirstBytes
             } else {
-                "body"
+                Label::Body
             };
             outcome = outcome.with_evidence(label, b);
         }
         if let Some(c) = found.cert_evidence {
-            outcome = outcome.with_evidence("certificate", c);
+            outcome = outcome.with_evidence(Label::Certificate, c);
         }
     }
     if response.truncated {
         outcome = outcome.with_evidence(
-            "body truncated",
+            Label::BodyTruncated,
             format!("read the first {} bytes (max_body)", spec.max_body),
         );
     }
@@ -611,7 +611,7 @@ mod tests {
         }
     }
 
-    fn evidence<'a>(outcome: &'a Outcome, label: &str) -> Option<&'a str> {
+    fn evidence(outcome: &Outcome, label: Label) -> Option<&str> {
         outcome
             .evidence
             .iter()
@@ -650,9 +650,9 @@ mod tests {
             missing.summary,
             "HTTP CRITICAL: status 404 Not Found, expected 2xx or 3xx"
         );
-        assert_eq!(evidence(&missing, "body"), Some("no such page"));
+        assert_eq!(evidence(&missing, Label::Body), Some("no such page"));
         assert_eq!(
-            evidence(&missing, "response").map(|r| r.lines().next()),
+            evidence(&missing, Label::Response).map(|r| r.lines().next()),
             Some(Some("HTTP/1.1 404 Not Found"))
         );
     }
@@ -676,7 +676,7 @@ mod tests {
             outcome.summary,
             "HTTP CRITICAL: body contains \"lorem ipsum\""
         );
-        assert!(evidence(&outcome, "body").is_some_and(|b| b.contains("Lorem Ipsum")));
+        assert!(evidence(&outcome, Label::Body).is_some_and(|b| b.contains("Lorem Ipsum")));
     }
 
     #[test]
@@ -709,7 +709,7 @@ mod tests {
             "HTTP CRITICAL: body contains \"debug\"; body larger than max_body (12 bytes read): \
              cannot establish body_has \"footer\", body_lacks \"secret\""
         );
-        assert!(evidence(&outcome, "body truncated").is_some());
+        assert!(evidence(&outcome, Label::BodyTruncated).is_some());
         let mut undecoded = response(200, &[], "xyz");
         undecoded.undecoded = Some("zstd".to_string());
         let mut lacks = spec();

@@ -22,7 +22,7 @@ use std::time::Instant;
 use super::tls::{self, CertInfo};
 use super::{Phase, ProbeCtx};
 use crate::model::spec::{Auth, HttpSpec};
-use crate::model::{Outcome, State};
+use crate::model::{Label, Outcome, State};
 use crate::sanitize;
 
 /// Redirects followed before a loop is declared.
@@ -166,7 +166,7 @@ async fn fetch(spec: &HttpSpec, ctx: &ProbeCtx) -> Result<Response, Outcome> {
     let mut decoder = Decoder::new(coding.as_deref(), spec.max_body);
     let broken = |what: String| {
         Outcome::new(State::Critical, format!("HTTP CRITICAL - {what}"))
-            .with_evidence("response", status_line(&version, status, &headers))
+            .with_evidence(Label::Response, status_line(&version, status, &headers))
     };
     let mut wire = 0usize;
     loop {
@@ -225,7 +225,7 @@ async fn request_failed(spec: &HttpSpec, err: &reqwest::Error, phase: &Phase) ->
             State::Critical,
             format!("HTTP CRITICAL - redirect loop or more than {MAX_REDIRECTS} redirects from {target}"),
         )
-        .with_evidence("error", chain);
+        .with_evidence(Label::Error, chain);
     }
     let lower = chain.to_lowercase();
     if lower.contains("message head is too large") {
@@ -236,7 +236,7 @@ async fn request_failed(spec: &HttpSpec, err: &reqwest::Error, phase: &Phase) ->
                 MAX_HEAD_BYTES / 1024
             ),
         )
-        .with_evidence("error", chain);
+        .with_evidence(Label::Error, chain);
     }
     if lower.contains("connection refused") {
         return Outcome::new(
@@ -261,8 +261,8 @@ async fn request_failed(spec: &HttpSpec, err: &reqwest::Error, phase: &Phase) ->
                 State::Critical,
                 format!("HTTP CRITICAL - {}", judged.summary),
             )
-            .with_evidence("certificate", inspection.cert.evidence())
-            .with_evidence("error", chain);
+            .with_evidence(Label::Certificate, inspection.cert.evidence())
+            .with_evidence(Label::Error, chain);
             outcome.perfdata = judged.perfdata;
             return outcome;
         }
