@@ -113,57 +113,20 @@ pub fn unrecorded(mut verdict: Verdict, problems: Vec<String>) -> Verdict {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-    use std::sync::Arc;
-    use std::time::{Duration, SystemTime};
-
     use super::*;
-    use crate::model::spec::NagiosSpec;
-    use crate::model::ProbeSpec;
-    use crate::model::{Attempt, Check, NotRun, Outcome, SourceLoc};
+    use crate::model::{testing, NotRun};
 
     fn result(state: Option<State>, optional: bool) -> CheckResult {
-        let check = Check {
-            name: "c".into(),
-            tags: vec![],
-            timeout: Duration::from_secs(1),
-            retries: 0,
-            retry_delay: Duration::ZERO,
-            fail_on: None,
-            optional,
-            suite: PathBuf::from("s.toml"),
-            source: SourceLoc {
-                file: PathBuf::from("s.toml"),
-                line: 1,
-                col: 1,
-            },
-            probe: ProbeSpec::Nagios(NagiosSpec {
-                program: PathBuf::from("/bin/true"),
-                args: vec![],
-            }),
-        };
-        CheckResult {
-            check: Arc::new(check),
-            attempts: state
-                .map(|s| Attempt {
-                    number: 1,
-                    started: Duration::ZERO,
-                    duration: Duration::ZERO,
-                    outcome: Outcome::new(s, ""),
-                })
-                .into_iter()
-                .collect(),
-            not_run: state.is_none().then_some(NotRun::Deadline),
+        let mut c = testing::check("c");
+        c.optional = optional;
+        match state {
+            Some(s) => testing::result(c, &[s]),
+            None => testing::not_run(c, NotRun::Deadline),
         }
     }
 
     fn record(results: Vec<CheckResult>, cancelled: Option<CancelReason>) -> RunRecord {
-        RunRecord {
-            results,
-            started_at: SystemTime::UNIX_EPOCH,
-            duration: Duration::ZERO,
-            cancelled,
-        }
+        testing::record(results, cancelled)
     }
 
     #[test]

@@ -61,3 +61,58 @@ impl Selection {
         self.tags.is_empty() && self.skip_tags.is_empty() && self.names.is_none()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::check;
+
+    fn tagged(name: &str, tags: &[&str]) -> Arc<Check> {
+        let mut c = check(name);
+        c.tags = tags.iter().map(ToString::to_string).collect();
+        Arc::new(c)
+    }
+
+    fn names(selection: &Selection, checks: &[Arc<Check>]) -> Vec<String> {
+        selection
+            .apply(checks)
+            .iter()
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn tags_are_any_of_skip_tags_none_of_names_any_glob_in_suite_order() {
+        let checks = [
+            tagged("web home", &["smoke", "web"]),
+            tagged("web admin", &["web", "slow"]),
+            tagged("db", &["smoke"]),
+            tagged("cron", &[]),
+        ];
+        let all = Selection::default();
+        assert!(all.is_everything());
+        assert_eq!(names(&all, &checks).len(), 4);
+        let smoke = Selection::new(&strings(&["smoke", "web"]), &strings(&["slow"]), &[])
+            .expect("selection");
+        assert_eq!(names(&smoke, &checks), ["web home", "db"]);
+        let by_name = Selection::new(&[], &[], &strings(&["web *", "cr?n"])).expect("selection");
+        assert!(!by_name.is_everything());
+        assert_eq!(names(&by_name, &checks), ["web home", "web admin", "cron"]);
+        let both = Selection::new(&strings(&["smoke"]), &[], &strings(&["d*"])).expect("selection");
+        assert_eq!(
+            names(&both, &checks),
+            ["db"],
+            "tags and names must both match"
+        );
+    }
+
+    #[test]
+    fn a_bad_name_pattern_says_which() {
+        let err = Selection::new(&[], &[], &strings(&["web[", "db"])).expect_err("bad glob");
+        assert!(err.starts_with("invalid --name pattern `web[`: "), "{err}");
+    }
+}

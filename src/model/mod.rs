@@ -11,6 +11,8 @@ use std::time::Duration;
 pub mod range;
 pub mod spec;
 pub mod step;
+#[cfg(test)]
+pub mod testing;
 
 pub use spec::ProbeSpec;
 

@@ -203,3 +203,77 @@ pub fn verdict_line(run: &RunRecord, verdict: &Verdict, style: Style) -> String 
         fmt_duration(run.duration)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::{self, Policy};
+    use crate::model::testing::{check, not_run, record, result};
+    use crate::model::{Label, NotRun};
+
+    const PLAIN: Style = Style { color: false };
+
+    fn summary_of(run: &RunRecord) -> String {
+        summary(run, &gate::decide(run, &Policy::default()), PLAIN)
+    }
+
+    #[test]
+    fn a_green_run_is_only_the_verdict_line() {
+        let run = record(vec![result(check("web"), &[State::Ok])], None);
+        assert_eq!(
+            summary_of(&run),
+            "\ngate PASSED: 0 of 1 checks fail the gate (1 ok) in 1.5s\n"
+        );
+    }
+
+    #[test]
+    fn non_ok_checks_show_why_and_whether_they_fail_the_gate() {
+        let mut failing = result(check("web"), &[State::Critical, State::Critical]);
+        failing.attempts[1].outcome = failing.attempts[1]
+            .outcome
+            .clone()
+            .with_evidence(Label::Command, "check_http -H web");
+        let run = record(
+            vec![
+                failing,
+                result(check("disk"), &[State::Warning]),
+                not_run(check("late"), NotRun::Deadline),
+            ],
+            Some(CancelReason::Deadline),
+        );
+        assert_eq!(
+            summary_of(&run),
+            "\nCRITICAL web (fails the gate)\n    CRITICAL - web\n    source: suite.toml:1:1\n    \
+             command: check_http -H web\n    attempts: CRITICAL in 10ms, CRITICAL in 10ms\n\
+             WARNING  disk (does not fail the gate)\n    WARNING - disk\n    source: suite.toml:1:1\n\
+             NOT RUN  late (fails the gate)\n    not run: the run's deadline passed before it started\n    \
+             source: suite.toml:1:1\n    command: /bin/sh -c 'exit 0'\n\
+             \ngate FAILED: 2 of 3 checks fail the gate (0 ok, 1 warning, 1 critical, 1 not run) \
+             in 1.5s (deadline reached)\n"
+        );
+    }
+
+    #[test]
+    fn long_details_show_their_start_and_end_in_the_terminal() {
+        let mut long = result(check("plugin"), &[State::Critical]);
+        long.attempts[0].outcome.long_output = (1..=100).map(|i| format!("line {i}")).collect();
+        let text = summary_of(&record(vec![long], None));
+        // 102 lines of details (source, output:, 100 lines): the first 40, the last 10.
+        assert!(
+            text.contains(
+                "      line 38\n    [... 52 lines not shown here: see --json or --junit ...]\n      \
+                 line 91\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("line 39\n"));
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let run = record(vec![result(check("web"), &[State::Critical])], None);
+        let verdict = gate::decide(&run, &Policy::default());
+        assert!(!summary(&run, &verdict, PLAIN).contains('\x1b'));
+        assert!(summary(&run, &verdict, Style { color: true }).contains("\x1b[1;31mgate FAILED"));
+    }
+}

@@ -139,3 +139,107 @@ fn to_datetime(t: std::time::SystemTime) -> chrono::DateTime<chrono::FixedOffset
     let utc: chrono::DateTime<chrono::Utc> = t.into();
     utc.fixed_offset()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::{self, Policy};
+    use crate::model::testing::{check, not_run, record, result};
+    use crate::model::NotRun;
+
+    fn parsed(run: &RunRecord) -> Report {
+        let xml = render(run, &gate::decide(run, &Policy::default()));
+        Report::deserialize_from_str(&xml).expect("a JUnit reader reads it back")
+    }
+
+    fn case<'a>(report: &'a Report, name: &str) -> &'a TestCase {
+        report
+            .test_suites
+            .iter()
+            .flat_map(|s| &s.test_cases)
+            .find(|c| c.name.as_str() == name)
+            .expect("test case")
+    }
+
+    #[test]
+    fn each_state_becomes_the_junit_status_a_ci_server_understands() {
+        let mut b_suite = check("api");
+        b_suite.suite = PathBuf::from("b.toml");
+        let run = record(
+            vec![
+                result(check("web"), &[State::Ok]),
+                result(check("disk"), &[State::Warning]),
+                result(check("db"), &[State::Critical]),
+                result(check("plugin"), &[State::Unknown]),
+                not_run(check("late"), NotRun::Deadline),
+                result(b_suite, &[State::Ok]),
+            ],
+            None,
+        );
+        let report = parsed(&run);
+        let suites: Vec<&str> = report.test_suites.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            suites,
+            ["suite.toml", "b.toml"],
+            "one testsuite per suite file, in order"
+        );
+        assert!(matches!(
+            case(&report, "web").status,
+            TestCaseStatus::Success { .. }
+        ));
+        assert!(
+            matches!(case(&report, "disk").status, TestCaseStatus::Success { .. }),
+            "WARNING passes the default gate"
+        );
+        match &case(&report, "db").status {
+            TestCaseStatus::NonSuccess {
+                kind, message, ty, ..
+            } => {
+                assert_eq!(*kind, NonSuccessKind::Failure);
+                assert_eq!(message.as_deref(), Some("CRITICAL - db"));
+                assert_eq!(ty.as_deref(), Some("CRITICAL"));
+            }
+            other => panic!("db: {other:?}"),
+        }
+        assert!(matches!(
+            case(&report, "plugin").status,
+            TestCaseStatus::NonSuccess {
+                kind: NonSuccessKind::Error,
+                ..
+            }
+        ));
+        match &case(&report, "late").status {
+            TestCaseStatus::Skipped { message, .. } => assert_eq!(
+                message.as_deref(),
+                Some("not run: the run's deadline passed before it started")
+            ),
+            other => panic!("late: {other:?}"),
+        }
+        let state = case(&report, "disk")
+            .properties
+            .iter()
+            .find(|p| p.name.as_str() == "smokegate.state")
+            .map(|p| p.value.as_str());
+        assert_eq!(state, Some("WARNING"));
+    }
+
+    #[test]
+    fn a_pass_after_a_failure_is_flaky_and_two_failures_are_a_rerun() {
+        let run = record(
+            vec![
+                result(check("flaky"), &[State::Critical, State::Ok]),
+                result(check("broken"), &[State::Critical, State::Critical]),
+            ],
+            None,
+        );
+        let report = parsed(&run);
+        match &case(&report, "flaky").status {
+            TestCaseStatus::Success { flaky_runs } => assert_eq!(flaky_runs.len(), 1),
+            other => panic!("flaky: {other:?}"),
+        }
+        match &case(&report, "broken").status {
+            TestCaseStatus::NonSuccess { reruns, .. } => assert_eq!(reruns.len(), 1),
+            other => panic!("broken: {other:?}"),
+        }
+    }
+}

@@ -13,6 +13,9 @@ pub const MAX_OUTPUT: usize = 8000;
 /// How many failing names the first line lists before "and N more".
 /// (No `;` in the text: Nagios turns it into `:` in plugin output.)
 const NAMES_ON_FIRST_LINE: usize = 5;
+/// Said once, at the end, when a `|` in a check's text was shown as `/`.
+const PIPE_NOTE: &str =
+    "(a | in check output is shown as /: Nagios reads | as the start of perfdata)";
 /// Bounds that keep the status line and its perfdata inside what Nagios keeps, and let every
 /// non-OK check be named in the long output.
 const MAX_NAME: usize = 80;
@@ -78,6 +81,9 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         c.unknown + c.not_run,
         run.duration.as_secs_f64()
     );
+    // A `|` would start perfdata where Nagios reads it: it is shown as `/`, and a last line says
+    // so when that happened.
+    let mut piped = first.contains('|');
     let mut text = format!("{} | {perf}\n", cut(&nagios_text(&first), MAX_FIRST_LINE));
     let not_ok: Vec<&CheckResult> = run
         .results
@@ -90,26 +96,26 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
     let per_line = (room / not_ok.len().max(1)).clamp(MIN_LINE, MAX_LINE);
     for (i, r) in not_ok.iter().enumerate() {
         let optional = if r.check.optional { " (optional)" } else { "" };
-        let line = format!(
-            "{}\n",
-            cut(
-                &nagios_text(&format!(
-                    "{}: {}{optional} - {}",
-                    r.state(),
-                    cut(&r.check.name, MAX_NAME),
-                    r.summary()
-                )),
-                per_line
-            )
+        let raw = format!(
+            "{}: {}{optional} - {}",
+            r.state(),
+            cut(&r.check.name, MAX_NAME),
+            r.summary()
         );
+        let line = format!("{}\n", cut(&nagios_text(&raw), per_line));
         let left = not_ok.len() - i;
-        if text.len() + line.len() + 80 > MAX_OUTPUT {
+        if text.len() + line.len() + 80 + PIPE_NOTE.len() > MAX_OUTPUT {
             text.push_str(&format!(
                 "... {left} more not OK (Nagios keeps 8 KiB of output: see `smokegate run`)\n"
             ));
             break;
         }
+        piped |= raw.contains('|');
         text.push_str(&line);
+    }
+    if piped {
+        text.push_str(PIPE_NOTE);
+        text.push('\n');
     }
     NagiosReport { state, text }
 }
@@ -127,8 +133,8 @@ fn name_list(results: &[&CheckResult]) -> String {
     names.join(", ")
 }
 
-/// Text for Nagios: a `|` would start perfdata and Nagios rewrites `;` as `:`, so both are
-/// replaced here; control characters and the like are escaped.
+/// Text for Nagios: a `|` would start perfdata (shown as `/`, and `PIPE_NOTE` says so) and
+/// Nagios itself rewrites `;` as `:`; control characters and the like are escaped.
 fn nagios_text(s: &str) -> String {
     crate::sanitize::clean(&s.replace('|', "/").replace(';', ":"))
 }
@@ -143,4 +149,81 @@ fn cut(s: &str, max: usize) -> String {
         end -= 1;
     }
     format!("{}...", &s[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::{self, Policy};
+    use crate::model::testing::{check, not_run, record, result};
+    use crate::model::NotRun;
+
+    fn nagios(run: &RunRecord) -> NagiosReport {
+        render(run, &gate::decide(run, &Policy::default()))
+    }
+
+    #[test]
+    fn all_ok_is_one_line_with_counts_as_perfdata() {
+        let run = record(vec![result(check("web"), &[State::Ok])], None);
+        let report = nagios(&run);
+        assert_eq!(report.state, State::Ok);
+        assert_eq!(
+            report.text,
+            "SMOKEGATE OK - 1/1 checks OK | checks=1 ok=1 warning=0 critical=0 unknown=0 \
+             time=1.500s\n"
+        );
+    }
+
+    #[test]
+    fn failing_warning_and_optional_checks_are_each_named() {
+        let mut optional = check("cdn");
+        optional.optional = true;
+        let run = record(
+            vec![
+                result(check("web"), &[State::Critical]),
+                result(check("disk"), &[State::Warning]),
+                result(optional, &[State::Critical]),
+                not_run(check("db"), NotRun::Deadline),
+                result(check("dns"), &[State::Ok]),
+            ],
+            None,
+        );
+        let report = nagios(&run);
+        // max_state_alt: CRITICAL ranks above UNKNOWN.
+        assert_eq!(report.state, State::Critical);
+        let lines: Vec<&str> = report.text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "SMOKEGATE CRITICAL - 2/5 checks failing: web, db. 1 warning: disk. 1 optional not OK: \
+             cdn | checks=5 ok=1 warning=1 critical=2 unknown=1 time=1.500s"
+        );
+        assert_eq!(
+            &lines[1..],
+            [
+                "CRITICAL: web - CRITICAL - web",
+                "WARNING: disk - WARNING - disk",
+                "CRITICAL: cdn (optional) - CRITICAL - cdn",
+                "UNKNOWN: db - not run: the run's deadline passed before it started",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pipe_in_check_text_is_shown_as_a_slash_and_said_once() {
+        let mut piped = result(check("grep | wc"), &[State::Critical]);
+        piped.attempts[0].outcome.summary = "found 3 | expected 0".to_string();
+        let report = nagios(&record(vec![piped], None));
+        let lines: Vec<&str> = report.text.lines().collect();
+        assert!(
+            lines[0].starts_with("SMOKEGATE CRITICAL - 1/1 checks failing: grep / wc | checks=1")
+        );
+        assert_eq!(lines[1], "CRITICAL: grep / wc - found 3 / expected 0");
+        assert_eq!(lines[2], PIPE_NOTE);
+        assert_eq!(lines.len(), 3);
+        let plain = nagios(&record(
+            vec![result(check("web"), &[State::Critical])],
+            None,
+        ));
+        assert!(!plain.text.contains(PIPE_NOTE));
+    }
 }

@@ -462,3 +462,147 @@ fn stopped(summary: String, partial: Option<Outcome>) -> Outcome {
     }
     outcome
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::shell_check;
+
+    /// A bound only to turn a hang into a failure: far past what each run here takes.
+    const HANG_GUARD: Duration = Duration::from_secs(60);
+
+    async fn run_checks(checks: Vec<Check>, opts: RunOptions) -> (RunRecord, Vec<Event>) {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let checks = checks.into_iter().map(Arc::new).collect();
+        let opts = RunOptions {
+            handle_signals: false,
+            ..opts
+        };
+        let record = tokio::time::timeout(
+            HANG_GUARD,
+            run(checks, opts, Arc::new(probe::Shared::default()), tx),
+        )
+        .await
+        .expect("the run ends");
+        let mut events = Vec::new();
+        while let Ok(event) = rx.try_recv() {
+            events.push(event);
+        }
+        (record, events)
+    }
+
+    fn states(record: &RunRecord) -> Vec<Vec<State>> {
+        record
+            .results
+            .iter()
+            .map(|r| r.attempts.iter().map(|a| a.outcome.state).collect())
+            .collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn results_come_back_in_suite_order_whatever_order_they_finish_in() {
+        // The first check finishes last: it waits for a file the second one writes.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let flag = dir.path().join("second-done");
+        let wait = format!(
+            "i=0; while [ ! -e '{0}' ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i+1)); done; test -e '{0}'",
+            flag.display()
+        );
+        let checks = vec![
+            shell_check("first", &wait),
+            shell_check("second", &format!("touch '{}'", flag.display())),
+            shell_check("third", "exit 2"),
+        ];
+        let (record, events) = run_checks(checks, RunOptions::default()).await;
+        let names: Vec<&str> = record
+            .results
+            .iter()
+            .map(|r| r.check.name.as_str())
+            .collect();
+        assert_eq!(names, ["first", "second", "third"]);
+        assert_eq!(
+            states(&record),
+            [vec![State::Ok], vec![State::Ok], vec![State::Critical]]
+        );
+        let finished: Vec<usize> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Finished { index, .. } => Some(*index),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(finished.len(), 3, "one Finished event per check");
+        assert!(
+            finished.iter().position(|&i| i == 1) < finished.iter().position(|&i| i == 0),
+            "the second check finished before the first: {finished:?}"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_attempt_is_retried_and_announced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mark = dir.path().join("tried");
+        let mut flaky = shell_check(
+            "flaky",
+            &format!(
+                "test -e '{0}' || {{ touch '{0}'; exit 1; }}",
+                mark.display()
+            ),
+        );
+        flaky.retries = 2;
+        let mut broken = shell_check("broken", "exit 1");
+        broken.retries = 1;
+        let (record, events) = run_checks(vec![flaky, broken], RunOptions::default()).await;
+        assert_eq!(
+            states(&record),
+            [
+                vec![State::Critical, State::Ok],
+                vec![State::Critical, State::Critical]
+            ],
+            "a pass ends the retries; retries are bounded"
+        );
+        let retries = events
+            .iter()
+            .filter(|e| matches!(e, Event::Retrying { .. }))
+            .count();
+        assert_eq!(retries, 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_timeout_stops_the_attempt_and_says_so() {
+        let mut slow = shell_check("slow", "sleep 30");
+        slow.timeout = Duration::from_millis(300);
+        let opts = RunOptions {
+            grace: Duration::from_millis(200),
+            ..RunOptions::default()
+        };
+        let (record, _) = run_checks(vec![slow], opts).await;
+        let outcome = record.results[0].outcome().expect("ran");
+        // A command that does not finish did not succeed (a plugin would be UNKNOWN).
+        assert_eq!(outcome.state, State::Critical);
+        assert!(
+            outcome.summary.starts_with("timed out after 300ms"),
+            "{}",
+            outcome.summary
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn checks_not_started_by_the_deadline_are_not_run() {
+        let mut hung = shell_check("hung", "sleep 30");
+        hung.timeout = Duration::from_secs(30);
+        let opts = RunOptions {
+            jobs: 1,
+            deadline: Some(Duration::from_millis(300)),
+            grace: Duration::from_millis(200),
+            ..RunOptions::default()
+        };
+        let (record, events) = run_checks(vec![hung, shell_check("after", "exit 0")], opts).await;
+        assert_eq!(record.cancelled, Some(CancelReason::Deadline));
+        assert_eq!(record.results[0].state(), State::Unknown);
+        assert_eq!(record.results[1].not_run, Some(NotRun::Deadline));
+        assert!(events
+            .iter()
+            .any(|e| matches!(e, Event::Cancelling(CancelReason::Deadline))));
+    }
+}
