@@ -22,7 +22,6 @@ pub mod pem;
 pub mod plugin_output;
 pub mod probe;
 pub mod process;
-
 pub mod report;
 pub mod runner;
 pub mod sanitize;
@@ -34,31 +33,13 @@ use std::ffi::OsString;
 use clap::Parser;
 
 use cli::{Cli, Command};
-use commands::output::out;
-use model::State;
 
 /// Parses `args` (including the program name), runs the command and returns the exit code.
 pub fn main_with(args: Vec<OsString>) -> i32 {
     let nagios_mode = args.get(1).is_some_and(|a| a == "nagios");
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        // A Nagios plugin speaks on stdout only and answers usage problems with UNKNOWN.
-        Err(e) if nagios_mode => {
-            use clap::error::ErrorKind;
-            match e.kind() {
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => out(&e.to_string()),
-                _ => {
-                    let first = e.to_string();
-                    let first = first
-                        .lines()
-                        .next()
-                        .unwrap_or("")
-                        .trim_start_matches("error: ");
-                    out(&format!("SMOKEGATE UNKNOWN - usage: {first}\n"));
-                }
-            }
-            return State::Unknown.exit_code();
-        }
+        Err(e) if nagios_mode => return commands::nagios::usage_error(&e),
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
@@ -85,20 +66,7 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
             Command::Validate(args) => commands::validate::validate(&args),
             Command::Nagios(args) => commands::nagios::nagios(args).await,
             Command::Demo(args) => demo::run(args).await,
-            Command::Import(cli::ImportCommand::Nrpe { files }) => commands::import::nrpe(&files),
-            Command::Import(cli::ImportCommand::Nagios {
-                config,
-                resource,
-                hosts,
-                hostgroups,
-                services,
-            }) => commands::import::nagios(config::nagios_objects::ImportOptions {
-                config,
-                resource,
-                hosts,
-                hostgroups,
-                services,
-            }),
+            Command::Import(what) => commands::import::import(what),
         }
     });
     // The verdict is known and the reports are written: a blocking lookup (getaddrinfo on a

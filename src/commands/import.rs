@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use super::output::{fail, out};
+use crate::cli::ImportCommand;
 use crate::error::Error;
 use crate::{config, exit, secrets};
 
@@ -26,8 +27,28 @@ fn check_toml(name: &str, tags: &[String], command_line: &str, origin: &str) -> 
     )
 }
 
+/// `smokegate import nrpe|nagios`.
+pub fn import(what: ImportCommand) -> i32 {
+    match what {
+        ImportCommand::Nrpe { files } => nrpe(&files),
+        ImportCommand::Nagios {
+            config,
+            resource,
+            hosts,
+            hostgroups,
+            services,
+        } => nagios(config::nagios_objects::ImportOptions {
+            config,
+            resource,
+            hosts,
+            hostgroups,
+            services,
+        }),
+    }
+}
+
 /// `smokegate import nrpe`: the commands as a suite a team can own and curate.
-pub fn nrpe(files: &[PathBuf]) -> i32 {
+fn nrpe(files: &[PathBuf]) -> i32 {
     let mut text =
         String::from("# Imported by `smokegate import nrpe`: one check per NRPE command.\n");
     let mut diags = Vec::new();
@@ -59,7 +80,7 @@ pub fn nrpe(files: &[PathBuf]) -> i32 {
 }
 
 /// `smokegate import nagios`: every service on every selected host as a check.
-pub fn nagios(opts: config::nagios_objects::ImportOptions) -> i32 {
+fn nagios(opts: config::nagios_objects::ImportOptions) -> i32 {
     match config::nagios_objects::import(&opts) {
         Ok(imported) => {
             let mut text = String::from(

@@ -62,3 +62,22 @@ fn unknown(error: &Error) -> i32 {
     out(&text);
     State::Unknown.exit_code()
 }
+
+/// A usage problem in Nagios mode: a plugin speaks on stdout only and answers it with UNKNOWN
+/// (help and version are printed as asked, and exit 3 as the Debian plugins do).
+pub fn usage_error(e: &clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => out(&e.to_string()),
+        _ => {
+            let text = e.to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ");
+            out(&format!("SMOKEGATE UNKNOWN - usage: {first}\n"));
+        }
+    }
+    State::Unknown.exit_code()
+}
