@@ -17,7 +17,10 @@ pub struct Counts {
     pub warning: usize,
     pub critical: usize,
     pub unknown: usize,
+    /// Did not run: deadline or interrupt, or skipped because a needed check failed.
     pub not_run: usize,
+    /// Of `not_run`, those skipped because a check they need did not end OK or WARNING.
+    pub skipped: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,10 +71,12 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
         total: run.results.len(),
         ..Counts::default()
     };
+    let excused = excused(run, policy);
     let mut worst = State::Ok;
-    for r in &run.results {
+    for (i, r) in run.results.iter().enumerate() {
         if r.not_run.is_some() {
             counts.not_run += 1;
+            counts.skipped += usize::from(r.not_run.as_ref().is_some_and(|n| n.unmet().is_some()));
         } else {
             match r.state() {
                 State::Ok => counts.ok += 1,
@@ -80,7 +85,7 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
                 State::Unknown => counts.unknown += 1,
             }
         }
-        if !r.check.optional {
+        if !r.check.optional && !excused[i] {
             worst = worst.worst(r.state());
         }
     }
@@ -88,7 +93,7 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
         worst = State::Unknown;
     }
     let failing: Vec<usize> = (0..run.results.len())
-        .filter(|&i| fails_gate(&run.results[i], policy))
+        .filter(|&i| !excused[i] && fails_gate(&run.results[i], policy))
         .collect();
     Verdict {
         // An empty run never passes: nothing was established.
@@ -99,6 +104,36 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
         cancelled: run.cancelled,
         problems: Vec::new(),
     }
+}
+
+/// Which results were skipped for a needed check whose failure already fails the gate (through
+/// a chain of skipped checks, the first one that ran or did not run for another reason): the
+/// gate fails for that cause, so they do not count again. A check skipped for a cause that does
+/// not fail the gate (an optional check that failed) is not excused: it did not run.
+fn excused(run: &RunRecord, policy: &Policy) -> Vec<bool> {
+    let index: std::collections::HashMap<&str, usize> = run
+        .results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.check.name.as_str(), i))
+        .collect();
+    run.results
+        .iter()
+        .map(|r| {
+            let mut current = r;
+            // Bounded: needs have no cycle, but a record read from elsewhere might.
+            for _ in 0..run.results.len() {
+                let Some(unmet) = current.not_run.as_ref().and_then(|n| n.unmet()) else {
+                    return !std::ptr::eq(current, r) && fails_gate(current, policy);
+                };
+                match index.get(unmet.check.as_str()) {
+                    Some(&cause) => current = &run.results[cause],
+                    None => return false,
+                }
+            }
+            false
+        })
+        .collect()
 }
 
 /// The verdict once the run's record is (or is not) written: a gate whose record could not be

@@ -6,23 +6,34 @@ use crate::cli::SuiteArgs;
 use crate::exit;
 
 pub fn list(args: &SuiteArgs) -> i32 {
-    let checks = match load_selected(args) {
-        Ok(loaded) => loaded.checks,
+    let loaded = match load_selected(args) {
+        Ok(loaded) => loaded,
         Err(e) => return fail(&e),
     };
-    let rows: Vec<[String; 4]> = checks
+    let checks = &loaded.checks;
+    // Which checks wait on which, when any does.
+    let with_needs = checks.iter().any(|c| !c.needs.is_empty());
+    let mut header = vec!["NAME", "KIND", "TAGS", "SOURCE"];
+    if with_needs {
+        header.push("NEEDS");
+    }
+    let rows: Vec<Vec<String>> = checks
         .iter()
         .map(|c| {
-            [
+            let mut row = vec![
                 c.name.clone(),
                 c.probe.kind().to_string(),
                 c.tags.join(","),
                 c.source.to_string(),
-            ]
+            ];
+            if with_needs {
+                row.push(c.needs.join(", "));
+            }
+            row
         })
         .collect();
-    let header = ["NAME", "KIND", "TAGS", "SOURCE"].map(String::from);
-    let widths: Vec<usize> = (0..4)
+    let header: Vec<String> = header.into_iter().map(String::from).collect();
+    let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
                 .chain([&header])
@@ -33,20 +44,23 @@ pub fn list(args: &SuiteArgs) -> i32 {
         .collect();
     let mut text = String::new();
     for row in [&header].into_iter().chain(&rows) {
-        let line = format!(
-            "{:w0$}  {:w1$}  {:w2$}  {}",
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2]
-        );
-        text.push_str(line.trim_end());
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, &w)| format!("{cell:w$}"))
+            .collect();
+        text.push_str(cells.join("  ").trim_end());
         text.push('\n');
     }
-    text.push_str(&format!("{} checks\n", rows.len()));
+    text.push_str(&format!("{} checks", rows.len()));
+    if !loaded.pulled_in.is_empty() {
+        text.push_str(&format!(
+            " ({} not selected but needed: {})",
+            loaded.pulled_in.len(),
+            loaded.pulled_in.join(", ")
+        ));
+    }
+    text.push('\n');
     out(&text);
     exit::GATE_PASSED
 }

@@ -12,6 +12,8 @@ use crate::{config, probe, select};
 /// What a command runs: the selected checks and the run-level settings of the suite.
 pub struct Loaded {
     pub checks: Vec<Arc<Check>>,
+    /// Checks not selected but needed by selected ones, brought in.
+    pub pulled_in: Vec<String>,
     pub files: usize,
     pub browser: Option<crate::model::spec::BrowserConfig>,
 }
@@ -60,7 +62,7 @@ pub fn load_selected(args: &SuiteArgs) -> Result<Loaded, Error> {
     let suite = config::load(&paths).map_err(Error::Suite)?;
     let selection = select::Selection::new(&args.tags, &args.skip_tags, &args.names)
         .map_err(Error::Selection)?;
-    let selected = selection.apply(&suite.checks);
+    let (selected, pulled_in) = selection.apply(&suite.checks);
     if selected.is_empty() {
         return Err(if suite.checks.is_empty() {
             Error::NoChecks
@@ -70,6 +72,7 @@ pub fn load_selected(args: &SuiteArgs) -> Result<Loaded, Error> {
     }
     Ok(Loaded {
         checks: selected,
+        pulled_in,
         files: suite.files.len(),
         browser: suite.browser,
     })

@@ -7,6 +7,7 @@ pub mod diag;
 pub mod files;
 mod imports;
 pub mod nagios_objects;
+mod needs;
 pub mod nrpe;
 mod probes;
 mod raw;
@@ -114,6 +115,7 @@ fn load_sources(
 ) -> Suite {
     let mut suite = Suite::default();
     let mut seen: HashMap<String, SourceLoc> = HashMap::new();
+    let mut written_needs = Vec::new();
     for (file, source) in sources {
         let mut loader = FileLoader {
             file,
@@ -125,8 +127,10 @@ fn load_sources(
             hostgroups: Default::default(),
             failed: Vec::new(),
             broken_vars: Default::default(),
+            needs: Vec::new(),
         };
         let loaded = loader.load();
+        written_needs.append(&mut loader.needs);
         let failed = std::mem::take(&mut loader.failed);
         // In file order: the checks, and the names of those that had errors.
         let mut entries: Vec<(Option<Check>, String, Range<usize>)> = loaded
@@ -178,6 +182,20 @@ fn load_sources(
             }
         }
     }
+    let loaded: std::collections::HashSet<&str> =
+        suite.checks.iter().map(|c| c.name.as_str()).collect();
+    let failed: std::collections::HashSet<String> = seen
+        .into_keys()
+        .filter(|name| !loaded.contains(name.as_str()))
+        .collect();
+    needs::resolve(
+        &mut suite.checks,
+        written_needs,
+        &|name| {
+            failed.contains(name) || failed.iter().any(|f| f.starts_with(&format!("{name} @ ")))
+        },
+        diags,
+    );
     suite
 }
 
@@ -256,6 +274,8 @@ struct FileLoader<'a> {
     failed: Vec<(String, Range<usize>)>,
     /// `[vars]` entries that could not be set: a use of one says so, not that it is unknown.
     broken_vars: std::collections::BTreeSet<String>,
+    /// `needs` as written, resolved once every file is loaded.
+    needs: Vec<needs::Written>,
 }
 
 impl FileLoader<'_> {
@@ -360,6 +380,7 @@ impl FileLoader<'_> {
                             fail_on: defaults.fail_on,
                             suite: imported.suite,
                             probe: imported.probe,
+                            needs: Vec::new(),
                         };
                         out.push((check, imported.span));
                     }
@@ -378,6 +399,7 @@ impl FileLoader<'_> {
                             fail_on: defaults.fail_on,
                             suite: self.file.to_path_buf(),
                             probe,
+                            needs: Vec::new(),
                         };
                         out.push((check, span));
                     }
@@ -554,6 +576,12 @@ impl FileLoader<'_> {
         let errors_before = self.diags.len();
         let name_span = raw.name.span();
         let name = raw.name.into_inner();
+        let needs: Vec<(String, Range<usize>)> = raw
+            .needs
+            .iter()
+            .flatten()
+            .map(|n| (n.get_ref().clone(), n.span()))
+            .collect();
         if name.trim().is_empty() {
             self.error(name_span.clone(), "check name is empty");
         } else if name.chars().any(char::is_control) {
@@ -644,6 +672,19 @@ impl FileLoader<'_> {
         probes
             .into_iter()
             .map(|(host, probe)| {
+                if !needs.is_empty() {
+                    let check = match &host {
+                        Some(h) => crate::sanitize::untrusted(&format!("{name} @ {h}")),
+                        None => name.clone(),
+                    };
+                    self.needs.push(needs::Written {
+                        check,
+                        host: host.clone(),
+                        names: needs.clone(),
+                        file: self.file.to_path_buf(),
+                        source: Arc::clone(self.source),
+                    });
+                }
                 let mut tags = tags.clone();
                 let name = match &host {
                     Some(h) => {
@@ -665,6 +706,7 @@ impl FileLoader<'_> {
                     fail_on,
                     suite: self.file.to_path_buf(),
                     probe,
+                    needs: Vec::new(),
                 }
             })
             .collect()

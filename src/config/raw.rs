@@ -26,6 +26,8 @@ pub struct RawCheck {
     pub optional: Option<bool>,
     /// `warning` or `critical`: which states of this check fail the gate, over `--fail-on`.
     pub fail_on: Option<Spanned<String>>,
+    /// Names of checks that must end OK or WARNING before this one runs.
+    pub needs: Option<Vec<Spanned<String>>>,
     pub nagios: Option<Spanned<RawNagios>>,
     pub exec: Option<Spanned<RawExec>>,
     pub http: Option<Spanned<RawHttp>>,

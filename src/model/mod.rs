@@ -432,6 +432,9 @@ pub struct Check {
     pub suite: PathBuf,
     pub source: SourceLoc,
     pub probe: ProbeSpec,
+    /// Checks (by name) that must end OK or WARNING before this one runs; otherwise it is
+    /// skipped. Resolved at load: every name is a check of the suite, with no cycle.
+    pub needs: Vec<String>,
 }
 
 /// One try of a check.
@@ -446,19 +449,54 @@ pub struct Attempt {
 }
 
 /// Why a selected check produced no outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NotRun {
     /// The run's `--deadline` passed before the check started.
     Deadline,
     /// Ctrl-C or SIGTERM arrived before the check started.
     Interrupted,
+    /// A check it needs did not end OK or WARNING: skipped.
+    Needs(Unmet),
+}
+
+/// The first check a skipped check needed that did not end OK or WARNING.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unmet {
+    /// The needed check's name.
+    pub check: String,
+    /// Its state; `None` when it did not run either.
+    pub state: Option<State>,
+    reason: String,
+}
+
+impl Unmet {
+    pub fn new(check: &str, state: Option<State>) -> Unmet {
+        let why = match state {
+            Some(state) => format!("which is {state}"),
+            None => "which did not run".to_string(),
+        };
+        Unmet {
+            check: check.to_string(),
+            state,
+            reason: format!("skipped: needs '{check}', {why}"),
+        }
+    }
 }
 
 impl NotRun {
-    pub fn reason(self) -> &'static str {
+    pub fn reason(&self) -> &str {
         match self {
             NotRun::Deadline => "not run: the run's deadline passed before it started",
             NotRun::Interrupted => "not run: the run was interrupted before it started",
+            NotRun::Needs(unmet) => &unmet.reason,
+        }
+    }
+
+    /// The check it needed, when it was skipped for that.
+    pub fn unmet(&self) -> Option<&Unmet> {
+        match self {
+            NotRun::Needs(unmet) => Some(unmet),
+            _ => None,
         }
     }
 }

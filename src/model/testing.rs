@@ -31,6 +31,7 @@ pub fn shell_check(name: &str, script: &str) -> Check {
             program: PathBuf::from("/bin/sh"),
             args: vec!["-c".to_string(), script.to_string()],
         }),
+        needs: Vec::new(),
     }
 }
 

@@ -40,10 +40,7 @@ impl Style {
 
 /// The live line for a finished check.
 pub fn finished_line(result: &CheckResult, style: Style) -> String {
-    let label = match result.not_run {
-        Some(_) => "NOT RUN".to_string(),
-        None => result.state().label().to_string(),
-    };
+    let label = not_ok_label(result);
     let flaky = if result.is_flaky() {
         format!(" (flaky: passed on attempt {})", result.attempts.len())
     } else {
@@ -58,6 +55,15 @@ pub fn finished_line(result: &CheckResult, style: Style) -> String {
         style.dim("-"),
         result.summary()
     )
+}
+
+/// `SKIPPED` (a needed check failed), `NOT RUN` (deadline, interrupt), or the state.
+fn not_ok_label(result: &CheckResult) -> &'static str {
+    match &result.not_run {
+        Some(n) if n.unmet().is_some() => "SKIPPED",
+        Some(_) => "NOT RUN",
+        None => result.state().label(),
+    }
 }
 
 /// The live line for a runner event, if it has one: a finished check, a retry, a stop.
@@ -119,14 +125,21 @@ pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
     if !not_ok.is_empty() {
         out.push('\n');
         for (i, r) in not_ok {
-            let label = if r.not_run.is_some() {
-                "NOT RUN"
-            } else {
-                r.state().label()
-            };
+            let label = not_ok_label(r);
+            let unmet = r.not_run.as_ref().and_then(|n| n.unmet());
             let mut notes = Vec::new();
             if verdict.failing.contains(&i) {
                 notes.push("fails the gate".to_string());
+            } else if let Some(unmet) = unmet {
+                // The check it needs (or the cause behind it) is shown on its own.
+                out.push_str(&format!(
+                    "{} {} {}\n    {}\n",
+                    style.state(r.state(), &format!("{label:<8}")),
+                    style.paint("1", &r.check.name),
+                    style.dim(&format!("(counted under '{}')", unmet.check)),
+                    r.summary()
+                ));
+                continue;
             } else if r.check.optional {
                 notes.push("optional".to_string());
             } else {
@@ -178,7 +191,8 @@ pub fn verdict_line(run: &RunRecord, verdict: &Verdict, style: Style) -> String 
         (c.warning, "warning"),
         (c.critical, "critical"),
         (c.unknown, "unknown"),
-        (c.not_run, "not run"),
+        (c.not_run - c.skipped, "not run"),
+        (c.skipped, "skipped"),
     ] {
         if n > 0 {
             parts.push(format!("{n} {what}"));

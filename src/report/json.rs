@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::gate::{Policy, Verdict};
 use crate::model::FailOn;
-use crate::model::{CancelReason, CheckResult, Outcome, Perfdata, RunRecord};
+use crate::model::{CancelReason, CheckResult, NotRun, Outcome, Perfdata, RunRecord};
 
 /// Bumped when a field changes meaning or disappears; adding fields keeps the version.
 pub const FORMAT_VERSION: u32 = 1;
@@ -33,6 +33,9 @@ pub struct JsonVerdict {
     pub critical: usize,
     pub unknown: usize,
     pub not_run: usize,
+    /// Of `not_run`, those skipped because a check they need did not end OK or WARNING.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub skipped: usize,
     /// Names of the checks that fail the gate, in suite order.
     pub failing: Vec<String>,
 }
@@ -50,8 +53,14 @@ pub struct JsonCheck {
     /// `OK`, `WARNING`, `CRITICAL` or `UNKNOWN` (a check that did not run is `UNKNOWN`).
     pub state: String,
     pub fails_gate: bool,
-    /// `null`, `"deadline"` or `"interrupted"` when the check did not run.
+    /// `null`, or why the check did not run: `"deadline"`, `"interrupted"` or `"needs"`.
     pub not_run: Option<String>,
+    /// Checks (by name) that must end OK or WARNING before this one runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    /// When `not_run` is `"needs"`: the needed check that did not end OK or WARNING.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped_because: Option<JsonUnmet>,
     pub flaky: bool,
     pub summary: String,
     pub duration_s: f64,
@@ -59,6 +68,13 @@ pub struct JsonCheck {
     pub perfdata: Vec<JsonPerfdata>,
     pub evidence: Vec<JsonEvidence>,
     pub attempts: Vec<JsonAttempt>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct JsonUnmet {
+    pub check: String,
+    /// Its state, or `null` when it did not run either.
+    pub state: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -112,6 +128,7 @@ pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport 
             critical: verdict.counts.critical,
             unknown: verdict.counts.unknown,
             not_run: verdict.counts.not_run,
+            skipped: verdict.counts.skipped,
             failing: verdict
                 .failing
                 .iter()
@@ -149,10 +166,23 @@ fn check(r: &CheckResult, fails_gate: bool) -> JsonCheck {
         source: c.source.to_string(),
         state: r.state().label().to_string(),
         fails_gate,
-        not_run: r.not_run.map(|n| match n {
-            crate::model::NotRun::Deadline => "deadline".to_string(),
-            crate::model::NotRun::Interrupted => "interrupted".to_string(),
+        not_run: r.not_run.as_ref().map(|n| {
+            match n {
+                NotRun::Deadline => "deadline",
+                NotRun::Interrupted => "interrupted",
+                NotRun::Needs(_) => "needs",
+            }
+            .to_string()
         }),
+        needs: c.needs.clone(),
+        skipped_because: r
+            .not_run
+            .as_ref()
+            .and_then(NotRun::unmet)
+            .map(|u| JsonUnmet {
+                check: u.check.clone(),
+                state: u.state.map(|s| s.label().to_string()),
+            }),
         flaky: r.is_flaky(),
         summary: r.summary().to_string(),
         duration_s: secs(r.duration()),
@@ -195,4 +225,8 @@ fn perfdata(p: &Perfdata) -> JsonPerfdata {
 /// Seconds with millisecond precision.
 fn secs(d: std::time::Duration) -> f64 {
     (d.as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

@@ -42,7 +42,7 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
 
 fn test_case(result: &CheckResult, fails_gate: bool) -> TestCase {
     let check = &result.check;
-    let status = if let Some(reason) = result.not_run {
+    let status = if let Some(reason) = &result.not_run {
         let mut s = TestCaseStatus::skipped();
         s.set_message(reason.reason());
         s

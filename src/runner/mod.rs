@@ -5,12 +5,12 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::model::{
-    Attempt, CancelReason, Check, CheckResult, Label, NotRun, Outcome, RunRecord, State,
+    Attempt, CancelReason, Check, CheckResult, Label, NotRun, Outcome, RunRecord, State, Unmet,
 };
 use crate::probe::{self, ProbeCtx};
 
@@ -121,6 +121,16 @@ pub async fn run(
     // Browser checks get their first session slot in suite order too, from one task, so that
     // a check that starts after another finished gets that one's cleaned session.
     let mut session_tickets = session_dispatcher(&checks, &shared, &cancel);
+    // Each check's end, for the checks that need it.
+    // Each sender lives in its check's task only, so a task that fails closes its channel.
+    let (mut ends, ended): (Vec<Option<watch::Sender<End>>>, Vec<watch::Receiver<End>>) = checks
+        .iter()
+        .map(|_| {
+            let (tx, rx) = watch::channel(None);
+            (Some(tx), rx)
+        })
+        .unzip();
+    let needs = needed_indices(&checks);
 
     // Checks start in suite order: a slot is taken here before each unit is spawned.
     let mut set = JoinSet::new();
@@ -129,7 +139,9 @@ pub async fn run(
         // A browser check first waits for a session slot; it takes its job slot itself so
         // that the checks after it are not held up meanwhile.
         let first_session = session_tickets.remove(&index);
-        let first_slot = if check.probe.needs_browser() {
+        // A check that waits for others takes its slot once they ended, so that waiting never
+        // holds a slot another check needs.
+        let first_slot = if check.probe.needs_browser() || !needs[index].is_empty() {
             None
         } else {
             let permit = tokio::select! {
@@ -152,15 +164,23 @@ pub async fn run(
             slots: Arc::clone(&slots),
             events: events.clone(),
             shared: Arc::clone(&shared),
+            needs: needs[index]
+                .iter()
+                .map(|&n| (checks[n].name.clone(), ended[n].clone()))
+                .collect(),
+            end: ends[index].take(),
         };
         set.spawn(unit.run(first_slot, first_session));
     }
     let not_run = not_run_reason(cancel.reason());
     for index in unstarted {
+        if let Some(end) = ends[index].take() {
+            end.send_replace(Some(None));
+        }
         let result = CheckResult {
             check: Arc::clone(&checks[index]),
             attempts: Vec::new(),
-            not_run: Some(not_run),
+            not_run: Some(not_run.clone()),
         };
         let _ = events.send(Event::Finished {
             index,
@@ -206,6 +226,29 @@ pub async fn run(
     }
 }
 
+/// How a check ended, for the checks that need it: `None` while it runs, then its final state
+/// (`None` inside when it did not run).
+type End = Option<Option<State>>;
+
+/// For each check, the positions in this run of the checks it needs. A needed check that is not
+/// in the run is not waited for here: selection brings needed checks in.
+fn needed_indices(checks: &[Arc<Check>]) -> Vec<Vec<usize>> {
+    let index: std::collections::HashMap<&str, usize> = checks
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
+    checks
+        .iter()
+        .map(|c| {
+            c.needs
+                .iter()
+                .filter_map(|n| index.get(n.as_str()).copied())
+                .collect()
+        })
+        .collect()
+}
+
 /// The first session slot of each browser check, handed out in suite order by one task; the
 /// receiver yields `None` when the run was cancelled first.
 type SessionTicket = tokio::sync::oneshot::Receiver<Option<OwnedSemaphorePermit>>;
@@ -221,7 +264,8 @@ fn session_dispatcher(
     };
     let mut senders = Vec::new();
     for (index, check) in checks.iter().enumerate() {
-        if check.probe.needs_browser() {
+        // A check that waits for others first must not hold a session meanwhile.
+        if check.probe.needs_browser() && check.needs.is_empty() {
             let (tx, rx) = tokio::sync::oneshot::channel();
             senders.push(tx);
             tickets.insert(index, rx);
@@ -285,14 +329,60 @@ struct Unit {
     slots: Arc<Semaphore>,
     events: mpsc::UnboundedSender<Event>,
     shared: Arc<probe::Shared>,
+    /// The checks this one needs, by name, and how each ended.
+    needs: Vec<(String, watch::Receiver<End>)>,
+    /// Where this check's end is told to the checks that need it.
+    end: Option<watch::Sender<End>>,
 }
 
 impl Unit {
     async fn run(
         self,
         first_slot: Option<OwnedSemaphorePermit>,
-        mut first_session: Option<SessionTicket>,
+        first_session: Option<SessionTicket>,
     ) -> (usize, CheckResult) {
+        let result = match self.unmet_need().await {
+            Ok(()) => self.attempts(first_slot, first_session).await,
+            Err(not_run) => CheckResult {
+                check: Arc::clone(&self.check),
+                attempts: Vec::new(),
+                not_run: Some(not_run),
+            },
+        };
+        if let Some(end) = &self.end {
+            end.send_replace(Some(result.outcome().map(|o| o.state)));
+        }
+        let _ = self.events.send(Event::Finished {
+            index: self.index,
+            result: result.clone(),
+        });
+        (self.index, result)
+    }
+
+    /// Waits until every check this one needs has ended; `Err` says why this one does not run:
+    /// the first that did not end OK or WARNING, or the run was cancelled meanwhile.
+    async fn unmet_need(&self) -> Result<(), NotRun> {
+        for (name, end) in &self.needs {
+            let mut end = end.clone();
+            let ended = tokio::select! {
+                biased;
+                () = self.cancel.token.cancelled() => return Err(self.not_run_reason()),
+                // A closed channel: the needed check's task failed; it did not run.
+                ended = end.wait_for(Option::is_some) => ended.map(|e| e.flatten()).ok().flatten(),
+            };
+            match ended {
+                Some(State::Ok | State::Warning) => {}
+                state => return Err(NotRun::Needs(Unmet::new(name, state))),
+            }
+        }
+        Ok(())
+    }
+
+    async fn attempts(
+        &self,
+        first_slot: Option<OwnedSemaphorePermit>,
+        mut first_session: Option<SessionTicket>,
+    ) -> CheckResult {
         let mut attempts: Vec<Attempt> = Vec::new();
         let max_attempts = self.check.retries.saturating_add(1);
         let mut slot = first_slot;
@@ -351,16 +441,11 @@ impl Unit {
                 () = tokio::time::sleep(self.check.retry_delay) => {}
             }
         }
-        let result = CheckResult {
-            check: self.check,
+        CheckResult {
+            check: Arc::clone(&self.check),
             attempts,
             not_run,
-        };
-        let _ = self.events.send(Event::Finished {
-            index: self.index,
-            result: result.clone(),
-        });
-        (self.index, result)
+        }
     }
 
     /// A browser session slot for browser checks; `Err` when the run was cancelled meanwhile.

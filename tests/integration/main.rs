@@ -15,6 +15,7 @@ mod imports;
 mod nagios_daemons;
 mod nagios_mode;
 mod native;
+mod needs;
 mod output_bounds;
 mod parallelism;
 mod plain_commands;
