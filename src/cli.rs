@@ -65,6 +65,18 @@ pub struct RunArgs {
     /// Which states fail the gate: `critical` (CRITICAL, UNKNOWN) or `warning` (WARNING too).
     #[arg(long, value_enum, default_value_t = FailOnArg::Critical)]
     pub fail_on: FailOnArg,
+    /// Compare with an earlier run's JSON report (`--json`), check by check: new failure,
+    /// still failing, fixed, changed, new check, gone.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Which failures fail the gate: `all`, or `new` ones only (with --baseline: new failures,
+    /// changed checks and new checks that fail; still-failing ones are reported, not counted).
+    #[arg(long, value_enum, default_value_t = GateArg::All, requires = "baseline")]
+    pub gate: GateArg,
+    /// What this run is of, kept in its reports and shown in the verdict (repeatable):
+    /// `--label version=1.4.2`.
+    #[arg(long = "label", value_name = "KEY=VALUE", value_parser = parse_label)]
+    pub labels: Vec<(String, String)>,
     /// Bound the whole run ("90s", "2m"); checks not started by then count as not run.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub deadline: Option<Duration>,
@@ -143,6 +155,18 @@ pub struct NagiosArgs {
     /// Which states count as failing in the status line.
     #[arg(long, value_enum, default_value_t = FailOnArg::Critical)]
     pub fail_on: FailOnArg,
+    /// Compare with an earlier run's JSON report (`--json`), check by check: new failure,
+    /// still failing, fixed, changed, new check, gone.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Which failures fail the gate: `all`, or `new` ones only (with --baseline: new failures,
+    /// changed checks and new checks that fail; still-failing ones are reported, not counted).
+    #[arg(long, value_enum, default_value_t = GateArg::All, requires = "baseline")]
+    pub gate: GateArg,
+    /// What this run is of, kept in its reports and shown in the verdict (repeatable):
+    /// `--label version=1.4.2`.
+    #[arg(long = "label", value_name = "KEY=VALUE", value_parser = parse_label)]
+    pub labels: Vec<(String, String)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -191,4 +215,35 @@ impl From<FailOnArg> for FailOn {
             FailOnArg::Critical => FailOn::Critical,
         }
     }
+}
+
+/// `--gate`: which failures fail the gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GateArg {
+    /// Every failure (the default).
+    All,
+    /// Only failures this run may have caused, against --baseline.
+    New,
+}
+
+/// `KEY=VALUE` for `--label`: a key of letters, digits, `_`, `-` and `.`; any printable value.
+fn parse_label(s: &str) -> Result<(String, String), String> {
+    let (key, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` is not KEY=VALUE"))?;
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return Err(format!(
+            "label key `{key}` must be letters, digits, `_`, `-` or `.`"
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(format!(
+            "label `{key}` has a control character in its value"
+        ));
+    }
+    Ok((key.to_string(), value.to_string()))
 }

@@ -21,6 +21,9 @@ pub enum Error {
     /// A report path that cannot take a report, found before anything ran.
     #[error("{0}")]
     ReportPath(String),
+    /// A `--baseline` that cannot be compared with: unreadable, not a report, newer, foreign.
+    #[error("{0}")]
+    Baseline(String),
 }
 
 impl Error {

@@ -2,6 +2,7 @@
 //! Owns what fails a gate; must not print, time, or look at anything but its arguments.
 
 use crate::exit;
+use crate::model::diff::{Baseline, Class, Comparison};
 use crate::model::{CancelReason, CheckResult, FailOn, RunRecord, State};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -36,6 +37,8 @@ pub struct Verdict {
     pub cancelled: Option<CancelReason>,
     /// What failed the gate besides its checks: a report that could not be written.
     pub problems: Vec<String>,
+    /// This run against an earlier one (`--baseline`), when asked.
+    pub baseline: Option<Comparison>,
 }
 
 impl Verdict {
@@ -103,7 +106,92 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
         state: worst,
         cancelled: run.cancelled,
         problems: Vec::new(),
+        baseline: None,
     }
+}
+
+/// Did this check fail, whatever `optional` says: the health of the check itself, as a baseline
+/// compares it.
+fn failed(result: &CheckResult, policy: &Policy) -> bool {
+    result.not_run.is_some()
+        || match result.state() {
+            State::Ok => false,
+            State::Warning => result.check.fail_on.unwrap_or(policy.fail_on) == FailOn::Warning,
+            State::Critical | State::Unknown => true,
+        }
+}
+
+/// The verdict with this run compared against `baseline`, check by check by name. With
+/// `only_new` (`--gate new`) only failures this run may have caused fail the gate: a new
+/// failure, a changed check that fails, a new check that fails. Still-failing checks are
+/// reported, never hidden, but do not count then.
+pub fn compare(
+    mut verdict: Verdict,
+    run: &RunRecord,
+    policy: &Policy,
+    baseline: Baseline,
+    only_new: bool,
+) -> Verdict {
+    let past: std::collections::HashMap<&str, &crate::model::diff::Past> = baseline
+        .checks
+        .iter()
+        .map(|p| (p.name.as_str(), p))
+        .collect();
+    let classes: Vec<Class> = run
+        .results
+        .iter()
+        .map(|r| {
+            let fails = failed(r, policy);
+            match past.get(r.check.name.as_str()) {
+                None => Class::NewCheck { fails },
+                // Without a fingerprint to compare, the definition cannot be shown unchanged.
+                Some(p) if p.fingerprint.as_deref() != Some(r.check.fingerprint().as_str()) => {
+                    Class::Changed { fails }
+                }
+                Some(p) => match (p.failed, fails) {
+                    (false, true) => Class::NewFailure,
+                    (true, true) => Class::StillFailing,
+                    (true, false) => Class::Fixed,
+                    (false, false) => Class::Same,
+                },
+            }
+        })
+        .collect();
+    let here: std::collections::HashSet<&str> =
+        run.results.iter().map(|r| r.check.name.as_str()).collect();
+    let gone = baseline
+        .checks
+        .iter()
+        .filter(|p| !here.contains(p.name.as_str()))
+        .map(|p| p.name.clone())
+        .collect();
+    if only_new {
+        let excused = excused(run, policy);
+        verdict.failing.retain(|&i| classes[i].is_new_failure());
+        let mut worst = State::Ok;
+        for (i, r) in run.results.iter().enumerate() {
+            let not_counted = failed(r, policy) && !classes[i].is_new_failure();
+            if !r.check.optional && !excused[i] && !not_counted {
+                worst = worst.worst(r.state());
+            }
+        }
+        verdict.state = if run.results.is_empty() {
+            State::Unknown
+        } else {
+            worst
+        };
+        verdict.passed = verdict.failing.is_empty()
+            && !run.results.is_empty()
+            && run.cancelled.is_none()
+            && verdict.problems.is_empty();
+    }
+    verdict.baseline = Some(Comparison {
+        baseline,
+        classes,
+        gone,
+        only_new,
+    });
+    verdict
 }
 
 /// Which results were skipped for a needed check whose failure already fails the gate (through

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::output::out;
-use super::suite::{load_selected, shared_for};
-use crate::cli::NagiosArgs;
+use super::suite::{baseline_for, load_selected, shared_for};
+use crate::cli::{GateArg, NagiosArgs};
 use crate::error::Error;
 use crate::model::State;
 use crate::runner::{self, RunOptions};
@@ -15,6 +15,10 @@ use crate::{gate, report};
 pub async fn nagios(args: NagiosArgs) -> i32 {
     let loaded = match load_selected(&args.suite) {
         Ok(loaded) => loaded,
+        Err(e) => return unknown(&e),
+    };
+    let baseline = match baseline_for(args.baseline.as_deref(), &loaded.checks) {
+        Ok(baseline) => baseline,
         Err(e) => return unknown(&e),
     };
     let budget = Duration::from_secs(u64::from(args.timeout));
@@ -35,13 +39,16 @@ pub async fn nagios(args: NagiosArgs) -> i32 {
         Err(e) => return unknown(&e),
     };
     let (tx, _) = tokio::sync::mpsc::unbounded_channel();
-    let record = runner::run(loaded.checks, opts, shared, tx).await;
-    let verdict = gate::decide(
-        &record,
-        &gate::Policy {
-            fail_on: args.fail_on.into(),
-        },
-    );
+    let mut record = runner::run(loaded.checks, opts, shared, tx).await;
+    record.labels = args.labels.clone();
+    let policy = gate::Policy {
+        fail_on: args.fail_on.into(),
+    };
+    let mut verdict = gate::decide(&record, &policy);
+    if let Some(baseline) = baseline {
+        let only_new = args.gate == GateArg::New;
+        verdict = gate::compare(verdict, &record, &policy, baseline, only_new);
+    }
     let report = report::nagios::render(&record, &verdict);
     out(&report.text);
     report.state.exit_code()

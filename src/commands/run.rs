@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use super::output::{fail, out, use_color};
-use super::suite::{load_selected, shared_for, with_base_url};
-use crate::cli::RunArgs;
+use super::suite::{baseline_for, load_selected, shared_for, with_base_url};
+use crate::cli::{GateArg, RunArgs};
 use crate::model::{self, Check};
 use crate::report::human::{self, Style};
 use crate::runner::{self, RunOptions};
@@ -23,6 +23,10 @@ pub async fn run(args: RunArgs) -> i32 {
     if let Err(e) = report::prepare(&reports) {
         return fail(&e);
     }
+    let baseline = match baseline_for(args.baseline.as_deref(), &loaded.checks) {
+        Ok(baseline) => baseline,
+        Err(e) => return fail(&e),
+    };
     let artifacts = args.artifacts.clone().unwrap_or_else(|| {
         let beside = args
             .junit
@@ -51,7 +55,13 @@ pub async fn run(args: RunArgs) -> i32 {
         keep_output: args.max_output,
         ..RunOptions::default()
     };
-    let (record, verdict) = execute(checks, opts, shared, &policy, style, !args.quiet).await;
+    let (mut record, mut verdict) =
+        execute(checks, opts, shared, &policy, style, !args.quiet).await;
+    record.labels = args.labels.clone();
+    if let Some(baseline) = baseline {
+        let only_new = args.gate == GateArg::New;
+        verdict = gate::compare(verdict, &record, &policy, baseline, only_new);
+    }
     // The record is written before the verdict is printed: a gate whose record is lost is
     // not a pass, and the verdict line says why.
     let mut unrecorded = Vec::new();

@@ -77,3 +77,28 @@ pub fn load_selected(args: &SuiteArgs) -> Result<Loaded, Error> {
         browser: suite.browser,
     })
 }
+
+/// `--baseline`: the earlier run to compare with, read before anything runs. A baseline that
+/// shares no check name with the selection is from another suite: an error, never a silent
+/// "everything is new".
+pub fn baseline_for(
+    path: Option<&std::path::Path>,
+    checks: &[Arc<Check>],
+) -> Result<Option<crate::model::diff::Baseline>, Error> {
+    let Some(path) = path else { return Ok(None) };
+    let baseline = crate::report::json::read_baseline(path).map_err(Error::Baseline)?;
+    let names: std::collections::HashSet<&str> = checks.iter().map(|c| c.name.as_str()).collect();
+    if !baseline
+        .checks
+        .iter()
+        .any(|p| names.contains(p.name.as_str()))
+    {
+        return Err(Error::Baseline(format!(
+            "the baseline {} has none of the {} selected checks ({} checks of its own): it is from another suite or selection",
+            baseline.file,
+            checks.len(),
+            baseline.checks.len()
+        )));
+    }
+    Ok(Some(baseline))
+}

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub mod diff;
 pub mod range;
 pub mod spec;
 pub mod step;
@@ -68,6 +69,13 @@ impl State {
             State::Critical => "CRITICAL",
             State::Unknown => "UNKNOWN",
         }
+    }
+
+    /// The state a label names (`"CRITICAL"`), as reports write it.
+    pub fn from_label(label: &str) -> Option<State> {
+        [State::Ok, State::Warning, State::Critical, State::Unknown]
+            .into_iter()
+            .find(|s| s.label() == label)
     }
 
     /// Rank in the Monitoring Plugins' `max_state_alt` order: OK < UNKNOWN < WARNING < CRITICAL.
@@ -437,6 +445,22 @@ pub struct Check {
     pub needs: Vec<String>,
 }
 
+impl Check {
+    /// A digest of what the check does — its probe as resolved (command, URL, assertions,
+    /// thresholds), its timeout and `fail_on` — to tell a changed check from the same one in an
+    /// earlier run. Names, tags and retries are left out; secrets are masked before digesting.
+    pub fn fingerprint(&self) -> String {
+        let definition = format!("{:?}|{:?}|{:?}", self.probe, self.timeout, self.fail_on);
+        let masked = crate::secrets::mask(&definition);
+        let digest = ring::digest::digest(&ring::digest::SHA256, masked.as_bytes());
+        let hex: String = digest.as_ref()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("sha256:{hex}")
+    }
+}
+
 /// One try of a check.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attempt {
@@ -559,6 +583,8 @@ pub struct RunRecord {
     pub started_at: std::time::SystemTime,
     pub duration: Duration,
     pub cancelled: Option<CancelReason>,
+    /// `--label version=1.4.2`: what this run was of, kept in its reports.
+    pub labels: Vec<(String, String)>,
 }
 
 #[cfg(test)]

@@ -74,5 +74,6 @@ pub fn record(results: Vec<CheckResult>, cancelled: Option<CancelReason>) -> Run
         started_at: SystemTime::UNIX_EPOCH,
         duration: Duration::from_millis(1500),
         cancelled,
+        labels: Vec::new(),
     }
 }

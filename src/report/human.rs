@@ -6,6 +6,7 @@ use crate::gate::Verdict;
 use std::sync::Arc;
 
 use crate::format::duration as fmt_duration;
+use crate::model::diff::{Class, Comparison};
 use crate::model::{Attempt, CancelReason, Check, CheckResult, RunRecord, State};
 use crate::runner::Event;
 
@@ -127,9 +128,15 @@ pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
         for (i, r) in not_ok {
             let label = not_ok_label(r);
             let unmet = r.not_run.as_ref().and_then(|n| n.unmet());
+            let class = verdict
+                .baseline
+                .as_ref()
+                .map(|c| (c.classes[i], c.only_new));
             let mut notes = Vec::new();
             if verdict.failing.contains(&i) {
                 notes.push("fails the gate".to_string());
+            } else if let Some((class, true)) = class.filter(|(c, _)| !c.is_new_failure()) {
+                notes.push(format!("{class}: not counted, --gate new"));
             } else if let Some(unmet) = unmet {
                 // The check it needs (or the cause behind it) is shown on its own.
                 out.push_str(&format!(
@@ -144,6 +151,11 @@ pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
                 notes.push("optional".to_string());
             } else {
                 notes.push("does not fail the gate".to_string());
+            }
+            if let Some((class, only_new)) = class {
+                if class != Class::Same && (!only_new || class.is_new_failure()) {
+                    notes.push(class.to_string());
+                }
             }
             out.push_str(&format!(
                 "{} {} {}\n",
@@ -178,9 +190,80 @@ pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
             }
         }
     }
+    if let Some(comparison) = &verdict.baseline {
+        out.push_str(&against(run, comparison, style));
+    }
     out.push('\n');
     out.push_str(&verdict_line(run, verdict, style));
     out.push('\n');
+    out
+}
+
+/// This run against `--baseline`, grouped by class: what this deploy broke first.
+fn against(run: &RunRecord, comparison: &Comparison, style: Style) -> String {
+    let mut out = format!(
+        "\nagainst {} ({}):\n",
+        comparison.baseline.describe(),
+        comparison.baseline.file
+    );
+    let named = |wanted: &dyn Fn(Class) -> bool| -> Vec<&str> {
+        run.results
+            .iter()
+            .zip(&comparison.classes)
+            .filter(|(_, c)| wanted(**c))
+            .map(|(r, _)| r.check.name.as_str())
+            .collect()
+    };
+    let still = if comparison.only_new {
+        "still failing (not counted: --gate new)"
+    } else {
+        "still failing"
+    };
+    let rows: [(&str, Vec<&str>, &str); 6] = [
+        ("new failure", named(&|c| c == Class::NewFailure), "1;31"),
+        (
+            "changed, fails",
+            named(&|c| c == Class::Changed { fails: true }),
+            "1;31",
+        ),
+        (
+            "new check, fails",
+            named(&|c| c == Class::NewCheck { fails: true }),
+            "1;31",
+        ),
+        (still, named(&|c| c == Class::StillFailing), "33"),
+        ("fixed", named(&|c| c == Class::Fixed), "32"),
+        (
+            "changed, passes",
+            named(&|c| {
+                matches!(
+                    c,
+                    Class::Changed { fails: false } | Class::NewCheck { fails: false }
+                )
+            }),
+            "2",
+        ),
+    ];
+    for (what, names, colour) in rows {
+        if !names.is_empty() {
+            out.push_str(&format!(
+                "  {}: {}\n",
+                style.paint(colour, what),
+                names.join(", ")
+            ));
+        }
+    }
+    if !comparison.gone.is_empty() {
+        out.push_str(&format!(
+            "  {}: {}\n",
+            style.dim("gone"),
+            comparison.gone.join(", ")
+        ));
+    }
+    let same = named(&|c| c == Class::Same).len();
+    if same > 0 {
+        out.push_str(&format!("  {}\n", style.dim(&format!("{same} unchanged"))));
+    }
     out
 }
 
@@ -209,8 +292,18 @@ pub fn verdict_line(run: &RunRecord, verdict: &Verdict, style: Style) -> String 
         None => "",
     };
     let problems: String = verdict.problems.iter().map(|p| format!("{p}; ")).collect();
+    let labels: Vec<String> = run.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let head = if labels.is_empty() {
+        head
+    } else {
+        format!("{head} for {}", labels.join(", "))
+    };
+    let which = match &verdict.baseline {
+        Some(c) if c.only_new => " with a new failure",
+        _ => "",
+    };
     format!(
-        "{head}: {problems}{} of {} checks fail the gate ({}) in {}{cancelled}",
+        "{head}: {problems}{} of {} checks fail the gate{which} ({}) in {}{cancelled}",
         verdict.failing.len(),
         c.total,
         parts.join(", "),

@@ -1,11 +1,15 @@
 //! The JSON report: every result and the verdict, with stable field names (documented in the
 //! README) and a version, so that a later run can read it back and compare. Decides nothing.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use serde::{Deserialize, Serialize};
 
 use crate::gate::{Policy, Verdict};
+use crate::model::diff::{Baseline, Past};
 use crate::model::FailOn;
-use crate::model::{CancelReason, CheckResult, NotRun, Outcome, Perfdata, RunRecord};
+use crate::model::{CancelReason, CheckResult, NotRun, Outcome, Perfdata, RunRecord, State};
 
 /// Bumped when a field changes meaning or disappears; adding fields keeps the version.
 pub const FORMAT_VERSION: u32 = 1;
@@ -16,8 +20,27 @@ pub struct JsonReport {
     pub smokegate_version: String,
     pub started_at: String,
     pub duration_s: f64,
+    /// `--label`s of the run (`{"version": "1.4.2"}`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
     pub verdict: JsonVerdict,
+    /// This run against `--baseline`, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<JsonBaseline>,
     pub checks: Vec<JsonCheck>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct JsonBaseline {
+    /// The file it was read from.
+    pub file: String,
+    pub started_at: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// `"all"` (the default gate) or `"new"` (`--gate new`).
+    pub gate: String,
+    /// Checks of the baseline this run did not have.
+    pub gone: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -50,6 +73,13 @@ pub struct JsonCheck {
     pub suite: String,
     /// `file:line:col` of the check's name.
     pub source: String,
+    /// A digest of its resolved definition, to tell a changed check in a later comparison.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    /// Against `--baseline`: `new failure`, `still failing`, `fixed`, `unchanged`, `changed`,
+    /// `new check`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
     /// `OK`, `WARNING`, `CRITICAL` or `UNKNOWN` (a check that did not run is `UNKNOWN`).
     pub state: String,
     pub fails_gate: bool,
@@ -110,6 +140,14 @@ pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport 
         smokegate_version: env!("CARGO_PKG_VERSION").to_string(),
         started_at: humantime::format_rfc3339_millis(run.started_at).to_string(),
         duration_s: secs(run.duration),
+        labels: run.labels.iter().cloned().collect(),
+        baseline: verdict.baseline.as_ref().map(|c| JsonBaseline {
+            file: c.baseline.file.clone(),
+            started_at: c.baseline.started_at.clone(),
+            labels: c.baseline.labels.iter().cloned().collect(),
+            gate: if c.only_new { "new" } else { "all" }.to_string(),
+            gone: c.gone.clone(),
+        }),
         verdict: JsonVerdict {
             passed: verdict.passed,
             exit_code: verdict.exit_code(),
@@ -139,7 +177,14 @@ pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport 
             .results
             .iter()
             .enumerate()
-            .map(|(i, r)| check(r, verdict.failing.contains(&i)))
+            .map(|(i, r)| {
+                let mut check = check(r, verdict.failing.contains(&i));
+                check.baseline = verdict
+                    .baseline
+                    .as_ref()
+                    .map(|c| c.classes[i].label().to_string());
+                check
+            })
             .collect(),
     }
 }
@@ -164,6 +209,8 @@ fn check(r: &CheckResult, fails_gate: bool) -> JsonCheck {
         optional: c.optional,
         suite: c.suite.display().to_string(),
         source: c.source.to_string(),
+        fingerprint: Some(c.fingerprint()),
+        baseline: None,
         state: r.state().label().to_string(),
         fails_gate,
         not_run: r.not_run.as_ref().map(|n| {
@@ -225,6 +272,79 @@ fn perfdata(p: &Perfdata) -> JsonPerfdata {
 /// Seconds with millisecond precision.
 fn secs(d: std::time::Duration) -> f64 {
     (d.as_secs_f64() * 1000.0).round() / 1000.0
+}
+
+/// The parts of a JSON report a later run compares against, read leniently: fields added by
+/// later versions of the same format are ignored.
+#[derive(Deserialize)]
+struct BaselineFile {
+    started_at: String,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+    checks: Vec<BaselineCheck>,
+}
+
+#[derive(Deserialize)]
+struct BaselineCheck {
+    name: String,
+    state: String,
+    fails_gate: bool,
+    #[serde(default)]
+    optional: bool,
+    not_run: Option<String>,
+    #[serde(default)]
+    fingerprint: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    format_version: u32,
+}
+
+/// Reads an earlier run's JSON report (`--json`) as a baseline. A file that is not one — not
+/// JSON, cut short, of a newer format — is an error that says where and why.
+pub fn read_baseline(path: &Path) -> Result<Baseline, String> {
+    let shown = path.display();
+    let text = crate::config::files::read_text(path)
+        .map_err(|e| format!("cannot read the baseline {shown}: {e}"))?;
+    let at = |e: &serde_json::Error| {
+        format!(
+            "the baseline {shown}:{}:{} is not a smokegate JSON report: {e}",
+            e.line(),
+            e.column()
+        )
+    };
+    let version: VersionOnly = serde_json::from_str(&text).map_err(|e| at(&e))?;
+    if version.format_version > FORMAT_VERSION {
+        return Err(format!(
+            "the baseline {shown} has format_version {}, newer than this smokegate reads ({FORMAT_VERSION}): compare with the smokegate that wrote it, or a newer one",
+            version.format_version
+        ));
+    }
+    let file: BaselineFile = serde_json::from_str(&text).map_err(|e| at(&e))?;
+    let checks = file
+        .checks
+        .into_iter()
+        .map(|c| {
+            let state = State::from_label(&c.state);
+            // An optional check does not fail its gate, but its own failure still counts here.
+            let failed = c.fails_gate
+                || c.not_run.is_some()
+                || (c.optional && matches!(state, Some(State::Critical | State::Unknown)));
+            Past {
+                name: c.name,
+                failed,
+                state,
+                fingerprint: c.fingerprint,
+            }
+        })
+        .collect();
+    Ok(Baseline {
+        file: shown.to_string(),
+        started_at: file.started_at,
+        labels: file.labels.into_iter().collect(),
+        checks,
+    })
 }
 
 fn is_zero(n: &usize) -> bool {

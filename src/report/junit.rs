@@ -10,6 +10,7 @@ use quick_junit::{
 };
 
 use crate::gate::Verdict;
+use crate::model::diff::Class;
 use crate::model::{CheckResult, RunRecord, State};
 
 pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
@@ -30,8 +31,19 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
         let mut suite = TestSuite::new(suite_path.display().to_string());
         suite.set_timestamp(to_datetime(run.started_at));
         suite.set_time(run.duration);
+        for (key, value) in &run.labels {
+            suite.add_property(Property::new(
+                format!("smokegate.label.{key}"),
+                value.clone(),
+            ));
+        }
         for &i in indices {
-            suite.add_test_case(test_case(&run.results[i], verdict.failing.contains(&i)));
+            let class = verdict.baseline.as_ref().map(|c| c.classes[i]);
+            suite.add_test_case(test_case(
+                &run.results[i],
+                verdict.failing.contains(&i),
+                class,
+            ));
         }
         report.add_test_suite(suite);
     }
@@ -40,7 +52,9 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
         .unwrap_or_else(|e| format!("<!-- smokegate could not serialize the report: {e} -->\n"))
 }
 
-fn test_case(result: &CheckResult, fails_gate: bool) -> TestCase {
+/// `class`: where the check stands against `--baseline`; its failure message starts with it, so
+/// that a CI page shows "new failure: ..." without opening the report.
+fn test_case(result: &CheckResult, fails_gate: bool, class: Option<Class>) -> TestCase {
     let check = &result.check;
     let status = if let Some(reason) = &result.not_run {
         let mut s = TestCaseStatus::skipped();
@@ -53,7 +67,10 @@ fn test_case(result: &CheckResult, fails_gate: bool) -> TestCase {
             NonSuccessKind::Failure
         };
         let mut s = TestCaseStatus::non_success(kind);
-        s.set_message(result.summary());
+        match class {
+            Some(class) => s.set_message(format!("{class}: {}", result.summary())),
+            None => s.set_message(result.summary()),
+        };
         s.set_type(result.state().label());
         s.set_description(super::details(result));
         add_reruns(&mut s, result);
@@ -91,6 +108,9 @@ fn test_case(result: &CheckResult, fails_gate: bool) -> TestCase {
         }
     }
     case.add_property(Property::new("smokegate.state", result.state().label()));
+    if let Some(class) = class {
+        case.add_property(Property::new("smokegate.baseline", class.label()));
+    }
     case.add_property(Property::new("smokegate.kind", check.probe.kind()));
     case.add_property(Property::new("smokegate.source", check.source.to_string()));
     if !check.tags.is_empty() {

@@ -85,19 +85,29 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
     // so when that happened.
     let mut piped = first.contains('|');
     let mut text = format!("{} | {perf}\n", cut(&nagios_text(&first), MAX_FIRST_LINE));
-    let not_ok: Vec<&CheckResult> = run
+    let not_ok: Vec<(usize, &CheckResult)> = run
         .results
         .iter()
-        .filter(|r| r.state() != State::Ok)
+        .enumerate()
+        .filter(|(_, r)| r.state() != State::Ok)
         .collect();
     // Every non-OK check gets a line of its own where the room allows: the room is shared out,
     // so that one long summary cannot hide the checks after it.
     let room = MAX_OUTPUT.saturating_sub(text.len() + 100);
     let per_line = (room / not_ok.len().max(1)).clamp(MIN_LINE, MAX_LINE);
-    for (i, r) in not_ok.iter().enumerate() {
+    for (i, (index, r)) in not_ok.iter().enumerate() {
         let optional = if r.check.optional { " (optional)" } else { "" };
+        let class = match verdict
+            .baseline
+            .as_ref()
+            .map(|c| (c.classes[*index], c.only_new))
+        {
+            Some((class, true)) if !class.is_new_failure() => format!(" ({class}, not counted)"),
+            Some((class, _)) => format!(" ({class})"),
+            None => String::new(),
+        };
         let raw = format!(
-            "{}: {}{optional} - {}",
+            "{}: {}{optional}{class} - {}",
             r.state(),
             cut(&r.check.name, MAX_NAME),
             r.summary()
@@ -112,6 +122,16 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         }
         piped |= raw.contains('|');
         text.push_str(&line);
+    }
+    if let Some(c) = verdict.baseline.as_ref().filter(|c| !c.gone.is_empty()) {
+        let gone = format!(
+            "gone since {}: {}",
+            c.baseline.describe(),
+            c.gone.join(", ")
+        );
+        piped |= gone.contains('|');
+        text.push_str(&cut(&nagios_text(&gone), MAX_LINE));
+        text.push('\n');
     }
     if piped {
         text.push_str(PIPE_NOTE);

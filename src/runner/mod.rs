@@ -223,6 +223,7 @@ pub async fn run(
         started_at,
         duration: start.elapsed(),
         cancelled,
+        labels: Vec::new(),
     }
 }
 

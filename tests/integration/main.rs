@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod baseline;
 mod browser_checks;
 mod config_errors;
 mod containment;

@@ -1,0 +1,102 @@
+//! A run compared with an earlier one (`--baseline`), check by check, by name: what an earlier
+//! run said of each check, the class each check of this run falls in, and the checks that are
+//! gone. The gate classifies; reports show the classes. Owns the vocabulary only.
+
+use std::fmt;
+
+use super::State;
+
+/// What the earlier run said of one check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Past {
+    pub name: String,
+    /// It failed its gate, or did not run.
+    pub failed: bool,
+    /// Its state then (`None` when the report does not say).
+    pub state: Option<State>,
+    /// Of its resolved definition; `None` in a report written before fingerprints were kept.
+    pub fingerprint: Option<String>,
+}
+
+/// The earlier run, as read from its JSON report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Baseline {
+    /// The file it was read from, for messages.
+    pub file: String,
+    pub started_at: String,
+    /// Its `--label`s (`version=1.4.1`).
+    pub labels: Vec<(String, String)>,
+    pub checks: Vec<Past>,
+}
+
+impl Baseline {
+    /// `version=1.4.1, env=prod`, or the time it started when it has no labels.
+    pub fn describe(&self) -> String {
+        if self.labels.is_empty() {
+            format!("the run of {}", self.started_at)
+        } else {
+            let labels: Vec<String> = self
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            labels.join(", ")
+        }
+    }
+}
+
+/// Where one check of this run stands against the baseline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// Passed before, fails now (same definition).
+    NewFailure,
+    /// Failed before and fails now, with the same definition.
+    StillFailing,
+    /// Failed before, passes now.
+    Fixed,
+    /// Passed before and passes now.
+    Same,
+    /// Its definition changed (command, URL, assertions, thresholds, timeout); `fails` now or not.
+    Changed { fails: bool },
+    /// Not in the baseline; `fails` now or not.
+    NewCheck { fails: bool },
+}
+
+impl Class {
+    pub fn label(self) -> &'static str {
+        match self {
+            Class::NewFailure => "new failure",
+            Class::StillFailing => "still failing",
+            Class::Fixed => "fixed",
+            Class::Same => "unchanged",
+            Class::Changed { .. } => "changed",
+            Class::NewCheck { .. } => "new check",
+        }
+    }
+
+    /// Whether this deploy may have caused the failure: what `--gate new` counts.
+    pub fn is_new_failure(self) -> bool {
+        matches!(
+            self,
+            Class::NewFailure | Class::Changed { fails: true } | Class::NewCheck { fails: true }
+        )
+    }
+}
+
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// This run against the baseline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    pub baseline: Baseline,
+    /// One per result of this run, in the same order.
+    pub classes: Vec<Class>,
+    /// Checks of the baseline this run did not have (or did not select).
+    pub gone: Vec<String>,
+    /// `--gate new`: only new failures fail the gate.
+    pub only_new: bool,
+}
