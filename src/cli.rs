@@ -54,17 +54,9 @@ pub struct SuiteArgs {
     pub names: Vec<String>,
 }
 
+/// `--baseline`, `--gate` and `--label`, for `run` and `nagios`.
 #[derive(Debug, Args)]
-pub struct RunArgs {
-    #[command(flatten)]
-    pub suite: SuiteArgs,
-    /// How many checks run at once.
-    #[arg(short = 'j', long, value_name = "N", default_value_t = crate::runner::DEFAULT_JOBS,
-          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..), usize::from))]
-    pub jobs: usize,
-    /// Which states fail the gate: `critical` (CRITICAL, UNKNOWN) or `warning` (WARNING too).
-    #[arg(long, value_enum, default_value_t = FailOnArg::Critical)]
-    pub fail_on: FailOnArg,
+pub struct CompareArgs {
     /// Compare with an earlier run's JSON report (`--json`), check by check: new failure,
     /// still failing, fixed, changed, new check, gone.
     #[arg(long, value_name = "FILE")]
@@ -77,6 +69,21 @@ pub struct RunArgs {
     /// `--label version=1.4.2`.
     #[arg(long = "label", value_name = "KEY=VALUE", value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    /// How many checks run at once.
+    #[arg(short = 'j', long, value_name = "N", default_value_t = crate::runner::DEFAULT_JOBS,
+          value_parser = clap::builder::TypedValueParser::map(clap::value_parser!(u16).range(1..), usize::from))]
+    pub jobs: usize,
+    /// Which states fail the gate: `critical` (CRITICAL, UNKNOWN) or `warning` (WARNING too).
+    #[arg(long, value_enum, default_value_t = FailOnArg::Critical)]
+    pub fail_on: FailOnArg,
+    #[command(flatten)]
+    pub compare: CompareArgs,
     /// Bound the whole run ("90s", "2m"); checks not started by then count as not run.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub deadline: Option<Duration>,
@@ -155,18 +162,8 @@ pub struct NagiosArgs {
     /// Which states count as failing in the status line.
     #[arg(long, value_enum, default_value_t = FailOnArg::Critical)]
     pub fail_on: FailOnArg,
-    /// Compare with an earlier run's JSON report (`--json`), check by check: new failure,
-    /// still failing, fixed, changed, new check, gone.
-    #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
-    /// Which failures fail the gate: `all`, or `new` ones only (with --baseline: new failures,
-    /// changed checks and new checks that fail; still-failing ones are reported, not counted).
-    #[arg(long, value_enum, default_value_t = GateArg::All, requires = "baseline")]
-    pub gate: GateArg,
-    /// What this run is of, kept in its reports and shown in the verdict (repeatable):
-    /// `--label version=1.4.2`.
-    #[arg(long = "label", value_name = "KEY=VALUE", value_parser = parse_label)]
-    pub labels: Vec<(String, String)>,
+    #[command(flatten)]
+    pub compare: CompareArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -17,7 +17,7 @@ pub async fn nagios(args: NagiosArgs) -> i32 {
         Ok(loaded) => loaded,
         Err(e) => return unknown(&e),
     };
-    let baseline = match baseline_for(args.baseline.as_deref(), &loaded.checks) {
+    let baseline = match baseline_for(args.compare.baseline.as_deref(), &loaded.checks) {
         Ok(baseline) => baseline,
         Err(e) => return unknown(&e),
     };
@@ -40,13 +40,13 @@ pub async fn nagios(args: NagiosArgs) -> i32 {
     };
     let (tx, _) = tokio::sync::mpsc::unbounded_channel();
     let mut record = runner::run(loaded.checks, opts, shared, tx).await;
-    record.labels = args.labels.clone();
+    record.labels = args.compare.labels.clone();
     let policy = gate::Policy {
         fail_on: args.fail_on.into(),
     };
     let mut verdict = gate::decide(&record, &policy);
     if let Some(baseline) = baseline {
-        let only_new = args.gate == GateArg::New;
+        let only_new = args.compare.gate == GateArg::New;
         verdict = gate::compare(verdict, &record, &policy, baseline, only_new);
     }
     let report = report::nagios::render(&record, &verdict);

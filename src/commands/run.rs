@@ -23,7 +23,7 @@ pub async fn run(args: RunArgs) -> i32 {
     if let Err(e) = report::prepare(&reports) {
         return fail(&e);
     }
-    let baseline = match baseline_for(args.baseline.as_deref(), &loaded.checks) {
+    let baseline = match baseline_for(args.compare.baseline.as_deref(), &loaded.checks) {
         Ok(baseline) => baseline,
         Err(e) => return fail(&e),
     };
@@ -57,9 +57,9 @@ pub async fn run(args: RunArgs) -> i32 {
     };
     let (mut record, mut verdict) =
         execute(checks, opts, shared, &policy, style, !args.quiet).await;
-    record.labels = args.labels.clone();
+    record.labels = args.compare.labels.clone();
     if let Some(baseline) = baseline {
-        let only_new = args.gate == GateArg::New;
+        let only_new = args.compare.gate == GateArg::New;
         verdict = gate::compare(verdict, &record, &policy, baseline, only_new);
     }
     // The record is written before the verdict is printed: a gate whose record is lost is

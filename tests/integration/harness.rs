@@ -163,7 +163,10 @@ pub fn stable() -> insta::Settings {
     settings.add_filter(r"time=[0-9.]+s", "time=[S]s");
     settings.add_filter(r"/tmp/\.tmp[A-Za-z0-9]+", "[TMP]");
     // A digest of resolved paths, which differ between checkouts.
-    settings.add_filter(r#""fingerprint": "sha256:[0-9a-f]+""#, r#""fingerprint": "[FP]""#);
+    settings.add_filter(
+        r#""fingerprint": "sha256:[0-9a-f]+""#,
+        r#""fingerprint": "[FP]""#,
+    );
     settings.add_filter(&regex::escape(&repo().display().to_string()), "[REPO]");
     settings.add_filter(&regex::escape(env!("CARGO_PKG_VERSION")), "[VERSION]");
     settings
