@@ -57,7 +57,19 @@ pub fn load_selected(args: &SuiteArgs) -> Result<Loaded, Error> {
     } else {
         args.paths.clone()
     };
-    let suite = config::load(&paths).map_err(Error::Suite)?;
+    // The last `--var` of a name wins.
+    let overrides: config::Overrides = args.vars.iter().cloned().collect();
+    let suite = config::load(&paths, &overrides).map_err(Error::Suite)?;
+    if let Some((name, _)) = args
+        .vars
+        .iter()
+        .find(|(name, _)| !suite.vars.contains(name))
+    {
+        return Err(Error::UnknownVar {
+            name: name.clone(),
+            defined: suite.vars.iter().cloned().collect(),
+        });
+    }
     let selection = select::Selection::new(&args.tags, &args.skip_tags, &args.names)
         .map_err(Error::Selection)?;
     let selected = selection.apply(&suite.checks);

@@ -14,7 +14,7 @@ mod remote;
 pub mod side;
 pub mod vars;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,16 +49,22 @@ pub struct Suite {
     pub files: Vec<PathBuf>,
     /// `[browser]` settings, when a file gives them.
     pub browser: Option<BrowserConfig>,
+    /// The names of every file's `[vars]` and `[secrets]`: what `--var` may set.
+    pub vars: BTreeSet<String>,
 }
 
+/// `--var NAME=VALUE`: values that replace those of `[vars]` and `[secrets]`, unexpanded.
+pub type Overrides = BTreeMap<String, String>;
+
 /// Loads every `*.toml` under `paths` (files as given, folders recursively, sorted).
-pub fn load(paths: &[PathBuf]) -> Result<Suite, Diagnostics> {
+pub fn load(paths: &[PathBuf], overrides: &Overrides) -> Result<Suite, Diagnostics> {
     let env = |name: &str| std::env::var(name).ok();
-    load_with_env(paths, &env)
+    load_with_env(paths, overrides, &env)
 }
 
 pub fn load_with_env(
     paths: &[PathBuf],
+    overrides: &Overrides,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Suite, Diagnostics> {
     let mut diags = Vec::new();
@@ -82,7 +88,7 @@ pub fn load_with_env(
             )),
         }
     }
-    let mut suite = load_sources(&sources, env, &mut diags);
+    let mut suite = load_sources(&sources, overrides, env, &mut diags);
     suite.files = files;
     if diags.is_empty() {
         Ok(suite)
@@ -98,7 +104,8 @@ pub fn load_text(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Suite, Diagnostics> {
     let mut diags = Vec::new();
-    let mut suite = load_sources(&[(name.to_path_buf(), Arc::from(text))], env, &mut diags);
+    let source = [(name.to_path_buf(), Arc::from(text))];
+    let mut suite = load_sources(&source, &Overrides::new(), env, &mut diags);
     suite.files = vec![name.to_path_buf()];
     if diags.is_empty() {
         Ok(suite)
@@ -109,6 +116,7 @@ pub fn load_text(
 
 fn load_sources(
     sources: &[(PathBuf, Arc<str>)],
+    overrides: &Overrides,
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Suite {
@@ -119,14 +127,17 @@ fn load_sources(
             file,
             source,
             env,
+            overrides,
             diags,
             browser: None,
             lines: diag::LineIndex::new(source),
             hostgroups: Default::default(),
             failed: Vec::new(),
             broken_vars: Default::default(),
+            var_names: Default::default(),
         };
         let loaded = loader.load();
+        suite.vars.append(&mut loader.var_names);
         let failed = std::mem::take(&mut loader.failed);
         // In file order: the checks, and the names of those that had errors.
         let mut entries: Vec<(Option<Check>, String, Range<usize>)> = loaded
@@ -246,6 +257,7 @@ struct FileLoader<'a> {
     file: &'a Path,
     source: &'a Arc<str>,
     env: &'a dyn Fn(&str) -> Option<String>,
+    overrides: &'a Overrides,
     diags: &'a mut Vec<Diagnostic>,
     /// `[browser]` of this file and the span of its table.
     browser: Option<(BrowserConfig, Range<usize>)>,
@@ -256,6 +268,8 @@ struct FileLoader<'a> {
     failed: Vec<(String, Range<usize>)>,
     /// `[vars]` entries that could not be set: a use of one says so, not that it is unknown.
     broken_vars: std::collections::BTreeSet<String>,
+    /// The names this file's `[vars]` and `[secrets]` define.
+    var_names: BTreeSet<String>,
 }
 
 impl FileLoader<'_> {
@@ -488,7 +502,9 @@ impl FileLoader<'_> {
                 _ => self.error(span, "`vars` must be a table: write `[vars]`"),
             }
         }
-        let (map, errors) = vars::resolve(&raw, self.env);
+        self.var_names
+            .extend(raw.iter().map(|(name, _)| name.clone()));
+        let (map, errors) = vars::resolve(&raw, self.overrides, self.env);
         self.broken_vars = raw
             .iter()
             .filter(|(name, _)| !map.contains_key(name))
@@ -525,12 +541,22 @@ impl FileLoader<'_> {
                 self.error(key.span(), format!("`{name}` is both a var and a secret"));
                 continue;
             }
-            let text = Spanned::new(value.span(), text.to_string());
-            let Some(secret) = self.expand(&text, vars) else {
-                continue;
+            self.var_names.insert(name.clone());
+            let overridden = self.overrides.get(&name);
+            let secret = match overridden {
+                Some(value) => value.clone(),
+                None => {
+                    let text = Spanned::new(value.span(), text.to_string());
+                    let Some(secret) = self.expand(&text, vars) else {
+                        continue;
+                    };
+                    secret
+                }
             };
             if secret.chars().count() < crate::secrets::MIN_LEN {
-                self.error(
+                let diag = Diagnostic::new(
+                    self.file,
+                    self.source,
                     value.span(),
                     format!(
                         "secret `{name}` is {} characters long: a secret shorter than {} cannot be masked safely",
@@ -538,6 +564,11 @@ impl FileLoader<'_> {
                         crate::secrets::MIN_LEN
                     ),
                 );
+                self.diags.push(match overridden {
+                    Some(_) => diag.with_note(format!("its value comes from `--var {name}=...`")),
+                    None => diag,
+                });
+                self.broken_vars.insert(name);
                 continue;
             }
             crate::secrets::register([&secret]);

@@ -148,17 +148,35 @@ fn is_env_name(name: &str) -> bool {
 }
 
 /// Resolves `[vars]` in order of definition: a var may use the environment and vars defined
-/// before it. Returns the map and, per failing var, its index and error. Vars that refer to each
-/// other in a cycle are one error, at the first of them, naming the cycle.
+/// before it. A var in `overrides` (`--var NAME=VALUE`) takes that value as it is, unexpanded,
+/// in place of its definition. Returns the map and, per failing var, its index and error. Vars
+/// that refer to each other in a cycle are one error, at the first of them, naming the cycle.
 pub fn resolve(
     raw: &[(String, String)],
+    overrides: &BTreeMap<String, String>,
     lookup_env: &dyn Fn(&str) -> Option<String>,
 ) -> (BTreeMap<String, String>, Vec<(usize, VarError)>) {
+    // An overridden definition is never read, so its references take part in no cycle.
+    let raw: Vec<(String, String)> = raw
+        .iter()
+        .map(|(name, value)| {
+            let read = !overrides.contains_key(name);
+            (
+                name.clone(),
+                if read { value.clone() } else { String::new() },
+            )
+        })
+        .collect();
+    let raw = raw.as_slice();
     let mut vars = BTreeMap::new();
     let mut errors = Vec::new();
     // Vars of a cycle already reported: their references to each other add nothing.
     let mut in_cycle = std::collections::BTreeSet::new();
     for (i, (name, value)) in raw.iter().enumerate() {
+        if let Some(value) = overrides.get(name) {
+            vars.insert(name.clone(), value.clone());
+            continue;
+        }
         match expand(value, &vars, lookup_env) {
             Ok(v) => {
                 vars.insert(name.clone(), v);
@@ -323,7 +341,7 @@ mod tests {
             ("b".to_string(), "{{c}}".to_string()),
             ("c".to_string(), "x".to_string()),
         ];
-        let (_, errs) = resolve(&raw, &env);
+        let (_, errs) = resolve(&raw, &BTreeMap::new(), &env);
         assert_eq!(errs[0].1.message, "variable `a` refers to itself");
         assert_eq!(
             errs[1].1.message,
@@ -339,7 +357,7 @@ mod tests {
             ("c".to_string(), "{{ a }}".to_string()),
             ("d".to_string(), "{{a}}/d".to_string()),
         ];
-        let (map, errs) = resolve(&raw, &env);
+        let (map, errs) = resolve(&raw, &BTreeMap::new(), &env);
         assert!(map.is_empty(), "{map:?}");
         let shown: Vec<(usize, usize, usize, &str)> = errs
             .iter()
@@ -360,13 +378,37 @@ mod tests {
     }
 
     #[test]
+    fn an_override_replaces_a_definition_before_expansion() {
+        let raw = vec![
+            ("base".to_string(), "${NOPE}".to_string()),
+            ("login".to_string(), "{{base}}/login".to_string()),
+            ("port".to_string(), "${NOPE:-{{base}}}".to_string()),
+            ("a".to_string(), "{{b}}".to_string()),
+            ("b".to_string(), "{{a}}".to_string()),
+        ];
+        let overrides = BTreeMap::from([
+            (
+                "base".to_string(),
+                "https://b.example.com/{{x}}$".to_string(),
+            ),
+            ("a".to_string(), "A".to_string()),
+        ]);
+        let (map, errs) = resolve(&raw, &overrides, &env);
+        assert_eq!(errs, []);
+        assert_eq!(map["base"], "https://b.example.com/{{x}}$");
+        assert_eq!(map["login"], "https://b.example.com/{{x}}$/login");
+        assert_eq!(map["port"], "https://b.example.com/{{x}}$");
+        assert_eq!(map["b"], "A");
+    }
+
+    #[test]
     fn vars_resolve_in_order() {
         let raw = vec![
             ("a".to_string(), "${HOST:-h}".to_string()),
             ("b".to_string(), "{{a}}:80".to_string()),
             ("c".to_string(), "{{d}}".to_string()),
         ];
-        let (map, errs) = resolve(&raw, &env);
+        let (map, errs) = resolve(&raw, &BTreeMap::new(), &env);
         assert_eq!(map["b"], "web1:80");
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].0, 2);

@@ -26,3 +26,4 @@ mod retries;
 mod secrets;
 mod selection;
 mod suite_files;
+mod vars;
