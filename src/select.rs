@@ -44,13 +44,15 @@ impl Selection {
     }
 
     pub fn matches(&self, check: &Check) -> bool {
-        let has = |t: &String| check.tags.contains(t);
+        self.admits(&check.name, &check.tags)
+    }
+
+    /// Whether a check of this name and these tags is selected.
+    pub fn admits(&self, name: &str, tags: &[String]) -> bool {
+        let has = |t: &String| tags.contains(t);
         (self.tags.is_empty() || self.tags.iter().any(has))
             && !self.skip_tags.iter().any(has)
-            && self
-                .names
-                .as_ref()
-                .is_none_or(|set| set.is_match(&check.name))
+            && self.names.as_ref().is_none_or(|set| set.is_match(name))
     }
 
     pub fn apply(&self, checks: &[Arc<Check>]) -> Vec<Arc<Check>> {

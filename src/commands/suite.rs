@@ -12,6 +12,8 @@ use crate::{config, probe, select};
 /// What a command runs: the selected checks and the run-level settings of the suite.
 pub struct Loaded {
     pub checks: Vec<Arc<Check>>,
+    /// The environment variables the checks' values are made from, set or not.
+    pub env: std::collections::BTreeSet<String>,
     pub files: usize,
     pub browser: Option<crate::model::spec::BrowserConfig>,
 }
@@ -72,16 +74,19 @@ pub fn load_selected(args: &SuiteArgs) -> Result<Loaded, Error> {
     }
     let selection = select::Selection::new(&args.tags, &args.skip_tags, &args.names)
         .map_err(Error::Selection)?;
-    let selected = selection.apply(&suite.checks);
-    if selected.is_empty() {
-        return Err(if suite.checks.is_empty() {
+    let selected = suite
+        .select(&|name, tags| selection.admits(name, tags))
+        .map_err(Error::Suite)?;
+    if selected.checks.is_empty() {
+        return Err(if suite.is_empty() {
             Error::NoChecks
         } else {
-            Error::NothingSelected(suite.checks.len())
+            Error::NothingSelected(suite.len())
         });
     }
     Ok(Loaded {
-        checks: selected,
+        checks: selected.checks,
+        env: selected.env,
         files: suite.files.len(),
         browser: suite.browser,
     })

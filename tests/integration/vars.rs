@@ -1,5 +1,6 @@
 //! `--var NAME=VALUE` on the command line: it replaces a var of the suite before any expansion,
-//! is refused for a name no suite file defines, and keeps a secret masked.
+//! is refused for a name no suite file defines, and keeps a secret masked. And the environment:
+//! only the selected checks need theirs, and `validate` names what a run reads.
 
 use crate::harness::*;
 
@@ -199,5 +200,184 @@ fn a_secret_given_with_var_stays_masked() {
          6 | nagios = { plugin = \"${FIXTURES}/echo_args\", args = [\"{{db_pass}}\"] }\n  \
          |                                                       ^^^^^^^^^^^\n\n\
          error: the suite has 2 errors; nothing ran\n"
+    );
+}
+
+/// A staging check, and production checks that need production secrets (never set here).
+const STAGING_AND_PROD: &str = r#"[vars]
+stage = "${SMOKEGATE_TEST_UNSET_STAGE:-https://stage.example.com}"
+prod = "https://prod.example.com/?token=${SMOKEGATE_TEST_PROD_TOKEN}"
+
+[[check]]
+name = "staging home"
+tags = ["staging"]
+exec = { program = "/bin/sh", args = ["-c", "echo \"$1\" > staging-ran", "_", "{{stage}}"] }
+
+[[check]]
+name = "production home"
+tags = ["prod"]
+exec = { program = "/bin/sh", args = ["-c", "touch prod-ran", "_", "{{prod}}"] }
+
+[[check]]
+name = "production login"
+tags = ["prod"]
+timeout = "5s"
+exec = { program = "/bin/sh", args = ["-c", "touch prod-ran", "_", "${SMOKEGATE_TEST_SHOP_PASS}"] }
+"#;
+
+#[test]
+fn an_unset_variable_only_deselected_checks_use_need_not_be_set() {
+    let out = Smokegate::new()
+        .suite(STAGING_AND_PROD)
+        .args(&["validate", "--tag", "staging"])
+        .run();
+    out.code(0);
+    assert_eq!(
+        out.stdout,
+        "ok: 1 check selected from 1 suite file\nenvironment: SMOKEGATE_TEST_UNSET_STAGE\n"
+    );
+    assert_eq!(out.stderr, "");
+    let out = Smokegate::new()
+        .suite(STAGING_AND_PROD)
+        .args(&["run", "--color", "never", "--skip-tag", "prod"])
+        .run();
+    out.code(0);
+    assert!(
+        out.stdout
+            .contains("gate PASSED: 0 of 1 checks fail the gate (1 ok)"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.read("staging-ran"), "https://stage.example.com\n");
+    assert!(!out.dir.path().join("prod-ran").exists());
+    let out = Smokegate::new()
+        .suite(STAGING_AND_PROD)
+        .args(&["list", "--name", "staging*"])
+        .run();
+    out.code(0);
+}
+
+#[test]
+fn an_unset_variable_a_selected_check_uses_stops_the_run_with_where_it_is_needed() {
+    let out = Smokegate::new()
+        .suite(STAGING_AND_PROD)
+        .args(&["run", "--color", "never"])
+        .run();
+    out.code(2);
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: environment variable `SMOKEGATE_TEST_PROD_TOKEN` is not set (write `${SMOKEGATE_TEST_PROD_TOKEN:-fallback}` for a default)\n \
+         --> checks/suite.toml:3:41\n  |\n\
+         3 | prod = \"https://prod.example.com/?token=${SMOKEGATE_TEST_PROD_TOKEN}\"\n  \
+         |                                         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\n\
+         error: environment variable `SMOKEGATE_TEST_SHOP_PASS` is not set (write `${SMOKEGATE_TEST_SHOP_PASS:-fallback}` for a default)\n \
+         --> checks/suite.toml:19:69\n   |\n\
+         19 | exec = { program = \"/bin/sh\", args = [\"-c\", \"touch prod-ran\", \"_\", \"${SMOKEGATE_TEST_SHOP_PASS}\"] }\n   \
+         |                                                                     ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\n\
+         error: the suite has 2 errors; nothing ran\n"
+    );
+    assert!(!out.dir.path().join("staging-ran").exists());
+    assert!(!out.dir.path().join("prod-ran").exists());
+    // Selected by name, one check is enough to need its variable.
+    let out = Smokegate::new()
+        .suite(STAGING_AND_PROD)
+        .args(&["validate", "--name", "production login"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr.starts_with(
+            "error: environment variable `SMOKEGATE_TEST_SHOP_PASS` is not set (write `${SMOKEGATE_TEST_SHOP_PASS:-fallback}` for a default)\n \
+             --> checks/suite.toml:19:69\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .ends_with("error: the suite has 1 error; nothing ran\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn validate_names_the_environment_a_run_reads_never_values() {
+    let out = Smokegate::new()
+        .suite(STAGING_AND_PROD)
+        .env("SMOKEGATE_TEST_PROD_TOKEN", "tok-value-1")
+        .env("SMOKEGATE_TEST_SHOP_PASS", "pass-value-2")
+        .args(&["validate"])
+        .run();
+    out.code(0);
+    assert_eq!(
+        out.stdout,
+        "ok: 3 checks selected from 1 suite file\n\
+         environment: SMOKEGATE_TEST_PROD_TOKEN, SMOKEGATE_TEST_SHOP_PASS, SMOKEGATE_TEST_UNSET_STAGE\n"
+    );
+    // An override is not read from the environment; a suite without `${...}` prints no line.
+    let out = Smokegate::new()
+        .suite(STAGING_AND_PROD)
+        .args(&["validate", "--tag", "staging", "--var", "stage=https://s"])
+        .run();
+    out.code(0);
+    assert_eq!(out.stdout, "ok: 1 check selected from 1 suite file\n");
+}
+
+#[test]
+fn a_deselected_check_is_still_checked_for_everything_else() {
+    let suite = format!(
+        "{STAGING_AND_PROD}\n[[check]]\nname = \"broken\"\ntags = [\"prod\"]\ntimeout = \"soon\"\n\
+         exec = {{ program = \"/bin/true\", args = [\"${{SMOKEGATE_TEST_PROD_TOKEN}}\", \"{{{{nope}}}}\"] }}\n"
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["validate", "--tag", "staging"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr
+            .starts_with("error: invalid duration `soon` for `timeout`: "),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(
+            "error: unknown variable `nope` (defined: prod, stage)\n --> checks/suite.toml:25:74\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .ends_with("error: the suite has 2 errors; nothing ran\n"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_check_per_host_is_selected_by_its_host_before_its_command_can_be_set() {
+    let suite = format!(
+        "{STAGING_AND_PROD}\n[[check]]\nname = \"load\"\n\
+         nrpe = {{ command = \"check_load ${{SMOKEGATE_TEST_PROD_TOKEN}}\", hosts = [\"web1\", \"web2\"] }}\n"
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["validate", "--tag", "staging", "--skip-tag", "web2"])
+        .run();
+    out.code(0);
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["validate", "--tag", "staging", "--tag", "web2"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr.starts_with(
+            "error: environment variable `SMOKEGATE_TEST_PROD_TOKEN` is not set (write `${SMOKEGATE_TEST_PROD_TOKEN:-fallback}` for a default)\n \
+             --> checks/suite.toml:23:32\n"
+        ),
+        "{}",
+        out.stderr
     );
 }
