@@ -52,6 +52,9 @@ pub struct SuiteArgs {
     /// Run checks whose name matches this glob (repeatable: any of them).
     #[arg(long = "name", value_name = "GLOB")]
     pub names: Vec<String>,
+    /// Set a var of the suite's `[vars]` or `[secrets]`, replacing its value (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
 }
 
 /// `--baseline`, `--gate` and `--label`, for `run` and `nagios`.
@@ -171,6 +174,16 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        None => Err("write NAME=VALUE: there is no `=`".to_string()),
+        Some((name, _)) if name.trim().is_empty() => {
+            Err("write NAME=VALUE: the name is empty".to_string())
+        }
+        Some((name, value)) => Ok((name.to_string(), value.to_string())),
+    }
 }
 
 fn parse_size(s: &str) -> Result<usize, String> {

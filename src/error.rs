@@ -12,6 +12,9 @@ pub enum Error {
     Suite(Diagnostics),
     #[error("invalid selection: {0}")]
     Selection(String),
+    /// `--var NAME=...` for a NAME that no loaded suite file defines.
+    #[error("unknown variable `{name}` in --var {}", defined_vars(.defined))]
+    UnknownVar { name: String, defined: Vec<String> },
     #[error("the suite has no checks; nothing to gate on")]
     NoChecks,
     #[error("the selection matches none of the suite's {0} checks; nothing to gate on")]
@@ -24,6 +27,14 @@ pub enum Error {
     /// A `--baseline` that cannot be compared with: unreadable, not a report, newer, foreign.
     #[error("{0}")]
     Baseline(String),
+}
+
+fn defined_vars(defined: &[String]) -> String {
+    if defined.is_empty() {
+        "(the suite has no [vars] or [secrets])".to_string()
+    } else {
+        format!("(defined: {})", defined.join(", "))
+    }
 }
 
 impl Error {

@@ -44,47 +44,19 @@ impl Selection {
     }
 
     pub fn matches(&self, check: &Check) -> bool {
-        let has = |t: &String| check.tags.contains(t);
-        (self.tags.is_empty() || self.tags.iter().any(has))
-            && !self.skip_tags.iter().any(has)
-            && self
-                .names
-                .as_ref()
-                .is_none_or(|set| set.is_match(&check.name))
+        self.admits(&check.name, &check.tags)
     }
 
-    /// The checks selected, with the checks they need (and those need, and so on) brought in:
-    /// a check runs only after what it needs ended OK or WARNING, so those must run too. In
-    /// suite order; the second list names the checks brought in.
-    pub fn apply(&self, checks: &[Arc<Check>]) -> (Vec<Arc<Check>>, Vec<String>) {
-        let mut chosen: Vec<bool> = checks.iter().map(|c| self.matches(c)).collect();
-        let index: std::collections::HashMap<&str, usize> = checks
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.name.as_str(), i))
-            .collect();
-        let mut pulled = vec![false; checks.len()];
-        let mut todo: Vec<usize> = (0..checks.len()).filter(|&i| chosen[i]).collect();
-        while let Some(i) = todo.pop() {
-            for need in &checks[i].needs {
-                if let Some(&n) = index.get(need.as_str()) {
-                    if !chosen[n] {
-                        chosen[n] = true;
-                        pulled[n] = true;
-                        todo.push(n);
-                    }
-                }
-            }
-        }
-        let selected = (0..checks.len())
-            .filter(|&i| chosen[i])
-            .map(|i| Arc::clone(&checks[i]))
-            .collect();
-        let pulled = (0..checks.len())
-            .filter(|&i| pulled[i])
-            .map(|i| checks[i].name.clone())
-            .collect();
-        (selected, pulled)
+    /// Whether a check of this name and these tags is selected.
+    pub fn admits(&self, name: &str, tags: &[String]) -> bool {
+        let has = |t: &String| tags.contains(t);
+        (self.tags.is_empty() || self.tags.iter().any(has))
+            && !self.skip_tags.iter().any(has)
+            && self.names.as_ref().is_none_or(|set| set.is_match(name))
+    }
+
+    pub fn apply(&self, checks: &[Arc<Check>]) -> Vec<Arc<Check>> {
+        checks.iter().filter(|c| self.matches(c)).cloned().collect()
     }
 
     pub fn is_everything(&self) -> bool {
@@ -106,7 +78,6 @@ mod tests {
     fn names(selection: &Selection, checks: &[Arc<Check>]) -> Vec<String> {
         selection
             .apply(checks)
-            .0
             .iter()
             .map(|c| c.name.clone())
             .collect()
@@ -139,25 +110,6 @@ mod tests {
             ["db"],
             "tags and names must both match"
         );
-    }
-
-    #[test]
-    fn what_a_selected_check_needs_is_brought_in_transitively() {
-        let mut web = (*tagged("web", &["smoke"])).clone();
-        web.needs = vec!["app".to_string()];
-        let mut app = (*tagged("app", &[])).clone();
-        app.needs = vec!["db".to_string()];
-        let checks = [
-            tagged("db", &[]),
-            Arc::new(app),
-            tagged("cron", &[]),
-            Arc::new(web),
-        ];
-        let smoke = Selection::new(&strings(&["smoke"]), &[], &[]).expect("selection");
-        let (selected, pulled) = smoke.apply(&checks);
-        let selected: Vec<&str> = selected.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(selected, ["db", "app", "web"], "suite order");
-        assert_eq!(pulled, ["db", "app"]);
     }
 
     #[test]

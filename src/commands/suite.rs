@@ -14,6 +14,8 @@ pub struct Loaded {
     pub checks: Vec<Arc<Check>>,
     /// Checks not selected but needed by selected ones, brought in.
     pub pulled_in: Vec<String>,
+    /// The environment variables the checks' values are made from, set or not.
+    pub env: std::collections::BTreeSet<String>,
     pub files: usize,
     pub browser: Option<crate::model::spec::BrowserConfig>,
 }
@@ -59,20 +61,35 @@ pub fn load_selected(args: &SuiteArgs) -> Result<Loaded, Error> {
     } else {
         args.paths.clone()
     };
-    let suite = config::load(&paths).map_err(Error::Suite)?;
+    // The last `--var` of a name wins.
+    let overrides: config::Overrides = args.vars.iter().cloned().collect();
+    let suite = config::load(&paths, &overrides).map_err(Error::Suite)?;
+    if let Some((name, _)) = args
+        .vars
+        .iter()
+        .find(|(name, _)| !suite.vars.contains(name))
+    {
+        return Err(Error::UnknownVar {
+            name: name.clone(),
+            defined: suite.vars.iter().cloned().collect(),
+        });
+    }
     let selection = select::Selection::new(&args.tags, &args.skip_tags, &args.names)
         .map_err(Error::Selection)?;
-    let (selected, pulled_in) = selection.apply(&suite.checks);
-    if selected.is_empty() {
-        return Err(if suite.checks.is_empty() {
+    let selected = suite
+        .select(&|name, tags| selection.admits(name, tags))
+        .map_err(Error::Suite)?;
+    if selected.checks.is_empty() {
+        return Err(if suite.is_empty() {
             Error::NoChecks
         } else {
-            Error::NothingSelected(suite.checks.len())
+            Error::NothingSelected(suite.len())
         });
     }
     Ok(Loaded {
-        checks: selected,
-        pulled_in,
+        checks: selected.checks,
+        pulled_in: selected.pulled_in,
+        env: selected.env,
         files: suite.files.len(),
         browser: suite.browser,
     })

@@ -8,11 +8,17 @@ use crate::{exit, format};
 pub fn validate(args: &SuiteArgs) -> i32 {
     match load_selected(args) {
         Ok(loaded) => {
-            out(&format!(
+            let mut text = format!(
                 "ok: {} selected from {}\n",
                 format::count(loaded.checks.len(), "check"),
                 format::count(loaded.files, "suite file")
-            ));
+            );
+            // Names only: what a run of this selection reads, never a value.
+            if !loaded.env.is_empty() {
+                let names: Vec<&str> = loaded.env.iter().map(String::as_str).collect();
+                text.push_str(&format!("environment: {}\n", names.join(", ")));
+            }
+            out(&text);
             exit::GATE_PASSED
         }
         Err(e) => fail(&e),

@@ -2,19 +2,18 @@
 //! `browser = { steps = [...] }` checks, and `[import] side = [...]` (every selected test of a
 //! Selenium IDE project becomes a check). Must not start a browser.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use toml::Spanned;
 
 use super::raw::{RawBrowser, RawBrowserSettings, RawSideImport};
 use super::side::SideProject;
-use super::FileLoader;
+use super::{EnvUse, FileLoader};
 use crate::model::spec::{BrowserConfig, BrowserSpec};
 use crate::model::step::Step;
 use crate::model::ProbeSpec;
 
-type Vars = BTreeMap<String, String>;
+use super::vars::Vars;
 
 /// TOML step keys are Selenium IDE commands in snake_case: `assert_text` -> `assertText`.
 fn camel(snake: &str) -> String {
@@ -31,6 +30,17 @@ fn camel(snake: &str) -> String {
         }
     }
     out
+}
+
+/// A test of an imported Selenium IDE project, as a check to be.
+pub(super) struct SideCheck {
+    pub name: String,
+    pub tags: Vec<String>,
+    pub probe: ProbeSpec,
+    /// The span of its `[import] side` entry.
+    pub span: std::ops::Range<usize>,
+    /// What the entry's values (`base_url`) are made from.
+    pub env_use: EnvUse,
 }
 
 impl FileLoader<'_> {
@@ -238,7 +248,7 @@ impl FileLoader<'_> {
         &mut self,
         imports: &[Spanned<RawSideImport>],
         vars: &Vars,
-    ) -> Vec<(String, Vec<String>, ProbeSpec, std::ops::Range<usize>)> {
+    ) -> Vec<SideCheck> {
         let mut out = Vec::new();
         for import in imports {
             let span = import.span();
@@ -279,7 +289,10 @@ impl FileLoader<'_> {
             if raw.suites.is_none() && raw.tests.is_none() {
                 selected = project.test_names().iter().map(|s| s.to_string()).collect();
             }
+            // The project's tests share its `base_url`, and what it is made from.
+            let outer = self.scope.replace(EnvUse::default());
             let base_url = raw.base_url.as_ref().and_then(|b| self.expand(b, vars));
+            let env_use = std::mem::replace(&mut self.scope, outer).unwrap_or_default();
             let mut tags = vec!["browser".to_string(), "side".to_string()];
             tags.extend(self.tags(raw.tags.as_deref().unwrap_or_default()));
             let file = Path::new(raw.file.get_ref());
@@ -297,12 +310,13 @@ impl FileLoader<'_> {
                     base_url: base_url.clone().or_else(|| non_empty(&project.url)),
                     steps: test.steps.clone(),
                 };
-                out.push((
+                out.push(SideCheck {
                     name,
-                    tags.clone(),
-                    ProbeSpec::Browser(Box::new(spec)),
-                    span.clone(),
-                ));
+                    tags: tags.clone(),
+                    probe: ProbeSpec::Browser(Box::new(spec)),
+                    span: span.clone(),
+                    env_use: env_use.clone(),
+                });
             }
         }
         out

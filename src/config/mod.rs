@@ -13,9 +13,10 @@ mod probes;
 mod raw;
 mod remote;
 pub mod side;
+mod suite;
 pub mod vars;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -27,6 +28,9 @@ use toml::Spanned;
 
 pub use diag::{Diagnostic, Diagnostics};
 use raw::{RawBrowserSettings, RawCheck, RawDefaults, RawExec, RawImport, RawNagios};
+use suite::Entry;
+pub use suite::{EnvUse, Selected, Suite};
+use vars::Vars;
 
 use crate::model::spec::BrowserConfig;
 use crate::model::spec::ExecSpec;
@@ -43,23 +47,18 @@ pub const DEFAULT_PLUGIN_DIRS: &[&str] = &[
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_secs(1);
 
-/// A loaded suite: checks in file order, then definition order.
-#[derive(Debug, Default)]
-pub struct Suite {
-    pub checks: Vec<Arc<Check>>,
-    pub files: Vec<PathBuf>,
-    /// `[browser]` settings, when a file gives them.
-    pub browser: Option<BrowserConfig>,
-}
+/// `--var NAME=VALUE`: values that replace those of `[vars]` and `[secrets]`, unexpanded.
+pub type Overrides = BTreeMap<String, String>;
 
 /// Loads every `*.toml` under `paths` (files as given, folders recursively, sorted).
-pub fn load(paths: &[PathBuf]) -> Result<Suite, Diagnostics> {
+pub fn load(paths: &[PathBuf], overrides: &Overrides) -> Result<Suite, Diagnostics> {
     let env = |name: &str| std::env::var(name).ok();
-    load_with_env(paths, &env)
+    load_with_env(paths, overrides, &env)
 }
 
 pub fn load_with_env(
     paths: &[PathBuf],
+    overrides: &Overrides,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Suite, Diagnostics> {
     let mut diags = Vec::new();
@@ -83,7 +82,7 @@ pub fn load_with_env(
             )),
         }
     }
-    let mut suite = load_sources(&sources, env, &mut diags);
+    let mut suite = load_sources(&sources, overrides, env, &mut diags);
     suite.files = files;
     if diags.is_empty() {
         Ok(suite)
@@ -99,7 +98,8 @@ pub fn load_text(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Suite, Diagnostics> {
     let mut diags = Vec::new();
-    let mut suite = load_sources(&[(name.to_path_buf(), Arc::from(text))], env, &mut diags);
+    let source = [(name.to_path_buf(), Arc::from(text))];
+    let mut suite = load_sources(&source, &Overrides::new(), env, &mut diags);
     suite.files = vec![name.to_path_buf()];
     if diags.is_empty() {
         Ok(suite)
@@ -110,6 +110,7 @@ pub fn load_text(
 
 fn load_sources(
     sources: &[(PathBuf, Arc<str>)],
+    overrides: &Overrides,
     env: &dyn Fn(&str) -> Option<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Suite {
@@ -121,26 +122,34 @@ fn load_sources(
             file,
             source,
             env,
+            overrides,
             diags,
             browser: None,
             lines: diag::LineIndex::new(source),
             hostgroups: Default::default(),
             failed: Vec::new(),
             broken_vars: Default::default(),
-            needs: Vec::new(),
+            var_names: Default::default(),
+            var_sources: Default::default(),
+            scope: None,
+            always_env: BTreeSet::new(),
+            fan_out_hosts: None,
+            written_needs: Vec::new(),
         };
         let loaded = loader.load();
-        written_needs.append(&mut loader.needs);
+        suite.vars.append(&mut loader.var_names);
+        suite.always_env.append(&mut loader.always_env);
+        written_needs.append(&mut loader.written_needs);
         let failed = std::mem::take(&mut loader.failed);
         // In file order: the checks, and the names of those that had errors.
-        let mut entries: Vec<(Option<Check>, String, Range<usize>)> = loaded
+        let mut entries: Vec<(Option<Entry>, String, Range<usize>)> = loaded
             .into_iter()
-            .map(|(check, span)| (check.name.clone(), span, check))
-            .map(|(name, span, check)| (Some(check), name, span))
+            .map(|(entry, span)| (entry.name.clone(), span, entry))
+            .map(|(name, span, entry)| (Some(entry), name, span))
             .chain(failed.into_iter().map(|(name, span)| (None, name, span)))
             .collect();
         entries.sort_by_key(|(_, _, span)| span.start);
-        if let Some((config, span)) = loader.browser.take() {
+        if let Some((config, span, env_use)) = loader.browser.take() {
             match &suite.browser {
                 Some(existing) if *existing != config => diags.push(Diagnostic::new(
                     file,
@@ -150,9 +159,10 @@ fn load_sources(
                 )),
                 _ => suite.browser = Some(config),
             }
+            suite.browser_env.add(env_use);
         }
         let lines = diag::LineIndex::new(source);
-        for (check, name, name_span) in entries {
+        for (entry, name, name_span) in entries {
             match seen.get(&name) {
                 Some(first) => {
                     diags.push(
@@ -174,22 +184,22 @@ fn load_sources(
                         line,
                         col,
                     };
-                    seen.insert(name, check.as_ref().map_or(here, |c| c.source.clone()));
-                    if let Some(check) = check {
-                        suite.checks.push(Arc::new(check));
+                    seen.insert(name, entry.as_ref().map_or(here, |e| e.source.clone()));
+                    if let Some(entry) = entry {
+                        suite.entries.push(entry);
                     }
                 }
             }
         }
     }
     let loaded: std::collections::HashSet<&str> =
-        suite.checks.iter().map(|c| c.name.as_str()).collect();
+        suite.entries.iter().map(|e| e.name.as_str()).collect();
     let failed: std::collections::HashSet<String> = seen
         .into_keys()
         .filter(|name| !loaded.contains(name.as_str()))
         .collect();
     needs::resolve(
-        &mut suite.checks,
+        &mut suite.entries,
         written_needs,
         &|name| {
             failed.contains(name) || failed.iter().any(|f| f.starts_with(&format!("{name} @ ")))
@@ -264,9 +274,10 @@ struct FileLoader<'a> {
     file: &'a Path,
     source: &'a Arc<str>,
     env: &'a dyn Fn(&str) -> Option<String>,
+    overrides: &'a Overrides,
     diags: &'a mut Vec<Diagnostic>,
-    /// `[browser]` of this file and the span of its table.
-    browser: Option<(BrowserConfig, Range<usize>)>,
+    /// `[browser]` of this file, the span of its table and what its values are made from.
+    browser: Option<(BrowserConfig, Range<usize>, EnvUse)>,
     lines: diag::LineIndex,
     /// Hostgroups of this file's `[import] nagios`: name -> (host, address).
     hostgroups: std::collections::BTreeMap<String, Vec<(String, String)>>,
@@ -275,7 +286,19 @@ struct FileLoader<'a> {
     /// `[vars]` entries that could not be set: a use of one says so, not that it is unknown.
     broken_vars: std::collections::BTreeSet<String>,
     /// `needs` as written, resolved once every file is loaded.
-    needs: Vec<needs::Written>,
+    written_needs: Vec<needs::Written>,
+    /// The names this file's `[vars]` and `[secrets]` define.
+    var_names: BTreeSet<String>,
+    /// Each var's and secret's value as written, and its span: where an unset environment
+    /// variable it uses is pointed at.
+    var_sources: HashMap<String, (Range<usize>, String)>,
+    /// What the values being expanded are made from: a check's, or `[browser]`'s. Outside of
+    /// one (`None`), an unset environment variable is an error at once.
+    scope: Option<EnvUse>,
+    /// Environment variables read outside of a scope.
+    always_env: BTreeSet<String>,
+    /// The hosts of the check being loaded, once known, when it fans out.
+    fan_out_hosts: Option<Vec<String>>,
 }
 
 impl FileLoader<'_> {
@@ -299,7 +322,7 @@ impl FileLoader<'_> {
     }
 
     /// The file's checks, each with the span of its name.
-    fn load(&mut self) -> Vec<(Check, Range<usize>)> {
+    fn load(&mut self) -> Vec<(Entry, Range<usize>)> {
         let source = Arc::clone(self.source);
         let (root, errors) = DeTable::parse_recoverable(&source);
         if !errors.is_empty() {
@@ -344,8 +367,10 @@ impl FileLoader<'_> {
             let span = value.span();
             match RawBrowserSettings::deserialize(ValueDeserializer::from(value)) {
                 Ok(raw) => {
+                    self.scope = Some(EnvUse::default());
                     let config = self.browser_settings(&raw, &vars);
-                    self.browser = Some((config, span));
+                    let env_use = self.scope.take().unwrap_or_default();
+                    self.browser = Some((config, span, env_use));
                 }
                 Err(e) => self.toml_error(&e, span),
             }
@@ -382,10 +407,17 @@ impl FileLoader<'_> {
                             probe: imported.probe,
                             needs: Vec::new(),
                         };
-                        out.push((check, imported.span));
+                        out.push((Entry::loaded(check, EnvUse::default()), imported.span));
                     }
                     let imports = raw.side.unwrap_or_default();
-                    for (name, tags, probe, span) in self.side_imports(&imports, &vars) {
+                    for side in self.side_imports(&imports, &vars) {
+                        let browser::SideCheck {
+                            name,
+                            tags,
+                            probe,
+                            span,
+                            env_use,
+                        } = side;
                         let mut all_tags = defaults.tags.clone();
                         all_tags.extend(tags.into_iter().filter(|t| !defaults.tags.contains(t)));
                         let check = Check {
@@ -401,7 +433,7 @@ impl FileLoader<'_> {
                             probe,
                             needs: Vec::new(),
                         };
-                        out.push((check, span));
+                        out.push((Entry::loaded(check, env_use), span));
                     }
                 }
                 Err(e) => self.toml_error(&e, span),
@@ -424,13 +456,20 @@ impl FileLoader<'_> {
                 Ok(raw) => {
                     let name_span = raw.name.span();
                     let name = raw.name.get_ref().clone();
-                    let checks = self.check(raw, &defaults, &vars);
-                    if checks.is_empty() && !name.trim().is_empty() {
+                    self.scope = Some(EnvUse::default());
+                    self.fan_out_hosts = None;
+                    let entries = self.check(raw, &defaults, &vars);
+                    let env_use = self.scope.take().unwrap_or_default();
+                    if entries.is_empty() && !name.trim().is_empty() {
                         // Its other errors are reported; a duplicate name must be too.
                         self.failed.push((name, name_span.clone()));
                     }
-                    for check in checks {
-                        out.push((check, name_span.clone()));
+                    for mut entry in entries {
+                        if !env_use.unset.is_empty() {
+                            entry.check = None;
+                        }
+                        entry.env_use = env_use.clone();
+                        out.push((entry, name_span.clone()));
                     }
                 }
                 Err(e) => self.toml_error(&e, span),
@@ -484,10 +523,7 @@ impl FileLoader<'_> {
         defaults
     }
 
-    fn vars(
-        &mut self,
-        value: Option<Spanned<DeValue<'_>>>,
-    ) -> std::collections::BTreeMap<String, String> {
+    fn vars(&mut self, value: Option<Spanned<DeValue<'_>>>) -> Vars {
         let mut raw = Vec::new();
         let mut spans = Vec::new();
         if let Some(value) = value {
@@ -499,6 +535,10 @@ impl FileLoader<'_> {
                             Some(s) => {
                                 raw.push((key.get_ref().to_string(), s.to_string()));
                                 spans.push(value.span());
+                                self.var_sources.insert(
+                                    key.get_ref().to_string(),
+                                    (value.span(), s.to_string()),
+                                );
                             }
                             None => self.error(
                                 value.span(),
@@ -510,7 +550,9 @@ impl FileLoader<'_> {
                 _ => self.error(span, "`vars` must be a table: write `[vars]`"),
             }
         }
-        let (map, errors) = vars::resolve(&raw, self.env);
+        self.var_names
+            .extend(raw.iter().map(|(name, _)| name.clone()));
+        let (map, errors) = vars::resolve(&raw, self.overrides, self.env);
         self.broken_vars = raw
             .iter()
             .filter(|(name, _)| !map.contains_key(name))
@@ -526,11 +568,7 @@ impl FileLoader<'_> {
     /// `[secrets]`: like `[vars]` (usable as `{{name}}`), but their values are masked in every
     /// output. Each is expanded from the environment (and the vars); a value shorter than
     /// [`secrets::MIN_LEN`] cannot be masked safely and is an error.
-    fn secrets(
-        &mut self,
-        value: Option<Spanned<DeValue<'_>>>,
-        vars: &mut std::collections::BTreeMap<String, String>,
-    ) {
+    fn secrets(&mut self, value: Option<Spanned<DeValue<'_>>>, vars: &mut Vars) {
         let Some(value) = value else { return };
         let span = value.span();
         let DeValue::Table(table) = value.into_inner() else {
@@ -547,12 +585,33 @@ impl FileLoader<'_> {
                 self.error(key.span(), format!("`{name}` is both a var and a secret"));
                 continue;
             }
-            let text = Spanned::new(value.span(), text.to_string());
-            let Some(secret) = self.expand(&text, vars) else {
+            self.var_names.insert(name.clone());
+            self.var_sources
+                .insert(name.clone(), (value.span(), text.to_string()));
+            let overridden = self.overrides.get(&name);
+            let expanded = match overridden {
+                Some(value) => vars::Expanded::literal(value),
+                None => {
+                    let text = Spanned::new(value.span(), text.to_string());
+                    let Some(mut expanded) = self.expand_text(&text, vars) else {
+                        self.broken_vars.insert(name);
+                        continue;
+                    };
+                    for unset in &mut expanded.unset {
+                        unset.var.get_or_insert_with(|| name.clone());
+                    }
+                    expanded
+                }
+            };
+            // Without its environment it has no value yet: an error only where it is used.
+            let Some(secret) = expanded.value().map(str::to_string) else {
+                vars.insert(name, expanded);
                 continue;
             };
             if secret.chars().count() < crate::secrets::MIN_LEN {
-                self.error(
+                let diag = Diagnostic::new(
+                    self.file,
+                    self.source,
                     value.span(),
                     format!(
                         "secret `{name}` is {} characters long: a secret shorter than {} cannot be masked safely",
@@ -560,19 +619,19 @@ impl FileLoader<'_> {
                         crate::secrets::MIN_LEN
                     ),
                 );
+                self.diags.push(match overridden {
+                    Some(_) => diag.with_note(format!("its value comes from `--var {name}=...`")),
+                    None => diag,
+                });
+                self.broken_vars.insert(name);
                 continue;
             }
             crate::secrets::register([&secret]);
-            vars.insert(name, secret);
+            vars.insert(name, expanded);
         }
     }
 
-    fn check(
-        &mut self,
-        raw: RawCheck,
-        defaults: &Defaults,
-        vars: &std::collections::BTreeMap<String, String>,
-    ) -> Vec<Check> {
+    fn check(&mut self, raw: RawCheck, defaults: &Defaults, vars: &Vars) -> Vec<Entry> {
         let errors_before = self.diags.len();
         let name_span = raw.name.span();
         let name = raw.name.into_inner();
@@ -659,14 +718,44 @@ impl FileLoader<'_> {
                 None
             }
         };
-        let (Some(probes), Some(timeout), Some(retry_delay)) = (probes, timeout, retry_delay)
-        else {
-            return Vec::new();
-        };
         if self.diags.len() > errors_before {
             return Vec::new();
         }
         let source = self.loc(name_span.start);
+        let (Some(probes), Some(timeout), Some(retry_delay)) = (probes, timeout, retry_delay)
+        else {
+            // Values that need an unset environment variable: the check keeps its name and
+            // tags, so that a selection can leave it out.
+            let fans_out = present
+                .iter()
+                .any(|(kind, _)| matches!(*kind, "nrpe" | "ssh"));
+            let unknown = |name: String, tags: Vec<String>, hosts_unknown| Entry {
+                name,
+                tags,
+                source: source.clone(),
+                browser: present.iter().any(|(kind, _)| *kind == "browser"),
+                hosts_unknown,
+                check: None,
+                env_use: EnvUse::default(),
+            };
+            return match self.fan_out_hosts.take().filter(|_| fans_out) {
+                Some(hosts) => hosts
+                    .into_iter()
+                    .map(|h| {
+                        let mut tags = tags.clone();
+                        if !tags.contains(&h) {
+                            tags.push(h.clone());
+                        }
+                        unknown(
+                            crate::sanitize::untrusted(&format!("{name} @ {h}")),
+                            tags,
+                            false,
+                        )
+                    })
+                    .collect(),
+                None => vec![unknown(name, tags, fans_out)],
+            };
+        };
         let retries = raw.retries.map_or(defaults.retries, |r| *r.get_ref());
         let optional = raw.optional.unwrap_or(false);
         probes
@@ -677,7 +766,7 @@ impl FileLoader<'_> {
                         Some(h) => crate::sanitize::untrusted(&format!("{name} @ {h}")),
                         None => name.clone(),
                     };
-                    self.needs.push(needs::Written {
+                    self.written_needs.push(needs::Written {
                         check,
                         host: host.clone(),
                         names: needs.clone(),
@@ -695,7 +784,7 @@ impl FileLoader<'_> {
                     }
                     None => name.clone(),
                 };
-                Check {
+                let check = Check {
                     source: source.clone(),
                     name,
                     tags,
@@ -707,7 +796,8 @@ impl FileLoader<'_> {
                     suite: self.file.to_path_buf(),
                     probe,
                     needs: Vec::new(),
-                }
+                };
+                Entry::loaded(check, EnvUse::default())
             })
             .collect()
     }
@@ -716,7 +806,7 @@ impl FileLoader<'_> {
         &mut self,
         raw: Spanned<RawNagios>,
         defaults: &Defaults,
-        vars: &std::collections::BTreeMap<String, String>,
+        vars: &Vars,
     ) -> Option<ProbeSpec> {
         let table_span = raw.span();
         let raw = raw.into_inner();
@@ -734,7 +824,7 @@ impl FileLoader<'_> {
         &mut self,
         raw: Spanned<RawExec>,
         defaults: &Defaults,
-        vars: &std::collections::BTreeMap<String, String>,
+        vars: &Vars,
     ) -> Option<ProbeSpec> {
         let table_span = raw.span();
         let raw = raw.into_inner();
@@ -756,7 +846,7 @@ impl FileLoader<'_> {
         (program, args, command): RawCommand,
         table_span: Range<usize>,
         defaults: &Defaults,
-        vars: &std::collections::BTreeMap<String, String>,
+        vars: &Vars,
     ) -> Option<(PathBuf, Vec<String>)> {
         let key = kind.key;
         match (program, command) {
@@ -917,13 +1007,52 @@ impl FileLoader<'_> {
         }
     }
 
-    fn expand(
-        &mut self,
-        value: &Spanned<String>,
-        vars: &std::collections::BTreeMap<String, String>,
-    ) -> Option<String> {
+    /// The value of a suite string, when it has one. An unset environment variable it needs
+    /// goes to the scope being loaded (a check, `[browser]`), and is an error at once outside
+    /// of one; either way the value is unknown.
+    fn expand(&mut self, value: &Spanned<String>, vars: &Vars) -> Option<String> {
+        let expanded = self.expand_text(value, vars)?;
+        let unset: Vec<Diagnostic> = expanded
+            .unset
+            .iter()
+            .map(|u| self.unset_error(value, u))
+            .collect();
+        let env_use = EnvUse {
+            env: expanded.env,
+            unset,
+        };
+        let established = env_use.unset.is_empty();
+        match &mut self.scope {
+            Some(scope) => scope.add(env_use),
+            None => {
+                self.always_env.extend(env_use.env);
+                self.diags.extend(env_use.unset);
+            }
+        }
+        established.then_some(expanded.text)
+    }
+
+    /// Where an unset environment variable is written: in `value`, or in a var's definition.
+    fn unset_error(&self, value: &Spanned<String>, unset: &vars::Unset) -> Diagnostic {
+        let (span, text) = unset
+            .var
+            .as_ref()
+            .and_then(|var| self.var_sources.get(var).cloned())
+            .unwrap_or_else(|| (value.span(), value.get_ref().clone()));
+        let span = self.inner_span(span, &text, unset.offset, unset.len);
+        Diagnostic::new(
+            self.file,
+            self.source,
+            span,
+            vars::unset_message(&unset.name),
+        )
+    }
+
+    /// A suite string expanded, its errors reported; unset environment variables are the
+    /// caller's to judge.
+    fn expand_text(&mut self, value: &Spanned<String>, vars: &Vars) -> Option<vars::Expanded> {
         match vars::expand(value.get_ref(), vars, self.env) {
-            Ok(s) => Some(s),
+            Ok(expanded) => Some(expanded),
             Err(mut e) => {
                 if let Some(name) = e.unknown.as_ref().filter(|n| self.broken_vars.contains(*n)) {
                     e.message = format!("variable `{name}` could not be set (see its error)");

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::diag::Diagnostic;
-use crate::model::Check;
+use super::suite::Entry;
 
 /// The `needs` of one check instance, as written, with where each name is.
 pub struct Written {
@@ -24,10 +24,10 @@ pub struct Written {
     pub source: Arc<str>,
 }
 
-/// Sets `Check::needs` of every check from what was written, or reports why it cannot be.
+/// Sets `Check::needs` of every check of the suite's entries from what was written, or reports why it cannot be.
 /// `failed` names checks that had errors of their own: needing one is not reported again.
 pub fn resolve(
-    checks: &mut [Arc<Check>],
+    checks: &mut [Entry],
     written: Vec<Written>,
     failed: &dyn Fn(&str) -> bool,
     diags: &mut Vec<Diagnostic>,
@@ -118,7 +118,10 @@ pub fn resolve(
         return;
     }
     for (from, needs) in resolved {
-        Arc::make_mut(&mut checks[from]).needs = needs;
+        // A check whose values could not be established has no check to set; it never runs.
+        if let Some(check) = &mut checks[from].check {
+            Arc::make_mut(check).needs = needs;
+        }
     }
 }
 

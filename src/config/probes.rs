@@ -2,7 +2,6 @@
 //! thresholds, patterns and sizes, with every problem pointing at its place in the file.
 //! Must not run anything.
 
-use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use toml::Spanned;
@@ -21,7 +20,7 @@ use crate::model::ProbeSpec;
 /// Default bound on a response body read by the http probe.
 pub const DEFAULT_MAX_BODY: usize = 4 * 1024 * 1024;
 
-type Vars = BTreeMap<String, String>;
+use super::vars::Vars;
 
 impl FileLoader<'_> {
     pub(super) fn http(&mut self, raw: Spanned<RawHttp>, vars: &Vars) -> Option<ProbeSpec> {

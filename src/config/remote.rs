@@ -2,7 +2,6 @@
 //! check_nrpe against each host's NRPE daemon, `ssh = { command, hosts }` runs check_by_ssh;
 //! one check per host. No agent of ours. Must not run anything.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use toml::Spanned;
@@ -12,7 +11,7 @@ use super::{Defaults, FileLoader, DEFAULT_TIMEOUT};
 use crate::model::spec::NagiosSpec;
 use crate::model::ProbeSpec;
 
-type Vars = BTreeMap<String, String>;
+use super::vars::Vars;
 type PerHost = Vec<(Option<String>, ProbeSpec)>;
 
 impl FileLoader<'_> {
@@ -24,18 +23,19 @@ impl FileLoader<'_> {
         timeout: Option<Duration>,
     ) -> Option<PerHost> {
         let raw = raw.into_inner();
-        let command = self.expand(&raw.command, vars)?;
-        let mut extra = Vec::new();
-        for a in raw.args.iter().flatten() {
-            extra.push(self.expand(a, vars)?);
-        }
-        let secs = plugin_timeout(timeout);
+        // The hosts first: they name the checks, even when the command cannot be set.
         let targets = self.targets(
             &raw.command,
             raw.hosts.as_deref(),
             raw.hostgroups.as_deref(),
             vars,
         )?;
+        let command = self.expand(&raw.command, vars)?;
+        let mut extra = Vec::new();
+        for a in raw.args.iter().flatten() {
+            extra.push(self.expand(a, vars)?);
+        }
+        let secs = plugin_timeout(timeout);
         self.fan_out("check_nrpe", &raw.command, targets, defaults, |host| {
             let mut args = vec!["-H".to_string(), host.to_string()];
             if let Some(port) = raw.port {
@@ -66,6 +66,12 @@ impl FileLoader<'_> {
         timeout: Option<Duration>,
     ) -> Option<PerHost> {
         let raw = raw.into_inner();
+        let targets = self.targets(
+            &raw.command,
+            raw.hosts.as_deref(),
+            raw.hostgroups.as_deref(),
+            vars,
+        )?;
         let command = self.expand(&raw.command, vars)?;
         let user = match &raw.user {
             Some(u) => Some(self.expand(u, vars)?),
@@ -93,12 +99,6 @@ impl FileLoader<'_> {
             options.push(self.expand(o, vars)?);
         }
         let secs = plugin_timeout(timeout);
-        let targets = self.targets(
-            &raw.command,
-            raw.hosts.as_deref(),
-            raw.hostgroups.as_deref(),
-            vars,
-        )?;
         self.fan_out("check_by_ssh", &raw.command, targets, defaults, |host| {
             let mut args = vec!["-H".to_string(), host.to_string()];
             if let Some(port) = raw.port {
@@ -133,9 +133,12 @@ impl FileLoader<'_> {
         vars: &Vars,
     ) -> Option<Vec<(String, String)>> {
         let mut out: Vec<(String, String)> = Vec::new();
+        let mut known = true;
         for host in hosts.unwrap_or_default() {
-            let host = self.expand(host, vars)?;
-            out.push((host.clone(), host));
+            match self.expand(host, vars) {
+                Some(host) => out.push((host.clone(), host)),
+                None => known = false,
+            }
         }
         for group in hostgroups.unwrap_or_default() {
             match self.hostgroups.get(group.get_ref()) {
@@ -155,6 +158,9 @@ impl FileLoader<'_> {
                 ),
             }
         }
+        if !known {
+            return None;
+        }
         if out.is_empty() {
             self.error(
                 command.span(),
@@ -162,6 +168,7 @@ impl FileLoader<'_> {
             );
             return None;
         }
+        self.fan_out_hosts = Some(out.iter().map(|(name, _)| name.clone()).collect());
         Some(out)
     }
 

@@ -1,7 +1,9 @@
 //! Interpolation in suite strings: `${ENV}`, `${ENV:-fallback}` from the environment and `{{var}}`
 //! from `[vars]`; `$$` is a literal `$`. Owns the grammar; must not know about checks or files.
+//! An unset environment variable is not an error here: the expansion says where it is needed,
+//! and whoever uses the text decides.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A problem at a byte offset of the interpolated text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -13,26 +15,85 @@ pub struct VarError {
     pub unknown: Option<String>,
 }
 
-/// Expands one string. `lookup_env` reads the environment (injected for tests).
+/// `${NAME}` without a fallback where `NAME` is not set: the text has no value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unset {
+    pub name: String,
+    /// The var whose definition it is written in, when it came through `{{var}}`; `None` when
+    /// it is written in the expanded text itself.
+    pub var: Option<String>,
+    /// Byte offset and length of the `${...}` in that text.
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// One expanded text, and what it was made from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expanded {
+    /// The text; it is the value only when nothing is `unset`.
+    pub text: String,
+    /// Environment variables read, set or not, also through vars.
+    pub env: BTreeSet<String>,
+    pub unset: Vec<Unset>,
+}
+
+impl Expanded {
+    /// A value given as it is (`--var`), made of nothing else.
+    pub fn literal(text: &str) -> Expanded {
+        Expanded {
+            text: text.to_string(),
+            ..Expanded::default()
+        }
+    }
+
+    /// The value, when every environment variable it needs is set.
+    pub fn value(&self) -> Option<&str> {
+        self.unset.is_empty().then_some(self.text.as_str())
+    }
+}
+
+/// Resolved `[vars]` (and `[secrets]`) by name.
+pub type Vars = BTreeMap<String, Expanded>;
+
+/// The message for an unset environment variable without a fallback.
+pub fn unset_message(name: &str) -> String {
+    format!(
+        "environment variable `{name}` is not set (write `${{{name}:-fallback}}` for a default)"
+    )
+}
+
+/// Expands one string. `lookup_env` reads the environment (injected for tests). Errors are
+/// those of the text itself; an unset environment variable is in [`Expanded::unset`].
 pub fn expand(
     text: &str,
-    vars: &BTreeMap<String, String>,
+    vars: &Vars,
     lookup_env: &dyn Fn(&str) -> Option<String>,
-) -> Result<String, VarError> {
-    let mut out = String::with_capacity(text.len());
+) -> Result<Expanded, VarError> {
+    let mut out = Expanded::default();
+    expand_into(text, 0, vars, lookup_env, &mut out)?;
+    Ok(out)
+}
+
+/// Expands `text`, found at byte `base` of the text being expanded, onto `out`.
+fn expand_into(
+    text: &str,
+    base: usize,
+    vars: &Vars,
+    lookup_env: &dyn Fn(&str) -> Option<String>,
+    out: &mut Expanded,
+) -> Result<(), VarError> {
     let mut rest = text;
     let mut pos = 0;
     while let Some(i) = rest.find(['$', '{']) {
-        out.push_str(&rest[..i]);
+        out.text.push_str(&rest[..i]);
         let tail = &rest[i..];
         let at = pos + i;
-        let consumed = if let Some(after) = tail.strip_prefix("$$") {
-            let _ = after;
-            out.push('$');
+        let consumed = if tail.starts_with("$$") {
+            out.text.push('$');
             2
         } else if let Some(body) = tail.strip_prefix("${") {
             let end = closing_brace(body).ok_or_else(|| VarError {
-                offset: at,
+                offset: base + at,
                 len: 2,
                 message:
                     "unclosed `${`: write `${NAME}` or `${NAME:-fallback}` (`$$` for a literal `$`)"
@@ -47,39 +108,32 @@ pub fn expand(
             let len = end + 3;
             if !is_env_name(name) {
                 return Err(VarError {
-                    offset: at,
+                    offset: base + at,
                     len,
                     message: format!("`{name}` is not an environment variable name"),
                     unknown: None,
                 });
             }
             // A fallback is itself expanded: `${A:-${B:-default}}`, `${PORT:-{{port}}}`.
-            let fallback_at = at + 2 + name.len() + 2;
-            let expand_fallback = |fb: &str| {
-                expand(fb, vars, lookup_env).map_err(|mut e| {
-                    e.offset += fallback_at;
-                    e
-                })
-            };
+            let fallback_at = base + at + 2 + name.len() + 2;
+            out.env.insert(name.to_string());
             match (lookup_env(name), fallback) {
-                (Some(v), Some(fb)) if v.is_empty() => out.push_str(&expand_fallback(fb)?),
-                (Some(v), _) => out.push_str(&v),
-                (None, Some(fb)) => out.push_str(&expand_fallback(fb)?),
-                (None, None) => {
-                    return Err(VarError {
-                        offset: at,
-                        len,
-                        message: format!(
-                            "environment variable `{name}` is not set (write `${{{name}:-fallback}}` for a default)"
-                        ),
-                        unknown: None,
-                    })
+                (Some(v), Some(fb)) if v.is_empty() => {
+                    expand_into(fb, fallback_at, vars, lookup_env, out)?;
                 }
+                (Some(v), _) => out.text.push_str(&v),
+                (None, Some(fb)) => expand_into(fb, fallback_at, vars, lookup_env, out)?,
+                (None, None) => out.unset.push(Unset {
+                    name: name.to_string(),
+                    var: None,
+                    offset: base + at,
+                    len,
+                }),
             }
             len
         } else if let Some(body) = tail.strip_prefix("{{") {
             let end = body.find("}}").ok_or_else(|| VarError {
-                offset: at,
+                offset: base + at,
                 len: 2,
                 message: "unclosed `{{`: write `{{name}}`".to_string(),
                 unknown: None,
@@ -87,11 +141,15 @@ pub fn expand(
             let name = body[..end].trim();
             let len = end + 4;
             match vars.get(name) {
-                Some(v) => out.push_str(v),
+                Some(v) => {
+                    out.text.push_str(&v.text);
+                    out.env.extend(v.env.iter().cloned());
+                    out.unset.extend(v.unset.iter().cloned());
+                }
                 None => {
                     let known: Vec<&str> = vars.keys().map(String::as_str).collect();
                     return Err(VarError {
-                        offset: at,
+                        offset: base + at,
                         len,
                         message: if known.is_empty() {
                             format!("unknown variable `{name}`: this file has no [vars]")
@@ -104,14 +162,14 @@ pub fn expand(
             }
             len
         } else {
-            out.push_str(&tail[..1]);
+            out.text.push_str(&tail[..1]);
             1
         };
         rest = &tail[consumed..];
         pos = at + consumed;
     }
-    out.push_str(rest);
-    Ok(out)
+    out.text.push_str(rest);
+    Ok(())
 }
 
 /// The index in `body` (the text after `${`) of the `}` that closes it, past any `${...}` and
@@ -148,19 +206,41 @@ fn is_env_name(name: &str) -> bool {
 }
 
 /// Resolves `[vars]` in order of definition: a var may use the environment and vars defined
-/// before it. Returns the map and, per failing var, its index and error. Vars that refer to each
-/// other in a cycle are one error, at the first of them, naming the cycle.
+/// before it. A var in `overrides` (`--var NAME=VALUE`) takes that value as it is, unexpanded,
+/// in place of its definition. Returns the map and, per failing var, its index and error. Vars
+/// that refer to each other in a cycle are one error, at the first of them, naming the cycle.
+/// A var that needs an unset environment variable is no error: its [`Unset`]s name it.
 pub fn resolve(
     raw: &[(String, String)],
+    overrides: &BTreeMap<String, String>,
     lookup_env: &dyn Fn(&str) -> Option<String>,
-) -> (BTreeMap<String, String>, Vec<(usize, VarError)>) {
+) -> (Vars, Vec<(usize, VarError)>) {
+    // An overridden definition is never read, so its references take part in no cycle.
+    let raw: Vec<(String, String)> = raw
+        .iter()
+        .map(|(name, value)| {
+            let read = !overrides.contains_key(name);
+            (
+                name.clone(),
+                if read { value.clone() } else { String::new() },
+            )
+        })
+        .collect();
+    let raw = raw.as_slice();
     let mut vars = BTreeMap::new();
     let mut errors = Vec::new();
     // Vars of a cycle already reported: their references to each other add nothing.
     let mut in_cycle = std::collections::BTreeSet::new();
     for (i, (name, value)) in raw.iter().enumerate() {
+        if let Some(value) = overrides.get(name) {
+            vars.insert(name.clone(), Expanded::literal(value));
+            continue;
+        }
         match expand(value, &vars, lookup_env) {
-            Ok(v) => {
+            Ok(mut v) => {
+                for unset in &mut v.unset {
+                    unset.var.get_or_insert_with(|| name.clone());
+                }
                 vars.insert(name.clone(), v);
             }
             Err(mut e) => {
@@ -262,31 +342,34 @@ mod tests {
         }
     }
 
-    fn vars() -> BTreeMap<String, String> {
-        BTreeMap::from([("base".to_string(), "http://x".to_string())])
+    fn vars() -> Vars {
+        BTreeMap::from([("base".to_string(), Expanded::literal("http://x"))])
+    }
+
+    /// The value of a text, when it has one.
+    fn value(text: &str, vars: &Vars) -> Option<String> {
+        let expanded = expand(text, vars, &env).expect("no error");
+        expanded.value().map(str::to_string)
     }
 
     #[test]
     fn expands_env_fallbacks_and_vars() {
         let v = vars();
-        assert_eq!(expand("${HOST}", &v, &env).as_deref(), Ok("web1"));
-        assert_eq!(expand("${NOPE:-a b}", &v, &env).as_deref(), Ok("a b"));
-        assert_eq!(expand("${EMPTY:-d}", &v, &env).as_deref(), Ok("d"));
-        assert_eq!(expand("${EMPTY}", &v, &env).as_deref(), Ok(""));
-        assert_eq!(expand("{{base}}/x", &v, &env).as_deref(), Ok("http://x/x"));
-        assert_eq!(expand("{{ base }}", &v, &env).as_deref(), Ok("http://x"));
+        assert_eq!(value("${HOST}", &v).as_deref(), Some("web1"));
+        assert_eq!(value("${NOPE:-a b}", &v).as_deref(), Some("a b"));
+        assert_eq!(value("${EMPTY:-d}", &v).as_deref(), Some("d"));
+        assert_eq!(value("${EMPTY}", &v).as_deref(), Some(""));
+        assert_eq!(value("{{base}}/x", &v).as_deref(), Some("http://x/x"));
+        assert_eq!(value("{{ base }}", &v).as_deref(), Some("http://x"));
         assert_eq!(
-            expand("cost $5 $$ {x} ok$", &v, &env).as_deref(),
-            Ok("cost $5 $ {x} ok$")
+            value("cost $5 $$ {x} ok$", &v).as_deref(),
+            Some("cost $5 $ {x} ok$")
         );
     }
 
     #[test]
     fn errors_point_at_the_reference() {
         let v = vars();
-        let e = expand("a ${NOPE} b", &v, &env).unwrap_err();
-        assert_eq!((e.offset, e.len), (2, 7));
-        assert!(e.message.contains("`NOPE` is not set"), "{}", e.message);
         let e = expand("x {{nope}}", &v, &env).unwrap_err();
         assert_eq!((e.offset, e.len), (2, 8));
         assert_eq!(e.message, "unknown variable `nope` (defined: base)");
@@ -298,22 +381,45 @@ mod tests {
     #[test]
     fn fallbacks_nest() {
         let v = vars();
+        assert_eq!(value("${NOPE:-${NADA:-def}}", &v).as_deref(), Some("def"));
         assert_eq!(
-            expand("${NOPE:-${NADA:-def}}", &v, &env).as_deref(),
-            Ok("def")
+            value("${NOPE:-${HOST:-x}}/y", &v).as_deref(),
+            Some("web1/y")
         );
+        assert_eq!(value("${NOPE:-{{base}}}", &v).as_deref(), Some("http://x"));
+        assert_eq!(value("${HOST:-${NOPE}}", &v).as_deref(), Some("web1"));
+    }
+
+    #[test]
+    fn an_unset_variable_has_no_value_and_says_where_it_is_needed() {
+        let unset = |name: &str, var: Option<&str>, offset, len| Unset {
+            name: name.to_string(),
+            var: var.map(str::to_string),
+            offset,
+            len,
+        };
+        let v = vars();
+        let e = expand("a ${NOPE} b ${HOST} ${NOPE:-${NADA}}", &v, &env).expect("no error");
+        assert_eq!(e.value(), None);
         assert_eq!(
-            expand("${NOPE:-${HOST:-x}}/y", &v, &env).as_deref(),
-            Ok("web1/y")
+            e.unset,
+            [unset("NOPE", None, 2, 7), unset("NADA", None, 28, 7)]
         );
+        assert_eq!(e.env.iter().collect::<Vec<_>>(), ["HOST", "NADA", "NOPE"]);
+        let raw = vec![
+            ("a".to_string(), "x${NOPE}".to_string()),
+            ("b".to_string(), "{{a}}/${HOST}".to_string()),
+        ];
+        let (map, errs) = resolve(&raw, &BTreeMap::new(), &env);
+        assert_eq!(errs, []);
+        assert_eq!(map["b"].unset, [unset("NOPE", Some("a"), 1, 7)]);
+        assert_eq!(map["b"].env.iter().collect::<Vec<_>>(), ["HOST", "NOPE"]);
+        let e = expand("{{b}}", &map, &env).expect("no error");
+        assert_eq!(e.unset, [unset("NOPE", Some("a"), 1, 7)]);
         assert_eq!(
-            expand("${NOPE:-{{base}}}", &v, &env).as_deref(),
-            Ok("http://x")
+            expand("x {{b}}", &map, &env).expect("no error").value(),
+            None
         );
-        assert_eq!(expand("${HOST:-${NOPE}}", &v, &env).as_deref(), Ok("web1"));
-        let e = expand("a ${NOPE:-${NADA}}", &v, &env).unwrap_err();
-        assert!(e.message.contains("`NADA` is not set"), "{}", e.message);
-        assert_eq!(e.offset, 10);
     }
 
     #[test]
@@ -323,7 +429,7 @@ mod tests {
             ("b".to_string(), "{{c}}".to_string()),
             ("c".to_string(), "x".to_string()),
         ];
-        let (_, errs) = resolve(&raw, &env);
+        let (_, errs) = resolve(&raw, &BTreeMap::new(), &env);
         assert_eq!(errs[0].1.message, "variable `a` refers to itself");
         assert_eq!(
             errs[1].1.message,
@@ -339,7 +445,7 @@ mod tests {
             ("c".to_string(), "{{ a }}".to_string()),
             ("d".to_string(), "{{a}}/d".to_string()),
         ];
-        let (map, errs) = resolve(&raw, &env);
+        let (map, errs) = resolve(&raw, &BTreeMap::new(), &env);
         assert!(map.is_empty(), "{map:?}");
         let shown: Vec<(usize, usize, usize, &str)> = errs
             .iter()
@@ -360,14 +466,41 @@ mod tests {
     }
 
     #[test]
+    fn an_override_replaces_a_definition_before_expansion() {
+        let raw = vec![
+            ("base".to_string(), "${NOPE}".to_string()),
+            ("login".to_string(), "{{base}}/login".to_string()),
+            ("port".to_string(), "${NOPE:-{{base}}}".to_string()),
+            ("a".to_string(), "{{b}}".to_string()),
+            ("b".to_string(), "{{a}}".to_string()),
+        ];
+        let overrides = BTreeMap::from([
+            (
+                "base".to_string(),
+                "https://b.example.com/{{x}}$".to_string(),
+            ),
+            ("a".to_string(), "A".to_string()),
+        ]);
+        let (map, errs) = resolve(&raw, &overrides, &env);
+        assert_eq!(errs, []);
+        assert_eq!(map["base"].value(), Some("https://b.example.com/{{x}}$"));
+        assert_eq!(
+            map["login"].value(),
+            Some("https://b.example.com/{{x}}$/login")
+        );
+        assert_eq!(map["port"].value(), Some("https://b.example.com/{{x}}$"));
+        assert_eq!(map["b"].value(), Some("A"));
+    }
+
+    #[test]
     fn vars_resolve_in_order() {
         let raw = vec![
             ("a".to_string(), "${HOST:-h}".to_string()),
             ("b".to_string(), "{{a}}:80".to_string()),
             ("c".to_string(), "{{d}}".to_string()),
         ];
-        let (map, errs) = resolve(&raw, &env);
-        assert_eq!(map["b"], "web1:80");
+        let (map, errs) = resolve(&raw, &BTreeMap::new(), &env);
+        assert_eq!(map["b"].value(), Some("web1:80"));
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].0, 2);
     }

@@ -35,8 +35,10 @@ pub async fn run(args: DemoArgs) -> i32 {
         "BASE_PORT" => Some(port.clone()),
         _ => None,
     };
-    let suite = match config::load_text(Path::new("demo.toml"), SUITE, &env) {
-        Ok(suite) => suite,
+    let checks = match config::load_text(Path::new("demo.toml"), SUITE, &env)
+        .and_then(|suite| suite.select(&|_, _| true))
+    {
+        Ok(selected) => selected.checks,
         Err(diags) => {
             eprintln!("{diags}");
             return exit::USAGE;
@@ -54,11 +56,11 @@ pub async fn run(args: DemoArgs) -> i32 {
     out(&format!(
         "smokegate demo: a sample shop runs on http://{}; the demo suite has {} checks.\n\n{}\n",
         app.addr,
-        suite.checks.len(),
+        checks.len(),
         bold("== 1/2  right after a good deploy ==")
     ));
     let (record, good) = crate::commands::run::execute(
-        suite.checks.clone(),
+        checks.clone(),
         RunOptions::default(),
         Default::default(),
         &policy,
@@ -74,7 +76,7 @@ pub async fn run(args: DemoArgs) -> i32 {
         bold("== 2/2  after a deploy with the classic mistakes ==")
     ));
     let (record, bad) = crate::commands::run::execute(
-        suite.checks.clone(),
+        checks.clone(),
         RunOptions::default(),
         Default::default(),
         &policy,

@@ -59,7 +59,10 @@ fn demo_write_gives_a_suite_that_validates_and_is_not_overwritten() {
         .args(&["validate", "mine"])
         .run();
     check.code(0);
-    assert_eq!(check.stdout, "ok: 5 checks selected from 1 suite file\n");
+    assert_eq!(
+        check.stdout,
+        "ok: 5 checks selected from 1 suite file\nenvironment: BASE_HOST, BASE_PORT\n"
+    );
     let again = Smokegate::new()
         .file("mine/demo.toml", &written)
         .args(&["demo", "--write", "mine"])

@@ -28,3 +28,4 @@ mod retries;
 mod secrets;
 mod selection;
 mod suite_files;
+mod vars;

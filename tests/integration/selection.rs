@@ -41,7 +41,10 @@ fn list_and_validate_show_the_suite() {
     insta::assert_snapshot!(out.stdout);
     let out = Smokegate::in_repo().args(&["validate", "checks"]).run();
     out.code(0);
-    assert_eq!(out.stdout, "ok: 5 checks selected from 1 suite file\n");
+    assert_eq!(
+        out.stdout,
+        "ok: 5 checks selected from 1 suite file\nenvironment: SMOKE_ROOT_FS\n"
+    );
 }
 
 #[test]
