@@ -85,6 +85,9 @@ pub struct RunArgs {
     /// Which states fail the gate: `critical` (CRITICAL, UNKNOWN) or `warning` (WARNING too).
     #[arg(long, value_enum, default_value_t = FailOnArg::Critical)]
     pub fail_on: FailOnArg,
+    /// A check that passed only on a retry (flaky) fails the gate too.
+    #[arg(long)]
+    pub fail_on_flaky: bool,
     #[command(flatten)]
     pub compare: CompareArgs,
     /// Bound the whole run ("90s", "2m"); checks not started by then count as not run.
@@ -165,6 +168,9 @@ pub struct NagiosArgs {
     /// Which states count as failing in the status line.
     #[arg(long, value_enum, default_value_t = FailOnArg::Critical)]
     pub fail_on: FailOnArg,
+    /// A check that passed only on a retry (flaky) fails the gate too.
+    #[arg(long)]
+    pub fail_on_flaky: bool,
     #[command(flatten)]
     pub compare: CompareArgs,
 }

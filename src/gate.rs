@@ -8,6 +8,8 @@ use crate::model::{CancelReason, CheckResult, FailOn, RunRecord, State};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Policy {
     pub fail_on: FailOn,
+    /// `--fail-on-flaky`: a check that passed only on a retry fails the gate.
+    pub fail_on_flaky: bool,
 }
 
 /// How many results ended in each state (not-run checks are counted apart).
@@ -56,17 +58,7 @@ impl Verdict {
 
 /// Does this one result fail the gate under this policy?
 pub fn fails_gate(result: &CheckResult, policy: &Policy) -> bool {
-    if result.check.optional {
-        return false;
-    }
-    if result.not_run.is_some() {
-        return true;
-    }
-    match result.state() {
-        State::Ok => false,
-        State::Warning => result.check.fail_on.unwrap_or(policy.fail_on) == FailOn::Warning,
-        State::Critical | State::Unknown => true,
-    }
+    !result.check.optional && failed(result, policy)
 }
 
 pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
@@ -89,7 +81,9 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
             }
         }
         if !r.check.optional && !excused[i] {
-            worst = worst.worst(r.state());
+            // A flaky pass that fails the gate (`--fail-on-flaky`) is a WARNING to Nagios.
+            let flaky = r.state() == State::Ok && fails_gate(r, policy);
+            worst = worst.worst(if flaky { State::Warning } else { r.state() });
         }
     }
     if run.results.is_empty() {
@@ -110,12 +104,12 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
     }
 }
 
-/// Did this check fail, whatever `optional` says: the health of the check itself, as a baseline
-/// compares it.
+/// Did this check fail, whatever `optional` says: not run (fail closed), or a state the policy
+/// fails on, or flaky under `--fail-on-flaky`.
 fn failed(result: &CheckResult, policy: &Policy) -> bool {
     result.not_run.is_some()
         || match result.state() {
-            State::Ok => false,
+            State::Ok => policy.fail_on_flaky && result.is_flaky(),
             State::Warning => result.check.fail_on.unwrap_or(policy.fail_on) == FailOn::Warning,
             State::Critical | State::Unknown => true,
         }
@@ -262,6 +256,7 @@ mod tests {
         assert!(fails_gate(&result(None, false), &p), "not run fails closed");
         let strict = Policy {
             fail_on: FailOn::Warning,
+            ..Policy::default()
         };
         assert!(fails_gate(&result(Some(State::Warning), false), &strict));
     }
@@ -270,6 +265,7 @@ mod tests {
     fn optional_checks_never_fail_the_gate() {
         let p = Policy {
             fail_on: FailOn::Warning,
+            fail_on_flaky: true,
         };
         for s in [Some(State::Critical), Some(State::Unknown), None] {
             assert!(!fails_gate(&result(s, true), &p));

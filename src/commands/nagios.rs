@@ -43,6 +43,7 @@ pub async fn nagios(args: NagiosArgs) -> i32 {
     record.labels = args.compare.labels.clone();
     let policy = gate::Policy {
         fail_on: args.fail_on.into(),
+        fail_on_flaky: args.fail_on_flaky,
     };
     let mut verdict = gate::decide(&record, &policy);
     if let Some(baseline) = baseline {

@@ -48,6 +48,7 @@ pub async fn run(args: RunArgs) -> i32 {
     };
     let policy = gate::Policy {
         fail_on: args.fail_on.into(),
+        fail_on_flaky: args.fail_on_flaky,
     };
     let opts = RunOptions {
         jobs: args.jobs,

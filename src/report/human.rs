@@ -121,12 +121,17 @@ pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
         .results
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.state() != State::Ok)
+        .filter(|(i, r)| r.state() != State::Ok || verdict.failing.contains(i))
         .collect();
     if !not_ok.is_empty() {
         out.push('\n');
         for (i, r) in not_ok {
-            let label = not_ok_label(r);
+            // Listed while OK: a flaky pass that fails the gate (`--fail-on-flaky`).
+            let label = if r.state() == State::Ok {
+                "FLAKY"
+            } else {
+                not_ok_label(r)
+            };
             let unmet = r.not_run.as_ref().and_then(|n| n.unmet());
             let class = verdict
                 .baseline

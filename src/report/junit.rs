@@ -67,11 +67,18 @@ fn test_case(result: &CheckResult, fails_gate: bool, class: Option<Class>) -> Te
             NonSuccessKind::Failure
         };
         let mut s = TestCaseStatus::non_success(kind);
+        // A pass that fails the gate: only `--fail-on-flaky` does that.
+        let flaky = super::flaky_note(result).filter(|_| result.state() == State::Ok);
+        let message = flaky.unwrap_or_else(|| result.summary().to_string());
         match class {
-            Some(class) => s.set_message(format!("{class}: {}", result.summary())),
-            None => s.set_message(result.summary()),
+            Some(class) => s.set_message(format!("{class}: {message}")),
+            None => s.set_message(message),
         };
-        s.set_type(result.state().label());
+        s.set_type(if result.state() == State::Ok && result.is_flaky() {
+            "FLAKY"
+        } else {
+            result.state().label()
+        });
         s.set_description(super::details(result));
         add_reruns(&mut s, result);
         s
@@ -87,6 +94,11 @@ fn test_case(result: &CheckResult, fails_gate: bool, class: Option<Class>) -> Te
         let mut out = format!("{}\n", outcome.summary);
         for line in &outcome.long_output {
             out.push_str(line);
+            out.push('\n');
+        }
+        // Several CI readers (GitLab, GitHub reporters) ignore <flakyFailure>: say it here too.
+        if let Some(note) = super::flaky_note(result) {
+            out.push_str(&note);
             out.push('\n');
         }
         // Jenkins (JUnit Attachments) and GitLab read this convention from system-out.
@@ -108,6 +120,9 @@ fn test_case(result: &CheckResult, fails_gate: bool, class: Option<Class>) -> Te
         }
     }
     case.add_property(Property::new("smokegate.state", result.state().label()));
+    if result.is_flaky() {
+        case.add_property(Property::new("smokegate.flaky", "true"));
+    }
     if let Some(class) = class {
         case.add_property(Property::new("smokegate.baseline", class.label()));
     }

@@ -52,6 +52,22 @@ pub fn details(result: &CheckResult) -> String {
     out
 }
 
+/// For a check that passed only on a retry: which attempt passed and what the failed ones said.
+pub fn flaky_note(result: &CheckResult) -> Option<String> {
+    if !result.is_flaky() {
+        return None;
+    }
+    let earlier: Vec<String> = result.attempts[..result.attempts.len() - 1]
+        .iter()
+        .map(|a| format!("attempt {}: {}", a.number, a.outcome.summary))
+        .collect();
+    Some(format!(
+        "flaky: passed on attempt {} ({})",
+        result.attempts.len(),
+        earlier.join("; ")
+    ))
+}
+
 /// Where a report path really leads: through symlinks (a dangling one too) to the file that
 /// will be written. Relative link targets are taken from the link's folder.
 pub fn resolve(path: &Path) -> PathBuf {

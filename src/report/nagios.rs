@@ -89,7 +89,7 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         .results
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.state() != State::Ok)
+        .filter(|(i, r)| r.state() != State::Ok || verdict.failing.contains(i))
         .collect();
     // Every non-OK check gets a line of its own where the room allows: the room is shared out,
     // so that one long summary cannot hide the checks after it.
