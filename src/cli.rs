@@ -90,6 +90,20 @@ pub struct RunArgs {
     pub fail_on_flaky: bool,
     #[command(flatten)]
     pub compare: CompareArgs,
+    /// After the first run, run the selection again every --every until this long has passed
+    /// ("10m"): is the release holding up? Fails on more failures than --soak-failures, any
+    /// UNKNOWN, or flapping.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub soak: Option<Duration>,
+    /// Soak for this many runs of the selection (with or without --soak).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub soak_count: Option<u32>,
+    /// Between the starts of two soak runs ("30s"; "0" runs them back to back).
+    #[arg(long, value_name = "DURATION", value_parser = parse_interval, default_value = "30s")]
+    pub every: Duration,
+    /// Failures a check may have over a soak and still pass.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub soak_failures: u32,
     /// Bound the whole run ("90s", "2m"); checks not started by then count as not run.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub deadline: Option<Duration>,
@@ -213,6 +227,14 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         Ok(d) => Ok(d),
         Err(e) => Err(format!("{e} (write e.g. \"90s\", \"2m\")")),
     }
+}
+
+/// A duration that may be zero (`--every 0`).
+fn parse_interval(s: &str) -> Result<Duration, String> {
+    if s.trim() == "0" {
+        return Ok(Duration::ZERO);
+    }
+    parse_duration(s)
 }
 
 /// `--fail-on`: which states fail the gate.

@@ -3,6 +3,7 @@
 
 use crate::exit;
 use crate::model::diff::{Baseline, Class, Comparison};
+use crate::model::soak::{Soak, Tally};
 use crate::model::{CancelReason, CheckResult, FailOn, RunRecord, State};
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -41,6 +42,8 @@ pub struct Verdict {
     pub problems: Vec<String>,
     /// This run against an earlier one (`--baseline`), when asked.
     pub baseline: Option<Comparison>,
+    /// Over a soak: why each failing check fails it (its figures), by result index.
+    pub soak_reasons: Vec<(usize, String)>,
 }
 
 impl Verdict {
@@ -86,12 +89,29 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
             worst = worst.worst(if flaky { State::Warning } else { r.state() });
         }
     }
+    // Over a soak, a check fails by its figures over every run.
+    let soak_reasons = match &run.soak {
+        Some(soak) => {
+            let optional: Vec<bool> = run.results.iter().map(|r| r.check.optional).collect();
+            soak_failing(&optional, soak)
+        }
+        None => Vec::new(),
+    };
+    let failing: Vec<usize> = match &run.soak {
+        Some(_) => soak_reasons.iter().map(|(i, _)| *i).collect(),
+        None => (0..run.results.len())
+            .filter(|&i| !excused[i] && fails_gate(&run.results[i], policy))
+            .collect(),
+    };
+    if run.soak.is_some() {
+        // Results hold each check's last failure: the state is that of the ones that fail.
+        worst = failing
+            .iter()
+            .fold(State::Ok, |w, &i| w.worst(run.results[i].state()));
+    }
     if run.results.is_empty() {
         worst = State::Unknown;
     }
-    let failing: Vec<usize> = (0..run.results.len())
-        .filter(|&i| !excused[i] && fails_gate(&run.results[i], policy))
-        .collect();
     Verdict {
         // An empty run never passes: nothing was established.
         passed: failing.is_empty() && !run.results.is_empty() && run.cancelled.is_none(),
@@ -101,6 +121,7 @@ pub fn decide(run: &RunRecord, policy: &Policy) -> Verdict {
         cancelled: run.cancelled,
         problems: Vec::new(),
         baseline: None,
+        soak_reasons,
     }
 }
 
@@ -113,6 +134,61 @@ fn failed(result: &CheckResult, policy: &Policy) -> bool {
             State::Warning => result.check.fail_on.unwrap_or(policy.fail_on) == FailOn::Warning,
             State::Critical | State::Unknown => true,
         }
+}
+
+/// How each result of one run of a soak counts: a pass, a failure, an UNKNOWN (or not run), or
+/// a skip behind a failure that is counted itself.
+pub fn tallies(run: &RunRecord, policy: &Policy) -> Vec<Tally> {
+    let excused = excused(run, policy);
+    run.results
+        .iter()
+        .zip(excused)
+        .map(|(r, excused)| {
+            if excused {
+                Tally::Excused
+            } else if !failed(r, policy) {
+                Tally::Pass
+            } else if r.not_run.is_some() || r.state() == State::Unknown {
+                Tally::Unknown
+            } else {
+                Tally::Failure
+            }
+        })
+        .collect()
+}
+
+/// The checks that fail a soak, with why: more failures than `--soak-failures` allows, any
+/// UNKNOWN (never excused: fail closed), or flapping at any time. Optional checks never do.
+/// Figures only grow, so a check that fails the soak can never pass it again.
+pub fn soak_failing(optional: &[bool], soak: &Soak) -> Vec<(usize, String)> {
+    optional
+        .iter()
+        .zip(&soak.checks)
+        .enumerate()
+        .filter(|(_, (optional, _))| !**optional)
+        .filter_map(|(i, (_, f))| {
+            let mut why = Vec::new();
+            if f.failures > soak.allowed_failures {
+                why.push(format!(
+                    "failed {} of {} runs ({} allowed)",
+                    f.failures, f.runs, soak.allowed_failures
+                ));
+            }
+            if f.unknowns > 0 {
+                why.push(format!(
+                    "UNKNOWN or not run in {} of {} runs",
+                    f.unknowns, f.runs
+                ));
+            }
+            if f.flapped {
+                why.push(format!(
+                    "flapped (up to {:.0}% state change)",
+                    f.max_flap_percent
+                ));
+            }
+            (!why.is_empty()).then(|| (i, why.join(", ")))
+        })
+        .collect()
 }
 
 /// The verdict with this run compared against `baseline`, check by check by name. With

@@ -8,7 +8,7 @@ use super::suite::{baseline_for, load_selected, shared_for, with_base_url};
 use crate::cli::{GateArg, RunArgs};
 use crate::model::{self, Check};
 use crate::report::human::{self, Style};
-use crate::runner::{self, RunOptions};
+use crate::runner::{self, RunOptions, SoakHooks, SoakOptions};
 use crate::{gate, probe, report};
 
 pub async fn run(args: RunArgs) -> i32 {
@@ -39,7 +39,7 @@ pub async fn run(args: RunArgs) -> i32 {
             .join("smokegate-artifacts")
     });
     let checks = with_base_url(loaded.checks, args.base_url.as_deref());
-    let shared = match shared_for(&checks, loaded.browser, artifacts) {
+    let shared = match shared_for(&checks, loaded.browser.clone(), artifacts.clone()) {
         Ok(shared) => shared,
         Err(e) => return fail(&e),
     };
@@ -56,8 +56,24 @@ pub async fn run(args: RunArgs) -> i32 {
         keep_output: args.max_output,
         ..RunOptions::default()
     };
-    let (mut record, mut verdict) =
-        execute(checks, opts, shared, &policy, style, !args.quiet).await;
+    let soak = (args.soak.is_some() || args.soak_count.is_some()).then_some(SoakOptions {
+        window: args.soak,
+        count: args.soak_count,
+        every: args.every,
+        allowed_failures: args.soak_failures,
+    });
+    let (mut record, mut verdict) = match soak {
+        None => execute(checks, opts, shared, &policy, style, !args.quiet).await,
+        Some(soak) => {
+            // Each run of a soak contains and ends its own children: fresh shared resources.
+            drop(shared);
+            let fresh = |checks: &[Arc<Check>]| {
+                shared_for(checks, loaded.browser.clone(), artifacts.clone())
+                    .map_err(|e| e.to_string())
+            };
+            execute_soak(checks, opts, soak, &fresh, &policy, style, !args.quiet).await
+        }
+    };
     record.labels = args.compare.labels.clone();
     if let Some(baseline) = baseline {
         let only_new = args.compare.gate == GateArg::New;
@@ -106,19 +122,64 @@ pub async fn execute(
     style: Style,
     live: bool,
 ) -> (model::RunRecord, gate::Verdict) {
+    let (tx, printer) = printer(live.then(|| checks.clone()), style);
+    let record = runner::run(checks, opts, shared, tx).await;
+    let _ = printer.await;
+    let verdict = gate::decide(&record, policy);
+    (record, verdict)
+}
+
+/// Fresh shared resources for one run of a soak, or why they cannot be had.
+pub type FreshShared<'a> = dyn Fn(&[Arc<Check>]) -> Result<Arc<probe::Shared>, String> + 'a;
+
+/// Like `execute`, over a soak: the first run check by check, then a line per run; the gate
+/// decides on every check's figures, and the soak stops as soon as it can no longer pass.
+pub async fn execute_soak(
+    checks: Vec<Arc<Check>>,
+    opts: RunOptions,
+    soak: SoakOptions,
+    fresh: &FreshShared<'_>,
+    policy: &gate::Policy,
+    style: Style,
+    live: bool,
+) -> (model::RunRecord, gate::Verdict) {
+    let (tx, printer) = printer(live.then(|| checks.clone()), style);
+    let optional: Vec<bool> = checks.iter().map(|c| c.optional).collect();
+    let shared = || fresh(&checks);
+    let tallies = |run: &model::RunRecord| gate::tallies(run, policy);
+    let hopeless = |figures: &model::soak::Soak| {
+        gate::soak_failing(&optional, figures)
+            .into_iter()
+            .next()
+            .map(|(i, why)| format!("`{}` {why}", checks[i].name))
+    };
+    let hooks = SoakHooks {
+        shared: &shared,
+        tallies: &tallies,
+        hopeless: &hopeless,
+    };
+    let record = runner::soak(checks.clone(), opts, soak, hooks, tx).await;
+    let _ = printer.await;
+    let verdict = gate::decide(&record, policy);
+    (record, verdict)
+}
+
+/// One writer prints the live lines of `checks` (none when `None`), in the order events arrive.
+fn printer(
+    checks: Option<Vec<Arc<Check>>>,
+    style: Style,
+) -> (
+    tokio::sync::mpsc::UnboundedSender<runner::Event>,
+    tokio::task::JoinHandle<()>,
+) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let live = live.then_some(checks.clone());
-    // One writer prints, in the order events arrive.
     let printer = tokio::spawn(async move {
         while let Some(event) = rx.recv().await {
-            let Some(checks) = &live else { continue };
+            let Some(checks) = &checks else { continue };
             if let Some(line) = human::event_line(&event, checks, style) {
                 out(&format!("{line}\n"));
             }
         }
     });
-    let record = runner::run(checks, opts, shared, tx).await;
-    let _ = printer.await;
-    let verdict = gate::decide(&record, policy);
-    (record, verdict)
+    (tx, printer)
 }

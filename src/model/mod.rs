@@ -10,6 +10,7 @@ use std::time::Duration;
 
 pub mod diff;
 pub mod range;
+pub mod soak;
 pub mod spec;
 pub mod step;
 #[cfg(test)]
@@ -585,6 +586,9 @@ pub struct RunRecord {
     pub cancelled: Option<CancelReason>,
     /// `--label version=1.4.2`: what this run was of, kept in its reports.
     pub labels: Vec<(String, String)>,
+    /// With `--soak`: every check's figures over the repeated runs; `results` then hold each
+    /// check's last failing result (its last result when it never failed).
+    pub soak: Option<soak::Soak>,
 }
 
 #[cfg(test)]

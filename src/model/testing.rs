@@ -75,5 +75,6 @@ pub fn record(results: Vec<CheckResult>, cancelled: Option<CancelReason>) -> Run
         duration: Duration::from_millis(1500),
         cancelled,
         labels: Vec::new(),
+        soak: None,
     }
 }

@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use crate::format::duration as fmt_duration;
 use crate::model::diff::{Class, Comparison};
+use crate::model::soak::Soak;
 use crate::model::{Attempt, CancelReason, Check, CheckResult, RunRecord, State};
-use crate::runner::Event;
+use crate::runner::{Event, SoakProgress};
 
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
@@ -86,7 +87,57 @@ pub fn event_line(event: &Event, checks: &[Arc<Check>], style: Style) -> Option<
             "deadline reached: stopping running checks".to_string()
         }
         Event::AttemptStarted { .. } => return None,
+        Event::SoakRun(progress) => soak_line(progress, checks, style),
     })
+}
+
+/// One line per run of a soak: how far it is, and the checks with a failure so far.
+fn soak_line(progress: &SoakProgress, checks: &[Arc<Check>], style: Style) -> String {
+    let head = format!(
+        "soak run {} at {}:",
+        progress.run,
+        fmt_duration(progress.elapsed)
+    );
+    if progress.troubled.is_empty() {
+        return format!(
+            "{} {}",
+            style.dim(&head),
+            style.state(
+                State::Ok,
+                &format!("{} checks without a failure", checks.len())
+            )
+        );
+    }
+    let shown: Vec<String> = progress
+        .troubled
+        .iter()
+        .take(5)
+        .map(|&(i, failures, unknowns, flapping)| {
+            let name = checks.get(i).map_or("?", |c| c.name.as_str());
+            let mut what = Vec::new();
+            if failures > 0 {
+                what.push(crate::format::count(failures as usize, "failure"));
+            }
+            if unknowns > 0 {
+                what.push(format!("{unknowns} UNKNOWN"));
+            }
+            if flapping {
+                what.push("flapping".to_string());
+            }
+            format!("{name} ({})", what.join(", "))
+        })
+        .collect();
+    let more = progress.troubled.len().saturating_sub(5);
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "{} {}{more}",
+        style.dim(&head),
+        style.state(State::Critical, &shown.join(", "))
+    )
 }
 
 /// The live line for an attempt that will be retried.
@@ -138,7 +189,9 @@ pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
                 .as_ref()
                 .map(|c| (c.classes[i], c.only_new));
             let mut notes = Vec::new();
-            if verdict.failing.contains(&i) {
+            if let Some((_, why)) = verdict.soak_reasons.iter().find(|(j, _)| *j == i) {
+                notes.push(format!("fails the soak: {why}"));
+            } else if verdict.failing.contains(&i) {
                 notes.push("fails the gate".to_string());
             } else if let Some((class, true)) = class.filter(|(c, _)| !c.is_new_failure()) {
                 notes.push(format!("{class}: not counted, --gate new"));
@@ -195,12 +248,82 @@ pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
             }
         }
     }
+    if let Some(soak) = &run.soak {
+        out.push_str(&soak_table(run, soak, style));
+    }
     if let Some(comparison) = &verdict.baseline {
         out.push_str(&against(run, comparison, style));
     }
     out.push('\n');
     out.push_str(&verdict_line(run, verdict, style));
     out.push('\n');
+    out
+}
+
+/// Every check's figures over a soak, in suite order, and why the soak stopped early.
+fn soak_table(run: &RunRecord, soak: &Soak, style: Style) -> String {
+    let mut out = format!(
+        "\nsoak: {} in {}\n",
+        crate::format::count(soak.runs as usize, "run"),
+        fmt_duration(soak.elapsed)
+    );
+    let header = [
+        "CHECK", "RUNS", "FAILURES", "UNKNOWN", "CHANGES", "FLAPPING", "P50", "P95", "MAX",
+    ]
+    .map(String::from);
+    let rows: Vec<[String; 9]> = run
+        .results
+        .iter()
+        .zip(&soak.checks)
+        .map(|(r, f)| {
+            [
+                r.check.name.clone(),
+                f.runs.to_string(),
+                f.failures.to_string(),
+                f.unknowns.to_string(),
+                f.changes.to_string(),
+                format!(
+                    "{} ({:.0}%)",
+                    if f.flapped { "yes" } else { "no" },
+                    f.max_flap_percent
+                ),
+                fmt_duration(f.durations.quantile(0.5)),
+                fmt_duration(f.durations.quantile(0.95)),
+                fmt_duration(f.durations.max()),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..9)
+        .map(|c| {
+            rows.iter()
+                .chain([&header])
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in [&header].into_iter().chain(&rows) {
+        // The name to the left, the figures to the right.
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                let w = widths[c];
+                if c == 0 {
+                    format!("{cell:<w$}")
+                } else {
+                    format!("{cell:>w$}")
+                }
+            })
+            .collect();
+        out.push_str(&format!("  {}\n", cells.join("  ")));
+    }
+    if let Some(why) = &soak.stopped_early {
+        out.push_str(&format!(
+            "  {}\n",
+            style.paint("1;31", &format!("stopped early: {why}"))
+        ));
+    }
     out
 }
 
@@ -303,12 +426,13 @@ pub fn verdict_line(run: &RunRecord, verdict: &Verdict, style: Style) -> String 
     } else {
         format!("{head} for {}", labels.join(", "))
     };
+    let gate = if run.soak.is_some() { "soak" } else { "gate" };
     let which = match &verdict.baseline {
         Some(c) if c.only_new => " with a new failure",
         _ => "",
     };
     format!(
-        "{head}: {problems}{} of {} checks fail the gate{which} ({}) in {}{cancelled}",
+        "{head}: {problems}{} of {} checks fail the {gate}{which} ({}) in {}{cancelled}",
         verdict.failing.len(),
         c.total,
         parts.join(", "),

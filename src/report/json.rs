@@ -27,6 +27,9 @@ pub struct JsonReport {
     /// This run against `--baseline`, when given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<JsonBaseline>,
+    /// With `--soak`: how it went; each check has its own figures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soak: Option<JsonSoak>,
     pub checks: Vec<JsonCheck>,
 }
 
@@ -91,6 +94,10 @@ pub struct JsonCheck {
     /// When `not_run` is `"needs"`: the needed check that did not end OK or WARNING.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped_because: Option<JsonUnmet>,
+    /// Its figures over a `--soak`; its other fields are then of its last failing run (or its
+    /// last run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soak: Option<JsonFigures>,
     pub flaky: bool,
     pub summary: String,
     pub duration_s: f64,
@@ -98,6 +105,34 @@ pub struct JsonCheck {
     pub perfdata: Vec<JsonPerfdata>,
     pub evidence: Vec<JsonEvidence>,
     pub attempts: Vec<JsonAttempt>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct JsonSoak {
+    pub runs: u32,
+    pub elapsed_s: f64,
+    /// `--soak-failures`.
+    pub allowed_failures: u32,
+    /// Why it stopped before its window or count, or `null`.
+    pub stopped_early: Option<String>,
+}
+
+/// One check over a soak.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct JsonFigures {
+    pub runs: u32,
+    pub failures: u32,
+    /// UNKNOWN or not run.
+    pub unknowns: u32,
+    pub state_changes: u32,
+    /// Flapping at any time, by Nagios' algorithm (last 21 states, 5%/20% thresholds).
+    pub flapped: bool,
+    pub max_flap_percent: f64,
+    pub p50_s: f64,
+    pub p95_s: f64,
+    pub max_s: f64,
+    /// Why it fails the soak, when it does.
+    pub fails_because: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -141,6 +176,12 @@ pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport 
         started_at: humantime::format_rfc3339_millis(run.started_at).to_string(),
         duration_s: secs(run.duration),
         labels: run.labels.iter().cloned().collect(),
+        soak: run.soak.as_ref().map(|s| JsonSoak {
+            runs: s.runs,
+            elapsed_s: secs(s.elapsed),
+            allowed_failures: s.allowed_failures,
+            stopped_early: s.stopped_early.clone(),
+        }),
         baseline: verdict.baseline.as_ref().map(|c| JsonBaseline {
             file: c.baseline.file.clone(),
             started_at: c.baseline.started_at.clone(),
@@ -183,6 +224,25 @@ pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport 
                     .baseline
                     .as_ref()
                     .map(|c| c.classes[i].label().to_string());
+                check.soak = run.soak.as_ref().map(|s| {
+                    let f = &s.checks[i];
+                    JsonFigures {
+                        runs: f.runs,
+                        failures: f.failures,
+                        unknowns: f.unknowns,
+                        state_changes: f.changes,
+                        flapped: f.flapped,
+                        max_flap_percent: (f.max_flap_percent * 10.0).round() / 10.0,
+                        p50_s: secs(f.durations.quantile(0.5)),
+                        p95_s: secs(f.durations.quantile(0.95)),
+                        max_s: secs(f.durations.max()),
+                        fails_because: verdict
+                            .soak_reasons
+                            .iter()
+                            .find(|(j, _)| *j == i)
+                            .map(|(_, why)| why.clone()),
+                    }
+                });
                 check
             })
             .collect(),
@@ -222,6 +282,7 @@ fn check(r: &CheckResult, fails_gate: bool) -> JsonCheck {
             .to_string()
         }),
         needs: c.needs.clone(),
+        soak: None,
         skipped_because: r
             .not_run
             .as_ref()

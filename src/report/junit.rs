@@ -11,6 +11,7 @@ use quick_junit::{
 
 use crate::gate::Verdict;
 use crate::model::diff::Class;
+use crate::model::soak::Figures;
 use crate::model::{CheckResult, RunRecord, State};
 
 pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
@@ -39,11 +40,12 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
         }
         for &i in indices {
             let class = verdict.baseline.as_ref().map(|c| c.classes[i]);
-            suite.add_test_case(test_case(
-                &run.results[i],
-                verdict.failing.contains(&i),
-                class,
-            ));
+            let mut case = test_case(&run.results[i], verdict.failing.contains(&i), class);
+            if let Some(soak) = &run.soak {
+                let why = verdict.soak_reasons.iter().find(|(j, _)| *j == i);
+                add_soak(&mut case, &soak.checks[i], why.map(|(_, w)| w.as_str()));
+            }
+            suite.add_test_case(case);
         }
         report.add_test_suite(suite);
     }
@@ -135,6 +137,28 @@ fn test_case(result: &CheckResult, fails_gate: bool, class: Option<Class>) -> Te
         case.add_property(Property::new("smokegate.optional", "true"));
     }
     case
+}
+
+/// A check's figures over a soak as properties; why it fails the soak leads its message.
+fn add_soak(case: &mut TestCase, f: &Figures, why: Option<&str>) {
+    let secs = |d: std::time::Duration| format!("{:.3}", d.as_secs_f64());
+    for (name, value) in [
+        ("runs", f.runs.to_string()),
+        ("failures", f.failures.to_string()),
+        ("unknowns", f.unknowns.to_string()),
+        ("state_changes", f.changes.to_string()),
+        ("flapped", f.flapped.to_string()),
+        ("max_flap_percent", format!("{:.1}", f.max_flap_percent)),
+        ("p50_s", secs(f.durations.quantile(0.5))),
+        ("p95_s", secs(f.durations.quantile(0.95))),
+        ("max_s", secs(f.durations.max())),
+    ] {
+        case.add_property(Property::new(format!("smokegate.soak.{name}"), value));
+    }
+    if let (Some(why), TestCaseStatus::NonSuccess { message, .. }) = (why, &mut case.status) {
+        let last = message.as_deref().unwrap_or_default().to_string();
+        *message = Some(format!("{why}; last failure: {last}").into());
+    }
 }
 
 /// Earlier attempts: flaky ones when the last passed, reruns when it failed too.

@@ -14,6 +14,9 @@ use crate::model::{
 };
 use crate::probe::{self, ProbeCtx};
 
+mod soak;
+pub use soak::{soak, SoakHooks, SoakOptions};
+
 /// After asking a probe to stop, how much longer than the grace period we wait for it to wind
 /// down (reading the last output) before dropping it; dropping kills its process group anyway.
 pub const STOP_SLACK: Duration = Duration::from_millis(750);
@@ -71,6 +74,17 @@ pub enum Event {
         result: CheckResult,
     },
     Cancelling(CancelReason),
+    /// A soak's run of the selection ended (`run` counts from 1).
+    SoakRun(SoakProgress),
+}
+
+/// Where a soak stands after one of its runs: the checks with a failure so far.
+#[derive(Clone, Debug)]
+pub struct SoakProgress {
+    pub run: u32,
+    pub elapsed: Duration,
+    /// (check index, failures, UNKNOWN or not run, flapping now) of checks with any.
+    pub troubled: Vec<(usize, u32, u32, bool)>,
 }
 
 /// The strongest cancel reason seen so far; a later, more serious reason replaces an earlier one.
@@ -224,6 +238,7 @@ pub async fn run(
         duration: start.elapsed(),
         cancelled,
         labels: Vec::new(),
+        soak: None,
     }
 }
 

@@ -27,5 +27,6 @@ mod reports;
 mod retries;
 mod secrets;
 mod selection;
+mod soak;
 mod suite_files;
 mod vars;
