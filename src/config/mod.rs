@@ -7,6 +7,7 @@ pub mod diag;
 pub mod files;
 mod imports;
 pub mod nagios_objects;
+mod nagios_resource;
 mod needs;
 pub mod nrpe;
 mod probes;
