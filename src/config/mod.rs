@@ -6,6 +6,7 @@ mod browser;
 pub mod diag;
 pub mod files;
 mod imports;
+pub use imports::{CommandForm, SHELL};
 pub mod nagios_objects;
 mod nagios_resource;
 mod needs;
