@@ -136,3 +136,154 @@ fn what_import_prints_runs_what_the_import_runs() {
     let nagios = nagios_both_ways(DEBIAN_NAGIOS);
     assert_eq!(nagios.len(), 8, "{nagios:?}");
 }
+
+/// The names of the checks of a `list --json` output.
+fn listed(stdout: &str) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(stdout).expect("list --json");
+    json["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| c["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn debians_nagios_cfg_loads_lists_and_runs_as_installed() {
+    // No `resource`: $USER1$ comes from nagios.cfg's resource_file=, the commands of the
+    // services from the monitoring-plugins definitions its cfg_dir= names.
+    let suite = format!(
+        "[import]\nnagios = {{ config = [\"{DEBIAN_NAGIOS}\"], hosts = [\"localhost\"] }}\n"
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["list", "--json"])
+        .run();
+    out.code(0);
+    assert_eq!(
+        listed(&out.stdout),
+        [
+            "PING @ localhost",
+            "Root Partition @ localhost",
+            "Current Users @ localhost",
+            "Total Processes @ localhost",
+            "Current Load @ localhost",
+            "Swap Usage @ localhost",
+            "SSH @ localhost",
+            "HTTP @ localhost",
+        ]
+    );
+    let by_name = commands(&suite);
+    assert_eq!(
+        by_name["Current Load @ localhost"],
+        "/usr/lib/nagios/plugins/check_load -w 5.0,4.0,3.0 -c 10.0,6.0,4.0"
+    );
+    assert_eq!(
+        by_name["HTTP @ localhost"],
+        "/usr/lib/nagios/plugins/check_http -H 127.0.0.1 -I 127.0.0.1 ''"
+    );
+
+    // Load, disk, swap, processes, a web or SSH server: this machine's state. Each must be a
+    // real answer of its plugin.
+    let run = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    assert!([0, 1].contains(&run.code), "{}", run.stderr);
+    let json = run.json("r.json");
+    let checks = json["checks"].as_array().cloned().unwrap_or_default();
+    assert_eq!(checks.len(), 8);
+    for check in checks {
+        let state = check["state"].as_str().unwrap_or_default();
+        assert!(
+            ["OK", "WARNING", "CRITICAL", "UNKNOWN"].contains(&state),
+            "{}: {state} {}",
+            check["name"],
+            check["summary"]
+        );
+    }
+}
+
+#[test]
+fn every_sample_object_file_debian_ships_loads() {
+    // nagios.cfg leaves printer.cfg, switch.cfg and windows.cfg commented out; with them, every
+    // host of the samples has its services, commands from both objects/commands.cfg and
+    // /etc/nagios-plugins/config.
+    let out = Smokegate::new()
+        .suite(
+            "[import]\nnagios = { config = [\"/etc/nagios4/objects\", \"/etc/nagios-plugins/config\"], \
+             resource = \"/etc/nagios4/resource.cfg\" }\n",
+        )
+        .args(&["list", "--json"])
+        .run();
+    out.code(0);
+    let names = listed(&out.stdout);
+    assert_eq!(names.len(), 21, "{names:?}");
+    for host in ["localhost", "hplj2605dn", "linksys-srw224p", "winserver"] {
+        assert!(
+            names.iter().any(|n| n.ends_with(&format!(" @ {host}"))),
+            "{host}: {names:?}"
+        );
+    }
+}
+
+#[test]
+fn debians_nrpe_cfg_loads_and_runs_as_installed() {
+    // include=/etc/nagios/nrpe_local.cfg (comments only) and include_dir=/etc/nagios/nrpe.d/
+    // (empty) as packaged.
+    let suite = format!("[import]\nnrpe = [\"{DEBIAN_NRPE}\"]\n");
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["list", "--json"])
+        .run();
+    out.code(0);
+    assert_eq!(
+        listed(&out.stdout),
+        [
+            "check_users",
+            "check_load",
+            "check_hda1",
+            "check_zombie_procs",
+            "check_total_procs"
+        ]
+    );
+    let run = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    assert!([0, 1].contains(&run.code), "{}", run.stderr);
+    for check in run.json("r.json")["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let state = check["state"].as_str().unwrap_or_default();
+        assert!(
+            ["OK", "WARNING", "CRITICAL", "UNKNOWN"].contains(&state),
+            "{}: {state} {}",
+            check["name"],
+            check["summary"]
+        );
+    }
+}
+
+#[test]
+fn what_a_nagios_cfg_names_but_cannot_be_read_is_an_error_at_its_line() {
+    let out = Smokegate::new()
+        .file(
+            "nagios/nagios.cfg",
+            "log_file=/var/log/nagios4/nagios.log\ncfg_dir=/nonexistent/conf.d\n  cfg_file=missing.cfg\n",
+        )
+        .suite("[import]\nnagios = { config = [\"../nagios/nagios.cfg\"] }\n")
+        .args(&["validate"])
+        .run();
+    out.code(2);
+    assert_eq!(
+        out.stderr,
+        "error: cannot read Nagios config /nonexistent/conf.d: No such file or directory (os error 2)\n \
+         --> checks/../nagios/nagios.cfg:2:9\n  |\n2 | cfg_dir=/nonexistent/conf.d\n  |         ^^^^^^^^^^^^^^^^^^^\n\n\
+         error: cannot read Nagios config checks/../nagios/missing.cfg: No such file or directory (os error 2)\n \
+         --> checks/../nagios/nagios.cfg:3:12\n  |\n3 |   cfg_file=missing.cfg\n  |            ^^^^^^^^^^^\n\n\
+         error: the suite has 2 errors; nothing ran\n"
+    );
+}
