@@ -25,7 +25,7 @@ pub enum Command {
     /// Run the selected checks and gate on their results.
     Run(RunArgs),
     /// Show what would run, after selection: name, kind, tags, file:line.
-    List(SuiteArgs),
+    List(ListArgs),
     /// Load and check the suite only; exit 0 or 2.
     Validate(SuiteArgs),
     /// Print existing Nagios configuration as an equivalent smokegate suite (TOML).
@@ -55,6 +55,16 @@ pub struct SuiteArgs {
     /// Set a var of the suite's `[vars]` or `[secrets]`, replacing its value (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub suite: SuiteArgs,
+    /// Print JSON instead, with what each check runs (`command`: the command line, each word
+    /// quoted as a shell would need it).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `--baseline`, `--gate` and `--label`, for `run` and `nagios`.

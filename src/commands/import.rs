@@ -8,23 +8,83 @@ use crate::cli::ImportCommand;
 use crate::error::Error;
 use crate::{config, exit, secrets};
 
-/// One imported check as a TOML `[[check]]` table, with where it came from.
-fn check_toml(name: &str, tags: &[String], command_line: &str, origin: &str) -> String {
-    let mut check = toml::Table::new();
-    check.insert("name".into(), name.into());
-    check.insert(
-        "tags".into(),
-        toml::Value::Array(tags.iter().map(|t| t.as_str().into()).collect()),
-    );
-    let mut nagios = toml::Table::new();
-    nagios.insert("command".into(), command_line.into());
-    check.insert("nagios".into(), nagios.into());
-    let mut doc = toml::Table::new();
-    doc.insert("check".into(), toml::Value::Array(vec![check.into()]));
-    format!(
-        "\n# {origin}\n{}",
-        toml::to_string(&doc).unwrap_or_default()
-    )
+/// The suite text of an imported command line: run as the import runs it (through `/bin/sh -c`
+/// when it uses the shell, otherwise as its words), with `$` and `{{` kept literal.
+struct Printer {
+    /// Whether some text needed `{{lbrace}}`, declared in `[vars]`.
+    lbrace: bool,
+}
+
+impl Printer {
+    /// `text` as a suite string whose interpolation gives back `text`.
+    fn literal(&mut self, text: &str) -> String {
+        let text = text.replace('$', "$$");
+        if text.contains("{{") {
+            self.lbrace = true;
+            text.replace('{', "{{lbrace}}")
+        } else {
+            text
+        }
+    }
+
+    /// The `nagios` table of a check running `line` as Nagios and NRPE run it.
+    fn probe(&mut self, line: &str) -> toml::Table {
+        let mut nagios = toml::Table::new();
+        match config::CommandForm::of(line) {
+            Ok(config::CommandForm::Shell(line)) => {
+                nagios.insert("plugin".into(), config::SHELL.into());
+                let args = vec!["-c".into(), self.literal(&line).into()];
+                nagios.insert("args".into(), toml::Value::Array(args));
+            }
+            Ok(config::CommandForm::Words(mut words)) => {
+                // A relative path is taken from where the import ran; the suite would take it
+                // from its own folder.
+                let mut joined = line.to_string();
+                if let Some(first) = words.first_mut() {
+                    let path = std::path::Path::new(first.as_str());
+                    if first.contains('/') && path.is_relative() {
+                        if let Ok(cwd) = std::env::current_dir() {
+                            *first = cwd.join(path).display().to_string();
+                            joined = shell_words::join(&words);
+                        }
+                    }
+                }
+                nagios.insert("command".into(), self.literal(&joined).into());
+            }
+            // The suite reports it at its place, as the import does.
+            Err(_) => {
+                nagios.insert("command".into(), self.literal(line).into());
+            }
+        }
+        nagios
+    }
+
+    /// One imported check as a TOML `[[check]]` table, with where it came from.
+    fn check(&mut self, name: &str, tags: &[String], command_line: &str, origin: &str) -> String {
+        let mut check = toml::Table::new();
+        check.insert("name".into(), name.into());
+        check.insert(
+            "tags".into(),
+            toml::Value::Array(tags.iter().map(|t| t.as_str().into()).collect()),
+        );
+        check.insert("nagios".into(), self.probe(command_line).into());
+        let mut doc = toml::Table::new();
+        doc.insert("check".into(), toml::Value::Array(vec![check.into()]));
+        format!(
+            "\n# {origin}\n{}",
+            toml::to_string(&doc).unwrap_or_default()
+        )
+    }
+
+    /// The suite: `header`, the `[vars]` the checks need, then the checks.
+    fn suite(&self, header: &str, checks: &str) -> String {
+        let vars = if self.lbrace {
+            "\n# `{{` is not interpolation in the imported lines: each `{` is written {{lbrace}}.\n[vars]\nlbrace = \"{\"\n"
+        } else {
+            ""
+        };
+        format!("{header}{vars}{checks}")
+    }
 }
 
 /// `smokegate import nrpe|nagios`.
@@ -49,8 +109,8 @@ pub fn import(what: ImportCommand) -> i32 {
 
 /// `smokegate import nrpe`: the commands as a suite a team can own and curate.
 fn nrpe(files: &[PathBuf]) -> i32 {
-    let mut text =
-        String::from("# Imported by `smokegate import nrpe`: one check per NRPE command.\n");
+    let mut printer = Printer { lbrace: false };
+    let mut text = String::new();
     let mut diags = Vec::new();
     for file in files {
         match config::nrpe::load(file) {
@@ -58,14 +118,29 @@ fn nrpe(files: &[PathBuf]) -> i32 {
                 for c in commands {
                     let (line, _) = config::diag::line_col(&c.source, c.name_span.start);
                     let origin = format!("{}:{line}", c.file.display());
-                    let rendered = check_toml(&c.name, &["nrpe".to_string()], &c.line, &origin);
                     if config::nrpe::apply_args(&c.line, &[]).is_err() {
+                        // Shown with its `$ARGn$` as they are, to be replaced by the values.
+                        let mut rendered = Printer { lbrace: false }.check(
+                            &c.name,
+                            &["nrpe".to_string()],
+                            &c.line,
+                            &origin,
+                        );
+                        for n in 1..=32 {
+                            rendered =
+                                rendered.replace(&format!("$$ARG{n}$$"), &format!("$ARG{n}$"));
+                        }
                         text.push_str(&format!("\n# {origin}: needs arguments for $ARGn$; fill them in, then uncomment\n"));
                         for l in rendered.lines().skip(2) {
                             text.push_str(&format!("# {l}\n"));
                         }
                     } else {
-                        text.push_str(&rendered);
+                        text.push_str(&printer.check(
+                            &c.name,
+                            &["nrpe".to_string()],
+                            &c.line,
+                            &origin,
+                        ));
                     }
                 }
             }
@@ -75,7 +150,10 @@ fn nrpe(files: &[PathBuf]) -> i32 {
     if !diags.is_empty() {
         return fail(&Error::Suite(config::Diagnostics(diags)));
     }
-    out(&text);
+    out(&printer.suite(
+        "# Imported by `smokegate import nrpe`: one check per NRPE command.\n",
+        &text,
+    ));
     exit::GATE_PASSED
 }
 
@@ -83,29 +161,31 @@ fn nrpe(files: &[PathBuf]) -> i32 {
 fn nagios(opts: config::nagios_objects::ImportOptions) -> i32 {
     match config::nagios_objects::import(&opts) {
         Ok(imported) => {
-            let mut text = String::from(
+            let mut header = String::from(
                 "# Imported by `smokegate import nagios`: one check per service and host.\n",
             );
+            let mut printer = Printer { lbrace: false };
+            let mut text = String::new();
             // $USERn$ values are secrets: shown as ****, to be given to the suite in [secrets].
             let any_secret = imported
                 .services
                 .iter()
                 .any(|s| secrets::mask(&s.command_line) != s.command_line.as_str());
             if any_secret {
-                text.push_str("# Values from the resource file are secrets and show as ****: declare them in [secrets]\n# (e.g. db_pass = \"${DB_PASS}\") and use {{db_pass}} in the command.\n");
+                header.push_str("# Values from the resource file are secrets and show as ****: declare them in [secrets]\n# (e.g. db_pass = \"${DB_PASS}\") and use {{db_pass}} in the command.\n");
             }
             for s in imported.services {
                 let mut tags = vec!["nagios".to_string(), s.host.clone()];
                 tags.extend(s.hostgroups.iter().cloned());
                 let origin = format!("{}:{}", s.file.display(), s.line);
-                text.push_str(&check_toml(
+                text.push_str(&printer.check(
                     &format!("{} @ {}", s.service, s.host),
                     &tags,
                     &s.command_line,
                     &origin,
                 ));
             }
-            out(&text);
+            out(&printer.suite(&header, &text));
             exit::GATE_PASSED
         }
         Err(diags) => fail(&Error::Suite(config::Diagnostics(diags))),

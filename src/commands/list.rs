@@ -2,15 +2,20 @@
 
 use super::output::{fail, out};
 use super::suite::load_selected;
-use crate::cli::SuiteArgs;
+use crate::cli::ListArgs;
 use crate::exit;
+use crate::model::Check;
 
-pub fn list(args: &SuiteArgs) -> i32 {
-    let loaded = match load_selected(args) {
+pub fn list(args: &ListArgs) -> i32 {
+    let loaded = match load_selected(&args.suite) {
         Ok(loaded) => loaded,
         Err(e) => return fail(&e),
     };
     let checks = &loaded.checks;
+    if args.json {
+        out(&json(checks));
+        return exit::GATE_PASSED;
+    }
     // Which checks wait on which, when any does.
     let with_needs = checks.iter().any(|c| !c.needs.is_empty());
     let mut header = vec!["NAME", "KIND", "TAGS", "SOURCE"];
@@ -63,4 +68,25 @@ pub fn list(args: &SuiteArgs) -> i32 {
     text.push('\n');
     out(&text);
     exit::GATE_PASSED
+}
+
+/// `list --json`: each check's name, kind, tags, source, needs and what it runs.
+fn json(checks: &[std::sync::Arc<Check>]) -> String {
+    let checks: Vec<serde_json::Value> = checks
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "name": c.name,
+                "kind": c.probe.kind(),
+                "tags": c.tags,
+                "source": c.source.to_string(),
+                "needs": c.needs,
+                "command": c.probe.describe(),
+            })
+        })
+        .collect();
+    let mut text =
+        serde_json::to_string_pretty(&serde_json::json!({ "checks": checks })).unwrap_or_default();
+    text.push('\n');
+    text
 }

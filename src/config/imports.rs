@@ -240,19 +240,42 @@ impl FileLoader<'_> {
     }
 }
 
-/// The probe for a command line run as Nagios and NRPE run it: directly when it is a plain
-/// command, through `/bin/sh -c` when it uses the shell.
-pub(super) fn command_line_probe(line: &str, defaults: &Defaults) -> Result<ProbeSpec, String> {
-    if nrpe::needs_shell(line) {
-        return Ok(ProbeSpec::Nagios(NagiosSpec {
-            program: "/bin/sh".into(),
-            args: vec!["-c".to_string(), line.to_string()],
-        }));
+/// How Nagios and NRPE run a command line: through `/bin/sh -c` when it uses the shell,
+/// otherwise as its words, the first naming the plugin.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CommandForm {
+    Shell(String),
+    Words(Vec<String>),
+}
+
+impl CommandForm {
+    pub fn of(line: &str) -> Result<CommandForm, String> {
+        if nrpe::needs_shell(line) {
+            return Ok(CommandForm::Shell(line.to_string()));
+        }
+        let words = shell_words::split(line)
+            .map_err(|e| format!("cannot split the command line into words: {e}"))?;
+        if words.is_empty() {
+            return Err("the command line is empty".to_string());
+        }
+        Ok(CommandForm::Words(words))
     }
-    let mut words = shell_words::split(line)
-        .map_err(|e| format!("cannot split the command line into words: {e}"))?
-        .into_iter();
-    let first = words.next().ok_or("the command line is empty")?;
+}
+
+/// The probe for a command line run as Nagios and NRPE run it: directly when it is a plain
+/// command, through `/bin/sh -c` when it uses the shell. A bare plugin name is looked up in the
+/// plugin dirs.
+pub(super) fn command_line_probe(line: &str, defaults: &Defaults) -> Result<ProbeSpec, String> {
+    let mut words = match CommandForm::of(line)? {
+        CommandForm::Shell(line) => {
+            return Ok(ProbeSpec::Nagios(NagiosSpec {
+                program: SHELL.into(),
+                args: vec!["-c".to_string(), line],
+            }))
+        }
+        CommandForm::Words(words) => words.into_iter(),
+    };
+    let first = words.next().unwrap_or_default();
     let program = if first.contains('/') {
         std::path::PathBuf::from(&first)
     } else {
@@ -271,3 +294,6 @@ pub(super) fn command_line_probe(line: &str, defaults: &Defaults) -> Result<Prob
         args: words.collect(),
     }))
 }
+
+/// The shell Nagios and NRPE run command lines with.
+pub const SHELL: &str = "/bin/sh";

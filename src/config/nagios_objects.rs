@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::diag::Diagnostic;
+use super::nagios_resource::{Origin, UserMacroError, UserMacros};
 
 /// What to import and which part of it.
 #[derive(Clone, Debug, Default)]
@@ -133,12 +134,12 @@ pub fn import_from(
 ) -> Result<NagiosImport, Vec<Diagnostic>> {
     let mut sources = Sources { files: Vec::new() };
     let mut diags = Vec::new();
-    let mut paths = Vec::new();
+    let mut collected = Collected::default();
     for p in &opts.config {
-        collect(p, &mut paths, &mut diags, &mut Vec::new(), false);
+        collect(p, &mut collected, &mut diags, &mut Vec::new(), false, None);
     }
     let mut objects = Vec::new();
-    for path in paths {
+    for path in collected.files {
         match super::files::read_bytes(&path) {
             Ok(bytes) => {
                 let text: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes).into_owned());
@@ -157,10 +158,7 @@ pub fn import_from(
             )),
         }
     }
-    let user = match &opts.resource {
-        Some(r) => resource(r, &mut diags),
-        None => HashMap::new(),
-    };
+    let user = UserMacros::read(&collected.resources, opts.resource.as_deref(), &mut diags);
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -178,30 +176,47 @@ pub fn import_from(
     }
 }
 
+/// What a nagios.cfg and what it leads to give: the object files to read, and the resource
+/// files its `resource_file=` lines name (each with that line).
+#[derive(Default)]
+struct Collected {
+    files: Vec<PathBuf>,
+    resources: Vec<(PathBuf, Origin)>,
+}
+
 /// Files to read: a nagios.cfg is followed through cfg_file=/cfg_dir= (to any depth; a file
-/// that leads back to one on its own chain is a cycle, reported once); folders give *.cfg.
-/// `scanned`: the file was found in a folder rather than named.
+/// that leads back to one on its own chain is a cycle, reported once) and its resource_file=
+/// lines are kept; folders give *.cfg. Relative paths are taken from the nagios.cfg's folder, as
+/// Nagios does. `scanned`: the file was found in a folder rather than named; `from`: the line
+/// that named it.
 fn collect(
     path: &Path,
-    out: &mut Vec<PathBuf>,
+    out: &mut Collected,
     diags: &mut Vec<Diagnostic>,
     chain: &mut Vec<(PathBuf, (u64, u64))>,
     scanned: bool,
+    from: Option<&Origin>,
 ) {
+    let fail = |diags: &mut Vec<Diagnostic>, message: String| match from {
+        Some(origin) => diags.push(origin.diag(message)),
+        None => diags.push(Diagnostic::file_level(path, message)),
+    };
     if path.is_dir() {
         match super::files::walk(path, "cfg") {
             Ok(walked) => {
                 for (refused, why) in walked.refused {
-                    diags.push(Diagnostic::file_level(&refused, why));
+                    match from {
+                        Some(origin) => {
+                            diags.push(origin.diag(format!("{}: {why}", refused.display())))
+                        }
+                        None => diags.push(Diagnostic::file_level(&refused, why)),
+                    }
                 }
                 for file in walked.files {
-                    collect(&file, out, diags, chain, true);
+                    collect(&file, out, diags, chain, true, None);
                 }
             }
-            Err(e) => diags.push(Diagnostic::file_level(
-                path,
-                format!("cannot list folder: {e}"),
-            )),
+            Err(e) => fail(diags, format!("cannot list folder {}: {e}", path.display())),
         }
         return;
     }
@@ -213,39 +228,53 @@ fn collect(
                 .map(|(p, _)| p.display().to_string())
                 .chain(std::iter::once(path.display().to_string()))
                 .collect();
-            diags.push(Diagnostic::file_level(
-                path,
-                format!("cfg_file cycle: {}", names.join(" -> ")),
-            ));
+            fail(diags, format!("cfg_file cycle: {}", names.join(" -> ")));
             return;
         }
     }
     let text = match super::files::read_bytes(path) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => {
-            diags.push(Diagnostic::file_level(
-                path,
-                format!("cannot read Nagios config: {e}"),
-            ));
+            fail(
+                diags,
+                format!("cannot read Nagios config {}: {e}", path.display()),
+            );
             return;
         }
     };
-    // A main config has cfg_file=/cfg_dir= lines and no object definitions of its own.
-    let mains: Vec<(bool, &str)> = text
-        .lines()
-        .filter_map(|l| {
-            let l = l.trim();
-            l.strip_prefix("cfg_file=")
-                .map(|v| (false, v))
-                .or_else(|| l.strip_prefix("cfg_dir=").map(|v| (true, v)))
-        })
-        .collect();
+    let source: Arc<str> = Arc::from(text);
+    // A main config has cfg_file=/cfg_dir=/resource_file= lines and no object definitions.
+    let mut mains: Vec<(&str, Origin)> = Vec::new();
+    let mut offset = 0;
+    for raw in source.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = line.trim_start();
+        let Some((key, value)) = trimmed.split_once('=') else {
+            continue;
+        };
+        if let key @ ("cfg_file" | "cfg_dir" | "resource_file") = key.trim() {
+            let value_at =
+                start + (line.len() - trimmed.len()) + trimmed.find('=').unwrap_or(0) + 1;
+            let lead = value.len() - value.trim_start().len();
+            let span = value_at + lead..value_at + lead + value.trim().len();
+            mains.push((
+                key,
+                Origin {
+                    file: path.to_path_buf(),
+                    source: Arc::clone(&source),
+                    span,
+                },
+            ));
+        }
+    }
     if mains.is_empty() {
         // In a scanned folder, key=value files without objects (resource.cfg, cgi.cfg) are not
         // object files; a file named explicitly is read whatever it holds.
-        let has_objects = text.lines().any(|l| l.trim_start().starts_with("define"));
-        if (has_objects || !scanned) && !out.contains(&path.to_path_buf()) {
-            out.push(path.to_path_buf());
+        let has_objects = source.lines().any(|l| l.trim_start().starts_with("define"));
+        if (has_objects || !scanned) && !out.files.contains(&path.to_path_buf()) {
+            out.files.push(path.to_path_buf());
         }
         return;
     }
@@ -253,9 +282,13 @@ fn collect(
     if let Some(id) = id {
         chain.push((path.to_path_buf(), id));
     }
-    for (_, value) in mains {
-        let target = base.join(value.trim());
-        collect(&target, out, diags, chain, false);
+    for (key, origin) in mains {
+        let target = base.join(&origin.source[origin.span.clone()]);
+        if key == "resource_file" {
+            out.resources.push((target, origin));
+        } else {
+            collect(&target, out, diags, chain, false, Some(&origin));
+        }
     }
     if id.is_some() {
         chain.pop();
@@ -355,56 +388,6 @@ fn parse(
             format!("`define {}` is never closed with `}}`", obj.kind),
         ));
     }
-}
-
-fn resource(path: &Path, diags: &mut Vec<Diagnostic>) -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    match super::files::read_text(path) {
-        Ok(text) => {
-            let source: Arc<str> = Arc::from(text.as_str());
-            let mut offset = 0;
-            for raw_line in text.split_inclusive('\n') {
-                let start = offset;
-                offset += raw_line.len();
-                let line = raw_line.trim();
-                if line.starts_with('#') || line.is_empty() {
-                    continue;
-                }
-                if let Some((k, v)) = line.split_once('=') {
-                    let k = k.trim();
-                    let v = v.trim();
-                    if k.starts_with("$USER") && k.ends_with('$') {
-                        // Nagios keeps passwords here so that they are not shown: every $USERn$
-                        // is a secret, except a folder that exists ($USER1$, the plugins).
-                        let is_folder = Path::new(v).is_absolute() && Path::new(v).is_dir();
-                        if !is_folder {
-                            if v.chars().count() < crate::secrets::MIN_LEN {
-                                let at = start + raw_line.find(v).unwrap_or(0);
-                                diags.push(Diagnostic::new(
-                                    path,
-                                    &source,
-                                    at..at + v.len().max(1),
-                                    format!(
-                                        "{k} is {} characters long: a secret shorter than {} cannot be masked safely",
-                                        v.chars().count(),
-                                        crate::secrets::MIN_LEN
-                                    ),
-                                ));
-                                continue;
-                            }
-                            crate::secrets::register([v]);
-                        }
-                        out.insert(k.trim_matches('$').to_string(), v.to_string());
-                    }
-                }
-            }
-        }
-        Err(e) => diags.push(Diagnostic::file_level(
-            path,
-            format!("cannot read resource file: {e}"),
-        )),
-    }
-    out
 }
 
 /// Objects with their templates applied.
@@ -550,7 +533,7 @@ fn hostgroups(objects: &[Object]) -> BTreeMap<String, Vec<(String, String)>> {
 
 fn instantiate(
     objects: &[Object],
-    user: &HashMap<String, String>,
+    user: &UserMacros,
     selection: &Selection<'_>,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
@@ -731,11 +714,25 @@ fn instantiate(
                         col,
                     });
                 }
-                Err(macro_name) => diags.push(sources.diag(
-                    command.file,
-                    line.at..line.at + line.value.len(),
-                    format!("unknown macro `${macro_name}$` in command `{}` (service `{desc}` on `{name}`)", parts[0]),
-                )),
+                Err(MacroError::Unknown {
+                    name: macro_name,
+                    note,
+                }) => {
+                    let d = sources.diag(
+                        command.file,
+                        line.at..line.at + line.value.len(),
+                        format!("unknown macro `${macro_name}$` in command `{}` (service `{desc}` on `{name}`)", parts[0]),
+                    );
+                    diags.push(match note {
+                        Some(note) => d.with_note(note),
+                        None => d,
+                    });
+                }
+                Err(MacroError::Resource(d)) => {
+                    if !diags.iter().any(|x| x.file == d.file && x.span == d.span) {
+                        diags.push(d);
+                    }
+                }
             }
         }
     }
@@ -804,15 +801,23 @@ fn split_bang(text: &str) -> Vec<String> {
     parts
 }
 
-/// Expands a command line's macros; `Err` names an unknown one.
+/// Why a command line cannot be expanded.
+enum MacroError {
+    /// A macro without a value, by name.
+    Unknown { name: String, note: Option<String> },
+    /// A `$USERn$` whose value cannot be used, at its place in the resource file.
+    Resource(Diagnostic),
+}
+
+/// Expands a command line's macros.
 fn expand(
     line: &str,
     args: &[String],
-    user: &HashMap<String, String>,
+    user: &UserMacros,
     host: &Object,
     svc: &Object,
     desc: &str,
-) -> Result<String, String> {
+) -> Result<String, MacroError> {
     let get = |o: &Object, k: &str| o.vars.get(k).map(|d| d.value.clone());
     let custom = |o: &Object, name: &str| {
         o.vars
@@ -844,7 +849,16 @@ fn expand(
                     .unwrap_or_default(),
             )
         } else if name.starts_with("USER") {
-            user.get(name).cloned()
+            match user.get(name) {
+                Ok(v) => Some(v.to_string()),
+                Err(UserMacroError::TooShort(d)) => return Err(MacroError::Resource(d)),
+                Err(UserMacroError::Unknown { note }) => {
+                    return Err(MacroError::Unknown {
+                        name: name.to_string(),
+                        note,
+                    })
+                }
+            }
         } else {
             match name {
                 "HOSTNAME" => get(host, "host_name"),
@@ -859,7 +873,12 @@ fn expand(
         };
         match value {
             Some(v) => out.push_str(&v),
-            None => return Err(name.to_string()),
+            None => {
+                return Err(MacroError::Unknown {
+                    name: name.to_string(),
+                    note: None,
+                })
+            }
         }
         rest = &after[end + 1..];
     }

@@ -435,3 +435,109 @@ fn every_selection_entry_that_selects_nothing_is_an_error_at_its_place() {
         out.stderr
     );
 }
+
+#[test]
+fn resource_file_lines_of_nagios_cfg_define_user_macros() {
+    // Two resource_file= lines, relative to nagios.cfg's folder; the later one replaces $USER2$,
+    // and an explicit `resource` wins for the macros it defines.
+    let gate = Smokegate::new()
+        .file(
+            "nagios/nagios.cfg",
+            "cfg_file=objects.cfg\nresource_file=private/resource.cfg\nresource_file={DIR}/nagios/more.cfg\n",
+        )
+        .file(
+            "nagios/private/resource.cfg",
+            "$USER1$=/usr/lib/nagios/plugins\n$USER2$=from-first-file\n$USER3$=from-first-file\n",
+        )
+        .file("nagios/more.cfg", "$USER2$=from-second-file\n")
+        .file("mine.cfg", "$USER3$=from-the-suite\n")
+        .file(
+            "nagios/objects.cfg",
+            "define command {\n  command_name says\n  command_line $USER1$/check_dummy 0 \"$USER2$ $USER3$\"\n}\n\
+             define host {\n  host_name h\n}\n\
+             define service {\n  host_name h\n  service_description Says\n  check_command says\n}\n",
+        );
+    let dir = gate.dir().display().to_string();
+    let main = gate.dir().join("nagios/nagios.cfg");
+    std::fs::write(
+        &main,
+        std::fs::read_to_string(&main)
+            .expect("read")
+            .replace("{DIR}", &dir),
+    )
+    .expect("write");
+    let run = gate
+        .suite("[import]\nnagios = { config = [\"../nagios/nagios.cfg\"], resource = \"../mine.cfg\" }\n")
+        .args(&["run", "--json", "r.json"])
+        .run();
+    run.code(0);
+    // The values are secrets: masked in every report.
+    assert_eq!(run.json("r.json")["checks"][0]["summary"], "OK: **** ****");
+    let printed = Smokegate::new()
+        .args(&["import", "nagios", &main.display().to_string()])
+        .run();
+    printed.code(0);
+    assert!(
+        printed
+            .stdout
+            .contains("command = '/usr/lib/nagios/plugins/check_dummy 0 \"**** ****\"'"),
+        "{}",
+        printed.stdout
+    );
+}
+
+#[test]
+fn a_resource_file_that_cannot_be_read_is_an_error_at_its_line() {
+    let gate = Smokegate::new()
+        .file(
+            "nagios/nagios.cfg",
+            "cfg_dir=objects\nresource_file=/nonexistent/resource.cfg\n",
+        )
+        .file(
+            "nagios/objects/o.cfg",
+            "define command {\n  command_name c\n  command_line $USER1$/check_dummy 0\n}\n\
+             define host {\n  host_name h\n}\n\
+             define service {\n  host_name h\n  service_description S\n  check_command c\n}\n",
+        );
+    let out = gate
+        .suite("[import]\nnagios = { config = [\"../nagios/nagios.cfg\"] }\n")
+        .args(&["validate"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr.starts_with(
+            "error: cannot read resource file /nonexistent/resource.cfg: No such file or directory (os error 2)\n \
+             --> checks/../nagios/nagios.cfg:2:15\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    // With the macros given in the suite, the unreadable file does not matter.
+    let out = Smokegate::new()
+        .file(
+            "nagios/nagios.cfg",
+            "cfg_dir=objects\nresource_file=/nonexistent/resource.cfg\n",
+        )
+        .file(
+            "nagios/objects/o.cfg",
+            "define command {\n  command_name c\n  command_line $USER1$/check_dummy 0 $USER2$\n}\n\
+             define host {\n  host_name h\n}\n\
+             define service {\n  host_name h\n  service_description S\n  check_command c\n}\n",
+        )
+        .file("nagios/mine.cfg", "$USER1$=/usr/lib/nagios/plugins\n")
+        .suite("[import]\nnagios = { config = [\"../nagios/nagios.cfg\"], resource = \"../nagios/mine.cfg\" }\n")
+        .args(&["validate"])
+        .run();
+    out.code(2);
+    // ... unless a macro it might have defined is missing: then it is named.
+    assert!(
+        out.stderr.contains(
+            "error: unknown macro `$USER2$` in command `c` (service `S` on `h`)\n \
+             --> checks/../nagios/objects/o.cfg:3:16\n"
+        ) && out.stderr.contains(
+            "cannot read resource file /nonexistent/resource.cfg: No such file or directory (os error 2)"
+        ),
+        "{}",
+        out.stderr
+    );
+}

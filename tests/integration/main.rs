@@ -9,6 +9,7 @@ mod config_errors;
 mod containment;
 mod deadline_and_signals;
 mod demo;
+mod distro_configs;
 mod faults;
 mod hangs;
 mod hostile_text;
