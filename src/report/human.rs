@@ -347,8 +347,9 @@ fn against(run: &RunRecord, comparison: &Comparison, style: Style) -> String {
     } else {
         "still failing"
     };
+    let new_failure = format!("new failure (passed on {})", comparison.baseline.describe());
     let rows: [(&str, Vec<&str>, &str); 6] = [
-        ("new failure", named(&|c| c == Class::NewFailure), "1;31"),
+        (&new_failure, named(&|c| c == Class::NewFailure), "1;31"),
         (
             "changed, fails",
             named(&|c| c == Class::Changed { fails: true }),

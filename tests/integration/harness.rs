@@ -214,15 +214,22 @@ pub fn marker(test: &str) -> String {
 
 /// A loopback HTTP server answering every request with `status` and `body`, on its own thread.
 pub fn http_server(status: u16, body: &'static str) -> u16 {
+    http_server_with(move |_| status, body)
+}
+
+/// A loopback HTTP server (at most 1000 requests) whose answer to request N (from 0) has the
+/// status `status(N)`: an endpoint that flaps on a schedule.
+pub fn http_server_with(status: impl Fn(usize) -> u16 + Send + 'static, body: &'static str) -> u16 {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let port = listener.local_addr().expect("addr").port();
     std::thread::spawn(move || {
-        for stream in listener.incoming().flatten().take(1000) {
+        for (n, stream) in listener.incoming().flatten().take(1000).enumerate() {
             let mut stream = stream;
             let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
             let mut buf = [0u8; 4096];
             let _ = stream.read(&mut buf);
+            let status = status(n);
             let reason = if status == 200 { "OK" } else { "Error" };
             let _ = write!(
                 stream,

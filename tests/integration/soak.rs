@@ -127,6 +127,46 @@ fn a_check_that_flaps_fails_the_soak_and_stops_it_early() {
 }
 
 #[test]
+fn an_endpoint_that_flaps_on_a_schedule_is_caught_by_a_real_http_check() {
+    // 200 for four requests, then 503 and 200 in turn: steady first, flapping after.
+    let port = http_server_with(|n| if n < 3 || n % 2 == 1 { 200 } else { 503 }, "shop");
+    let suite = format!(
+        "[[check]]\nname = \"shop answers\"\nhttp = {{ url = \"http://127.0.0.1:{port}/\" }}\n"
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&[
+            "run",
+            "--soak-count",
+            "40",
+            "--every",
+            "0",
+            "--soak-failures",
+            "40",
+            "--json",
+            "r.json",
+            "--color",
+            "never",
+        ])
+        .run();
+    out.code(1);
+    let json = out.json("r.json");
+    let figures = &json["checks"][0]["soak"];
+    assert_eq!(figures["flapped"], true, "{figures}");
+    // Runs 5 and 7 fail: with the changes 4->5, 5->6, 6->7, 7->8 it is at 24% after run 8.
+    assert_eq!(figures["runs"], 8, "{figures}");
+    assert_eq!(figures["failures"], 2, "{figures}");
+    assert_eq!(figures["state_changes"], 4, "{figures}");
+    assert!(
+        json["checks"][0]["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("HTTP CRITICAL: status 503")),
+        "the last failure is kept: {}",
+        json["checks"][0]
+    );
+}
+
+#[test]
 fn failures_count_against_the_allowance_unknown_never_does() {
     // Fails on run 1 only, then passes.
     let once = |sg: Smokegate| sg.suite(&scripted("late")).file("late.states", "2\n0\n");
