@@ -1,6 +1,7 @@
 //! `smokegate run`: load -> select -> run (with the live view) -> gate -> write the reports ->
 //! print the verdict. `execute` is the part `demo` shares.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use super::output::{fail, out, use_color};
@@ -89,7 +90,18 @@ pub async fn run(args: RunArgs) -> i32 {
         (
             "JUnit",
             &args.junit,
-            Box::new(|| report::junit::render(&record, &verdict)),
+            Box::new(|| {
+                let dir = args.junit.as_deref().map(report::resolve).and_then(|p| {
+                    p.parent().map(|d| {
+                        if d.as_os_str().is_empty() {
+                            Path::new(".").to_path_buf()
+                        } else {
+                            d.to_path_buf()
+                        }
+                    })
+                });
+                report::junit::render(&record, &verdict, dir.as_deref())
+            }),
         ),
         (
             "JSON",

@@ -3,7 +3,7 @@
 //! Reads the gate's verdict; decides nothing.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use quick_junit::{
     NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestRerun, TestSuite,
@@ -14,7 +14,9 @@ use crate::model::diff::Class;
 use crate::model::soak::Figures;
 use crate::model::{CheckResult, RunRecord, State};
 
-pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
+/// `junit_dir`: the folder the report is written to. Screenshots under it are attached by a path
+/// relative to it (GitLab links only those, from the job's artifacts); others by absolute path.
+pub fn render(run: &RunRecord, verdict: &Verdict, junit_dir: Option<&Path>) -> String {
     let mut report = Report::new("smokegate");
     report.set_time(run.duration);
     report.set_timestamp(to_datetime(run.started_at));
@@ -40,7 +42,12 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
         }
         for &i in indices {
             let class = verdict.baseline.as_ref().map(|c| c.classes[i]);
-            let mut case = test_case(&run.results[i], verdict.failing.contains(&i), class);
+            let mut case = test_case(
+                &run.results[i],
+                verdict.failing.contains(&i),
+                class,
+                junit_dir,
+            );
             if let Some(soak) = &run.soak {
                 let why = verdict.soak_reasons.iter().find(|(j, _)| *j == i);
                 add_soak(&mut case, &soak.checks[i], why.map(|(_, w)| w.as_str()));
@@ -56,7 +63,12 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
 
 /// `class`: where the check stands against `--baseline`; its failure message starts with it, so
 /// that a CI page shows "new failure: ..." without opening the report.
-fn test_case(result: &CheckResult, fails_gate: bool, class: Option<Class>) -> TestCase {
+fn test_case(
+    result: &CheckResult,
+    fails_gate: bool,
+    class: Option<Class>,
+    junit_dir: Option<&Path>,
+) -> TestCase {
     let check = &result.check;
     let status = if let Some(reason) = &result.not_run {
         let mut s = TestCaseStatus::skipped();
@@ -110,7 +122,10 @@ fn test_case(result: &CheckResult, fails_gate: bool, class: Option<Class>) -> Te
             .filter(|e| e.label == crate::model::Label::Screenshot)
         {
             if std::path::Path::new(&ev.text).is_file() {
-                out.push_str(&format!("[[ATTACHMENT|{}]]\n", absolute(&ev.text)));
+                out.push_str(&format!(
+                    "[[ATTACHMENT|{}]]\n",
+                    attachment(&ev.text, junit_dir)
+                ));
             }
         }
         case.set_system_out(out);
@@ -183,9 +198,18 @@ fn add_reruns(status: &mut TestCaseStatus, result: &CheckResult) {
     }
 }
 
-/// CI servers resolve attachments best from absolute paths.
-fn absolute(path: &str) -> String {
-    std::fs::canonicalize(path).map_or_else(|_| path.to_string(), |p| p.display().to_string())
+/// A screenshot's path as CI servers resolve it: relative to the report's folder when it lies
+/// under it (GitLab resolves attachments from the job's artifacts), absolute otherwise (Jenkins).
+fn attachment(path: &str, junit_dir: Option<&Path>) -> String {
+    let Ok(absolute) = std::fs::canonicalize(path) else {
+        return path.to_string();
+    };
+    junit_dir
+        .and_then(|dir| std::fs::canonicalize(dir).ok())
+        .and_then(|dir| absolute.strip_prefix(dir).ok().map(Path::to_path_buf))
+        .unwrap_or(absolute)
+        .display()
+        .to_string()
 }
 
 /// `checks/web.toml` -> `checks.web`: how CI servers group test classes.
@@ -207,7 +231,7 @@ mod tests {
     use crate::model::NotRun;
 
     fn parsed(run: &RunRecord) -> Report {
-        let xml = render(run, &gate::decide(run, &Policy::default()));
+        let xml = render(run, &gate::decide(run, &Policy::default()), None);
         Report::deserialize_from_str(&xml).expect("a JUnit reader reads it back")
     }
 
@@ -297,7 +321,7 @@ mod tests {
             other => panic!("flaky: {other:?}"),
         }
         match &case(&report, "broken").status {
-            TestCaseStatus::NonSuccess { reruns, .. } => assert_eq!(reruns.len(), 1),
+            TestCaseStatus::NonSuccess { reruns, .. } => assert_eq!(reruns.runs.len(), 1),
             other => panic!("broken: {other:?}"),
         }
     }

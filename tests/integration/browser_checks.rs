@@ -148,10 +148,13 @@ fn selenium_ide_tests_pass_and_fail_with_evidence() {
     let png = std::fs::read(out.dir.path().join(&shot)).expect("screenshot written");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let xml = out.read("out/r.xml");
+    // Under the report's folder: relative to it, as GitLab resolves attachments.
+    let attached = shot.trim_start_matches("out/");
     assert!(
-        xml.contains("[[ATTACHMENT|/"),
-        "JUnit links the screenshot: {xml}"
+        xml.contains(&format!("[[ATTACHMENT|{attached}]]\n")),
+        "JUnit links the screenshot relative to itself: {xml}"
     );
+    assert!(out.dir.path().join("out").join(attached).is_file());
     assert_eq!(
         leftovers(&marker),
         Vec::<String>::new(),

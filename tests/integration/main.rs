@@ -14,6 +14,7 @@ mod faults;
 mod hangs;
 mod hostile_text;
 mod imports;
+mod junit_readers;
 mod nagios_daemons;
 mod nagios_mode;
 mod native;
