@@ -3,8 +3,13 @@
 
 use crate::model::Perfdata;
 
-/// Units of measurement the guidelines allow (plus GB, which real plugins print).
-const UOMS: &[&str] = &["", "s", "ms", "us", "%", "B", "KB", "MB", "GB", "TB", "c"];
+/// A unit as written: the guidelines list `s`, `%`, `B`, `KB`..., but the references (the
+/// Monitoring Plugins and Icinga 2) accept what plugins print — `kB`, `KiB`, `C`, `W`, `dBm`,
+/// `V` — and so does smokegate, keeping it as written: letters, `%` and `/` (`req/s`).
+fn is_unit(uom: &str) -> bool {
+    uom.chars()
+        .all(|c| c.is_alphabetic() || c == '%' || c == '/')
+}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PluginOutput {
@@ -50,9 +55,22 @@ pub fn parse(stdout: &str) -> PluginOutput {
     while out.long_output.last().is_some_and(|l| l.trim().is_empty()) {
         out.long_output.pop();
     }
+    // check_multi's `name::label`: the labels after one with a prefix inherit it, as check_multi
+    // and Icinga read them (`test::a=3 b=4` is `test::b`).
+    let mut prefix: Option<String> = None;
     for item in tokens(&perf) {
         match parse_item(&item) {
-            Some(p) => out.perfdata.push(p),
+            Some(mut p) => {
+                match p.label.rfind("::") {
+                    Some(at) => prefix = Some(p.label[..at + 2].to_string()),
+                    None => {
+                        if let Some(prefix) = &prefix {
+                            p.label = format!("{prefix}{}", p.label);
+                        }
+                    }
+                }
+                out.perfdata.push(p)
+            }
             None => out.bad_perfdata.push(item),
         }
     }
@@ -122,12 +140,21 @@ fn parse_item(item: &str) -> Option<Perfdata> {
         let value: f64 = value_uom[..split].parse().ok()?;
         (Some(value), &value_uom[split..])
     };
-    if !UOMS.contains(&uom) || value.is_some_and(|v| !v.is_finite()) {
+    if !is_unit(uom) || value.is_some_and(|v| !v.is_finite()) {
         return None;
     }
-    let opt_text = |s: Option<&str>| s.filter(|s| !s.is_empty()).map(str::to_string);
-    let warn = opt_text(fields.next());
-    let crit = opt_text(fields.next());
+    // A threshold is a range or nothing: garbage (`123,456`) makes the item invalid, as the
+    // references have it.
+    let range = |s: Option<&str>| -> Result<Option<String>, ()> {
+        match s.filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => crate::model::range::Range::parse(s)
+                .map(|_| Some(s.to_string()))
+                .map_err(|_| ()),
+        }
+    };
+    let warn = range(fields.next()).ok()?;
+    let crit = range(fields.next()).ok()?;
     let num = |s: Option<&str>| -> Result<Option<f64>, ()> {
         match s.filter(|s| !s.is_empty()) {
             None => Ok(None),
@@ -295,7 +322,7 @@ mod tests {
 
     #[test]
     fn garbage_is_kept_aside_not_fatal() {
-        let out = parse("OK | good=1 bad noequals=abc x=1parsecs 'open=1 last=2c");
+        let out = parse("OK | good=1 bad noequals=abc x=1.2.3 y=1;123,456;1 'open=1 last=2c");
         assert_eq!(
             out.perfdata
                 .iter()
@@ -305,8 +332,25 @@ mod tests {
         );
         assert_eq!(
             out.bad_perfdata,
-            ["bad", "noequals=abc", "x=1parsecs", "'open=1 last=2c"]
+            [
+                "bad",
+                "noequals=abc",
+                "x=1.2.3",
+                "y=1;123,456;1",
+                "'open=1 last=2c"
+            ]
         );
+    }
+
+    #[test]
+    fn units_as_plugins_print_them_and_inherited_prefixes() {
+        let out = parse("OK | t=21.5C p=3W s=-67dBm v=12.1V m=2048kB k=1KiB r=3req/s");
+        let units: Vec<&str> = out.perfdata.iter().map(|p| p.uom.as_str()).collect();
+        assert_eq!(units, ["C", "W", "dBm", "V", "kB", "KiB", "req/s"]);
+        assert!(out.bad_perfdata.is_empty(), "{:?}", out.bad_perfdata);
+        let out = parse("OK | test::a=3 b=4 other::c=1 d=2");
+        let labels: Vec<&str> = out.perfdata.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels, ["test::a", "test::b", "other::c", "other::d"]);
     }
 
     #[test]

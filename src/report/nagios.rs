@@ -137,7 +137,76 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         text.push_str(PIPE_NOTE);
         text.push('\n');
     }
+    let perf = checks_perfdata(run, MAX_OUTPUT.saturating_sub(text.len()));
+    // The guidelines' `LONG TEXT LINE N | PERFDATA LINE 2`: the last text line carries the `|`
+    // (Nagios keeps a line break before it otherwise); without long text, a line of its own.
+    let (note, perf) = match perf.strip_prefix('(') {
+        Some(_) => perf.split_once('\n').unwrap_or((perf.as_str(), "")),
+        None => ("", perf.as_str()),
+    };
+    if !note.is_empty() {
+        text.push_str(note);
+        text.push('\n');
+    }
+    if !perf.is_empty() {
+        if text.lines().count() > 1 {
+            text.pop();
+            text.push_str(" | ");
+        } else {
+            text.push_str("| ");
+        }
+        text.push_str(perf);
+    }
     NagiosReport { state, text }
+}
+
+/// Every check's own perfdata, so that the graphs a team has for `check_http`'s time or
+/// `check_disk`'s usage keep their data behind smokegate: labels prefixed with the check's name
+/// (check_multi's `name::label`), after a `|` in the long output, one line per check, within
+/// `room` bytes. What does not fit is left out whole, and a text line before the `|` says so.
+fn checks_perfdata(run: &RunRecord, room: usize) -> String {
+    let lines: Vec<String> = run
+        .results
+        .iter()
+        .filter_map(|r| {
+            let outcome = r.outcome()?;
+            let name = cut(&r.check.name, MAX_NAME).replace(['|', '\'', '='], "/");
+            let items: Vec<String> = outcome
+                .perfdata
+                .iter()
+                .map(|p| {
+                    let mut p = p.clone();
+                    p.label = format!("{name}::{}", p.label.replace('|', "/"));
+                    p.to_string()
+                })
+                .collect();
+            (!items.is_empty()).then(|| items.join(" "))
+        })
+        .collect();
+    // Room for the note in case one is needed.
+    let room = room.saturating_sub(120);
+    let mut used = 0;
+    let mut kept = Vec::new();
+    for line in &lines {
+        let len = line.len() + 3;
+        if used + len > room {
+            break;
+        }
+        used += len;
+        kept.push(line.as_str());
+    }
+    let mut out = String::new();
+    let left = lines.len() - kept.len();
+    if left > 0 {
+        out.push_str(&format!(
+            "(perfdata of {left} more checks left out: Nagios keeps 8 KiB of output)\n"
+        ));
+    }
+    for line in kept {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 fn name_list(results: &[&CheckResult]) -> String {
@@ -225,6 +294,49 @@ mod tests {
                 "CRITICAL: cdn (optional) - CRITICAL - cdn",
                 "UNKNOWN: db - not run: the run's deadline passed before it started",
             ]
+        );
+    }
+
+    #[test]
+    fn every_checks_perfdata_is_carried_up_under_its_name_within_what_nagios_keeps() {
+        use crate::model::Perfdata;
+        let mut web = result(check("web shop"), &[State::Ok]);
+        web.attempts[0].outcome.perfdata = vec![
+            Perfdata::new("time", 0.25, "s"),
+            Perfdata::new("size", 512.0, "B"),
+        ];
+        let mut disk = result(check("disk"), &[State::Critical]);
+        disk.attempts[0].outcome.perfdata = vec![Perfdata::new("/", 91.0, "%")];
+        let report = nagios(&record(vec![web, disk], None));
+        let lines: Vec<&str> = report.text.lines().collect();
+        assert_eq!(
+            &lines[1..],
+            [
+                "CRITICAL: disk - CRITICAL - disk | 'web shop::time'=0.25s 'web shop::size'=512B",
+                "disk::/=91%",
+            ]
+        );
+        // Many checks: what does not fit is left out whole, and said before the `|`.
+        let many: Vec<CheckResult> = (0..400)
+            .map(|i| {
+                let mut r = result(check(&format!("check number {i}")), &[State::Ok]);
+                r.attempts[0].outcome.perfdata = vec![Perfdata::new("time", 0.001, "s")];
+                r
+            })
+            .collect();
+        let report = nagios(&record(many, None));
+        assert!(report.text.len() <= MAX_OUTPUT, "{}", report.text.len());
+        let note = report
+            .text
+            .lines()
+            .find(|l| l.starts_with("(perfdata of "))
+            .expect("a note");
+        // The note is the last text line, so it carries the `|` that starts the perfdata.
+        assert!(
+            note.contains(
+                " more checks left out: Nagios keeps 8 KiB of output) | 'check number 0::time'=0.001s"
+            ),
+            "{note}"
         );
     }
 

@@ -39,7 +39,8 @@ fn chown_nagios(path: &Path) {
     assert!(status.success());
 }
 
-/// The binary and a suite (one OK, one WARNING check) copied where the `nagios` user reaches.
+/// The binary and a suite (one OK, one WARNING check, one OK check with perfdata of its own)
+/// copied where the `nagios` user reaches.
 fn install(dir: &Path) -> (PathBuf, PathBuf) {
     let bin = dir.join("smokegate");
     std::fs::copy(BIN, &bin).expect("copy binary");
@@ -49,7 +50,8 @@ fn install(dir: &Path) -> (PathBuf, PathBuf) {
     std::fs::write(
         checks.join("suite.toml"),
         "[[check]]\nname = \"web\"\nnagios = { command = \"check_dummy 0 'home page fine'\" }\n\n\
-         [[check]]\nname = \"queue\"\nnagios = { command = \"check_dummy 1 'queue is long'\" }\n",
+         [[check]]\nname = \"queue\"\nnagios = { command = \"check_dummy 1 'queue is long'\" }\n\n\
+         [[check]]\nname = \"disk\"\nnagios = { command = \"/bin/sh -c 'echo \\\"DISK OK | /=91%;95;98;0;100 temp=21.5C\\\"'\" }\n",
     )
     .expect("suite");
     (bin, checks)
@@ -73,7 +75,7 @@ fn wait_for_port(address: &str, port: u16) {
     }
 }
 
-const EXPECTED_FIRST: &str = "SMOKEGATE WARNING - 0/2 checks failing. 1 warning: queue | checks=2 ok=1 warning=1 critical=0 unknown=0 time=";
+const EXPECTED_FIRST: &str = "SMOKEGATE WARNING - 0/3 checks failing. 1 warning: queue | checks=3 ok=2 warning=1 critical=0 unknown=0 time=";
 
 #[test]
 fn as_an_nrpe_command_queried_with_check_nrpe() {
@@ -131,8 +133,8 @@ fn as_an_nrpe_command_queried_with_check_nrpe() {
     );
     assert_eq!(
         lines.next(),
-        Some("WARNING: queue - WARNING: queue is long"),
-        "{stdout}"
+        Some("WARNING: queue - WARNING: queue is long | disk::/=91%;95;98;0;100 disk::temp=21.5C"),
+        "each check's perfdata, under its name: {stdout}"
     );
 }
 
@@ -230,14 +232,21 @@ fn as_a_service_check_under_the_nagios4_daemon() {
     assert_eq!(field("current_state"), "1", "{service}");
     assert_eq!(
         field("plugin_output"),
-        "SMOKEGATE WARNING - 0/2 checks failing. 1 warning: queue"
+        "SMOKEGATE WARNING - 0/3 checks failing. 1 warning: queue"
     );
     assert_eq!(
-        field("long_plugin_output"),
+        // Nagios keeps the space before the `|` that starts the perfdata lines.
+        field("long_plugin_output").trim_end(),
         "WARNING: queue - WARNING: queue is long"
     );
+    // What Nagios recorded: the counts, and every check's own perfdata under its name.
+    let perf = field("performance_data");
     assert!(
-        field("performance_data").starts_with("checks=2 ok=1 warning=1 critical=0 unknown=0 time="),
+        perf.starts_with("checks=3 ok=2 warning=1 critical=0 unknown=0 time="),
+        "{service}"
+    );
+    assert!(
+        perf.ends_with(" disk::/=91%;95;98;0;100 disk::temp=21.5C"),
         "{service}"
     );
 }
