@@ -142,3 +142,20 @@ fn side_unbalanced_blocks_are_load_errors() {
         out.stderr
     );
 }
+
+#[test]
+fn side_control_flow_in_toml_steps_is_checked_at_load() {
+    let out = Smokegate::new()
+        .suite(
+            "[[check]]\nname = \"loop\"\nbrowser = { steps = [\n  { open = \"about:blank\" },\n  { while = \"true\" },\n] }\n",
+        )
+        .args(&["validate"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr
+            .contains("error: `while` has no matching `end`\n --> checks/suite.toml:5:3"),
+        "{}",
+        out.stderr
+    );
+}
