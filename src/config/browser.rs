@@ -9,8 +9,9 @@ use toml::Spanned;
 use super::raw::{RawBrowser, RawBrowserSettings, RawSideImport};
 use super::side::SideProject;
 use super::{EnvUse, FileLoader};
+use crate::model::flow;
 use crate::model::spec::{BrowserConfig, BrowserSpec};
-use crate::model::step::Step;
+use crate::model::step::{Command, Step};
 use crate::model::ProbeSpec;
 
 use super::vars::Vars;
@@ -190,6 +191,7 @@ impl FileLoader<'_> {
     ) -> Option<Vec<Step>> {
         let before = self.diags.len();
         let mut out = Vec::new();
+        let mut spans = Vec::new();
         if steps.get_ref().is_empty() {
             self.error(steps.span(), "a browser check needs at least one step");
         }
@@ -236,9 +238,19 @@ impl FileLoader<'_> {
                 continue;
             };
             match Step::new(&camel(key), &target, &value) {
-                Ok(s) => out.push(s),
+                Ok(s) if s.command == Command::Run => self.error(
+                    span,
+                    "`run` calls a test of a Selenium IDE project; TOML steps have none",
+                ),
+                Ok(s) => {
+                    spans.push(span);
+                    out.push(s)
+                }
                 Err(e) => self.error(span, e),
             }
+        }
+        if let Err((i, e)) = flow::link(&out) {
+            self.error(spans[i].clone(), e);
         }
         (self.diags.len() == before).then_some(out)
     }

@@ -1,13 +1,16 @@
-//! Loading Selenium IDE projects (`.side`, format 2.0 and 3.x): select tests by name or by suite
-//! and turn each test's commands into validated browser steps. An unsupported command or locator
+//! Loading Selenium IDE projects (`.side`, formats 1.0, 1.1, 2.0 and 3.x): select tests by name or
+//! by suite and turn each test's commands into validated browser steps, blocks linked and `run`
+//! inlined. An unsupported command or locator
 //! is an error naming the file, the test, the command's index and the command, never a skipped
 //! step. Must not drive a browser.
 
 use std::path::Path;
+use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::model::step::Step;
+use crate::model::flow;
+use crate::model::step::{Command, OpensWindow, Step};
 
 #[derive(Debug, Deserialize)]
 struct RawProject {
@@ -21,6 +24,9 @@ struct RawProject {
     tests: Vec<RawTest>,
     #[serde(default)]
     suites: Vec<RawSuite>,
+    /// Plugin declarations (1.1 and later): their commands are not ours to run.
+    #[serde(default)]
+    plugins: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,6 +38,7 @@ struct RawTest {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct RawCommand {
     #[serde(default)]
     command: String,
@@ -39,11 +46,19 @@ struct RawCommand {
     target: String,
     #[serde(default)]
     value: String,
+    /// 2.0 and later: the command opens a window whose handle goes into `window_handle_name`.
+    #[serde(default)]
+    opens_window: bool,
+    #[serde(default)]
+    window_handle_name: String,
+    #[serde(default)]
+    window_timeout: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
 struct RawSuite {
     name: String,
+    /// Test ids (as the IDE saves them) or, in hand-edited and some older files, test names.
     #[serde(default)]
     tests: Vec<String>,
 }
@@ -64,6 +79,15 @@ pub struct SideProject {
     suites: Vec<(String, Vec<String>)>,
 }
 
+/// The format versions Selenium IDE has saved: 1.0 and 1.1 (IDE 3.0 to 3.4), 2.0 (IDE 3.5 to
+/// 3.17), 3.x (IDE 4).
+fn supported_version(v: &str) -> bool {
+    v.is_empty() || v == "1.0" || v == "1.1" || v == "2.0" || v.starts_with("3.")
+}
+
+/// How long an `opensWindow` command waits for its window unless the file says otherwise.
+const WINDOW_TIMEOUT_MS: u64 = 2000;
+
 impl SideProject {
     /// Parses a project. Every unsupported command in every test is reported.
     pub fn parse(file: &Path, text: &str) -> Result<SideProject, Vec<String>> {
@@ -75,63 +99,100 @@ impl SideProject {
                 e.column()
             )]
         })?;
-        if !(raw.version.is_empty()
-            || raw.version.starts_with("2.")
-            || raw.version.starts_with("3."))
-        {
+        if !supported_version(&raw.version) {
             return Err(vec![format!(
-                "{}: Selenium IDE format version {} is not supported (2.0 or 3.x)",
+                "{}: Selenium IDE format version {} is not supported (1.0, 1.1, 2.0 or 3.x)",
                 file.display(),
                 raw.version
             )]);
         }
+        let plugins = !raw.plugins.is_empty();
         let mut errors = Vec::new();
-        let mut tests = Vec::new();
-        let mut id_to_name = Vec::new();
+        let mut parsed: Vec<Vec<Step>> = Vec::new();
         for test in &raw.tests {
-            id_to_name.push((test.id.clone(), test.name.clone()));
+            let at = |i: usize, cmd: &str| {
+                format!(
+                    "{}: test `{}`, command {} (`{cmd}`)",
+                    file.display(),
+                    test.name,
+                    i + 1
+                )
+            };
             let mut steps = Vec::new();
+            // The index in the file of each step, for errors found over the steps.
+            let mut index = Vec::new();
             for (i, cmd) in test.commands.iter().enumerate() {
-                // An empty command is a blank row; a `//` prefix is a command disabled in the IDE.
+                // An empty command is a blank row or a comment; a `//` prefix is a command
+                // disabled in the IDE.
                 if cmd.command.trim().is_empty() || cmd.command.starts_with("//") {
                     continue;
                 }
                 match Step::new(&cmd.command, &cmd.target, &cmd.value) {
-                    Ok(step) => steps.push(step),
-                    Err(e) => errors.push(format!(
-                        "{}: test `{}`, command {} (`{}`): {e}",
-                        file.display(),
-                        test.name,
-                        i + 1,
-                        cmd.command
-                    )),
+                    Ok(mut step) => {
+                        if cmd.opens_window && !cmd.window_handle_name.is_empty() {
+                            step.opens_window = Some(OpensWindow {
+                                var: cmd.window_handle_name.clone(),
+                                timeout: Duration::from_millis(
+                                    cmd.window_timeout.unwrap_or(WINDOW_TIMEOUT_MS),
+                                ),
+                            });
+                        }
+                        if step.command == Command::Run
+                            && !raw.tests.iter().any(|t| t.name == cmd.target)
+                        {
+                            errors.push(format!(
+                                "{}: no test `{}` to run in this project",
+                                at(i, &cmd.command),
+                                cmd.target
+                            ));
+                        }
+                        steps.push(step);
+                        index.push(i);
+                    }
+                    Err(e) if plugins && e.starts_with("unsupported command") => errors.push(
+                        format!("{}: {e} (the project declares plugins, whose commands smokegate does not run)", at(i, &cmd.command)),
+                    ),
+                    Err(e) => errors.push(format!("{}: {e}", at(i, &cmd.command))),
                 }
             }
-            tests.push(SideTest {
-                name: test.name.clone(),
-                steps,
-            });
+            if let Err((i, e)) = flow::link(&steps) {
+                errors.push(format!("{}: {e}", at(index[i], &steps[i].name)));
+            }
+            parsed.push(steps);
         }
         if !errors.is_empty() {
             return Err(errors);
         }
-        let suites = raw
-            .suites
-            .iter()
-            .map(|s| {
-                let names = s
-                    .tests
-                    .iter()
-                    .map(|id| {
-                        id_to_name
-                            .iter()
-                            .find(|(tid, _)| tid == id)
-                            .map_or_else(|| id.clone(), |(_, n)| n.clone())
-                    })
-                    .collect();
-                (s.name.clone(), names)
-            })
-            .collect();
+        let names: Vec<&str> = raw.tests.iter().map(|t| t.name.as_str()).collect();
+        let mut tests = Vec::new();
+        for (t, test) in raw.tests.iter().enumerate() {
+            match inline_runs(&parsed, &names, t, &mut vec![t]) {
+                Ok(steps) => tests.push(SideTest {
+                    name: test.name.clone(),
+                    steps,
+                }),
+                Err(e) => errors.push(format!("{}: test `{}`: {e}", file.display(), test.name)),
+            }
+        }
+        let mut suites = Vec::new();
+        for s in &raw.suites {
+            let mut members = Vec::new();
+            for r in &s.tests {
+                let by_id = raw.tests.iter().find(|t| &t.id == r);
+                match by_id.or_else(|| raw.tests.iter().find(|t| &t.name == r)) {
+                    Some(t) => members.push(t.name.clone()),
+                    None => errors.push(format!(
+                        "{}: suite `{}` lists `{r}`, which is neither the id nor the name of a test",
+                        file.display(),
+                        s.name
+                    )),
+                }
+            }
+            suites.push((s.name.clone(), members));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         Ok(SideProject {
             name: raw.name,
             url: raw.url,
@@ -157,6 +218,38 @@ impl SideProject {
     pub fn suite_names(&self) -> Vec<&str> {
         self.suites.iter().map(|(n, _)| n.as_str()).collect()
     }
+}
+
+/// The steps of test `t` with each `run` followed by the steps of the test it names (the `run`
+/// step stays, as a marker). A test that ends up running itself is an error.
+fn inline_runs(
+    parsed: &[Vec<Step>],
+    names: &[&str],
+    t: usize,
+    chain: &mut Vec<usize>,
+) -> Result<Vec<Step>, String> {
+    let mut out = Vec::new();
+    for step in &parsed[t] {
+        out.push(step.clone());
+        if step.command != Command::Run {
+            continue;
+        }
+        let Some(called) = names.iter().position(|n| *n == step.target) else {
+            return Err(format!("no test `{}` to run", step.target));
+        };
+        if chain.contains(&called) {
+            let path: Vec<&str> = chain.iter().map(|&i| names[i]).collect();
+            return Err(format!(
+                "`run` goes round in a circle: {} -> {}",
+                path.join(" -> "),
+                names[called]
+            ));
+        }
+        chain.push(called);
+        out.extend(inline_runs(parsed, names, called, chain)?);
+        chain.pop();
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -201,16 +294,13 @@ mod tests {
     #[test]
     fn unsupported_commands_are_errors_with_their_place() {
         let text = PROJECT
-            .replace(
-                "\"command\": \"type\"",
-                "\"command\": \"dragAndDropToObject\"",
-            )
+            .replace("\"command\": \"type\"", "\"command\": \"storeEval\"")
             .replace("\"target\": \"css=h1\"", "\"target\": \"dom=document.h1\"");
         let errors = SideProject::parse(Path::new("shop.side"), &text).expect_err("invalid");
         assert_eq!(
             errors,
             [
-                "shop.side: test `login`, command 2 (`dragAndDropToObject`): unsupported command `dragAndDropToObject`",
+                "shop.side: test `login`, command 2 (`storeEval`): unsupported command `storeEval`",
                 "shop.side: test `login`, command 4 (`verifyText`): `verifyText`: unsupported locator strategy `dom=`: use id=, name=, css=, xpath=, linkText= or partialLinkText="
             ]
         );
@@ -224,6 +314,98 @@ mod tests {
             errors[0].starts_with("x.side:2:14: not a Selenium IDE project"),
             "{}",
             errors[0]
+        );
+    }
+
+    fn project(version: &str, suite_tests: &str, commands: &str) -> String {
+        format!(
+            r#"{{"id": "p", "version": "{version}", "name": "p", "url": "http://x",
+              "tests": [
+                {{"id": "t1", "name": "one", "commands": [{commands}]}},
+                {{"id": "t2", "name": "two", "commands": [
+                  {{"id": "c", "comment": "", "command": "echo", "target": "two", "targets": [], "value": ""}}
+                ]}}
+              ],
+              "suites": [{{"id": "s", "name": "all", "tests": [{suite_tests}]}}],
+              "urls": [], "plugins": []}}"#
+        )
+    }
+
+    #[test]
+    fn every_format_version_the_ide_saved_loads() {
+        for v in ["1.0", "1.1", "2.0", "3.0", "3.1"] {
+            let p = SideProject::parse(Path::new("p.side"), &project(v, r#""t2""#, ""))
+                .unwrap_or_else(|e| panic!("{v}: {e:?}"));
+            assert_eq!(p.test_names(), ["one", "two"]);
+        }
+        let e = SideProject::parse(Path::new("p.side"), &project("4.0", "", "")).unwrap_err();
+        assert_eq!(
+            e,
+            ["p.side: Selenium IDE format version 4.0 is not supported (1.0, 1.1, 2.0 or 3.x)"]
+        );
+    }
+
+    #[test]
+    fn suites_list_tests_by_id_or_by_name() {
+        let p = SideProject::parse(Path::new("p.side"), &project("2.0", r#""t2", "one""#, ""))
+            .expect("valid");
+        let names: Vec<&str> = p
+            .suite("all")
+            .expect("suite")
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(names, ["two", "one"]);
+        let e =
+            SideProject::parse(Path::new("p.side"), &project("2.0", r#""t9""#, "")).unwrap_err();
+        assert_eq!(
+            e,
+            ["p.side: suite `all` lists `t9`, which is neither the id nor the name of a test"]
+        );
+    }
+
+    #[test]
+    fn opens_window_and_run_are_read() {
+        let cmds = r#"{"id": "a", "comment": "", "command": "click", "target": "id=pop", "targets": [["id=pop", "id"]], "value": "", "opensWindow": true, "windowHandleName": "win1", "windowTimeout": 3000},
+                      {"id": "b", "comment": "", "command": "run", "target": "two", "targets": [], "value": ""}"#;
+        let p = SideProject::parse(Path::new("p.side"), &project("2.0", "", cmds)).expect("valid");
+        let one = p.test("one").expect("one");
+        assert_eq!(
+            one.steps[0].opens_window,
+            Some(OpensWindow {
+                var: "win1".into(),
+                timeout: Duration::from_secs(3)
+            })
+        );
+        let names: Vec<&str> = one.steps.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["click", "run", "echo"],
+            "the run test's steps follow `run`"
+        );
+    }
+
+    #[test]
+    fn run_in_a_circle_and_unbalanced_blocks_are_errors() {
+        let cmds = r#"{"id": "a", "command": "run", "target": "one", "value": ""}"#;
+        let e = SideProject::parse(Path::new("p.side"), &project("2.0", "", cmds)).unwrap_err();
+        assert_eq!(
+            e,
+            ["p.side: test `one`: `run` goes round in a circle: one -> one"]
+        );
+        let cmds = r#"{"id": "a", "command": "", "comment": "a note", "value": ""},
+                      {"id": "b", "command": "if", "target": "true", "value": ""},
+                      {"id": "c", "command": "echo", "target": "x", "value": ""}"#;
+        let e = SideProject::parse(Path::new("p.side"), &project("2.0", "", cmds)).unwrap_err();
+        assert_eq!(
+            e,
+            ["p.side: test `one`, command 2 (`if`): `if` has no matching `end`"]
+        );
+        let cmds = r#"{"id": "a", "command": "run", "target": "three", "value": ""}"#;
+        let e = SideProject::parse(Path::new("p.side"), &project("2.0", "", cmds)).unwrap_err();
+        assert_eq!(
+            e,
+            ["p.side: test `one`, command 1 (`run`): no test `three` to run in this project"]
         );
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub mod diff;
+pub mod flow;
 pub mod range;
 pub mod soak;
 pub mod spec;

@@ -97,6 +97,57 @@ pub enum Command {
     WaitForElementVisible,
     WaitForElementNotVisible,
     WaitForElementEditable,
+    // Control flow: linked into blocks at load (see `flow`), carried out by the runner.
+    If,
+    ElseIf,
+    Else,
+    End,
+    While,
+    Do,
+    RepeatIf,
+    Times,
+    ForEach,
+    Break,
+    /// Another test of the same project, inlined at load.
+    Run,
+    /// Accepted and ignored: `setSpeed`, `debugger`.
+    NoOp,
+    /// `assert`/`verify` on a stored variable.
+    AssertVar,
+    StoreAttribute,
+    StoreXpathCount,
+    StoreJson,
+    StoreWindowHandle,
+    ExecuteAsyncScript,
+    MouseDown,
+    MouseDownAt,
+    MouseUp,
+    MouseUpAt,
+    MouseMoveAt,
+    MouseOut,
+    DragAndDropToObject,
+    DoubleClickAt,
+    EditContent,
+    AddSelection,
+    RemoveSelection,
+    AssertSelectedLabel,
+    AssertNotSelectedValue,
+    AssertNotEditable,
+    WaitForElementNotEditable,
+    WaitForText,
+    AnswerOnNextPrompt,
+    ChooseOkOnNextConfirmation,
+    ChooseCancelOnNextConfirmation,
+    ChooseCancelOnNextPrompt,
+    AssertAlert,
+    AssertConfirmation,
+    AssertPrompt,
+    WebdriverAnswerOnVisiblePrompt,
+    WebdriverChooseOkOnVisibleConfirmation,
+    WebdriverChooseCancelOnVisibleConfirmation,
+    WebdriverChooseCancelOnVisiblePrompt,
+    SelectWindow,
+    Close,
 }
 
 /// Selenium IDE names (camelCase) of the commands, without the assert/verify prefix split.
@@ -133,6 +184,177 @@ const NAMES: &[(&str, Command)] = &[
         Command::WaitForElementNotVisible,
     ),
     ("waitForElementEditable", Command::WaitForElementEditable),
+    ("if", Command::If),
+    ("elseIf", Command::ElseIf),
+    ("else", Command::Else),
+    ("end", Command::End),
+    ("while", Command::While),
+    ("do", Command::Do),
+    ("repeatIf", Command::RepeatIf),
+    ("times", Command::Times),
+    ("forEach", Command::ForEach),
+    ("break", Command::Break),
+    ("run", Command::Run),
+    ("setSpeed", Command::NoOp),
+    ("debugger", Command::NoOp),
+    ("storeAttribute", Command::StoreAttribute),
+    ("storeXpathCount", Command::StoreXpathCount),
+    ("storeElementCount", Command::StoreXpathCount),
+    ("storeJson", Command::StoreJson),
+    ("storeWindowHandle", Command::StoreWindowHandle),
+    ("executeAsyncScript", Command::ExecuteAsyncScript),
+    ("mouseDown", Command::MouseDown),
+    ("mouseDownAt", Command::MouseDownAt),
+    ("mouseUp", Command::MouseUp),
+    ("mouseUpAt", Command::MouseUpAt),
+    ("mouseMoveAt", Command::MouseMoveAt),
+    ("mouseOut", Command::MouseOut),
+    ("dragAndDropToObject", Command::DragAndDropToObject),
+    ("doubleClickAt", Command::DoubleClickAt),
+    ("editContent", Command::EditContent),
+    ("addSelection", Command::AddSelection),
+    ("removeSelection", Command::RemoveSelection),
+    (
+        "waitForElementNotEditable",
+        Command::WaitForElementNotEditable,
+    ),
+    ("waitForText", Command::WaitForText),
+    ("answerOnNextPrompt", Command::AnswerOnNextPrompt),
+    (
+        "chooseOkOnNextConfirmation",
+        Command::ChooseOkOnNextConfirmation,
+    ),
+    (
+        "chooseCancelOnNextConfirmation",
+        Command::ChooseCancelOnNextConfirmation,
+    ),
+    (
+        "chooseCancelOnNextPrompt",
+        Command::ChooseCancelOnNextPrompt,
+    ),
+    ("assertAlert", Command::AssertAlert),
+    ("assertConfirmation", Command::AssertConfirmation),
+    ("assertPrompt", Command::AssertPrompt),
+    (
+        "webdriverAnswerOnVisiblePrompt",
+        Command::WebdriverAnswerOnVisiblePrompt,
+    ),
+    (
+        "webdriverChooseOkOnVisibleConfirmation",
+        Command::WebdriverChooseOkOnVisibleConfirmation,
+    ),
+    (
+        "webdriverChooseCancelOnVisibleConfirmation",
+        Command::WebdriverChooseCancelOnVisibleConfirmation,
+    ),
+    (
+        "webdriverChooseCancelOnVisiblePrompt",
+        Command::WebdriverChooseCancelOnVisiblePrompt,
+    ),
+    ("selectWindow", Command::SelectWindow),
+    ("close", Command::Close),
+];
+
+/// Selenium IDE's command reference (<https://www.selenium.dev/selenium-ide/docs/en/api/commands>),
+/// for the README's table and the test that every one of them loads.
+pub const IDE_REFERENCE: &[&str] = &[
+    "addSelection",
+    "answerOnNextPrompt",
+    "assert",
+    "assertAlert",
+    "assertChecked",
+    "assertConfirmation",
+    "assertEditable",
+    "assertElementPresent",
+    "assertElementNotPresent",
+    "assertNotChecked",
+    "assertNotEditable",
+    "assertNotSelectedValue",
+    "assertNotText",
+    "assertPrompt",
+    "assertSelectedValue",
+    "assertSelectedLabel",
+    "assertText",
+    "assertTitle",
+    "assertValue",
+    "check",
+    "chooseCancelOnNextConfirmation",
+    "chooseCancelOnNextPrompt",
+    "chooseOkOnNextConfirmation",
+    "click",
+    "clickAt",
+    "close",
+    "debugger",
+    "do",
+    "doubleClick",
+    "doubleClickAt",
+    "dragAndDropToObject",
+    "echo",
+    "editContent",
+    "else",
+    "elseIf",
+    "end",
+    "executeScript",
+    "executeAsyncScript",
+    "forEach",
+    "if",
+    "mouseDown",
+    "mouseDownAt",
+    "mouseMoveAt",
+    "mouseOut",
+    "mouseOver",
+    "mouseUp",
+    "mouseUpAt",
+    "open",
+    "pause",
+    "removeSelection",
+    "repeatIf",
+    "run",
+    "runScript",
+    "select",
+    "selectFrame",
+    "selectWindow",
+    "sendKeys",
+    "setSpeed",
+    "setWindowSize",
+    "store",
+    "storeAttribute",
+    "storeJson",
+    "storeText",
+    "storeTitle",
+    "storeValue",
+    "storeWindowHandle",
+    "storeXpathCount",
+    "submit",
+    "times",
+    "type",
+    "uncheck",
+    "verify",
+    "verifyChecked",
+    "verifyEditable",
+    "verifyElementPresent",
+    "verifyElementNotPresent",
+    "verifyNotChecked",
+    "verifyNotEditable",
+    "verifyNotSelectedValue",
+    "verifyNotText",
+    "verifySelectedLabel",
+    "verifySelectedValue",
+    "verifyText",
+    "verifyTitle",
+    "verifyValue",
+    "waitForElementEditable",
+    "waitForElementNotEditable",
+    "waitForElementNotPresent",
+    "waitForElementNotVisible",
+    "waitForElementPresent",
+    "waitForElementVisible",
+    "waitForText",
+    "webdriverAnswerOnVisiblePrompt",
+    "webdriverChooseCancelOnVisibleConfirmation",
+    "webdriverChooseCancelOnVisiblePrompt",
+    "webdriverChooseOkOnVisibleConfirmation",
+    "while",
 ];
 
 /// The assert/verify family, by the part after the prefix.
@@ -147,6 +369,10 @@ const CHECKS: &[(&str, Command)] = &[
     ("NotChecked", Command::AssertNotChecked),
     ("SelectedValue", Command::AssertSelectedValue),
     ("Editable", Command::AssertEditable),
+    ("", Command::AssertVar),
+    ("SelectedLabel", Command::AssertSelectedLabel),
+    ("NotSelectedValue", Command::AssertNotSelectedValue),
+    ("NotEditable", Command::AssertNotEditable),
 ];
 
 impl Command {
@@ -154,6 +380,12 @@ impl Command {
     pub fn from_side(name: &str) -> Option<(Command, bool)> {
         if let Some(&(_, c)) = NAMES.iter().find(|(n, _)| *n == name) {
             return Some((c, false));
+        }
+        // Older projects save some names in lower case (`elseif`, `foreach`, `repeatif`).
+        if let Some(&(_, c)) = NAMES.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            if matches!(c, Command::ElseIf | Command::ForEach | Command::RepeatIf) {
+                return Some((c, false));
+            }
         }
         for (prefix, verify) in [("assert", false), ("verify", true)] {
             if let Some(rest) = name.strip_prefix(prefix) {
@@ -167,20 +399,104 @@ impl Command {
 
     /// Whether the target is a locator that must parse at load time.
     pub fn takes_locator(self) -> bool {
-        !matches!(
+        !self.is_flow()
+            && !matches!(
+                self,
+                Command::NoOp
+                    | Command::AssertVar
+                    | Command::StoreAttribute
+                    | Command::StoreJson
+                    | Command::StoreWindowHandle
+                    | Command::ExecuteAsyncScript
+                    | Command::AnswerOnNextPrompt
+                    | Command::ChooseOkOnNextConfirmation
+                    | Command::ChooseCancelOnNextConfirmation
+                    | Command::ChooseCancelOnNextPrompt
+                    | Command::AssertAlert
+                    | Command::AssertConfirmation
+                    | Command::AssertPrompt
+                    | Command::WebdriverAnswerOnVisiblePrompt
+                    | Command::WebdriverChooseOkOnVisibleConfirmation
+                    | Command::WebdriverChooseCancelOnVisibleConfirmation
+                    | Command::WebdriverChooseCancelOnVisiblePrompt
+                    | Command::SelectWindow
+                    | Command::Close
+            )
+            && !matches!(
+                self,
+                Command::Open
+                    | Command::Pause
+                    | Command::SetWindowSize
+                    | Command::SelectFrame
+                    | Command::Store
+                    | Command::StoreTitle
+                    | Command::Echo
+                    | Command::ExecuteScript
+                    | Command::RunScript
+                    | Command::AssertTitle
+            )
+    }
+
+    /// A control-flow command: it moves the runner rather than the browser.
+    pub fn is_flow(self) -> bool {
+        matches!(
             self,
-            Command::Open
-                | Command::Pause
-                | Command::SetWindowSize
-                | Command::SelectFrame
-                | Command::Store
-                | Command::StoreTitle
-                | Command::Echo
-                | Command::ExecuteScript
-                | Command::RunScript
-                | Command::AssertTitle
+            Command::If
+                | Command::ElseIf
+                | Command::Else
+                | Command::End
+                | Command::While
+                | Command::Do
+                | Command::RepeatIf
+                | Command::Times
+                | Command::ForEach
+                | Command::Break
+                | Command::Run
         )
     }
+
+    /// Commands that act on the page, after which a dialog it opened is answered.
+    pub fn may_open_dialog(self) -> bool {
+        !self.is_flow()
+            && !matches!(
+                self,
+                Command::NoOp
+                    | Command::Store
+                    | Command::Echo
+                    | Command::AssertVar
+                    | Command::StoreJson
+                    | Command::AnswerOnNextPrompt
+                    | Command::ChooseOkOnNextConfirmation
+                    | Command::ChooseCancelOnNextConfirmation
+                    | Command::ChooseCancelOnNextPrompt
+                    | Command::AssertAlert
+                    | Command::AssertConfirmation
+                    | Command::AssertPrompt
+                    | Command::WebdriverAnswerOnVisiblePrompt
+                    | Command::WebdriverChooseOkOnVisibleConfirmation
+                    | Command::WebdriverChooseCancelOnVisibleConfirmation
+                    | Command::WebdriverChooseCancelOnVisiblePrompt
+            )
+    }
+
+    /// The `webdriver*Visible*` family: acts on a dialog that is open now.
+    pub fn on_visible_dialog(self) -> bool {
+        matches!(
+            self,
+            Command::WebdriverAnswerOnVisiblePrompt
+                | Command::WebdriverChooseOkOnVisibleConfirmation
+                | Command::WebdriverChooseCancelOnVisibleConfirmation
+                | Command::WebdriverChooseCancelOnVisiblePrompt
+        )
+    }
+}
+
+/// A command that opens a window (`opensWindow` in a .side file): the new window's handle is
+/// stored under `var` once it appears, waiting up to `timeout`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpensWindow {
+    pub var: String,
+    pub timeout: std::time::Duration,
 }
 
 /// One validated step of a scenario.
@@ -195,6 +511,7 @@ pub struct Step {
     pub value: String,
     /// Parsed from `target` when the command takes a locator.
     pub locator: Option<Locator>,
+    pub opens_window: Option<OpensWindow>,
 }
 
 impl Step {
@@ -207,6 +524,35 @@ impl Step {
         } else {
             None
         };
+        match command {
+            Command::StoreAttribute => {
+                let (loc, attr) = target
+                    .rsplit_once('@')
+                    .ok_or_else(|| format!("`{name}` needs `locator@attribute`, got `{target}`"))?;
+                if attr.is_empty() {
+                    return Err(format!("`{name}`: no attribute after `@` in `{target}`"));
+                }
+                Locator::parse(loc).map_err(|e| format!("`{name}`: {e}"))?;
+            }
+            Command::DragAndDropToObject => {
+                Locator::parse(value).map_err(|e| format!("`{name}` (drop target): {e}"))?;
+            }
+            Command::StoreJson => {
+                serde_json::from_str::<serde_json::Value>(target)
+                    .map_err(|e| format!("`{name}`: not JSON: {e}"))?;
+            }
+            Command::MouseDownAt
+            | Command::MouseUpAt
+            | Command::MouseMoveAt
+            | Command::DoubleClickAt
+                if !value.is_empty() && !value.contains("${") =>
+            {
+                coordinates(value).ok_or_else(|| {
+                    format!("`{name}` needs coordinates like `10,20`, got `{value}`")
+                })?;
+            }
+            _ => {}
+        }
         if command == Command::Pause
             && value.trim().parse::<u64>().is_err()
             && target.trim().parse::<u64>().is_err()
@@ -222,8 +568,15 @@ impl Step {
             target: target.to_string(),
             value: value.to_string(),
             locator,
+            opens_window: None,
         })
     }
+}
+
+/// `x,y` pixel coordinates, as `clickAt` and friends take them.
+pub fn coordinates(text: &str) -> Option<(i64, i64)> {
+    let (x, y) = text.split_once(',')?;
+    Some((x.trim().parse().ok()?, y.trim().parse().ok()?))
 }
 
 impl fmt::Display for Step {
@@ -254,8 +607,24 @@ mod tests {
             Command::from_side("assertNotChecked"),
             Some((Command::AssertNotChecked, false))
         );
-        assert_eq!(Command::from_side("dragAndDropToObject"), None);
+        assert_eq!(
+            Command::from_side("verify"),
+            Some((Command::AssertVar, true))
+        );
+        assert_eq!(Command::from_side("elseif"), Some((Command::ElseIf, false)));
+        assert_eq!(Command::from_side("storeEval"), None);
         assert_eq!(Command::from_side("assertWhatever"), None);
+    }
+
+    #[test]
+    fn every_command_of_the_ide_reference_loads() {
+        let missing: Vec<&str> = IDE_REFERENCE
+            .iter()
+            .copied()
+            .filter(|n| Command::from_side(n).is_none())
+            .collect();
+        assert_eq!(missing, Vec::<&str>::new());
+        assert_eq!(IDE_REFERENCE.len(), 97);
     }
 
     #[test]

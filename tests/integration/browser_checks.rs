@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::harness::*;
 
 /// Serves fixtures/webapp on loopback; `/hang` accepts and never answers. Bounded in connections.
-fn webapp() -> u16 {
+pub(crate) fn webapp() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let port = listener.local_addr().expect("addr").port();
     std::thread::spawn(move || {
@@ -65,7 +65,7 @@ fn side() -> String {
         .to_string()
 }
 
-fn result<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+pub(crate) fn result<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
     json["checks"]
         .as_array()
         .and_then(|a| a.iter().find(|c| c["name"] == name))
@@ -201,7 +201,7 @@ fn unsupported_commands_and_bad_steps_are_load_errors() {
         .run();
     out.code(2);
     assert!(out.stderr.contains(
-        "error: fixtures/bad/legacy.side: test `drag things`, command 2 (`dragAndDropToObject`): unsupported command `dragAndDropToObject`\n --> fixtures/bad/browser_unsupported.toml:2:18"
+        "error: fixtures/bad/legacy.side: test `drag things`, command 2 (`storeEval`): unsupported command `storeEval`\n --> fixtures/bad/browser_unsupported.toml:2:18"
     ), "{}", out.stderr);
     insta::assert_snapshot!(out.stderr);
     let out = Smokegate::in_repo()

@@ -29,6 +29,7 @@ mod reports;
 mod retries;
 mod secrets;
 mod selection;
+mod side_projects;
 mod soak;
 mod suite_files;
 mod vars;

@@ -5,13 +5,15 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use serde_json::Value;
 use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 use thirtyfour::ChromeCapabilities;
 
 use super::Pool;
+use crate::model::flow::{self, Link};
 use crate::model::spec::BrowserSpec;
-use crate::model::step::{Command, Locator, Step};
+use crate::model::step::{coordinates, Command, Locator, Step};
 use crate::model::{Label, Outcome, Perfdata, State};
 use crate::probe::ProbeCtx;
 use crate::sanitize;
@@ -137,6 +139,22 @@ async fn new_session(pool: &Pool) -> Result<(WebDriver, tempfile::TempDir), Outc
 /// Clears what one scenario leaves behind (storage and cookies of the page it ended on, frames)
 /// so the next starts clean. False when the session does not answer.
 async fn reset(driver: &WebDriver) -> bool {
+    let _ = driver.dismiss_alert().await;
+    // Windows the scenario opened are closed; the first one stays.
+    let Ok(handles) = driver.windows().await else {
+        return false;
+    };
+    for extra in handles.iter().skip(1) {
+        if driver.switch_to_window(extra.clone()).await.is_err()
+            || driver.close_window().await.is_err()
+        {
+            return false;
+        }
+    }
+    match handles.first() {
+        Some(first) if driver.switch_to_window(first.clone()).await.is_ok() => {}
+        _ => return false,
+    }
     let cleared = driver
         .execute(
             "try { window.localStorage.clear(); window.sessionStorage.clear(); } catch (e) {}",
@@ -152,6 +170,8 @@ async fn reset(driver: &WebDriver) -> bool {
 fn capabilities(pool: &Pool, profile: &std::path::Path) -> WebDriverResult<ChromeCapabilities> {
     let mut caps = DesiredCapabilities::chrome();
     caps.set_binary(&pool.config.binary.display().to_string())?;
+    // A dialog stays open until a step answers it (or the one after each step does).
+    caps.set("unhandledPromptBehavior", "ignore")?;
     let (w, h) = pool.config.window;
     for arg in [
         "--headless".to_string(),
@@ -181,37 +201,75 @@ fn capabilities(pool: &Pool, profile: &std::path::Path) -> WebDriverResult<Chrom
 
 async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcome {
     let started = Instant::now();
+    let links = match flow::link(&spec.steps) {
+        Ok(links) => links,
+        Err((i, e)) => {
+            return Outcome::unknown(format!("internal error: step {}: {e}", i + 1));
+        }
+    };
     let mut run = StepRun {
         spec,
         driver,
         wait: pool.config.implicit_wait,
         vars: HashMap::new(),
         echoes: Vec::new(),
+        links: &links,
+        counts: HashMap::new(),
+        dialogs: DialogState::default(),
+        leave_dialog_open: false,
     };
     // Every failing step, in order; the first decides the message and the evidence.
     let mut failures: Vec<(usize, String)> = Vec::new();
     let mut broken = false;
-    for (i, step) in spec.steps.iter().enumerate() {
-        let target = substitute(&step.target, &run.vars);
-        let value = substitute(&step.value, &run.vars);
-        let result = run.execute(step, &target, &value).await;
-        if let Err(f) = result {
-            broken |= f.broken;
-            failures.push((
-                i,
-                format!(
-                    "step {} `{}`: expected {}, found {}",
-                    i + 1,
-                    step,
-                    f.expected,
-                    f.found
-                ),
-            ));
-            // A verify* failure marks the check failed and the scenario goes on, as in the IDE.
-            if !step.verify || f.broken {
-                break;
+    let (mut pc, mut jumped) = (0, false);
+    while let Some(step) = spec.steps.get(pc) {
+        let i = pc;
+        let result = if step.command.is_flow() {
+            run.flow(step, pc, jumped).await
+        } else {
+            let target = substitute(&step.target, &run.vars);
+            let value = substitute(&step.value, &run.vars);
+            // A dialog stays open for a `webdriver*Visible*` command that follows (perhaps
+            // after the assertion of its text); any other is answered as the test asked.
+            let ahead = |n: usize| spec.steps.get(pc + n).map(|s| s.command);
+            run.leave_dialog_open = ahead(1).is_some_and(Command::on_visible_dialog)
+                || (ahead(1).is_some_and(is_dialog_assert)
+                    && ahead(2).is_some_and(Command::on_visible_dialog));
+            let mut result = run.opening(step, &target, &value).await;
+            if result.is_ok() && step.command.may_open_dialog() && !run.leave_dialog_open {
+                run.settle_dialog().await;
+            }
+            if let Err(f) = &mut result {
+                if f.found.contains("unexpected alert open") {
+                    f.found = "a dialog still open (answer it with a webdriver*Visible* command)"
+                        .to_string();
+                }
+            }
+            result.map(|()| (pc + 1, false))
+        };
+        match result {
+            Ok((next, j)) => (pc, jumped) = (next, j),
+            Err(f) => {
+                broken |= f.broken;
+                failures.push((
+                    i,
+                    format!(
+                        "step {} `{}`: expected {}, found {}",
+                        i + 1,
+                        step,
+                        f.expected,
+                        f.found
+                    ),
+                ));
+                // A verify* failure marks the check failed and the scenario goes on, as in the IDE.
+                if !step.verify || f.broken {
+                    break;
+                }
+                (pc, jumped) = (pc + 1, false);
             }
         }
+        // A loop of steps that never wait must still let a timeout stop it.
+        tokio::task::yield_now().await;
     }
     let secs = crate::probe::tls::round_ms(started.elapsed().as_secs_f64());
     let first_failure = failures.first().cloned();
@@ -295,8 +353,61 @@ async fn screenshot(pool: &Pool, driver: &WebDriver, origin: &str) -> Result<Str
     Ok(path.display().to_string())
 }
 
+/// A stored value as JavaScript would turn it into text (`${var}` in a target or value).
+fn js_string(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| {
+                if i.is_null() {
+                    String::new()
+                } else {
+                    js_string(i)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        Value::Object(_) => "[object Object]".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A script with each `${name}` of a stored variable turned into `arguments[i]`, and the values.
+fn interpolate(script: &str, vars: &HashMap<String, Value>) -> (String, Vec<Value>) {
+    let mut out = String::new();
+    let mut names: Vec<&str> = Vec::new();
+    let mut args = Vec::new();
+    let mut rest = script;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            break;
+        };
+        let name = &after[..end];
+        out.push_str(&rest[..start]);
+        match vars.get(name) {
+            Some(v) => {
+                let i = match names.iter().position(|n| *n == name) {
+                    Some(i) => i,
+                    None => {
+                        names.push(name);
+                        args.push(v.clone());
+                        names.len() - 1
+                    }
+                };
+                out.push_str(&format!("arguments[{i}]"));
+            }
+            None => out.push_str(&rest[start..start + 3 + end]),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    (out, args)
+}
+
 /// `${name}` from stored variables, and `${KEY_ENTER}`-style keys.
-fn substitute(text: &str, vars: &HashMap<String, String>) -> String {
+fn substitute(text: &str, vars: &HashMap<String, Value>) -> String {
     if !text.contains("${") {
         return text.to_string();
     }
@@ -309,7 +420,7 @@ fn substitute(text: &str, vars: &HashMap<String, String>) -> String {
             Some(end) => {
                 let name = &after[..end];
                 match (vars.get(name), key(name)) {
-                    (Some(v), _) => out.push_str(v),
+                    (Some(v), _) => out.push_str(&js_string(v)),
                     (None, Some(k)) => out.push(k.value()),
                     (None, None) => out.push_str(&rest[start..start + 3 + end]),
                 }
@@ -451,6 +562,15 @@ fn net_error(text: &str) -> Option<String> {
     Some(sanitize::clean(&name))
 }
 
+/// The page's own message in a script error (`ReferenceError: x is not defined`), else its first line.
+fn script_error(text: &str) -> String {
+    const MARK: &str = "javascript error: ";
+    match text.find(MARK) {
+        Some(at) => first_line(&text[at + MARK.len()..]),
+        None => first_line(text),
+    }
+}
+
 fn first_line(s: &str) -> String {
     sanitize::clean(s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim())
 }
@@ -473,11 +593,281 @@ struct StepRun<'a> {
     spec: &'a BrowserSpec,
     driver: &'a WebDriver,
     wait: Duration,
-    vars: HashMap<String, String>,
+    vars: HashMap<String, Value>,
     echoes: Vec<String>,
+    links: &'a [Link],
+    /// Iterations so far of each running loop, by the index of the step that counts them.
+    counts: HashMap<usize, u64>,
+    dialogs: DialogState,
+    /// The next step acts on a dialog that is open now: leave it open.
+    leave_dialog_open: bool,
+}
+
+/// What the test asked of the next dialogs, and the text of those answered but not yet asserted.
+#[derive(Default)]
+struct DialogState {
+    /// `chooseOk/CancelOnNextConfirmation`: accept or dismiss the next confirmation.
+    confirm: Option<bool>,
+    /// `answerOnNextPrompt` (Some(answer)) or `chooseCancelOnNextPrompt` (None).
+    prompt: Option<Option<String>>,
+    seen: std::collections::VecDeque<String>,
+}
+
+/// The loop limit of `while`, `times` and `repeat if` unless their value gives one, as in the IDE.
+const LOOP_LIMIT: u64 = 1000;
+
+fn is_dialog_assert(c: Command) -> bool {
+    matches!(
+        c,
+        Command::AssertAlert | Command::AssertConfirmation | Command::AssertPrompt
+    )
 }
 
 impl StepRun<'_> {
+    /// A control-flow step: where to go next, and whether it is a jump to a branch whose
+    /// condition must be evaluated.
+    async fn flow(
+        &mut self,
+        step: &Step,
+        pc: usize,
+        jumped: bool,
+    ) -> Result<(usize, bool), Failure> {
+        let steps = &self.spec.steps;
+        let link = &self.links[pc];
+        let missing = || Failure::new("a linked block", "none");
+        let end = || link.end.ok_or_else(missing);
+        let limit = substitute(&step.value, &self.vars)
+            .trim()
+            .parse::<u64>()
+            .unwrap_or(LOOP_LIMIT);
+        let over = |limit: u64| {
+            Failure::new(
+                format!("the loop to end within its limit of {limit} iterations"),
+                "it still running (a larger limit goes in the command's value)",
+            )
+        };
+        match step.command {
+            Command::If => self.branch(step, pc, link.next.ok_or_else(missing)?).await,
+            Command::ElseIf if jumped => {
+                self.branch(step, pc, link.next.ok_or_else(missing)?).await
+            }
+            Command::Else if jumped => Ok((pc + 1, false)),
+            // Reached from the end of the branch before: the block is done.
+            Command::ElseIf | Command::Else => Ok((end()? + 1, false)),
+            Command::End => {
+                let start = link.start.ok_or_else(missing)?;
+                match steps[start].command {
+                    Command::If => Ok((pc + 1, false)),
+                    _ => Ok((start, false)),
+                }
+            }
+            Command::While => {
+                let n = self.counts.entry(pc).or_insert(0);
+                *n += 1;
+                if *n > limit {
+                    return Err(over(limit));
+                }
+                if self.condition(&step.target).await? {
+                    Ok((pc + 1, false))
+                } else {
+                    self.counts.remove(&pc);
+                    Ok((end()? + 1, false))
+                }
+            }
+            Command::Times => {
+                let text = substitute(&step.target, &self.vars);
+                let times = text
+                    .trim()
+                    .parse::<u64>()
+                    .map_err(|_| Failure::new("a number of times", quoted(&text)))?;
+                if times > limit {
+                    return Err(over(limit));
+                }
+                let n = self.counts.entry(pc).or_insert(0);
+                *n += 1;
+                if *n > times {
+                    self.counts.remove(&pc);
+                    Ok((end()? + 1, false))
+                } else {
+                    Ok((pc + 1, false))
+                }
+            }
+            Command::ForEach => {
+                let name = substitute(&step.target, &self.vars);
+                let items = match self.vars.get(&name) {
+                    Some(Value::Array(items)) => items.clone(),
+                    Some(other) => {
+                        return Err(Failure::new(
+                            format!("an array in `{name}`"),
+                            quoted(&js_string(other)),
+                        ))
+                    }
+                    None => {
+                        return Err(Failure::new(
+                            format!("an array in `{name}`"),
+                            "no such variable",
+                        ))
+                    }
+                };
+                let n = self.counts.entry(pc).or_insert(0);
+                match items.get(*n as usize) {
+                    Some(item) => {
+                        *n += 1;
+                        let var = substitute(&step.value, &self.vars);
+                        self.vars.insert(var, item.clone());
+                        Ok((pc + 1, false))
+                    }
+                    None => {
+                        self.counts.remove(&pc);
+                        Ok((end()? + 1, false))
+                    }
+                }
+            }
+            Command::RepeatIf => {
+                let n = self.counts.entry(pc).or_insert(0);
+                *n += 1;
+                if *n >= limit {
+                    return Err(over(limit));
+                }
+                if self.condition(&step.target).await? {
+                    Ok((link.start.ok_or_else(missing)? + 1, false))
+                } else {
+                    self.counts.remove(&pc);
+                    Ok((pc + 1, false))
+                }
+            }
+            Command::Break => {
+                let end = end()?;
+                self.counts.remove(&end);
+                if let Some(start) = self.links[end].start {
+                    self.counts.remove(&start);
+                }
+                Ok((end + 1, false))
+            }
+            // `do`, and `run` (the steps of the test it runs follow it).
+            _ => Ok((pc + 1, false)),
+        }
+    }
+
+    /// `if`/`else if`: into the branch when the condition holds, else to the next branch.
+    async fn branch(
+        &mut self,
+        step: &Step,
+        pc: usize,
+        next: usize,
+    ) -> Result<(usize, bool), Failure> {
+        if self.condition(&step.target).await? {
+            return Ok((pc + 1, false));
+        }
+        match self.spec.steps[next].command {
+            Command::ElseIf => Ok((next, true)),
+            _ => Ok((next + 1, false)),
+        }
+    }
+
+    /// A condition: JavaScript run in the page, `${var}` passed as values as the IDE does.
+    async fn condition(&self, script: &str) -> Result<bool, Failure> {
+        let (js, args) = interpolate(script, &self.vars);
+        let ret = self
+            .driver
+            .execute(format!("return !!({js}\n);"), args)
+            .await
+            .map_err(|e| {
+                Failure::new(
+                    "a condition that evaluates",
+                    format!("an error: {}", script_error(&e.to_string())),
+                )
+            })?;
+        Ok(ret.json().as_bool() == Some(true))
+    }
+
+    /// A step, and for one marked `opensWindow` the handle of the window it opened.
+    async fn opening(&mut self, step: &Step, target: &str, value: &str) -> Result<(), Failure> {
+        let Some(opens) = &step.opens_window else {
+            return self.execute(step, target, value).await;
+        };
+        let before = self.driver.windows().await.map_err(wd)?;
+        self.execute(step, target, value).await?;
+        let deadline = Instant::now() + opens.timeout;
+        loop {
+            let now = self.driver.windows().await.map_err(wd)?;
+            if let Some(new) = now.iter().find(|h| !before.contains(h)) {
+                self.vars
+                    .insert(opens.var.clone(), Value::String(new.to_string()));
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(Failure::new(
+                    "a new window",
+                    format!("none after {}", crate::format::duration(opens.timeout)),
+                ));
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Answers a dialog the last step opened, as the test asked (accept unless told otherwise),
+    /// and keeps its text for `assertAlert`/`assertConfirmation`/`assertPrompt`.
+    async fn settle_dialog(&mut self) -> bool {
+        let Ok(text) = self.driver.get_alert_text().await else {
+            return false;
+        };
+        let driver = self.driver;
+        let mut answered = false;
+        if let Some(prompt) = self.dialogs.prompt.take() {
+            match &prompt {
+                // Only a prompt takes text: an alert or a confirmation leaves the answer queued.
+                Some(answer) => {
+                    if driver.send_alert_text(answer.as_str()).await.is_ok() {
+                        answered = driver.accept_alert().await.is_ok();
+                    } else {
+                        self.dialogs.prompt = Some(prompt);
+                    }
+                }
+                None => answered = driver.dismiss_alert().await.is_ok(),
+            }
+        }
+        if !answered {
+            let _ = if self.dialogs.confirm.take().unwrap_or(true) {
+                driver.accept_alert().await
+            } else {
+                driver.dismiss_alert().await
+            };
+        }
+        self.dialogs.seen.push_back(sanitize::clean(&text));
+        true
+    }
+
+    /// Waits up to the implicit wait for a dialog to be open.
+    async fn dialog_open(&self) -> Result<String, Failure> {
+        let deadline = Instant::now() + self.wait;
+        loop {
+            if let Ok(text) = self.driver.get_alert_text().await {
+                return Ok(sanitize::clean(&text));
+            }
+            if Instant::now() >= deadline {
+                return Err(Failure::new(
+                    "a dialog",
+                    format!("none after {}", crate::format::duration(self.wait)),
+                ));
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The text of the next dialog: one answered already, or one that opens within the wait.
+    async fn next_dialog(&mut self) -> Result<String, Failure> {
+        if let Some(text) = self.dialogs.seen.pop_front() {
+            return Ok(text);
+        }
+        let text = self.dialog_open().await?;
+        if self.leave_dialog_open {
+            return Ok(text);
+        }
+        self.settle_dialog().await;
+        Ok(self.dialogs.seen.pop_front().unwrap_or(text))
+    }
+
     /// Carries out one step (its target and value already substituted).
     async fn execute(&mut self, step: &Step, target: &str, value: &str) -> Result<(), Failure> {
         let (spec, driver, wait) = (self.spec, self.driver, self.wait);
@@ -618,12 +1008,12 @@ impl StepRun<'_> {
                 }
             },
             Command::Store => {
-                vars.insert(value.to_string(), target.to_string());
+                vars.insert(value.to_string(), Value::String(target.to_string()));
                 Ok(())
             }
             Command::StoreText => {
                 let text = find(driver, loc()?, wait).await?.text().await.map_err(wd)?;
-                vars.insert(value.to_string(), text);
+                vars.insert(value.to_string(), Value::String(text));
                 Ok(())
             }
             Command::StoreValue => {
@@ -632,13 +1022,13 @@ impl StepRun<'_> {
                     .value()
                     .await
                     .map_err(wd)?;
-                vars.insert(value.to_string(), v.unwrap_or_default());
+                vars.insert(value.to_string(), Value::String(v.unwrap_or_default()));
                 Ok(())
             }
             Command::StoreTitle => {
                 let title = driver.title().await.map_err(wd)?;
                 let name = if value.is_empty() { target } else { value };
-                vars.insert(name.to_string(), title);
+                vars.insert(name.to_string(), Value::String(title));
                 Ok(())
             }
             Command::Echo => {
@@ -646,13 +1036,11 @@ impl StepRun<'_> {
                 Ok(())
             }
             Command::ExecuteScript | Command::RunScript => {
-                let ret = driver.execute(target, Vec::new()).await.map_err(wd)?;
+                // `${var}` reaches a script as a value (`arguments[i]`), as in the IDE.
+                let (js, args) = interpolate(&step.target, vars);
+                let ret = driver.execute(js, args).await.map_err(wd)?;
                 if step.command == Command::ExecuteScript && !value.is_empty() {
-                    let v = match ret.json() {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    vars.insert(value.to_string(), v);
+                    vars.insert(value.to_string(), ret.json().clone());
                 }
                 Ok(())
             }
@@ -751,24 +1139,34 @@ impl StepRun<'_> {
                     Err(Failure::new(word(want), word(checked)))
                 }
             }
-            Command::AssertEditable | Command::WaitForElementEditable => {
-                let budget = if step.command == Command::WaitForElementEditable {
-                    millis(value, wait)
-                } else {
-                    wait
-                };
+            Command::AssertEditable
+            | Command::WaitForElementEditable
+            | Command::AssertNotEditable
+            | Command::WaitForElementNotEditable => {
+                let waits = matches!(
+                    step.command,
+                    Command::WaitForElementEditable | Command::WaitForElementNotEditable
+                );
+                let want = matches!(
+                    step.command,
+                    Command::AssertEditable | Command::WaitForElementEditable
+                );
+                let budget = if waits { millis(value, wait) } else { wait };
                 let locator = loc()?;
                 eventually(budget, || async {
                     let el = find(driver, locator, Duration::ZERO).await?;
                     let enabled = el.is_enabled().await.map_err(wd)?;
                     let readonly = el.attr("readonly").await.map_err(wd)?.is_some();
-                    if enabled && !readonly {
+                    let editable = enabled && !readonly;
+                    if editable == want {
                         Ok(())
-                    } else {
+                    } else if want {
                         Err(Failure::new(
                             "an editable element",
                             if readonly { "read-only" } else { "disabled" },
                         ))
+                    } else {
+                        Err(Failure::new("an element that is not editable", "editable"))
                     }
                 })
                 .await
@@ -810,6 +1208,350 @@ impl StepRun<'_> {
                 })
                 .await
             }
+            Command::If
+            | Command::ElseIf
+            | Command::Else
+            | Command::End
+            | Command::While
+            | Command::Do
+            | Command::RepeatIf
+            | Command::Times
+            | Command::ForEach
+            | Command::Break
+            | Command::Run
+            | Command::NoOp => Ok(()),
+            Command::AssertVar => match vars.get(target).map(js_string) {
+                None => Err(Failure::new(
+                    format!("a variable `{target}`"),
+                    "none stored",
+                )),
+                Some(v) if v == value => Ok(()),
+                Some(v) => Err(Failure::new(
+                    format!("`{target}` to be {}", quoted(value)),
+                    quoted(&v),
+                )),
+            },
+            Command::StoreAttribute => {
+                let (at, attr) = target
+                    .rsplit_once('@')
+                    .ok_or_else(|| Failure::new("`locator@attribute`", quoted(target)))?;
+                let locator = Locator::parse(at).map_err(|e| Failure::new("a valid locator", e))?;
+                match find(driver, &locator, wait)
+                    .await?
+                    .attr(attr)
+                    .await
+                    .map_err(wd)?
+                {
+                    Some(v) => {
+                        vars.insert(value.to_string(), Value::String(v));
+                        Ok(())
+                    }
+                    None => Err(Failure::new(
+                        format!("an attribute `{attr}` on {locator}"),
+                        "none",
+                    )),
+                }
+            }
+            Command::StoreXpathCount => {
+                let n = driver.find_all(by(loc()?)).await.map_err(wd)?.len();
+                vars.insert(value.to_string(), Value::from(n));
+                Ok(())
+            }
+            Command::StoreJson => {
+                let json = serde_json::from_str(target)
+                    .map_err(|e| Failure::new("JSON", format!("{e}")))?;
+                vars.insert(value.to_string(), json);
+                Ok(())
+            }
+            Command::StoreWindowHandle => {
+                let handle = driver.window().await.map_err(wd)?;
+                vars.insert(target.to_string(), Value::String(handle.to_string()));
+                Ok(())
+            }
+            Command::ExecuteAsyncScript => {
+                let (js, args) = interpolate(&step.target, vars);
+                let script = format!(
+                    "var done = arguments[arguments.length - 1]; \
+                     var args = Array.prototype.slice.call(arguments, 0, -1); \
+                     Promise.resolve().then(function () {{ return (function () {{ {js}\n}}).apply(null, args); }}) \
+                     .then(function (v) {{ done({{ ok: v === undefined ? null : v }}); }}, \
+                           function (e) {{ done({{ error: String(e) }}); }});"
+                );
+                let ret = driver.execute_async(script, args).await.map_err(wd)?;
+                let ret = ret.json();
+                if let Some(e) = ret.get("error") {
+                    return Err(Failure::new(
+                        "the script's promise to resolve",
+                        format!("it rejected: {}", sanitize::clean(&js_string(e))),
+                    ));
+                }
+                if !value.is_empty() {
+                    vars.insert(
+                        value.to_string(),
+                        ret.get("ok").cloned().unwrap_or(Value::Null),
+                    );
+                }
+                Ok(())
+            }
+            Command::MouseDown
+            | Command::MouseUp
+            | Command::MouseDownAt
+            | Command::MouseUpAt
+            | Command::MouseMoveAt
+            | Command::DoubleClickAt => {
+                let el = find(driver, loc()?, wait).await?;
+                let at = matches!(
+                    step.command,
+                    Command::MouseDownAt
+                        | Command::MouseUpAt
+                        | Command::MouseMoveAt
+                        | Command::DoubleClickAt
+                );
+                let chain = if at {
+                    let (x, y) = coordinates(value)
+                        .ok_or_else(|| Failure::new("coordinates like 10,20", quoted(value)))?;
+                    let rect = el.rect().await.map_err(wd)?;
+                    // The IDE counts from the element's corner, WebDriver from its centre.
+                    let dx = (x as f64 - rect.width / 2.0).round() as i64;
+                    let dy = (y as f64 - rect.height / 2.0).round() as i64;
+                    driver
+                        .action_chain()
+                        .move_to_element_with_offset(&el, dx, dy)
+                } else {
+                    driver.action_chain().move_to_element_center(&el)
+                };
+                let chain = match step.command {
+                    Command::MouseDown | Command::MouseDownAt => chain.click_and_hold(),
+                    Command::MouseUp | Command::MouseUpAt => chain.release(),
+                    Command::DoubleClickAt => chain.double_click(),
+                    _ => chain,
+                };
+                chain.perform().await.map_err(wd)
+            }
+            Command::MouseOut => {
+                let el = find(driver, loc()?, wait).await?;
+                let rect = el.rect().await.map_err(wd)?;
+                // Just outside the element: above it, else left of it, else below it.
+                let (w, h) = (
+                    (rect.width / 2.0).ceil() as i64,
+                    (rect.height / 2.0).ceil() as i64,
+                );
+                let (dx, dy) = if rect.y >= 1.0 {
+                    (0, -h - 1)
+                } else if rect.x >= 1.0 {
+                    (-w - 1, 0)
+                } else {
+                    (0, h + 1)
+                };
+                driver
+                    .action_chain()
+                    .move_to_element_with_offset(&el, dx, dy)
+                    .perform()
+                    .await
+                    .map_err(wd)
+            }
+            Command::DragAndDropToObject => {
+                let from = find(driver, loc()?, wait).await?;
+                let onto =
+                    Locator::parse(value).map_err(|e| Failure::new("a valid drop locator", e))?;
+                let to = find(driver, &onto, wait).await?;
+                driver
+                    .action_chain()
+                    .click_and_hold_element(&from)
+                    .move_to_element_center(&to)
+                    .release()
+                    .perform()
+                    .await
+                    .map_err(wd)
+            }
+            Command::EditContent => {
+                let el = find(driver, loc()?, wait).await?;
+                let arg = el.to_json().map_err(wd)?;
+                let ret = driver
+                    .execute(
+                        "var e = arguments[0]; if (!e.isContentEditable) { return false; } \
+                         e.innerHTML = arguments[1]; return true;",
+                        vec![arg, Value::String(value.to_string())],
+                    )
+                    .await
+                    .map_err(wd)?;
+                if ret.json().as_bool() == Some(true) {
+                    Ok(())
+                } else {
+                    Err(Failure::new(
+                        "a content-editable element",
+                        "one that is not",
+                    ))
+                }
+            }
+            Command::AddSelection | Command::RemoveSelection => {
+                let el = find(driver, loc()?, wait).await?;
+                let select = SelectElement::new(&el).await.map_err(wd)?;
+                let add = step.command == Command::AddSelection;
+                let (how, what) = value.split_once('=').unwrap_or(("label", value));
+                let done = match (how, add) {
+                    ("value", true) => select.select_by_value(what).await,
+                    ("value", false) => select.deselect_by_value(what).await,
+                    ("index", _) => match what.parse::<u32>() {
+                        Ok(i) if add => select.select_by_index(i).await,
+                        Ok(i) => select.deselect_by_index(i).await,
+                        Err(_) => return Err(Failure::new("an option index", quoted(what))),
+                    },
+                    ("label", true) => select.select_by_visible_text(what).await,
+                    ("label", false) => select.deselect_by_visible_text(what).await,
+                    (_, true) => select.select_by_visible_text(value).await,
+                    (_, false) => select.deselect_by_visible_text(value).await,
+                };
+                done.map_err(|_| {
+                    Failure::new(format!("an option {}", quoted(value)), "no such option")
+                })
+            }
+            Command::AssertSelectedLabel => {
+                let el = find(driver, loc()?, wait).await?;
+                let arg = el.to_json().map_err(wd)?;
+                let ret = driver
+                    .execute(
+                        "var s = arguments[0]; return s.selectedIndex < 0 ? '' : s.options[s.selectedIndex].text;",
+                        vec![arg],
+                    )
+                    .await
+                    .map_err(wd)?;
+                let label = js_string(ret.json());
+                if label.trim() == value.trim() {
+                    Ok(())
+                } else {
+                    Err(Failure::new(
+                        format!("selected label {}", quoted(value)),
+                        quoted(&label),
+                    ))
+                }
+            }
+            Command::AssertNotSelectedValue => {
+                let el = find(driver, loc()?, wait).await?;
+                let v = el.value().await.map_err(wd)?.unwrap_or_default();
+                if v == value {
+                    Err(Failure::new(
+                        format!("a selected value other than {}", quoted(value)),
+                        quoted(&v),
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+            Command::WaitForText => {
+                let locator = loc()?;
+                eventually(wait, || async {
+                    let text = find(driver, locator, Duration::ZERO)
+                        .await?
+                        .text()
+                        .await
+                        .map_err(wd)?;
+                    if text.trim() == value.trim() {
+                        Ok(())
+                    } else {
+                        Err(Failure::new(
+                            format!("text {}", quoted(value)),
+                            format!("text {}", quoted(&text)),
+                        ))
+                    }
+                })
+                .await
+            }
+            Command::AnswerOnNextPrompt => {
+                self.dialogs.prompt = Some(Some(target.to_string()));
+                Ok(())
+            }
+            Command::ChooseCancelOnNextPrompt => {
+                self.dialogs.prompt = Some(None);
+                Ok(())
+            }
+            Command::ChooseOkOnNextConfirmation | Command::ChooseCancelOnNextConfirmation => {
+                self.dialogs.confirm = Some(step.command == Command::ChooseOkOnNextConfirmation);
+                Ok(())
+            }
+            Command::AssertAlert | Command::AssertConfirmation | Command::AssertPrompt => {
+                let kind = match step.command {
+                    Command::AssertAlert => "an alert",
+                    Command::AssertConfirmation => "a confirmation",
+                    _ => "a prompt",
+                };
+                let text = self
+                    .next_dialog()
+                    .await
+                    .map_err(|f| Failure::new(format!("{kind} {}", quoted(target)), f.found))?;
+                if text == target {
+                    Ok(())
+                } else {
+                    Err(Failure::new(
+                        format!("{kind} {}", quoted(target)),
+                        format!("{kind} {}", quoted(&text)),
+                    ))
+                }
+            }
+            Command::WebdriverAnswerOnVisiblePrompt
+            | Command::WebdriverChooseOkOnVisibleConfirmation
+            | Command::WebdriverChooseCancelOnVisibleConfirmation
+            | Command::WebdriverChooseCancelOnVisiblePrompt => {
+                self.dialog_open().await?;
+                match step.command {
+                    Command::WebdriverAnswerOnVisiblePrompt => {
+                        driver.send_alert_text(target).await.map_err(|e| {
+                            Failure::new(
+                                "a prompt",
+                                format!(
+                                    "a dialog that takes no text ({})",
+                                    first_line(&e.to_string())
+                                ),
+                            )
+                        })?;
+                        driver.accept_alert().await.map_err(wd)
+                    }
+                    Command::WebdriverChooseOkOnVisibleConfirmation => {
+                        driver.accept_alert().await.map_err(wd)
+                    }
+                    _ => driver.dismiss_alert().await.map_err(wd),
+                }
+            }
+            Command::SelectWindow => {
+                let handles = driver.windows().await.map_err(wd)?;
+                let wanted = if let Some(h) = target.strip_prefix("handle=") {
+                    handles.iter().find(|w| w.to_string() == h).cloned()
+                } else if target == "win_ser_local" {
+                    handles.first().cloned()
+                } else if let Some(n) = target.strip_prefix("win_ser_") {
+                    n.parse::<usize>()
+                        .ok()
+                        .and_then(|n| handles.get(n).cloned())
+                } else if let Some(name) = target.strip_prefix("name=") {
+                    let mut found = None;
+                    for h in &handles {
+                        if driver.switch_to_window(h.clone()).await.is_ok() {
+                            let n = driver
+                                .execute("return window.name;", Vec::new())
+                                .await
+                                .map_err(wd)?;
+                            if js_string(n.json()) == name {
+                                found = Some(h.clone());
+                                break;
+                            }
+                        }
+                    }
+                    found
+                } else {
+                    return Err(Failure::new(
+                        "handle=, name=, win_ser_local or win_ser_N",
+                        quoted(target),
+                    ));
+                };
+                match wanted {
+                    Some(h) => driver.switch_to_window(h).await.map_err(wd),
+                    None => Err(Failure::new(
+                        format!("a window {}", quoted(target)),
+                        format!("{} other windows", handles.len()),
+                    )),
+                }
+            }
+            Command::Close => driver.close_window().await.map_err(wd),
         }
     }
 }
@@ -848,7 +1590,18 @@ mod tests {
 
     #[test]
     fn variables_and_keys() {
-        let vars = HashMap::from([("user".to_string(), "alice".to_string())]);
+        let vars = HashMap::from([
+            ("user".to_string(), Value::from("alice")),
+            ("list".to_string(), serde_json::json!([1, "b", null])),
+        ]);
+        assert_eq!(substitute("${list}", &vars), "1,b,");
+        assert_eq!(
+            interpolate("${user} === 'alice' && ${user} && ${nope}", &vars),
+            (
+                "arguments[0] === 'alice' && arguments[0] && ${nope}".to_string(),
+                vec![Value::from("alice")]
+            )
+        );
         assert_eq!(substitute("hi ${user}!", &vars), "hi alice!");
         assert_eq!(substitute("${nope} stays", &vars), "${nope} stays");
         assert_eq!(

@@ -1,0 +1,161 @@
+//! Selenium IDE projects as the IDE saved them over the years (formats 1.0, 1.1, 2.0 and 3.x),
+//! control flow, and each family of commands, run in headless Chromium against the loopback test
+//! app: passing, and failing with their exact messages.
+
+use crate::browser_checks::{result, webapp};
+use crate::harness::*;
+
+fn fixture(name: &str) -> String {
+    repo()
+        .join("fixtures/side")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Runs every test of the given projects (`file`, suites) against the test app; the JSON report.
+fn run(test: &str, imports: &[(&str, &[&str])], code: i32) -> serde_json::Value {
+    let port = webapp();
+    let marker = marker(test);
+    let entries: Vec<String> = imports
+        .iter()
+        .map(|(file, suites)| {
+            let suites: Vec<String> = suites.iter().map(|s| format!("\"{s}\"")).collect();
+            format!(
+                "{{ file = \"{}\", suites = [{}], base_url = \"http://127.0.0.1:{port}\" }}",
+                fixture(file),
+                suites.join(", ")
+            )
+        })
+        .collect();
+    let suite = format!(
+        "[browser]\nsessions = 2\nimplicit_wait = \"2s\"\n\n[defaults]\ntimeout = \"40s\"\n\n\
+         [import]\nside = [{}]\n",
+        entries.join(", ")
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .marked(&marker)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    assert_eq!(out.code, code, "{}", out.stderr);
+    let json = out.json("r.json");
+    assert_eq!(leftovers(&marker), Vec::<String>::new(), "no browser left");
+    json
+}
+
+fn assert_ok(json: &serde_json::Value, names: &[&str]) {
+    for name in names {
+        let r = result(json, name);
+        assert_eq!(
+            r["state"], "OK",
+            "{name}: {} {}",
+            r["summary"], r["long_output"]
+        );
+    }
+}
+
+fn summary(json: &serde_json::Value, name: &str) -> String {
+    result(json, name)["summary"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn side_every_format_version_runs() {
+    let json = run(
+        "sideformats",
+        &[
+            ("format-1.0.side", &["smoke"]),
+            ("format-1.1.side", &["smoke"]),
+            ("format-2.0.side", &["smoke"]),
+            ("format-3.0.side", &["smoke"]),
+        ],
+        0,
+    );
+    assert_ok(&json, &["home 1.0", "log in", "popup", "home 3.0"]);
+    assert_eq!(json["checks"].as_array().map(Vec::len), Some(4));
+}
+
+#[test]
+fn side_control_flow_runs_as_in_the_ide() {
+    let json = run("sideflow", &[("flow.side", &["pass", "fail"])], 1);
+    assert_ok(&json, &["branches", "loops", "runs another"]);
+    assert_eq!(
+        summary(&json, "runaway"),
+        "BROWSER CRITICAL - step 2 `while | true | 50`: expected the loop to end within its limit of 50 iterations, found it still running (a larger limit goes in the command's value)"
+    );
+    let bad = summary(&json, "bad condition");
+    assert!(
+        bad.starts_with("BROWSER CRITICAL - step 2 `if | nosuchthing > 1`: expected a condition that evaluates, found an error: ")
+            && bad.contains("nosuchthing is not defined"),
+        "{bad}"
+    );
+}
+
+#[test]
+fn side_command_families_pass_and_fail_with_their_messages() {
+    let json = run("sidecommands", &[("commands.side", &["pass", "fail"])], 1);
+    assert_ok(
+        &json,
+        &["variables", "mouse", "forms", "dialogs", "windows"],
+    );
+    for (name, message) in [
+        ("wrong alert", "step 3 `assertAlert | Deleted`: expected an alert \"Deleted\", found an alert \"Saved\""),
+        ("no dialog", "step 2 `assertConfirmation | Delete it?`: expected a confirmation \"Delete it?\", found none after 2s"),
+        ("wrong variable", "step 2 `verify | user | bob`: expected `user` to be \"bob\", found \"alice\""),
+        ("no window", "step 2 `click | css=h1`: expected a new window, found none after 500ms"),
+        ("not editable", "step 2 `editContent | id=plain | x`: expected a content-editable element, found one that is not"),
+        ("wrong label", "step 2 `assertSelectedLabel | id=size | Small`: expected selected label \"Small\", found \"Large\""),
+        ("rejected", "step 2 `executeAsyncScript | return Promise.reject(new Error('nope')) | x`: expected the script's promise to resolve, found it rejected: Error: nope"),
+    ] {
+        assert_eq!(summary(&json, name), format!("BROWSER CRITICAL - {message}"), "{name}");
+    }
+    // verify goes on: the assert after it failed too.
+    assert_eq!(
+        result(&json, "wrong variable")["long_output"],
+        serde_json::json!([
+            "also: step 3 `assert | nobody | x`: expected a variable `nobody`, found none stored"
+        ])
+    );
+}
+
+#[test]
+fn side_unbalanced_blocks_are_load_errors() {
+    let bad = r#"{"id": "p", "version": "2.0", "name": "bad", "url": "http://127.0.0.1:1",
+      "tests": [{"id": "t", "name": "loop", "commands": [
+        {"id": "1", "comment": "", "command": "open", "target": "/", "targets": [], "value": ""},
+        {"id": "2", "comment": "", "command": "while", "target": "true", "targets": [], "value": ""},
+        {"id": "3", "comment": "", "command": "echo", "target": "x", "targets": [], "value": ""}
+      ]}], "suites": [], "urls": [], "plugins": []}"#;
+    let out = Smokegate::new()
+        .file("bad.side", bad)
+        .suite("[import]\nside = [{ file = \"../bad.side\" }]\n")
+        .args(&["validate"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr
+            .contains("bad.side: test `loop`, command 2 (`while`): `while` has no matching `end`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn side_control_flow_in_toml_steps_is_checked_at_load() {
+    let out = Smokegate::new()
+        .suite(
+            "[[check]]\nname = \"loop\"\nbrowser = { steps = [\n  { open = \"about:blank\" },\n  { while = \"true\" },\n] }\n",
+        )
+        .args(&["validate"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr
+            .contains("error: `while` has no matching `end`\n --> checks/suite.toml:5:3"),
+        "{}",
+        out.stderr
+    );
+}
