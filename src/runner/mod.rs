@@ -602,19 +602,41 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn results_come_back_in_suite_order_whatever_order_they_finish_in() {
-        // The first check finishes last: it waits for a file the second one writes.
+        // The first check finishes last: it waits for a file this test writes only once it has
+        // seen the second check finish.
         let dir = tempfile::tempdir().expect("tempdir");
         let flag = dir.path().join("second-done");
         let wait = format!(
-            "i=0; while [ ! -e '{0}' ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i+1)); done; test -e '{0}'",
+            "i=0; while [ ! -e '{0}' ] && [ $i -lt 1500 ]; do sleep 0.02; i=$((i+1)); done; test -e '{0}'",
             flag.display()
         );
-        let checks = vec![
+        let checks: Vec<Arc<Check>> = vec![
             shell_check("first", &wait),
-            shell_check("second", &format!("touch '{}'", flag.display())),
+            shell_check("second", "exit 0"),
             shell_check("third", "exit 2"),
-        ];
-        let (record, events) = run_checks(checks, RunOptions::default()).await;
+        ]
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let opts = RunOptions {
+            handle_signals: false,
+            ..RunOptions::default()
+        };
+        let running = tokio::spawn(run(checks, opts, Arc::new(probe::Shared::default()), tx));
+        let mut finished = Vec::new();
+        let watched = tokio::time::timeout(HANG_GUARD, async {
+            while let Some(event) = rx.recv().await {
+                if let Event::Finished { index, .. } = event {
+                    finished.push(index);
+                    if index == 1 {
+                        std::fs::write(&flag, "").expect("flag");
+                    }
+                }
+            }
+        });
+        watched.await.expect("the run ends");
+        let record = running.await.expect("the run's task");
         let names: Vec<&str> = record
             .results
             .iter()
@@ -625,17 +647,11 @@ mod tests {
             states(&record),
             [vec![State::Ok], vec![State::Ok], vec![State::Critical]]
         );
-        let finished: Vec<usize> = events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Finished { index, .. } => Some(*index),
-                _ => None,
-            })
-            .collect();
         assert_eq!(finished.len(), 3, "one Finished event per check");
-        assert!(
-            finished.iter().position(|&i| i == 1) < finished.iter().position(|&i| i == 0),
-            "the second check finished before the first: {finished:?}"
+        assert_eq!(
+            finished.last(),
+            Some(&0),
+            "the first check finished last: {finished:?}"
         );
     }
 
