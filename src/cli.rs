@@ -36,6 +36,18 @@ pub enum Command {
     /// Behave as one Nagios plugin: one status line, perfdata, long output, exit 0/1/2/3.
     #[command(version, disable_help_flag = false)]
     Nagios(NagiosArgs),
+    /// Print a shell completion script: `source <(smokegate completions bash)`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) of smokegate, or of one of its commands: `smokegate man run |
+    /// man -l -`.
+    Man {
+        /// A command (`run`, `nagios`...); without it, the page of smokegate itself.
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 #[derive(Debug, Args, Clone)]

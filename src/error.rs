@@ -24,6 +24,9 @@ pub enum Error {
     /// A report path that cannot take a report, found before anything ran.
     #[error("{0}")]
     ReportPath(String),
+    /// A command line that asks for something that does not exist.
+    #[error("{0}")]
+    Usage(String),
     /// A `--baseline` that cannot be compared with: unreadable, not a report, newer, foreign.
     #[error("{0}")]
     Baseline(String),

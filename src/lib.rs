@@ -67,6 +67,8 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
             Command::Nagios(args) => commands::nagios::nagios(args).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Import(what) => commands::import::import(what),
+            Command::Completions { shell } => commands::docs::completions(shell),
+            Command::Man { command } => commands::docs::man(command.as_deref()),
         }
     });
     // The verdict is known and the reports are written: a blocking lookup (getaddrinfo on a

@@ -1,6 +1,7 @@
 //! One function per command, each reading as its flow: load -> select -> run -> gate -> report.
 //! Shared steps: `suite` (load and select, the probes' shared resources) and `output`.
 
+pub mod docs;
 pub mod import;
 pub mod list;
 pub mod nagios;

@@ -10,6 +10,7 @@ mod containment;
 mod deadline_and_signals;
 mod demo;
 mod distro_configs;
+mod docs;
 mod faults;
 mod hangs;
 mod hostile_text;

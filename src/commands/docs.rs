@@ -1,0 +1,55 @@
+//! `smokegate completions SHELL` and `smokegate man [COMMAND]`: shell completion scripts and
+//! manual pages generated from the command-line definitions, so they never drift from them.
+//! Must not load suites or run anything.
+
+use clap::CommandFactory;
+
+use super::output::{fail, out};
+use crate::cli::Cli;
+use crate::error::Error;
+use crate::exit;
+
+pub fn completions(shell: clap_complete::Shell) -> i32 {
+    let mut command = Cli::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "smokegate", &mut script);
+    out(&String::from_utf8_lossy(&script));
+    exit::GATE_PASSED
+}
+
+/// The page of smokegate (`smokegate(1)`), or of one of its commands (`smokegate-run(1)`).
+pub fn man(command: Option<&str>) -> i32 {
+    let root = Cli::command().name("smokegate");
+    let page = match command {
+        None => root,
+        Some(name) => {
+            let names: Vec<String> = root
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .collect();
+            match root.find_subcommand(name) {
+                Some(sub) => {
+                    let full = format!("smokegate-{name}");
+                    sub.clone()
+                        .name(full.clone())
+                        .display_name(full)
+                        .version(env!("CARGO_PKG_VERSION"))
+                }
+                None => {
+                    return fail(&Error::Usage(format!(
+                        "no command `{name}`: one of {}",
+                        names.join(", ")
+                    )))
+                }
+            }
+        }
+    };
+    let mut roff = Vec::new();
+    match clap_mangen::Man::new(page).render(&mut roff) {
+        Ok(()) => {
+            out(&String::from_utf8_lossy(&roff));
+            exit::GATE_PASSED
+        }
+        Err(e) => fail(&Error::Usage(format!("cannot render the manual page: {e}"))),
+    }
+}
