@@ -135,6 +135,10 @@ pub struct RunArgs {
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write the verdict and the checks that are not OK as Markdown here (a CI job summary:
+    /// `--summary "$GITHUB_STEP_SUMMARY"`).
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
     /// Where browser checks put screenshots (default: `smokegate-artifacts` beside the reports).
     #[arg(long, value_name = "DIR")]
     pub artifacts: Option<PathBuf>,

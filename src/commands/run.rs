@@ -17,10 +17,14 @@ pub async fn run(args: RunArgs) -> i32 {
         Ok(loaded) => loaded,
         Err(e) => return fail(&e),
     };
-    let reports: Vec<(&str, &std::path::Path)> = [("--junit", &args.junit), ("--json", &args.json)]
-        .into_iter()
-        .filter_map(|(flag, path)| path.as_deref().map(|p| (flag, p)))
-        .collect();
+    let reports: Vec<(&str, &std::path::Path)> = [
+        ("--junit", &args.junit),
+        ("--json", &args.json),
+        ("--summary", &args.summary),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| path.as_deref().map(|p| (flag, p)))
+    .collect();
     if let Err(e) = report::prepare(&reports) {
         return fail(&e);
     }
@@ -86,7 +90,7 @@ pub async fn run(args: RunArgs) -> i32 {
     // One at a time, and only those asked for: each is rendered, written and dropped before
     // the next (a big run's reports are tens of megabytes each).
     type Render<'a> = Box<dyn Fn() -> String + 'a>;
-    let reports: [(&str, &Option<std::path::PathBuf>, Render); 2] = [
+    let reports: [(&str, &Option<std::path::PathBuf>, Render); 3] = [
         (
             "JUnit",
             &args.junit,
@@ -107,6 +111,11 @@ pub async fn run(args: RunArgs) -> i32 {
             "JSON",
             &args.json,
             Box::new(|| report::json::render(&record, &verdict, &policy)),
+        ),
+        (
+            "Markdown summary",
+            &args.summary,
+            Box::new(|| report::markdown::render(&record, &verdict)),
         ),
     ];
     for (what, path, render) in reports {

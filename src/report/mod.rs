@@ -4,6 +4,7 @@
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod nagios;
 
 use std::io;

@@ -33,4 +33,5 @@ mod selection;
 mod side_projects;
 mod soak;
 mod suite_files;
+mod summary;
 mod vars;
