@@ -66,6 +66,15 @@ pub fn list(args: &ListArgs) -> i32 {
         ));
     }
     text.push('\n');
+    if checks.iter().any(|c| c.probe.needs_browser()) {
+        let sessions = loaded.browser.clone().unwrap_or_default().sessions;
+        let why = if loaded.browser.is_some() {
+            "[browser] sessions, or the CPU count"
+        } else {
+            "the CPU count; [browser] sessions sets it"
+        };
+        text.push_str(&format!("browser sessions at once: {sessions} ({why})\n"));
+    }
     out(&text);
     exit::GATE_PASSED
 }

@@ -237,7 +237,8 @@ pub struct BrowserConfig {
     /// A WebDriver remote end (Selenium Grid) by URL.
     pub remote: Option<String>,
     pub binary: PathBuf,
-    /// Concurrent sessions, separate from `-j`.
+    /// Concurrent sessions, separate from `-j`; by default the CPU count (a browser is CPU-bound:
+    /// four sessions on two cores take 2.5 times as long as one, BENCHMARKS.md P3).
     pub sessions: usize,
     /// How long each step waits for its element.
     pub implicit_wait: Duration,
@@ -252,7 +253,7 @@ impl Default for BrowserConfig {
             driver: PathBuf::from("/usr/bin/chromedriver"),
             remote: None,
             binary: PathBuf::from("/usr/bin/chromium"),
-            sessions: 4,
+            sessions: std::thread::available_parallelism().map_or(1, usize::from),
             implicit_wait: Duration::from_secs(5),
             window: (1280, 800),
             args: Vec::new(),

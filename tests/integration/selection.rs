@@ -59,3 +59,29 @@ fn version_and_help() {
     out.code(0);
     assert!(out.stdout.contains("--fail-on <FAIL_ON>"), "{}", out.stdout);
 }
+
+#[test]
+fn list_says_how_many_browser_sessions_run_at_once_and_why() {
+    let browser = "[[check]]\nname = \"login\"\nbrowser = { base_url = \"http://127.0.0.1:9\", steps = [{ open = \"/\" }] }\n\n";
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    let out = Smokegate::new().suite(browser).args(&["list"]).run();
+    out.code(0);
+    assert!(
+        out.stdout.ends_with(&format!(
+            "browser sessions at once: {cpus} (the CPU count; [browser] sessions sets it)\n"
+        )),
+        "{}",
+        out.stdout
+    );
+    let set = Smokegate::new()
+        .suite(&format!("[browser]\nsessions = 3\n\n{browser}"))
+        .args(&["list"])
+        .run();
+    set.code(0);
+    assert!(
+        set.stdout
+            .ends_with("browser sessions at once: 3 ([browser] sessions, or the CPU count)\n"),
+        "{}",
+        set.stdout
+    );
+}
