@@ -135,6 +135,10 @@ pub struct RunArgs {
     /// Write a JSON report here.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Write one self-contained HTML page here: the verdict, each check with its evidence and
+    /// screenshots, and a timeline of the run.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Write the verdict and the checks that are not OK as Markdown here (a CI job summary:
     /// `--summary "$GITHUB_STEP_SUMMARY"`).
     #[arg(long, value_name = "FILE")]

@@ -21,6 +21,7 @@ pub async fn run(args: RunArgs) -> i32 {
         ("--junit", &args.junit),
         ("--json", &args.json),
         ("--summary", &args.summary),
+        ("--html", &args.html),
     ]
     .into_iter()
     .filter_map(|(flag, path)| path.as_deref().map(|p| (flag, p)))
@@ -37,6 +38,7 @@ pub async fn run(args: RunArgs) -> i32 {
             .junit
             .as_ref()
             .or(args.json.as_ref())
+            .or(args.html.as_ref())
             .and_then(|p| p.parent());
         beside
             .filter(|p| !p.as_os_str().is_empty())
@@ -90,7 +92,7 @@ pub async fn run(args: RunArgs) -> i32 {
     // One at a time, and only those asked for: each is rendered, written and dropped before
     // the next (a big run's reports are tens of megabytes each).
     type Render<'a> = Box<dyn Fn() -> String + 'a>;
-    let reports: [(&str, &Option<std::path::PathBuf>, Render); 3] = [
+    let reports: [(&str, &Option<std::path::PathBuf>, Render); 4] = [
         (
             "JUnit",
             &args.junit,
@@ -116,6 +118,11 @@ pub async fn run(args: RunArgs) -> i32 {
             "Markdown summary",
             &args.summary,
             Box::new(|| report::markdown::render(&record, &verdict)),
+        ),
+        (
+            "HTML",
+            &args.html,
+            Box::new(|| report::html::render(&record, &verdict)),
         ),
     ];
     for (what, path, render) in reports {

@@ -1,6 +1,7 @@
 //! Reports: each format turns the collected results (and the gate's verdict) into text.
 //! None of them decides pass or fail; they read `Verdict` for that.
 
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;

@@ -14,6 +14,7 @@ mod docs;
 mod faults;
 mod hangs;
 mod hostile_text;
+mod html_report;
 mod imports;
 mod junit_readers;
 mod nagios_daemons;
