@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the selected checks and gate on their results.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Show what would run, after selection: name, kind, tags, file:line.
     List(ListArgs),
     /// Load and check the suite only; exit 0 or 2.

@@ -61,7 +61,7 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
     };
     let code = runtime.block_on(async {
         match cli.command {
-            Command::Run(args) => commands::run::run(args).await,
+            Command::Run(args) => commands::run::run(*args).await,
             Command::List(args) => commands::list::list(&args),
             Command::Validate(args) => commands::validate::validate(&args),
             Command::Nagios(args) => commands::nagios::nagios(args).await,

@@ -25,7 +25,10 @@ fn the_page_shows_the_verdict_each_check_its_screenshot_and_its_timeline() {
     out.code(1);
     let page = out.dir.path().join("out/report.html");
     let html = std::fs::read_to_string(&page).expect("page written");
-    assert!(html.contains("data:image/png;base64,"), "the screenshot is inline");
+    assert!(
+        html.contains("data:image/png;base64,"),
+        "the screenshot is inline"
+    );
 
     let look = format!(
         "[[check]]\nname = \"the report\"\ntimeout = \"30s\"\n\
