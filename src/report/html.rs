@@ -61,9 +61,9 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
         } else {
             ""
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr class=\"check\" data-state=\"{state}\"><td class=\"state {state}\">{shown}</td><td class=\"name\">{}{gate}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>\n",
+            "<tr class=\"check\" data-state=\"{state}\"><td class=\"state {state}\">{shown}</td><td class=\"name\">{}{gate}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
             esc(&r.check.name),
             format::duration(r.duration()),
             timeline(run, r, total),
