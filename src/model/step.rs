@@ -253,6 +253,24 @@ const NAMES: &[(&str, Command)] = &[
     ),
     ("selectWindow", Command::SelectWindow),
     ("close", Command::Close),
+    // Selenium IDE 4's names for answering the dialog that is open now.
+    (
+        "acceptAlert",
+        Command::WebdriverChooseOkOnVisibleConfirmation,
+    ),
+    (
+        "acceptConfirmation",
+        Command::WebdriverChooseOkOnVisibleConfirmation,
+    ),
+    (
+        "dismissConfirmation",
+        Command::WebdriverChooseCancelOnVisibleConfirmation,
+    ),
+    ("answerPrompt", Command::WebdriverAnswerOnVisiblePrompt),
+    (
+        "dismissPrompt",
+        Command::WebdriverChooseCancelOnVisiblePrompt,
+    ),
 ];
 
 /// Selenium IDE's command reference (<https://www.selenium.dev/selenium-ide/docs/en/api/commands>),
@@ -573,10 +591,18 @@ impl Step {
     }
 }
 
-/// `x,y` pixel coordinates, as `clickAt` and friends take them.
+/// `x,y` pixel coordinates, as `clickAt` and friends take them; the IDE records fractions
+/// (`125.5,71.1015625`), which are rounded to the pixel.
 pub fn coordinates(text: &str) -> Option<(i64, i64)> {
     let (x, y) = text.split_once(',')?;
-    Some((x.trim().parse().ok()?, y.trim().parse().ok()?))
+    let pixel = |s: &str| {
+        s.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && v.abs() < 1e9)
+            .map(|v| v.round() as i64)
+    };
+    Some((pixel(x)?, pixel(y)?))
 }
 
 impl fmt::Display for Step {
@@ -595,6 +621,16 @@ impl fmt::Display for Step {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinates_as_the_ide_records_them() {
+        assert_eq!(coordinates("10,20"), Some((10, 20)));
+        assert_eq!(coordinates("125.5,71.1015625"), Some((126, 71)));
+        assert_eq!(coordinates(" -3 , 4 "), Some((-3, 4)));
+        for bad in ["", "10", "a,b", "1,NaN", "1e99,2"] {
+            assert_eq!(coordinates(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn commands_and_the_verify_family() {

@@ -159,3 +159,20 @@ fn side_control_flow_in_toml_steps_is_checked_at_load() {
         out.stderr
     );
 }
+
+/// Selenium IDE 4 answers the dialog that is open (`acceptAlert`, `dismissConfirmation`,
+/// `answerPrompt`...) after asserting it, and records fractional coordinates.
+#[test]
+fn side_ide4_dialog_commands_answer_the_open_dialog() {
+    let json = run("sideide4", &[("ide4-dialogs.side", &["dialogs"])], 0);
+    assert_ok(
+        &json,
+        &[
+            "alert accepted",
+            "confirmation dismissed",
+            "confirmation accepted",
+            "prompt answered",
+            "prompt dismissed",
+        ],
+    );
+}
