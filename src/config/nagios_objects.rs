@@ -441,9 +441,11 @@ impl<'a> Resolver<'a> {
     ) -> Option<BTreeMap<String, Directive>> {
         let obj = &self.objects[i];
         let mut vars = obj.vars.clone();
-        let Some(uses) = obj.vars.get("use") else {
-            return Some(vars);
+        let no_use = Directive {
+            value: String::new(),
+            at: 0,
         };
+        let uses = obj.vars.get("use").unwrap_or(&no_use);
         for name in uses
             .value
             .split(',')
@@ -470,11 +472,31 @@ impl<'a> Resolver<'a> {
             let inherited = self.inherit(t, chain, diags)?;
             chain.pop();
             for (k, v) in inherited {
-                // Own values, then earlier templates, win; `name`, `register` and `use` do not inherit.
-                if !matches!(k.as_str(), "name" | "register" | "use") {
-                    vars.entry(k).or_insert(v);
+                // Own values, then earlier templates, win; `name`, `register` and `use` do not
+                // inherit. An own `+value` is added to the inherited list (Nagios' additive
+                // inheritance).
+                if matches!(k.as_str(), "name" | "register" | "use") {
+                    continue;
+                }
+                match vars.get_mut(&k) {
+                    Some(own) if own.value.starts_with('+') => {
+                        own.value = format!("{},{}", v.value, &own.value[1..]);
+                    }
+                    Some(_) => {}
+                    None => {
+                        vars.insert(k, v);
+                    }
                 }
             }
+        }
+        // `+value` with nothing to add to is the value; `null` means not set (and not inherited).
+        for d in vars.values_mut() {
+            if let Some(rest) = d.value.strip_prefix('+') {
+                d.value = rest.to_string();
+            }
+        }
+        if chain.len() == 1 {
+            vars.retain(|_, d| d.value != "null");
         }
         Some(vars)
     }

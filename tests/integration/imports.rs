@@ -541,3 +541,67 @@ fn a_resource_file_that_cannot_be_read_is_an_error_at_its_line() {
         out.stderr
     );
 }
+
+/// Nagios' additive inheritance: an own `+value` is added to what a template gives, and `null`
+/// stops a directive from being inherited.
+#[test]
+fn nagios_additive_inheritance_and_null_as_nagios_reads_them() {
+    let objects = "\
+define command {
+  command_name check_ok
+  command_line /usr/lib/nagios/plugins/check_dummy 0 $HOSTNAME$
+}
+define host {
+  name            base-host
+  hostgroups      web
+  register        0
+}
+define host {
+  use             base-host
+  host_name       app1
+  address         127.0.0.1
+  hostgroups      +db
+}
+define host {
+  use             base-host
+  host_name       lone
+  address         127.0.0.1
+  hostgroups      null
+}
+define hostgroup {
+  hostgroup_name  web
+}
+define hostgroup {
+  hostgroup_name  db
+}
+define service {
+  name                 in-web
+  hostgroup_name       web
+  register             0
+}
+define service {
+  use                  in-web
+  service_description  Web
+  check_command        check_ok
+}
+define service {
+  use                  in-web
+  service_description  Db
+  hostgroup_name       +db
+  check_command        check_ok
+}
+";
+    let out = Smokegate::new()
+        .file("nagios/objects.cfg", objects)
+        .suite("[import]\nnagios = { config = [\"../nagios/objects.cfg\"] }\n")
+        .args(&["list", "--json"])
+        .run();
+    out.code(0);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("list --json");
+    let names: Vec<&str> = json["checks"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c["name"].as_str()).collect())
+        .unwrap_or_default();
+    // app1 is in web (inherited) and db (added); lone is in no group (null): no service runs there.
+    assert_eq!(names, ["Web @ app1", "Db @ app1"], "{}", out.stdout);
+}
