@@ -26,7 +26,21 @@ pub struct NrpeCommand {
 pub fn load(file: &Path) -> Result<Vec<NrpeCommand>, Vec<Diagnostic>> {
     let mut commands: Vec<NrpeCommand> = Vec::new();
     let mut diags = Vec::new();
-    read(file, &mut Vec::new(), &mut commands, &mut diags, None);
+    let mut prefix = None;
+    read(
+        file,
+        &mut Vec::new(),
+        &mut commands,
+        &mut diags,
+        None,
+        &mut prefix,
+    );
+    // NRPE puts `command_prefix=` (sudo, say) before every command it runs.
+    if let Some(prefix) = prefix.filter(|p| !p.trim().is_empty()) {
+        for c in &mut commands {
+            c.line = format!("{} {}", prefix.trim(), c.line);
+        }
+    }
     if diags.is_empty() {
         Ok(commands)
     } else {
@@ -42,6 +56,7 @@ fn read(
     commands: &mut Vec<NrpeCommand>,
     diags: &mut Vec<Diagnostic>,
     from: Option<(&Path, &Arc<str>, Range<usize>)>,
+    prefix: &mut Option<String>,
 ) {
     let fail = |diags: &mut Vec<Diagnostic>, message: String| match from {
         Some((f, src, span)) => diags.push(Diagnostic::new(f, src, span, message)),
@@ -76,7 +91,7 @@ fn read(
     if let Some(id) = id {
         including.push((file.to_path_buf(), id));
     }
-    read_lines(file, &source, including, commands, diags);
+    read_lines(file, &source, including, commands, diags, prefix);
     if id.is_some() {
         including.pop();
     }
@@ -88,6 +103,7 @@ fn read_lines(
     including: &mut Vec<(PathBuf, (u64, u64))>,
     commands: &mut Vec<NrpeCommand>,
     diags: &mut Vec<Diagnostic>,
+    prefix: &mut Option<String>,
 ) {
     let mut offset = 0;
     for raw_line in source.split_inclusive('\n') {
@@ -149,11 +165,14 @@ fn read_lines(
                 span: value_span,
                 name_span,
             });
+        } else if key == "command_prefix" {
+            // The last one read wins, as in NRPE.
+            *prefix = Some(value.trim().to_string());
         } else if key == "include" || key == "include_dir" {
             let target = resolve(file, value.trim());
             let here = Some((file, source, value_span.clone()));
             if key == "include" {
-                read(&target, including, commands, diags, here);
+                read(&target, including, commands, diags, here, prefix);
             } else {
                 match super::files::walk(&target, "cfg") {
                     Ok(walked) => {
@@ -166,7 +185,7 @@ fn read_lines(
                             ));
                         }
                         for f in walked.files {
-                            read(&f, including, commands, diags, here.clone());
+                            read(&f, including, commands, diags, here.clone(), prefix);
                         }
                     }
                     Err(e) => diags.push(Diagnostic::new(

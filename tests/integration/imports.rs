@@ -605,3 +605,34 @@ define service {
     // app1 is in web (inherited) and db (added); lone is in no group (null): no service runs there.
     assert_eq!(names, ["Web @ app1", "Db @ app1"], "{}", out.stdout);
 }
+
+/// nrpe.cfg's `command_prefix=` goes before every command, as NRPE runs them (the last one wins).
+#[test]
+fn nrpe_command_prefix_goes_before_every_command() {
+    let cfg = "command_prefix=/usr/bin/nice\ncommand[fine]=/usr/lib/nagios/plugins/check_dummy 0 fine\n\
+               command_prefix=/usr/bin/env\ncommand[later]=/usr/lib/nagios/plugins/check_dummy 0 later\n";
+    let out = Smokegate::new()
+        .file("nrpe.cfg", cfg)
+        .suite("[import]\nnrpe = [\"../nrpe.cfg\"]\n")
+        .args(&["list", "--json"])
+        .run();
+    out.code(0);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("list --json");
+    let commands: Vec<&str> = json["checks"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|c| c["command"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        commands,
+        [
+            "/usr/bin/env /usr/lib/nagios/plugins/check_dummy 0 fine",
+            "/usr/bin/env /usr/lib/nagios/plugins/check_dummy 0 later"
+        ]
+    );
+    let ran = Smokegate::new()
+        .file("nrpe.cfg", cfg)
+        .suite("[import]\nnrpe = [\"../nrpe.cfg\"]\n")
+        .args(&["run", "--color", "never"])
+        .run();
+    ran.code(0);
+}
