@@ -138,6 +138,7 @@ impl SideProject {
                             });
                         }
                         if step.command == Command::Run
+                            && !cmd.target.contains("${")
                             && !raw.tests.iter().any(|t| t.name == cmd.target)
                         {
                             errors.push(format!(
@@ -234,6 +235,10 @@ fn inline_runs(
         if step.command != Command::Run {
             continue;
         }
+        if step.target.contains("${") {
+            out.extend(dynamic_run(parsed, names, &step.target, chain)?);
+            continue;
+        }
         let Some(called) = names.iter().position(|n| *n == step.target) else {
             return Err(format!("no test `{}` to run", step.target));
         };
@@ -248,6 +253,60 @@ fn inline_runs(
         chain.push(called);
         out.extend(inline_runs(parsed, names, called, chain)?);
         chain.pop();
+    }
+    Ok(out)
+}
+
+/// Steps that inline, at most, a project this large (a `run` of a test named by a variable
+/// inlines every test it may name).
+const MAX_INLINED_STEPS: usize = 20_000;
+
+/// `run | ${testName}`: the test is named at run time. The IDE's semantics with the IDE's own
+/// control flow: an `if`/`else if` over every test it may name (not those already running: that
+/// would go round in a circle), each inlined, and an `else` that fails naming the test.
+fn dynamic_run(
+    parsed: &[Vec<Step>],
+    names: &[&str],
+    target: &str,
+    chain: &mut Vec<usize>,
+) -> Result<Vec<Step>, String> {
+    let step = |command: &str, target: &str| {
+        Step::new(command, target, "").map_err(|e| format!("`run | {target}`: {e}"))
+    };
+    let mut out = Vec::new();
+    let mut first = true;
+    for (called, name) in names.iter().enumerate() {
+        if chain.contains(&called) {
+            continue;
+        }
+        let literal = serde_json::to_string(name).map_err(|e| e.to_string())?;
+        out.push(step(
+            if first { "if" } else { "elseIf" },
+            &format!("{target} === {literal}"),
+        )?);
+        first = false;
+        chain.push(called);
+        out.extend(inline_runs(parsed, names, called, chain)?);
+        chain.pop();
+        if out.len() > MAX_INLINED_STEPS {
+            return Err(format!(
+                "`run | {target}` would inline more than {MAX_INLINED_STEPS} steps"
+            ));
+        }
+    }
+    // No test of that name (or one already running): fails saying which name it was.
+    let var = "the test `run` names";
+    let fail = [
+        Step::new("store", target, var).map_err(|e| format!("`run | {target}`: {e}"))?,
+        Step::new("assert", var, "a test of this project that is not running")
+            .map_err(|e| format!("`run | {target}`: {e}"))?,
+    ];
+    if first {
+        out.extend(fail);
+    } else {
+        out.push(step("else", "")?);
+        out.extend(fail);
+        out.push(step("end", "")?);
     }
     Ok(out)
 }

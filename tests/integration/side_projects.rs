@@ -176,3 +176,17 @@ fn side_ide4_dialog_commands_answer_the_open_dialog() {
         ],
     );
 }
+
+/// `run | ${var}`: the test to run is named at run time, as the IDE allows.
+#[test]
+fn side_run_names_its_test_by_a_variable() {
+    let json = run("siderunvar", &[("run-by-variable.side", &["run"])], 1);
+    assert_ok(&json, &["outer"]);
+    let missing = summary(&json, "names a missing test");
+    assert!(
+        missing.ends_with(
+            "expected `the test `run` names` to be \"a test of this project that is not running\", found \"no such test\""
+        ),
+        "{missing}"
+    );
+}
