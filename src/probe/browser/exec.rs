@@ -1044,7 +1044,8 @@ impl StepRun<'_> {
                 }
                 Ok(())
             }
-            Command::AssertText => {
+            // Both wait up to the implicit wait for the text, as every element step does.
+            Command::AssertText | Command::WaitForText => {
                 let locator = loc()?;
                 eventually(wait, || async {
                     let text = find(driver, locator, Duration::ZERO)
@@ -1437,25 +1438,6 @@ impl StepRun<'_> {
                 } else {
                     Ok(())
                 }
-            }
-            Command::WaitForText => {
-                let locator = loc()?;
-                eventually(wait, || async {
-                    let text = find(driver, locator, Duration::ZERO)
-                        .await?
-                        .text()
-                        .await
-                        .map_err(wd)?;
-                    if text.trim() == value.trim() {
-                        Ok(())
-                    } else {
-                        Err(Failure::new(
-                            format!("text {}", quoted(value)),
-                            format!("text {}", quoted(&text)),
-                        ))
-                    }
-                })
-                .await
             }
             Command::AnswerOnNextPrompt => {
                 self.dialogs.prompt = Some(Some(target.to_string()));
