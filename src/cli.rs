@@ -36,6 +36,8 @@ pub enum Command {
     /// Behave as one Nagios plugin: one status line, perfdata, long output, exit 0/1/2/3.
     #[command(version, disable_help_flag = false)]
     Nagios(NagiosArgs),
+    /// Print the step vocabulary of feature files, with an example of each phrasing.
+    Steps,
     /// Print a shell completion script: `source <(smokegate completions bash)`.
     Completions {
         #[arg(value_enum)]

@@ -67,6 +67,7 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
             Command::Nagios(args) => commands::nagios::nagios(args).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Import(what) => commands::import::import(what),
+            Command::Steps => commands::docs::steps(),
             Command::Completions { shell } => commands::docs::completions(shell),
             Command::Man { command } => commands::docs::man(command.as_deref()),
         }

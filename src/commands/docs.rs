@@ -1,5 +1,6 @@
-//! `smokegate completions SHELL` and `smokegate man [COMMAND]`: shell completion scripts and
-//! manual pages generated from the command-line definitions, so they never drift from them.
+//! `smokegate completions SHELL`, `smokegate man [COMMAND]` and `smokegate steps`: shell
+//! completion scripts and manual pages generated from the command-line definitions, and the
+//! feature-file vocabulary from its own table, so they never drift from them.
 //! Must not load suites or run anything.
 
 use clap::CommandFactory;
@@ -52,4 +53,27 @@ pub fn man(command: Option<&str>) -> i32 {
         }
         Err(e) => fail(&Error::Usage(format!("cannot render the manual page: {e}"))),
     }
+}
+
+/// `smokegate steps`: every phrasing of the feature-file vocabulary, by group, with an example.
+pub fn steps() -> i32 {
+    let mut text = String::from(
+        "Steps of .feature files. \"I \" is optional where an example has it; \"...\" is any quoted text,\n\
+         numbers are whole numbers. Scenarios run over HTTP; @browser (or @javascript), and the\n\
+         waiting steps, run them in a browser.\n",
+    );
+    let mut group = "";
+    for phrase in crate::model::vocabulary::phrases() {
+        if phrase.group != group {
+            group = phrase.group;
+            text.push_str(&format!("\n{group}\n"));
+        }
+        for (i, line) in phrase.example.lines().enumerate() {
+            text.push_str(if i == 0 { "  " } else { "    " });
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    self::out(&text);
+    exit::GATE_PASSED
 }

@@ -129,6 +129,7 @@ impl FileLoader<'_> {
                     origin: format!("{} test \"{}\"", side.get_ref(), found.name),
                     base_url: base_url.or_else(|| non_empty(&project.url)),
                     steps: found.steps.clone(),
+                    written: Vec::new(),
                 })))
             }
             (None, Some(steps)) => {
@@ -141,6 +142,7 @@ impl FileLoader<'_> {
                     origin: "steps".to_string(),
                     base_url,
                     steps,
+                    written: Vec::new(),
                 })))
             }
             (Some(_), Some(steps)) => {
@@ -321,6 +323,7 @@ impl FileLoader<'_> {
                     origin: format!("{} test \"{}\"", file.display(), test.name),
                     base_url: base_url.clone().or_else(|| non_empty(&project.url)),
                     steps: test.steps.clone(),
+                    written: Vec::new(),
                 };
                 out.push(SideCheck {
                     name,

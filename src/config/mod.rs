@@ -7,6 +7,7 @@ pub mod diag;
 pub mod files;
 mod imports;
 pub use imports::{CommandForm, SHELL};
+mod features;
 pub mod nagios_objects;
 mod nagios_resource;
 mod needs;
@@ -120,6 +121,19 @@ fn load_sources(
     let mut seen: HashMap<String, SourceLoc> = HashMap::new();
     let mut written_needs = Vec::new();
     for (file, source) in sources {
+        if file.extension().is_some_and(|e| e == "feature") {
+            let loaded = standalone_feature(file, source, env, diags);
+            admit(
+                loaded,
+                Vec::new(),
+                file,
+                source,
+                &mut seen,
+                &mut suite,
+                diags,
+            );
+            continue;
+        }
         let mut loader = FileLoader {
             file,
             source,
@@ -143,14 +157,6 @@ fn load_sources(
         suite.always_env.append(&mut loader.always_env);
         written_needs.append(&mut loader.written_needs);
         let failed = std::mem::take(&mut loader.failed);
-        // In file order: the checks, and the names of those that had errors.
-        let mut entries: Vec<(Option<Entry>, String, Range<usize>)> = loaded
-            .into_iter()
-            .map(|(entry, span)| (entry.name.clone(), span, entry))
-            .map(|(name, span, entry)| (Some(entry), name, span))
-            .chain(failed.into_iter().map(|(name, span)| (None, name, span)))
-            .collect();
-        entries.sort_by_key(|(_, _, span)| span.start);
         if let Some((config, span, env_use)) = loader.browser.take() {
             match &suite.browser {
                 Some(existing) if *existing != config => diags.push(Diagnostic::new(
@@ -163,36 +169,7 @@ fn load_sources(
             }
             suite.browser_env.add(env_use);
         }
-        let lines = diag::LineIndex::new(source);
-        for (entry, name, name_span) in entries {
-            match seen.get(&name) {
-                Some(first) => {
-                    diags.push(
-                        Diagnostic::new(
-                            file,
-                            source,
-                            name_span,
-                            format!("duplicate check name `{name}`"),
-                        )
-                        .with_note(format!(
-                            "first defined at {first}; names are unique across the suite"
-                        )),
-                    );
-                }
-                None => {
-                    let (line, col) = lines.line_col(source, name_span.start);
-                    let here = SourceLoc {
-                        file: file.clone(),
-                        line,
-                        col,
-                    };
-                    seen.insert(name, entry.as_ref().map_or(here, |e| e.source.clone()));
-                    if let Some(entry) = entry {
-                        suite.entries.push(entry);
-                    }
-                }
-            }
-        }
+        admit(loaded, failed, file, source, &mut seen, &mut suite, diags);
     }
     let loaded: std::collections::HashSet<&str> =
         suite.entries.iter().map(|e| e.name.as_str()).collect();
@@ -211,24 +188,117 @@ fn load_sources(
     suite
 }
 
+/// A file's checks into the suite, in file order, with one error per name already taken.
+/// `failed` are the names of checks that had errors (still taken into account).
+fn admit(
+    loaded: Vec<(Entry, Range<usize>)>,
+    failed: Vec<(String, Range<usize>)>,
+    file: &Path,
+    source: &Arc<str>,
+    seen: &mut HashMap<String, SourceLoc>,
+    suite: &mut Suite,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut entries: Vec<(Option<Entry>, String, Range<usize>)> = loaded
+        .into_iter()
+        .map(|(entry, span)| (entry.name.clone(), span, entry))
+        .map(|(name, span, entry)| (Some(entry), name, span))
+        .chain(failed.into_iter().map(|(name, span)| (None, name, span)))
+        .collect();
+    entries.sort_by_key(|(_, _, span)| span.start);
+    let lines = diag::LineIndex::new(source);
+    for (entry, name, name_span) in entries {
+        match seen.get(&name) {
+            Some(first) => {
+                diags.push(
+                    Diagnostic::new(
+                        file,
+                        source,
+                        name_span,
+                        format!("duplicate check name `{name}`"),
+                    )
+                    .with_note(format!(
+                        "first defined at {first}; names are unique across the suite"
+                    )),
+                );
+            }
+            None => {
+                let (line, col) = lines.line_col(source, name_span.start);
+                let here = SourceLoc {
+                    file: file.to_path_buf(),
+                    line,
+                    col,
+                };
+                seen.insert(name, entry.as_ref().map_or(here, |e| e.source.clone()));
+                if let Some(entry) = entry {
+                    suite.entries.push(entry);
+                }
+            }
+        }
+    }
+}
+
+/// A feature file given on the command line (or found in a suite folder): the environment for
+/// `${ENV}`, no vars, the default plugin folders and timeout.
+fn standalone_feature(
+    file: &Path,
+    source: &Arc<str>,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(Entry, Range<usize>)> {
+    let dirs: Vec<PathBuf> = DEFAULT_PLUGIN_DIRS.iter().map(PathBuf::from).collect();
+    let base = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let plugin = |line: &str| features::plugin_command(line, &dirs, &base);
+    let vars = Vars::new();
+    let ctx = features::FeatureContext {
+        vars: &vars,
+        env,
+        plugin: &plugin,
+    };
+    features::load(file, source, &ctx, diags)
+        .into_iter()
+        .map(|f| {
+            let check = Check {
+                name: crate::sanitize::untrusted(&f.name),
+                tags: f.tags,
+                timeout: DEFAULT_TIMEOUT,
+                retries: 0,
+                retry_delay: DEFAULT_RETRY_DELAY,
+                optional: false,
+                fail_on: None,
+                suite: file.to_path_buf(),
+                source: f.source,
+                probe: f.probe,
+                needs: Vec::new(),
+            };
+            (Entry::loaded(check, f.env_use), f.span)
+        })
+        .collect()
+}
+
 fn collect_files(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>) {
     match std::fs::metadata(path) {
         Err(e) => diags.push(Diagnostic::file_level(
             path,
             format!("cannot open suite path: {e}"),
         )),
-        Ok(meta) if meta.is_dir() => match files::walk(path, "toml") {
-            Ok(walked) => {
-                out.extend(walked.files);
-                for (refused, why) in walked.refused {
-                    diags.push(Diagnostic::file_level(&refused, why));
+        // Suites, and the feature files a team drops beside them.
+        Ok(meta) if meta.is_dir() => {
+            for ext in ["toml", "feature"] {
+                match files::walk(path, ext) {
+                    Ok(walked) => {
+                        out.extend(walked.files);
+                        for (refused, why) in walked.refused {
+                            diags.push(Diagnostic::file_level(&refused, why));
+                        }
+                    }
+                    Err(e) => diags.push(Diagnostic::file_level(
+                        path,
+                        format!("cannot list folder: {e}"),
+                    )),
                 }
             }
-            Err(e) => diags.push(Diagnostic::file_level(
-                path,
-                format!("cannot list folder: {e}"),
-            )),
-        },
+        }
         // Not a folder: read_text says what is wrong with anything but a regular file.
         Ok(_) => out.push(path.to_path_buf()),
     }
@@ -410,6 +480,9 @@ impl FileLoader<'_> {
                             needs: Vec::new(),
                         };
                         out.push((Entry::loaded(check, EnvUse::default()), imported.span));
+                    }
+                    for path in raw.features.iter().flatten() {
+                        out.extend(self.feature_import(path, &vars, &defaults));
                     }
                     let imports = raw.side.unwrap_or_default();
                     for side in self.side_imports(&imports, &vars) {
@@ -963,6 +1036,68 @@ impl FileLoader<'_> {
             )),
         );
         None
+    }
+
+    /// The scenarios of `[import] features` entry: a feature file or a folder of them.
+    fn feature_import(
+        &mut self,
+        path: &Spanned<String>,
+        vars: &Vars,
+        defaults: &Defaults,
+    ) -> Vec<(Entry, Range<usize>)> {
+        let span = path.span();
+        let at = self.relative(path.get_ref());
+        let files = match features::feature_files(&at) {
+            Ok(files) if files.is_empty() => {
+                self.error(span, format!("no `.feature` files in {}", at.display()));
+                return Vec::new();
+            }
+            Ok(files) => files,
+            Err(e) => {
+                self.error(
+                    span,
+                    format!("cannot read features at {}: {e}", at.display()),
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for file in files {
+            let source: Arc<str> = match files::read_text(&file) {
+                Ok(text) => Arc::from(text),
+                Err(e) => {
+                    self.error(span.clone(), format!("cannot read {}: {e}", file.display()));
+                    continue;
+                }
+            };
+            let base = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+            let dirs = defaults.plugin_dirs.clone();
+            let plugin = |line: &str| features::plugin_command(line, &dirs, &base);
+            let ctx = features::FeatureContext {
+                vars,
+                env: self.env,
+                plugin: &plugin,
+            };
+            for f in features::load(&file, &source, &ctx, self.diags) {
+                let mut tags = defaults.tags.clone();
+                tags.extend(f.tags.into_iter().filter(|t| !defaults.tags.contains(t)));
+                let check = Check {
+                    name: crate::sanitize::untrusted(&f.name),
+                    tags,
+                    timeout: defaults.timeout,
+                    retries: defaults.retries,
+                    retry_delay: defaults.retry_delay,
+                    optional: false,
+                    fail_on: defaults.fail_on,
+                    suite: self.file.to_path_buf(),
+                    source: f.source,
+                    probe: f.probe,
+                    needs: Vec::new(),
+                };
+                out.push((Entry::loaded(check, f.env_use), span.clone()));
+            }
+        }
+        out
     }
 
     /// A Nagios plugin by name or path (never through `$PATH`).

@@ -215,6 +215,8 @@ pub struct RawImport {
     pub side: Option<Vec<Spanned<RawSideImport>>>,
     pub nrpe: Option<Vec<Spanned<RawNrpeImport>>>,
     pub nagios: Option<Spanned<RawNagiosImport>>,
+    /// Gherkin feature files or folders of them, relative to the suite file.
+    pub features: Option<Vec<Spanned<String>>>,
 }
 
 /// `nagios = { config = ["/etc/nagios4/objects/"], resource = "...", hosts = [...], ... }`

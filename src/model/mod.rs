@@ -11,11 +11,13 @@ use std::time::Duration;
 pub mod diff;
 pub mod flow;
 pub mod range;
+pub mod scenario;
 pub mod soak;
 pub mod spec;
 pub mod step;
 #[cfg(test)]
 pub mod testing;
+pub mod vocabulary;
 
 pub use spec::ProbeSpec;
 

@@ -22,6 +22,8 @@ pub enum ProbeSpec {
     Tcp(TcpSpec),
     Dns(DnsSpec),
     Browser(Box<BrowserSpec>),
+    /// A Gherkin scenario over HTTP.
+    Scenario(Box<super::scenario::ScenarioSpec>),
 }
 
 impl ProbeSpec {
@@ -34,6 +36,7 @@ impl ProbeSpec {
             ProbeSpec::Tcp(_) => "tcp",
             ProbeSpec::Dns(_) => "dns",
             ProbeSpec::Browser(_) => "browser",
+            ProbeSpec::Scenario(_) => "scenario",
         }
     }
 
@@ -49,6 +52,9 @@ impl ProbeSpec {
             ProbeSpec::Browser(spec) => {
                 format!("browser {} ({} steps)", spec.origin, spec.steps.len())
             }
+            ProbeSpec::Scenario(spec) => {
+                format!("scenario {} ({} steps)", spec.origin, spec.steps.len())
+            }
         }
     }
 
@@ -58,7 +64,14 @@ impl ProbeSpec {
     /// Whether a stopped attempt should be given the grace period to wind down (a child process
     /// gets TERM, then KILL); other probes are simply dropped.
     pub fn stops_gracefully(&self) -> bool {
-        matches!(self, ProbeSpec::Nagios(_) | ProbeSpec::Exec(_))
+        match self {
+            ProbeSpec::Nagios(_) | ProbeSpec::Exec(_) => true,
+            ProbeSpec::Scenario(spec) => spec
+                .steps
+                .iter()
+                .any(|s| matches!(s.action, super::scenario::Action::Plugin(_))),
+            _ => false,
+        }
     }
 
     /// Browser checks need a session slot besides a job slot.
@@ -269,4 +282,7 @@ pub struct BrowserSpec {
     /// Relative `open` targets are joined to this.
     pub base_url: Option<String>,
     pub steps: Vec<Step>,
+    /// Per step, the feature-file step it was made from (with its line and a caret), when the
+    /// check is a Gherkin scenario; empty otherwise.
+    pub written: Vec<String>,
 }

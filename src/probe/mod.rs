@@ -6,6 +6,7 @@ pub mod dns;
 pub mod exec;
 pub mod http;
 pub mod nagios;
+pub mod scenario;
 pub mod tcp;
 pub mod tls;
 
@@ -85,5 +86,6 @@ pub async fn run(spec: &ProbeSpec, ctx: &ProbeCtx) -> Outcome {
         ProbeSpec::Tcp(spec) => tcp::run(spec, ctx).await,
         ProbeSpec::Dns(spec) => dns::run(spec, ctx).await,
         ProbeSpec::Browser(spec) => browser::run(spec, ctx).await,
+        ProbeSpec::Scenario(spec) => scenario::run(spec, ctx).await,
     }
 }

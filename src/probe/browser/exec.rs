@@ -296,16 +296,17 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
     if let Some((index, _)) = first_failure {
         let step = &spec.steps[index];
         outcome = outcome.with_evidence(Label::Scenario, spec.origin.clone());
-        outcome = outcome.with_evidence(
-            Label::FailedStep,
-            format!(
+        let failed = match spec.written.get(index) {
+            Some(written) => written.clone(),
+            None => format!(
                 "#{}: {} | target: {} | value: {}",
                 index + 1,
                 step.name,
                 sanitize::clean(&step.target),
                 sanitize::clean(&step.value)
             ),
-        );
+        };
+        outcome = outcome.with_evidence(Label::FailedStep, failed);
         if let Ok(url) = driver.current_url().await {
             outcome = outcome.with_evidence(Label::PageUrl, url.to_string());
         }

@@ -193,14 +193,14 @@ impl Decoder {
 }
 
 /// The body as text, and the same bytes read as UTF-8 when its charset is another one.
-pub(super) struct BodyText {
-    pub(super) text: String,
+pub(crate) struct BodyText {
+    pub(crate) text: String,
     pub(super) as_utf8: Option<String>,
 }
 
 /// The body as text: a byte-order mark decides, then the Content-Type charset, then UTF-8 —
 /// or windows-1252 (latin-1) for bytes that are not UTF-8, as browsers read undeclared pages.
-pub(super) fn decode_body(
+pub(crate) fn decode_body(
     body: &[u8],
     headers: &reqwest::header::HeaderMap,
     cut: bool,

@@ -11,6 +11,7 @@ mod phase;
 
 pub(super) use assert::find_text;
 use assert::{judge_response, status_line};
+pub(super) use decode::decode_body;
 use decode::{Decoder, ACCEPT_ENCODING};
 use phase::{connecting_phase, PhaseLayer, PhaseScript, PHASE};
 
@@ -92,36 +93,43 @@ pub async fn run(spec: &HttpSpec, ctx: &ProbeCtx) -> Outcome {
 }
 
 /// What came back: everything the assertions look at.
-struct Response {
-    status: reqwest::StatusCode,
-    version: String,
-    final_url: reqwest::Url,
-    headers: reqwest::header::HeaderMap,
-    cert: Option<Result<CertInfo, String>>,
+pub(super) struct Response {
+    pub(super) status: reqwest::StatusCode,
+    pub(super) version: String,
+    pub(super) final_url: reqwest::Url,
+    pub(super) headers: reqwest::header::HeaderMap,
+    pub(super) cert: Option<Result<CertInfo, String>>,
     /// At most `max_body` bytes, after content-encoding (gzip, br, deflate) was undone.
-    body: Vec<u8>,
+    pub(super) body: Vec<u8>,
     /// The body was longer than `max_body` and was cut there.
-    truncated: bool,
+    pub(super) truncated: bool,
     /// A Content-Encoding smokegate cannot undo: `body` is as sent.
-    undecoded: Option<String>,
-    secs: f64,
+    pub(super) undecoded: Option<String>,
+    pub(super) secs: f64,
 }
 
 async fn run_unmasked(spec: &HttpSpec, ctx: &ProbeCtx) -> Outcome {
-    match fetch(spec, ctx).await {
+    match fetch(spec, None, ctx).await {
         Ok(response) => judge_response(spec, &response),
         Err(outcome) => outcome,
     }
 }
 
 /// Sends the request and reads at most `max_body` bytes of the (decoded) body.
-async fn fetch(spec: &HttpSpec, ctx: &ProbeCtx) -> Result<Response, Outcome> {
+/// `raw_body`, when given, is sent instead of the spec's text body (a multipart form).
+pub(super) async fn fetch(
+    spec: &HttpSpec,
+    raw_body: Option<Vec<u8>>,
+    ctx: &ProbeCtx,
+) -> Result<Response, Outcome> {
     let client = ctx.shared.http.get(spec).map_err(Outcome::unknown)?;
     let mut request = client.request(spec.method.clone(), spec.url.clone());
     for (name, value) in &spec.headers {
         request = request.header(name, value);
     }
-    if let Some(body) = &spec.body {
+    if let Some(raw) = raw_body {
+        request = request.body(raw);
+    } else if let Some(body) = &spec.body {
         request = request.body(body.clone());
     }
     match &spec.auth {
@@ -288,7 +296,7 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 }
 
 /// Replaces every secret in every text of the outcome.
-fn mask(mut outcome: Outcome, secrets: &[String]) -> Outcome {
+pub(super) fn mask(mut outcome: Outcome, secrets: &[String]) -> Outcome {
     if secrets.is_empty() {
         return outcome;
     }

@@ -1,0 +1,508 @@
+//! Gherkin feature files as checks: every scenario (every example row of an outline) becomes one
+//! check named "Feature / Scenario", its steps matched to the built-in vocabulary at load, the
+//! feature's, rule's and scenario's tags its tags. Backgrounds go before each scenario; outline
+//! values, `{{var}}` and `${ENV}` are substituted before a step is matched. An unknown or
+//! ambiguous step is an error at its file:line:col. Must not run anything.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use gherkin::{Feature, GherkinEnv, Scenario, Step as GStep};
+
+use super::suite::EnvUse;
+use super::vars::{self, Vars};
+use super::Diagnostic;
+use crate::model::scenario::{ScenarioSpec, ScenarioStep};
+use crate::model::spec::CommandSpec;
+use crate::model::vocabulary::{self, Context, StepError, Written};
+use crate::model::{ProbeSpec, SourceLoc};
+
+/// What a feature file is loaded with: the suite's vars, the environment, and how a plugin
+/// command line becomes a program.
+pub(super) struct FeatureContext<'a> {
+    pub vars: &'a Vars,
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    pub plugin: &'a dyn Fn(&str) -> Result<CommandSpec, String>,
+}
+
+/// One scenario as a check, before the suite's defaults are applied.
+pub(super) struct FeatureCheck {
+    pub name: String,
+    /// The scenario's keyword line in the feature file.
+    pub span: Range<usize>,
+    pub tags: Vec<String>,
+    pub probe: ProbeSpec,
+    pub source: SourceLoc,
+    pub env_use: EnvUse,
+}
+
+/// Tags that make a scenario run in a browser: smokegate's, and Behat's.
+const BROWSER_TAGS: &[&str] = &["browser", "javascript"];
+
+/// Loads one feature file's scenarios; errors go to `diags`.
+pub(super) fn load(
+    file: &Path,
+    source: &Arc<str>,
+    ctx: &FeatureContext,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<FeatureCheck> {
+    let env = GherkinEnv::default();
+    let feature = match Feature::parse(source.as_ref(), env) {
+        Ok(f) => f,
+        Err(e) => {
+            let mut d = parse_error(file, source, &e.to_string());
+            // What the parser knows beyond a position, it only tells for a file it read itself.
+            if let Err(gherkin::ParseFileError::Parsing {
+                error: Some(why), ..
+            }) = Feature::parse_path(file, GherkinEnv::default())
+            {
+                d = d.with_note(match why {
+                    gherkin::EnvError::InconsistentCellCount(_) => {
+                        "a table above has rows with different numbers of cells".to_string()
+                    }
+                    other => other.to_string(),
+                });
+            }
+            diags.push(d);
+            return Vec::new();
+        }
+    };
+    let mut loader = Loader {
+        file,
+        source,
+        ctx,
+        diags,
+        lines: super::diag::LineIndex::new(source),
+    };
+    let mut out = Vec::new();
+    let background: Vec<&GStep> = feature.background.iter().flat_map(|b| &b.steps).collect();
+    for scenario in &feature.scenarios {
+        out.extend(loader.scenario(&feature, &[], &background, scenario));
+    }
+    for rule in &feature.rules {
+        let mut steps = background.clone();
+        steps.extend(rule.background.iter().flat_map(|b| &b.steps));
+        for scenario in &rule.scenarios {
+            out.extend(loader.scenario(&feature, &rule.tags, &steps, scenario));
+        }
+    }
+    if out.is_empty() && feature.scenarios.is_empty() && feature.rules.is_empty() {
+        loader.error(
+            feature.span.start..feature.span.start,
+            format!("feature \"{}\" has no scenarios", feature.name.trim()),
+        );
+    }
+    out
+}
+
+/// The parser says `Error at L:C: {expected tokens}`; the position is only in that text.
+fn parse_error(file: &Path, source: &Arc<str>, message: &str) -> Diagnostic {
+    let position = message
+        .strip_prefix("Error at ")
+        .and_then(|rest| rest.split_once(": "))
+        .and_then(|(at, _)| at.split_once(':'))
+        .and_then(|(l, c)| Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?)));
+    let offset = position.map_or(0, |(line, col)| {
+        let start: usize = source
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let line_text = source[start.min(source.len())..]
+            .lines()
+            .next()
+            .unwrap_or_default();
+        start
+            + line_text
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(line_text.len(), |(i, _)| i)
+    });
+    let line_text = source[offset.min(source.len())..]
+        .lines()
+        .next()
+        .unwrap_or_default();
+    let what = if line_text.trim().is_empty() {
+        "this line".to_string()
+    } else {
+        format!("`{}`", line_text.trim())
+    };
+    Diagnostic::new(
+        file,
+        source,
+        offset..offset + line_text.trim_end().len(),
+        format!("not Gherkin: {what} is not a keyword line (Feature, Rule, Background, Scenario, Scenario Outline, Examples, Given, When, Then, And, But), a table row, a doc string, a tag or a comment"),
+    )
+}
+
+/// An outline's example row: (column, value) pairs.
+type Row = Vec<(String, String)>;
+
+struct Loader<'a> {
+    file: &'a Path,
+    source: &'a Arc<str>,
+    ctx: &'a FeatureContext<'a>,
+    diags: &'a mut Vec<Diagnostic>,
+    lines: super::diag::LineIndex,
+}
+
+fn clean_tag(tag: &str) -> String {
+    tag.trim_start_matches('@').to_string()
+}
+
+impl Loader<'_> {
+    fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.diags
+            .push(Diagnostic::new(self.file, self.source, span, message));
+    }
+
+    fn scenario(
+        &mut self,
+        feature: &Feature,
+        rule_tags: &[String],
+        background: &[&GStep],
+        scenario: &Scenario,
+    ) -> Vec<FeatureCheck> {
+        let mut tags: Vec<String> = vec!["scenario".into()];
+        for t in feature.tags.iter().chain(rule_tags).chain(&scenario.tags) {
+            let t = clean_tag(t);
+            if !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+        let title = format!("{} / {}", feature.name.trim(), scenario.name.trim());
+        // An outline is one check per row; a plain scenario is one with no values.
+        let mut rows: Vec<(Row, Vec<String>)> = Vec::new();
+        for examples in &scenario.examples {
+            let Some(table) = &examples.table else {
+                continue;
+            };
+            let Some((header, body)) = table.rows.split_first() else {
+                continue;
+            };
+            let example_tags: Vec<String> = examples.tags.iter().map(|t| clean_tag(t)).collect();
+            for row in body {
+                rows.push((
+                    header.iter().cloned().zip(row.iter().cloned()).collect(),
+                    example_tags.clone(),
+                ));
+            }
+        }
+        if !scenario.examples.is_empty() && rows.is_empty() {
+            self.error(
+                scenario.span.start..scenario.span.start,
+                format!(
+                    "scenario outline \"{}\" has no example rows",
+                    scenario.name.trim()
+                ),
+            );
+            return Vec::new();
+        }
+        if rows.is_empty() {
+            rows.push((Vec::new(), Vec::new()));
+        }
+        if background.is_empty() && scenario.steps.is_empty() {
+            // A scenario without steps would pass having checked nothing; a misspelled keyword
+            // makes its steps a description.
+            let mut d = Diagnostic::new(
+                self.file,
+                self.source,
+                scenario.span.start..scenario.span.start + scenario.keyword.len(),
+                format!("scenario \"{}\" has no steps", scenario.name.trim()),
+            );
+            if let Some(text) = scenario
+                .description
+                .as_deref()
+                .filter(|t| !t.trim().is_empty())
+            {
+                let first = text.trim().lines().next().unwrap_or_default().trim();
+                d = d.with_note(format!(
+                    "its description reads `{first}`: a step with a misspelled keyword (Given, When, Then, And, But)?"
+                ));
+            }
+            self.diags.push(d);
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (values, example_tags) in rows {
+            let name = if values.is_empty() {
+                title.clone()
+            } else if title.contains('<') {
+                substitute(&title, &values)
+            } else {
+                let shown: Vec<String> = values.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!("{title} ({})", shown.join(", "))
+            };
+            let mut row_tags = tags.clone();
+            row_tags.extend(example_tags.into_iter().filter(|t| !tags.contains(t)));
+            if let Some(check) = self.check(name, row_tags, background, scenario, &values) {
+                out.push(check);
+            }
+        }
+        out
+    }
+
+    fn check(
+        &mut self,
+        name: String,
+        mut tags: Vec<String>,
+        background: &[&GStep],
+        scenario: &Scenario,
+        values: &[(String, String)],
+    ) -> Option<FeatureCheck> {
+        let mut steps = Vec::new();
+        let mut env_use = EnvUse::default();
+        let mut broken = false;
+        let dir = self.file.parent().unwrap_or(Path::new(".")).to_path_buf();
+        for step in background.iter().copied().chain(&scenario.steps) {
+            match self.step(step, values, &dir, &mut env_use) {
+                Some(made) => steps.extend(made),
+                None => broken = true,
+            }
+        }
+        if broken {
+            return None;
+        }
+        let browser = tags.iter().any(|t| BROWSER_TAGS.contains(&t.as_str()))
+            || steps
+                .iter()
+                .any(|s: &ScenarioStep| s.action.needs_browser());
+        let (line, col) = self.lines.line_col(self.source, scenario.span.start);
+        let source = SourceLoc {
+            file: self.file.to_path_buf(),
+            line,
+            col,
+        };
+        let spec = ScenarioSpec {
+            origin: format!("{}:{line}", self.file.display()),
+            file: self.file.to_path_buf(),
+            base_url: None,
+            steps,
+            secrets: Vec::new(),
+        };
+        let probe = if browser {
+            if !tags.iter().any(|t| t == "browser") {
+                tags.push("browser".into());
+            }
+            match crate::model::scenario::browser_spec(&spec) {
+                Ok(b) => ProbeSpec::Browser(Box::new(b)),
+                Err((index, message)) => {
+                    let step = &spec.steps[index];
+                    let at = self.offset(step.line, step.col);
+                    self.error(at..at + step.source_line.trim().len(), message);
+                    return None;
+                }
+            }
+        } else {
+            ProbeSpec::Scenario(Box::new(spec))
+        };
+        let line_len = self.source[scenario.span.start..]
+            .lines()
+            .next()
+            .map_or(0, |l| l.trim_end().len());
+        Some(FeatureCheck {
+            name,
+            span: scenario.span.start..scenario.span.start + line_len,
+            tags,
+            probe,
+            source,
+            env_use,
+        })
+    }
+
+    fn offset(&self, line: usize, col: usize) -> usize {
+        let start: usize = self
+            .source
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum();
+        let text = self.source[start.min(self.source.len())..]
+            .lines()
+            .next()
+            .unwrap_or_default();
+        start
+            + text
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| i)
+    }
+
+    /// One step matched to its actions; `None` after reporting why it cannot be.
+    fn step(
+        &mut self,
+        step: &GStep,
+        values: &[(String, String)],
+        dir: &Path,
+        env_use: &mut EnvUse,
+    ) -> Option<Vec<ScenarioStep>> {
+        let span = step.span.start..step.span.end;
+        let written_line = &self.source[span.clone()];
+        // Where the step's text starts, after its keyword: errors point at the text.
+        let text_at = span.start
+            + written_line
+                .find(step.value.as_str())
+                .unwrap_or(step.keyword.len());
+        let text_span = text_at..text_at + step.value.len();
+        let text = substitute(&step.value, values);
+        let expanded = self.expand(&text, text_span.clone(), env_use)?;
+        let docstring = step
+            .docstring
+            .as_ref()
+            .map(|d| substitute(d, values))
+            .map(|d| self.expand(&d, text_span.clone(), env_use))
+            .map_or(Some(None), |d| d.map(Some))?;
+        let table: Option<Vec<Vec<String>>> = match &step.table {
+            Some(t) => {
+                let mut rows = Vec::new();
+                for row in &t.rows {
+                    let mut cells = Vec::new();
+                    for cell in row {
+                        cells.push(self.expand(
+                            &substitute(cell, values),
+                            text_span.clone(),
+                            env_use,
+                        )?);
+                    }
+                    rows.push(cells);
+                }
+                Some(rows)
+            }
+            None => None,
+        };
+        let plugin = self.ctx.plugin;
+        let context = Context { plugin, dir };
+        let written = Written {
+            text: &expanded,
+            docstring: docstring.as_deref(),
+            table: table.as_deref(),
+        };
+        let actions = match vocabulary::parse(&written, &context) {
+            Ok(actions) => actions,
+            Err(e) => {
+                let (message, note) = match e {
+                    StepError::Unknown { closest } => (
+                        format!("unknown step `{}`", step.value),
+                        Some(format!(
+                            "closest known steps:\n  {}\n(`smokegate steps` lists them all)",
+                            closest.join("\n  ")
+                        )),
+                    ),
+                    StepError::Ambiguous(examples) => (
+                        format!(
+                            "ambiguous step `{}`: more than one phrasing matches it",
+                            step.value
+                        ),
+                        Some(format!("it matches:\n  {}", examples.join("\n  "))),
+                    ),
+                    StepError::Invalid(why) => (format!("step `{}`: {why}", step.value), None),
+                };
+                let mut d = Diagnostic::new(self.file, self.source, text_span, message);
+                if let Some(n) = note {
+                    d = d.with_note(n);
+                }
+                self.diags.push(d);
+                return None;
+            }
+        };
+        let (line, col) = self.lines.line_col(self.source, span.start);
+        let source_line = self.source[self.offset(line, 1)..]
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let shown = format!("{} {}", step.keyword.trim(), text);
+        Some(
+            actions
+                .into_iter()
+                .map(|action| ScenarioStep {
+                    text: shown.clone(),
+                    source_line: source_line.clone(),
+                    line,
+                    col,
+                    action,
+                })
+                .collect(),
+        )
+    }
+
+    /// `{{var}}` and `${ENV}` in a step's text; an unset variable is noted in `env_use`.
+    fn expand(&mut self, text: &str, span: Range<usize>, env_use: &mut EnvUse) -> Option<String> {
+        match vars::expand(text, self.ctx.vars, self.ctx.env) {
+            Ok(expanded) => {
+                for unset in &expanded.unset {
+                    env_use.unset.push(Diagnostic::new(
+                        self.file,
+                        self.source,
+                        span.clone(),
+                        vars::unset_message(&unset.name),
+                    ));
+                }
+                env_use.env.extend(expanded.env.iter().cloned());
+                Some(expanded.text)
+            }
+            Err(e) => {
+                self.error(span, e.message);
+                None
+            }
+        }
+    }
+}
+
+/// `<name>` of an outline replaced by the row's value.
+fn substitute(text: &str, values: &[(String, String)]) -> String {
+    let mut out = text.to_string();
+    for (k, v) in values {
+        out = out.replace(&format!("<{k}>"), v);
+    }
+    out
+}
+
+/// Every `*.feature` under a path, as `[import] features` names them.
+pub(super) fn feature_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let walked = super::files::walk(path, "feature").map_err(|e| e.to_string())?;
+    if let Some((refused, why)) = walked.refused.first() {
+        return Err(format!("{}: {why}", refused.display()));
+    }
+    Ok(walked.files)
+}
+
+/// A Nagios plugin's command line, as a step gives it: a bare name is looked up in the plugin
+/// folders, a path is taken relative to the feature file's folder.
+pub(super) fn plugin_command(
+    line: &str,
+    dirs: &[PathBuf],
+    base: &Path,
+) -> Result<CommandSpec, String> {
+    let words = shell_words::split(line).map_err(|e| format!("cannot split `{line}`: {e}"))?;
+    let Some((first, args)) = words.split_first() else {
+        return Err("the plugin's command line is empty".into());
+    };
+    let program = if first.contains('/') {
+        let path = base.join(first);
+        if !path.is_file() {
+            return Err(format!("plugin `{}` does not exist", path.display()));
+        }
+        path
+    } else {
+        dirs.iter()
+            .map(|d| d.join(first))
+            .find(|p| p.is_file())
+            .ok_or_else(|| {
+                let looked: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+                format!(
+                    "plugin `{first}` not found (looked in {})",
+                    looked.join(", ")
+                )
+            })?
+    };
+    Ok(CommandSpec {
+        program,
+        args: args.to_vec(),
+    })
+}

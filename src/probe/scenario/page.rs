@@ -1,0 +1,451 @@
+//! The page a scenario is on, as a browser without JavaScript sees it: its text, links, forms
+//! and the values typed into them, and the request a pressed button sends. Parses the HTML on
+//! each use (a parsed document cannot cross an await) — node ids are stable for the same text.
+//! Must not send anything.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html, Selector};
+
+/// What a step set on a form control.
+#[derive(Clone, Debug)]
+pub enum Set {
+    Text(String),
+    Checked(bool),
+    Selected(Vec<String>),
+    File(PathBuf),
+}
+
+/// A request a form (or a link) makes.
+#[derive(Debug)]
+pub struct Submit {
+    pub method: reqwest::Method,
+    pub url: reqwest::Url,
+    pub fields: Vec<(String, Field)>,
+    pub multipart: bool,
+}
+
+#[derive(Debug)]
+pub enum Field {
+    Text(String),
+    File(PathBuf),
+}
+
+/// The HTML of the page and what the scenario typed into it.
+#[derive(Debug, Default)]
+pub struct Form {
+    pub set: HashMap<NodeId, Set>,
+}
+
+fn selector(css: &str) -> Selector {
+    // Only constant selectors reach here; user selectors go through `parse_css`.
+    Selector::parse(css).unwrap_or_else(|e| panic!("selector `{css}`: {e}"))
+}
+
+/// A user's CSS selector, or why it is not one.
+pub fn parse_css(css: &str) -> Result<Selector, String> {
+    Selector::parse(css).map_err(|e| format!("`{css}` is not a CSS selector: {e}"))
+}
+
+/// Whitespace collapsed to single spaces, trimmed.
+pub fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of an element as a reader sees it: scripts and styles left out.
+pub fn element_text(el: ElementRef) -> String {
+    let mut out = String::new();
+    for node in el.descendants() {
+        if let Some(t) = node.value().as_text() {
+            let hidden = node.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| matches!(e.name(), "script" | "style" | "template"))
+            });
+            if !hidden {
+                out.push_str(t);
+                out.push(' ');
+            }
+        }
+    }
+    collapse(&out)
+}
+
+/// The page's visible text: the body's, or the whole document's when there is no body.
+pub fn page_text(doc: &Html) -> String {
+    doc.select(&selector("body"))
+        .next()
+        .map(element_text)
+        .unwrap_or_else(|| element_text(doc.root_element()))
+}
+
+fn same(a: &str, b: &str) -> bool {
+    collapse(a).eq_ignore_ascii_case(&collapse(b))
+}
+
+/// The text of the labels of a control: `<label for=id>` and a label around it.
+fn labels(doc: &Html, el: ElementRef) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(id) = el.attr("id") {
+        for label in doc.select(&selector("label[for]")) {
+            if label.attr("for") == Some(id) {
+                out.push(element_text(label));
+            }
+        }
+    }
+    for a in el.ancestors().filter_map(ElementRef::wrap) {
+        if a.value().name() == "label" {
+            out.push(element_text(a));
+        }
+    }
+    out
+}
+
+const CONTROLS: &str = "input:not([type=submit]):not([type=button]):not([type=image]):not([type=reset]):not([type=hidden]), select, textarea";
+const BUTTONS: &str =
+    "button, input[type=submit], input[type=button], input[type=image], input[type=reset]";
+
+/// A form control by id, name, label or placeholder (exactly, ignoring case and spacing; then a
+/// label containing the words), as Mink's named `field` selector finds it.
+pub fn find_field<'a>(doc: &'a Html, named: &str) -> Option<ElementRef<'a>> {
+    let controls: Vec<ElementRef> = doc.select(&selector(CONTROLS)).collect();
+    let exact = |el: &ElementRef| {
+        el.attr("id") == Some(named)
+            || el.attr("name") == Some(named)
+            || el.attr("placeholder").is_some_and(|p| same(p, named))
+            || labels(doc, *el).iter().any(|l| same(l, named))
+    };
+    let wanted = collapse(named).to_lowercase();
+    controls.iter().find(|el| exact(el)).copied().or_else(|| {
+        controls.iter().copied().find(|el| {
+            labels(doc, *el)
+                .iter()
+                .any(|l| l.to_lowercase().contains(&wanted))
+        })
+    })
+}
+
+/// A button by id, name, value, text, title or alt.
+pub fn find_button<'a>(doc: &'a Html, named: &str) -> Option<ElementRef<'a>> {
+    let buttons: Vec<ElementRef> = doc.select(&selector(BUTTONS)).collect();
+    let matches = |el: &ElementRef, exact: bool| {
+        let texts = [
+            el.attr("id").map(str::to_string),
+            el.attr("name").map(str::to_string),
+            el.attr("value").map(str::to_string),
+            el.attr("title").map(str::to_string),
+            el.attr("alt").map(str::to_string),
+            Some(element_text(*el)),
+        ];
+        texts.iter().flatten().any(|t| {
+            if exact {
+                same(t, named)
+            } else {
+                t.to_lowercase().contains(&collapse(named).to_lowercase())
+            }
+        })
+    };
+    buttons
+        .iter()
+        .find(|el| matches(el, true))
+        .or_else(|| buttons.iter().find(|el| matches(el, false)))
+        .copied()
+}
+
+/// A link by id, text, title or the alt of an image in it.
+pub fn find_link<'a>(doc: &'a Html, named: &str) -> Option<ElementRef<'a>> {
+    let links: Vec<ElementRef> = doc.select(&selector("a[href]")).collect();
+    let texts = |el: &ElementRef| {
+        let mut t = vec![element_text(*el)];
+        t.extend(el.attr("id").map(str::to_string));
+        t.extend(el.attr("title").map(str::to_string));
+        t.extend(
+            el.select(&selector("img[alt]"))
+                .filter_map(|i| i.attr("alt").map(str::to_string)),
+        );
+        t
+    };
+    let wanted = collapse(named).to_lowercase();
+    links
+        .iter()
+        .find(|el| texts(el).iter().any(|t| same(t, named)))
+        .or_else(|| {
+            links
+                .iter()
+                .find(|el| texts(el).iter().any(|t| t.to_lowercase().contains(&wanted)))
+        })
+        .copied()
+}
+
+/// The options of a select, as (value, label, selected in the HTML).
+fn options(el: ElementRef) -> Vec<(String, String, bool)> {
+    el.select(&selector("option"))
+        .map(|o| {
+            let label = element_text(o);
+            let value = o
+                .attr("value")
+                .map_or_else(|| label.clone(), str::to_string);
+            (value, label, o.attr("selected").is_some())
+        })
+        .collect()
+}
+
+fn kind(el: ElementRef) -> String {
+    match el.value().name() {
+        "input" => el.attr("type").unwrap_or("text").to_ascii_lowercase(),
+        // A <button> submits unless it says otherwise.
+        "button" => match el.attr("type").map(str::to_ascii_lowercase).as_deref() {
+            Some("button") => "button".into(),
+            Some("reset") => "reset".into(),
+            _ => "submit".into(),
+        },
+        other => other.to_string(),
+    }
+}
+
+impl Form {
+    /// The value a control has now: typed, or as the HTML gives it.
+    pub fn value(&self, el: ElementRef) -> String {
+        match (self.set.get(&el.id()), kind(el).as_str()) {
+            (Some(Set::Text(t)), _) => t.clone(),
+            (Some(Set::Selected(values)), _) => values.join(", "),
+            (Some(Set::File(p)), _) => p.display().to_string(),
+            (_, "textarea") => el.text().collect(),
+            (_, "select") => self.selected(el).join(", "),
+            _ => el.attr("value").unwrap_or_default().to_string(),
+        }
+    }
+
+    pub fn checked(&self, el: ElementRef) -> bool {
+        match self.set.get(&el.id()) {
+            Some(Set::Checked(c)) => *c,
+            _ => el.attr("checked").is_some(),
+        }
+    }
+
+    fn selected(&self, el: ElementRef) -> Vec<String> {
+        if let Some(Set::Selected(values)) = self.set.get(&el.id()) {
+            return values.clone();
+        }
+        let opts = options(el);
+        let chosen: Vec<String> = opts.iter().filter(|o| o.2).map(|o| o.0.clone()).collect();
+        if chosen.is_empty() && el.attr("multiple").is_none() {
+            return opts.first().map(|o| vec![o.0.clone()]).unwrap_or_default();
+        }
+        chosen
+    }
+
+    /// Types into a text control.
+    pub fn fill(&mut self, el: ElementRef, value: &str) -> Result<(), String> {
+        match kind(el).as_str() {
+            "checkbox" | "radio" | "file" | "select" => Err(format!(
+                "it is a {} field: use {}",
+                kind(el),
+                match kind(el).as_str() {
+                    "select" => "`select \"…\" from \"…\"`",
+                    "file" => "`attach the file \"…\" to \"…\"`",
+                    _ => "`check \"…\"`",
+                }
+            )),
+            _ if el.attr("disabled").is_some() => Err("it is disabled".into()),
+            _ => {
+                self.set.insert(el.id(), Set::Text(value.to_string()));
+                Ok(())
+            }
+        }
+    }
+
+    /// Chooses an option of a select (by value or label), or a radio button of the group.
+    pub fn select(
+        &mut self,
+        doc: &Html,
+        el: ElementRef,
+        option: &str,
+        additionally: bool,
+    ) -> Result<(), String> {
+        if kind(el) == "radio" {
+            return self.pick_radio(doc, el, option);
+        }
+        if kind(el) != "select" {
+            return Err(format!("it is a {} field, not a select", kind(el)));
+        }
+        let opts = options(el);
+        let Some(found) = opts
+            .iter()
+            .find(|o| o.0 == option || same(&o.1, option))
+            .map(|o| o.0.clone())
+        else {
+            let known: Vec<&str> = opts.iter().map(|o| o.1.as_str()).collect();
+            return Err(format!(
+                "it has no option `{option}` (it has: {})",
+                known.join(", ")
+            ));
+        };
+        let mut values = if additionally && el.attr("multiple").is_some() {
+            self.selected(el)
+        } else {
+            Vec::new()
+        };
+        if !values.contains(&found) {
+            values.push(found);
+        }
+        self.set.insert(el.id(), Set::Selected(values));
+        Ok(())
+    }
+
+    fn pick_radio(&mut self, doc: &Html, el: ElementRef, value: &str) -> Result<(), String> {
+        let name = el.attr("name").unwrap_or_default();
+        let group: Vec<ElementRef> = doc
+            .select(&selector("input[type=radio]"))
+            .filter(|r| r.attr("name") == Some(name))
+            .collect();
+        let chosen = group
+            .iter()
+            .find(|r| {
+                r.attr("value") == Some(value) || labels(doc, **r).iter().any(|l| same(l, value))
+            })
+            .ok_or_else(|| format!("radio group `{name}` has no option `{value}`"))?;
+        for r in &group {
+            self.set.insert(r.id(), Set::Checked(r.id() == chosen.id()));
+        }
+        Ok(())
+    }
+
+    pub fn check(&mut self, doc: &Html, el: ElementRef, on: bool) -> Result<(), String> {
+        match kind(el).as_str() {
+            "checkbox" => {
+                self.set.insert(el.id(), Set::Checked(on));
+                Ok(())
+            }
+            "radio" if on => {
+                let value = el.attr("value").unwrap_or("on").to_string();
+                self.pick_radio(doc, el, &value)
+            }
+            other => Err(format!("it is a {other} field, not a checkbox")),
+        }
+    }
+
+    pub fn attach(&mut self, el: ElementRef, path: PathBuf) -> Result<(), String> {
+        if kind(el) != "file" {
+            return Err(format!("it is a {} field, not a file field", kind(el)));
+        }
+        self.set.insert(el.id(), Set::File(path));
+        Ok(())
+    }
+
+    /// The request the form around `button` sends when it is pressed, as a browser builds it.
+    pub fn submit(
+        &self,
+        doc: &Html,
+        button: ElementRef,
+        base: &reqwest::Url,
+    ) -> Result<Submit, String> {
+        if matches!(kind(button).as_str(), "reset" | "button") {
+            return Err(format!(
+                "it is a {} button: without JavaScript it sends nothing",
+                kind(button)
+            ));
+        }
+        let form = match button.attr("form") {
+            Some(id) => doc
+                .select(&selector("form[id]"))
+                .find(|f| f.attr("id") == Some(id)),
+            None => button
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|a| a.value().name() == "form"),
+        }
+        .ok_or("it is not in a form")?;
+        let attr = |name: &str| {
+            button
+                .attr(&format!("form{name}"))
+                .or_else(|| form.attr(name))
+        };
+        let action = attr("action").filter(|a| !a.trim().is_empty());
+        let mut url = match action {
+            Some(a) => base
+                .join(a.trim())
+                .map_err(|e| format!("the form's action `{a}` is not a URL: {e}"))?,
+            None => base.clone(),
+        };
+        let method = match attr("method").map(str::to_ascii_lowercase).as_deref() {
+            Some("post") => reqwest::Method::POST,
+            _ => reqwest::Method::GET,
+        };
+        let multipart = method == reqwest::Method::POST
+            && attr("enctype").is_some_and(|e| e.eq_ignore_ascii_case("multipart/form-data"));
+        let mut fields = Vec::new();
+        let in_form = |el: &ElementRef| match el.attr("form") {
+            Some(id) => form.attr("id") == Some(id),
+            None => el
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|a| a.value().name() == "form")
+                .is_some_and(|f| f.id() == form.id()),
+        };
+        for el in doc.select(&selector(
+            "input[name], select[name], textarea[name], button[name]",
+        )) {
+            if !in_form(&el) || el.attr("disabled").is_some() {
+                continue;
+            }
+            let name = el.attr("name").unwrap_or_default().to_string();
+            match kind(el).as_str() {
+                "submit" | "image" | "button" | "reset" => {
+                    if el.id() == button.id() && kind(el) != "image" {
+                        fields.push((
+                            name,
+                            Field::Text(el.attr("value").unwrap_or_default().into()),
+                        ));
+                    }
+                }
+                "checkbox" | "radio" => {
+                    if self.checked(el) {
+                        fields.push((name, Field::Text(el.attr("value").unwrap_or("on").into())));
+                    }
+                }
+                "select" => {
+                    for v in self.selected(el) {
+                        fields.push((name.clone(), Field::Text(v)));
+                    }
+                }
+                "file" => match self.set.get(&el.id()) {
+                    Some(Set::File(p)) => fields.push((name, Field::File(p.clone()))),
+                    _ if multipart => fields.push((name, Field::File(PathBuf::new()))),
+                    _ => {}
+                },
+                _ => fields.push((name, Field::Text(self.value(el)))),
+            }
+        }
+        if kind(button) == "image" {
+            let prefix = button
+                .attr("name")
+                .map_or(String::new(), |n| format!("{n}."));
+            fields.push((format!("{prefix}x"), Field::Text("0".into())));
+            fields.push((format!("{prefix}y"), Field::Text("0".into())));
+        }
+        if method == reqwest::Method::GET {
+            url.set_query(None);
+            {
+                let mut query = url.query_pairs_mut();
+                for (name, value) in &fields {
+                    if let Field::Text(v) = value {
+                        query.append_pair(name, v);
+                    }
+                }
+            }
+            if url.query() == Some("") {
+                url.set_query(None);
+            }
+            fields.clear();
+        }
+        Ok(Submit {
+            method,
+            url,
+            fields,
+            multipart,
+        })
+    }
+}

@@ -1,0 +1,406 @@
+//! Gherkin feature files as checks, against a small shop served here on loopback that keeps a
+//! session in a cookie and takes forms as a browser posts them: scenarios, outlines, rules and
+//! backgrounds passing over HTTP; failing steps with their line, what was expected and found;
+//! unknown and ambiguous steps as load errors at their place; a French feature; `steps`.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::time::Duration;
+
+use crate::harness::*;
+
+const LOGIN: &str = r#"<html><head><title>Log in</title></head><body><h1>Log in</h1>
+<form method="post" action="/login">
+  <label for="user">User name</label> <input id="user" name="user">
+  <input name="pass" type="password" placeholder="Password">
+  <label><input type="checkbox" name="remember" value="yes"> Remember me</label>
+  <select name="lang"><option value="en">English</option><option value="de">Deutsch</option></select>
+  <input type="hidden" name="csrf" value="t0ken">
+  <button type="submit" name="go" value="1">Sign in</button>
+</form>MESSAGE</body></html>"#;
+
+fn page(title: &str, body: &str) -> String {
+    format!("<html><head><title>{title}</title></head><body>{body}</body></html>")
+}
+
+fn form_values(text: &str) -> HashMap<String, String> {
+    url_decode_pairs(text).into_iter().collect()
+}
+
+fn url_decode_pairs(text: &str) -> Vec<(String, String)> {
+    text.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.replace('+', " ").into_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&String::from_utf8_lossy(&bytes[i + 1..i + 3]), 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// (status, extra headers, body) for one request.
+fn route(method: &str, target: &str, cookie: &str, body: &str) -> (u16, Vec<String>, String) {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let session = cookie
+        .split("; ")
+        .find_map(|c| c.strip_prefix("session="))
+        .unwrap_or_default()
+        .to_string();
+    let html = |b: String| (200, Vec::new(), b);
+    match (method, path) {
+        ("GET", "/") => html(page(
+            "Shop",
+            "<h1>Welcome to the shop</h1><a href=\"/about\">About us</a> <a href=\"/login\">Log in</a>\
+             <form action=\"/search\"><input name=\"q\" placeholder=\"Search\"><input type=\"submit\" value=\"Search\"></form>",
+        )),
+        ("GET", "/about") => html(page("About", "<h1>About</h1><p>About the shop: since 1999.</p>")),
+        ("GET", "/login") => html(LOGIN.replace("MESSAGE", "")),
+        ("POST", "/login") => {
+            let form = form_values(body);
+            if form.get("user").map(String::as_str) == Some("bob")
+                && form.get("pass").map(String::as_str) == Some("hunter22")
+                && form.get("csrf").map(String::as_str) == Some("t0ken")
+                && form.get("go").map(String::as_str) == Some("1")
+            {
+                let lang = form.get("lang").cloned().unwrap_or_default();
+                let remember = form.get("remember").cloned().unwrap_or_default();
+                (
+                    303,
+                    vec![
+                        "Location: /account".into(),
+                        format!("Set-Cookie: session=bob-{lang}-{remember}; Path=/; HttpOnly"),
+                    ],
+                    String::new(),
+                )
+            } else {
+                html(LOGIN.replace("MESSAGE", "<p id=\"message\">Wrong password</p>"))
+            }
+        }
+        ("GET", "/account") if session.starts_with("bob-") => {
+            let parts: Vec<&str> = session.split('-').collect();
+            let hello = if parts.get(1) == Some(&"de") { "Hallo" } else { "Hello" };
+            html(page(
+                "Account",
+                &format!(
+                    "<h1>Account</h1><p>Hello, shopper</p><p id=\"greeting\">{hello}, bob</p>\
+                     <form><label><input type=\"checkbox\" name=\"remember\" {}> Remember me</label></form>",
+                    if parts.get(2) == Some(&"yes") { "checked" } else { "" }
+                ),
+            ))
+        }
+        ("GET", "/account" | "/admin") => (
+            302,
+            vec![format!("Location: /login?next={path}")],
+            String::new(),
+        ),
+        ("GET", "/open-admin") => html(page("Admin", "<h1>Admin</h1><p>All orders</p>")),
+        ("GET", "/api/status") => (
+            200,
+            vec![
+                "Content-Type: application/json".into(),
+                "Cache-Control: no-store".into(),
+            ],
+            r#"{"status":"ok","version":3}"#.into(),
+        ),
+        ("GET", "/broken") => (500, Vec::new(), page("Error", "<h1>Error</h1><p>Lorem ipsum dolor</p>")),
+        ("GET", "/search") => {
+            let q = form_values(query).get("q").cloned().unwrap_or_default();
+            html(page(
+                "Search",
+                &format!(
+                    "<h1>Search</h1><form action=\"/search\"><input name=\"q\" value=\"{q}\"><input type=\"submit\" value=\"Search\"></form>\
+                     <p>Results for {q}</p><ul><li class=\"result\">{q} (red)</li><li class=\"result\">{q} (blue)</li></ul>"
+                ),
+            ))
+        }
+        _ => (404, Vec::new(), page("Not found", "<h1>Not found</h1>")),
+    }
+}
+
+/// Serves the shop on loopback. Bounded in connections.
+pub(crate) fn shop() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten().take(2000) {
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let Ok(clone) = stream.try_clone() else {
+                    return;
+                };
+                let mut reader = BufReader::new(clone);
+                let mut stream = stream;
+                // Keep-alive: answer requests until the client closes.
+                for _ in 0..100 {
+                    let mut first = String::new();
+                    if reader.read_line(&mut first).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut length = 0usize;
+                    let mut cookie = String::new();
+                    loop {
+                        let mut line = String::new();
+                        match reader.read_line(&mut line) {
+                            Ok(0) | Err(_) => return,
+                            Ok(_) if line == "\r\n" => break,
+                            Ok(_) => {
+                                let lower = line.to_ascii_lowercase();
+                                if let Some(v) = lower.strip_prefix("content-length:") {
+                                    length = v.trim().parse().unwrap_or(0);
+                                }
+                                if lower.starts_with("cookie:") {
+                                    cookie = line[7..].trim().to_string();
+                                }
+                            }
+                        }
+                    }
+                    let mut body = vec![0u8; length.min(1 << 20)];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    let mut words = first.split_whitespace();
+                    let method = words.next().unwrap_or("GET").to_string();
+                    let target = words.next().unwrap_or("/").to_string();
+                    let (status, headers, text) =
+                        route(&method, &target, &cookie, &String::from_utf8_lossy(&body));
+                    let mut head =
+                        format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", text.len());
+                    if !headers.iter().any(|h| h.starts_with("Content-Type")) {
+                        head.push_str("Content-Type: text/html; charset=utf-8\r\n");
+                    }
+                    for h in headers {
+                        head.push_str(&h);
+                        head.push_str("\r\n");
+                    }
+                    head.push_str("\r\n");
+                    if stream.write_all(head.as_bytes()).is_err()
+                        || stream.write_all(text.as_bytes()).is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+fn features() -> String {
+    repo().join("fixtures/features").display().to_string()
+}
+
+fn suite(port: u16, files: &[&str]) -> String {
+    let list: Vec<String> = files
+        .iter()
+        .map(|f| format!("\"{}/{f}\"", features()))
+        .collect();
+    format!(
+        "[vars]\nbase = \"http://127.0.0.1:{port}\"\n\n[defaults]\ntimeout = \"30s\"\n\n[import]\nfeatures = [{}]\n",
+        list.join(", ")
+    )
+}
+
+fn result<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    crate::browser_checks::result(json, name)
+}
+
+fn evidence(check: &serde_json::Value, label: &str) -> String {
+    check["evidence"]
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["label"] == label))
+        .and_then(|e| e["text"].as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_stakeholder_feature_runs_over_http_and_passes() {
+    let port = shop();
+    let out = Smokegate::new()
+        .suite(&suite(port, &["shop.feature"]))
+        .env("SHOP_PASS", "hunter22")
+        .args(&[
+            "run",
+            "--json",
+            "out/r.json",
+            "--junit",
+            "out/r.xml",
+            "--color",
+            "never",
+        ])
+        .file("out/.keep", "")
+        .run();
+    out.code(0);
+    let json = out.json("out/r.json");
+    let names: Vec<&str> = json["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Shop after the release / anonymous visitors cannot reach the admin",
+            "Shop after the release / a shopper can log in",
+            "Shop after the release / the API says it is up",
+            "Shop after the release / pages without test strings (page=/)",
+            "Shop after the release / pages without test strings (page=/about)",
+            "Shop after the release / the about page is linked from the home page",
+            "Shop after the release / searching finds what was asked",
+        ]
+    );
+    for check in json["checks"].as_array().expect("checks") {
+        assert_eq!(
+            check["state"], "OK",
+            "{}: {}",
+            check["name"], check["summary"]
+        );
+    }
+    assert_eq!(
+        result(&json, "Shop after the release / the API says it is up")["tags"],
+        serde_json::json!(["scenario", "smoke", "api"])
+    );
+    assert_eq!(
+        result(&json, "Shop after the release / a shopper can log in")["summary"],
+        "SCENARIO OK - 11 steps passed"
+    );
+    // The password came from the environment; it reaches no report.
+    for report in ["out/r.json", "out/r.xml"] {
+        assert!(!out.read(report).contains("hunter22"), "{report}");
+    }
+    assert!(!out.stdout.contains("hunter22"));
+}
+
+#[test]
+fn a_failing_step_shows_its_line_what_was_expected_and_found_and_what_was_skipped() {
+    let port = shop();
+    let out = Smokegate::new()
+        .suite(&suite(port, &["broken.feature"]))
+        .args(&["run", "--json", "out/r.json", "--color", "never"])
+        .file("out/.keep", "")
+        .run();
+    out.code(1);
+    let json = out.json("out/r.json");
+    let open = result(&json, "Broken release / the admin is open to anyone");
+    assert_eq!(open["state"], "CRITICAL");
+    assert_eq!(
+        open["summary"],
+        format!("Then access is refused - access is not refused: 200 OK at http://127.0.0.1:{port}/open-admin (expected 401, 403, or a redirect to a login page)")
+    );
+    let file = format!("{}/broken.feature", features());
+    assert_eq!(
+        evidence(open, "failed step"),
+        format!("{file}:5:5\n   5 |     Then access is refused\n     |     ^^^^^^^^^^^^^^^^^^^^^^")
+    );
+    assert_eq!(
+        evidence(open, "scenario"),
+        "passed     3: Given the site \"{{base}}\"\npassed     4: When I go to \"/open-admin\"\nFAILED     5: Then access is refused\nskipped    6: And I should see \"never reached\""
+    );
+    assert_eq!(
+        evidence(open, "page url"),
+        format!("http://127.0.0.1:{port}/open-admin")
+    );
+    assert_eq!(evidence(open, "body"), "Admin All orders");
+    let broken = result(&json, "Broken release / test strings reached the live site");
+    assert_eq!(
+        broken["summary"],
+        "Then the response status code should not be 500 - the response status code is 500, which it should not be"
+    );
+    assert!(
+        out.stdout.contains("Then access is refused"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn unknown_and_ambiguous_steps_are_load_errors_at_their_place_and_nothing_runs() {
+    let marker = marker("feature-errors");
+    let out = Smokegate::new()
+        .file(
+            "checks/f.feature",
+            "Feature: F\n  Scenario: S\n    Given the site \"http://127.0.0.1:9\"\n    When I go to \"/\"\n    Then I shuold see \"Welcome\"\n    And the response status code should be 999\n    And the Nagios plugin \"check_nothing_here\" is OK\n",
+        )
+        .file("checks/empty.feature", "Feature: Nothing here\n")
+        .file("checks/bad.feature", "Feature: F\n  Scenario: S\n    Given I go to \"/\"\n  | a | b |\n  | c |\n")
+        .file("checks/not.feature", "Feature: F\n  Scenario: S\n    Gven I go to \"/\"\n")
+        .marked(&marker)
+        .args(&["validate"])
+        .run();
+    out.code(2);
+    let err = &out.stderr;
+    for expected in [
+        "error: unknown step `I shuold see \"Welcome\"`\n --> checks/f.feature:5:10",
+        "closest known steps:\n  Then I should see \"Hello, shopper\"",
+        "error: step `the response status code should be 999`: 999 is not an HTTP status code\n --> checks/f.feature:6:9",
+        "error: step `the Nagios plugin \"check_nothing_here\" is OK`: plugin `check_nothing_here` not found (looked in /usr/lib/nagios/plugins, /usr/lib64/nagios/plugins, /usr/local/nagios/libexec)\n --> checks/f.feature:7:9",
+        "error: feature \"Nothing here\" has no scenarios\n --> checks/empty.feature:1:1",
+        "error: not Gherkin: this line is not a keyword line (Feature, Rule, Background, Scenario, Scenario Outline, Examples, Given, When, Then, And, But), a table row, a doc string, a tag or a comment\n --> checks/bad.feature:6:1",
+        "= note: a table above has rows with different numbers of cells",
+        "error: scenario \"S\" has no steps\n --> checks/not.feature:2:3",
+        "its description reads `Gven I go to \"/\"`: a step with a misspelled keyword (Given, When, Then, And, But)?",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in\n{err}");
+    }
+    assert!(leftovers(&marker).is_empty());
+}
+
+#[test]
+fn an_outline_row_a_rule_and_a_french_feature_load_as_written() {
+    let port = shop();
+    let out = Smokegate::new()
+        .suite(&suite(port, &["fonctionnalite.feature"]))
+        .args(&["run", "--json", "out/r.json", "--color", "never"])
+        .file("out/.keep", "")
+        .run();
+    out.code(0);
+    let json = out.json("out/r.json");
+    let check = result(
+        &json,
+        "La boutique après la mise en production / la page d'accueil répond",
+    );
+    assert_eq!(check["state"], "OK", "{}", check["summary"]);
+    assert_eq!(check["summary"], "SCENARIO OK - 4 steps passed");
+}
+
+#[test]
+fn steps_lists_every_phrasing_with_an_example() {
+    let out = Smokegate::new().args(&["steps"]).run();
+    out.code(0);
+    for line in [
+        "Pages",
+        "  Then access is refused",
+        "Forms and links",
+        "  When I fill in \"user\" with \"bob\"",
+        "Content",
+        "Responses",
+        "Waiting (in a browser)",
+        "Services",
+        "  Then the Nagios plugin \"check_disk -w 10% -c 5% -p /\" is OK",
+    ] {
+        assert!(
+            out.stdout.lines().any(|l| l == line),
+            "missing {line:?} in\n{}",
+            out.stdout
+        );
+    }
+}
