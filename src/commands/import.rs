@@ -174,16 +174,13 @@ fn nagios(opts: config::nagios_objects::ImportOptions) -> i32 {
             if any_secret {
                 header.push_str("# Values from the resource file are secrets and show as ****: declare them in [secrets]\n# (e.g. db_pass = \"${DB_PASS}\") and use {{db_pass}} in the command.\n");
             }
+            // Left out as `[import] nagios` leaves them out: Nagios never runs them itself.
+            for skipped in &imported.skipped {
+                header.push_str(&format!("# skipped: {skipped}\n"));
+            }
             for s in imported.services {
-                let mut tags = vec!["nagios".to_string(), s.host.clone()];
-                tags.extend(s.hostgroups.iter().cloned());
                 let origin = format!("{}:{}", s.file.display(), s.line);
-                text.push_str(&printer.check(
-                    &format!("{} @ {}", s.service, s.host),
-                    &tags,
-                    &s.command_line,
-                    &origin,
-                ));
+                text.push_str(&printer.check(&s.name(), &s.tags(), &s.command_line, &origin));
             }
             out(&printer.suite(&header, &text));
             exit::GATE_PASSED

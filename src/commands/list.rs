@@ -1,4 +1,5 @@
-//! `smokegate list`: what would run, after selection: name, kind, tags, file:line.
+//! `smokegate list`: what would run, after selection: name, kind, tags, file:line; and what
+//! imports left out, and why.
 
 use super::output::{fail, out};
 use super::suite::load_selected;
@@ -66,6 +67,9 @@ pub fn list(args: &ListArgs) -> i32 {
         ));
     }
     text.push('\n');
+    for skipped in &loaded.skipped {
+        text.push_str(&format!("skipped: {skipped}\n"));
+    }
     if checks.iter().any(|c| c.probe.needs_browser()) {
         let sessions = loaded.browser.clone().unwrap_or_default().sessions;
         let why = if loaded.browser.is_some() {

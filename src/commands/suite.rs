@@ -18,6 +18,8 @@ pub struct Loaded {
     pub env: std::collections::BTreeSet<String>,
     pub files: usize,
     pub browser: Option<crate::model::spec::BrowserConfig>,
+    /// What imports left out and why, one line each.
+    pub skipped: Vec<String>,
 }
 
 /// The probes' shared resources for these checks; a browser pool only when a check needs one.
@@ -92,6 +94,7 @@ pub fn load_selected(args: &SuiteArgs) -> Result<Loaded, Error> {
         env: selected.env,
         files: suite.files.len(),
         browser: suite.browser,
+        skipped: suite.skipped,
     })
 }
 

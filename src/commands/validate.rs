@@ -18,6 +18,9 @@ pub fn validate(args: &SuiteArgs) -> i32 {
                 let names: Vec<&str> = loaded.env.iter().map(String::as_str).collect();
                 text.push_str(&format!("environment: {}\n", names.join(", ")));
             }
+            for skipped in &loaded.skipped {
+                text.push_str(&format!("skipped: {skipped}\n"));
+            }
             out(&text);
             exit::GATE_PASSED
         }

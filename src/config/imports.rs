@@ -1,7 +1,8 @@
 //! Turning imported Nagios configuration into checks: `[import] nrpe = [...]` (each
 //! `command[NAME]` of an nrpe.cfg becomes a check NAME, tagged `nrpe`) and `[import] nagios`
 //! (each service on each of its hosts becomes `SERVICE @ HOST`, tagged `nagios`, the host and its
-//! hostgroups). Must not run anything.
+//! hostgroups; a host's own check_command becomes `host check @ HOST`, also tagged `host-check`;
+//! passive ones are left out with a line saying so). Must not run anything.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -198,6 +199,8 @@ impl FileLoader<'_> {
         let services = match nagios_objects::import_from(&opts, Some(&sites)) {
             Ok(imported) => {
                 self.hostgroups = imported.hostgroups;
+                self.skipped
+                    .extend(imported.skipped.iter().map(ToString::to_string));
                 imported.services
             }
             Err(diags) => {
@@ -209,11 +212,9 @@ impl FileLoader<'_> {
         for svc in services {
             match command_line_probe(&svc.command_line, defaults) {
                 Ok(probe) => {
-                    let mut tags = vec!["nagios".to_string(), svc.host.clone()];
-                    tags.extend(svc.hostgroups.iter().cloned());
                     out.push(Imported {
-                        name: format!("{} @ {}", svc.service, svc.host),
-                        tags,
+                        name: svc.name(),
+                        tags: svc.tags(),
                         probe,
                         source: SourceLoc {
                             file: svc.file.clone(),
@@ -226,13 +227,7 @@ impl FileLoader<'_> {
                 }
                 Err(e) => self.error(
                     span.clone(),
-                    format!(
-                        "service `{}` on `{}` ({}:{}): {e}",
-                        svc.service,
-                        svc.host,
-                        svc.file.display(),
-                        svc.line
-                    ),
+                    format!("{} ({}:{}): {e}", svc.what(), svc.file.display(), svc.line),
                 ),
             }
         }

@@ -143,6 +143,7 @@ fn load_sources(
             browser: None,
             lines: diag::LineIndex::new(source),
             hostgroups: Default::default(),
+            skipped: Vec::new(),
             failed: Vec::new(),
             broken_vars: Default::default(),
             var_names: Default::default(),
@@ -155,6 +156,7 @@ fn load_sources(
         let loaded = loader.load();
         suite.vars.append(&mut loader.var_names);
         suite.always_env.append(&mut loader.always_env);
+        suite.skipped.append(&mut loader.skipped);
         written_needs.append(&mut loader.written_needs);
         let failed = std::mem::take(&mut loader.failed);
         if let Some((config, span, env_use)) = loader.browser.take() {
@@ -353,6 +355,8 @@ struct FileLoader<'a> {
     lines: diag::LineIndex,
     /// Hostgroups of this file's `[import] nagios`: name -> (host, address).
     hostgroups: std::collections::BTreeMap<String, Vec<(String, String)>>,
+    /// What this file's imports left out and why, one line each.
+    skipped: Vec<String>,
     /// Checks that had errors, by name: still taken into account for duplicate names.
     failed: Vec<(String, Range<usize>)>,
     /// `[vars]` entries that could not be set: a use of one says so, not that it is unknown.

@@ -2,7 +2,10 @@
 //! into concrete service checks: `define command/host/hostgroup/service`, templates through
 //! `use` (several, in order) and `register 0`, `check_command name!arg1!arg2` with `\!`, and the
 //! macros `$USERn$`, `$ARGn$`, `$HOSTNAME$`, `$HOSTADDRESS$`, `$HOSTALIAS$`, `$SERVICEDESC$`,
-//! `$_HOSTvar$`, `$_SERVICEvar$`. Every problem points at file:line:col. Must not run anything.
+//! `$_HOSTvar$`, `$_SERVICEvar$`. A host's own `check_command` is its host check, run as Nagios
+//! runs it; a passive service or host (`active_checks_enabled 0`) is never run by Nagios and is
+//! left out, each with a line saying so. Every problem points at file:line:col. Must not run
+//! anything.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -76,11 +79,14 @@ impl Selection<'_> {
     }
 }
 
-/// One service on one host, ready to run.
+/// One service on one host, or a host's own check, ready to run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImportedService {
     pub host: String,
+    /// The service_description; [`HOST_CHECK`] for a host check.
     pub service: String,
+    /// The host's own `check_command`, not a service.
+    pub host_check: bool,
     pub command_line: String,
     pub hostgroups: Vec<String>,
     pub file: PathBuf,
@@ -88,10 +94,62 @@ pub struct ImportedService {
     pub col: usize,
 }
 
-/// A directive: value, and where the value starts.
+/// What a host check is called in place of a service_description.
+pub const HOST_CHECK: &str = "host check";
+
+impl ImportedService {
+    /// The check's name: `SERVICE @ HOST`, `host check @ HOST` for a host check.
+    pub fn name(&self) -> String {
+        format!("{} @ {}", self.service, self.host)
+    }
+
+    /// The check's tags: `nagios`, the host, its hostgroups, and `host-check` for a host check.
+    pub fn tags(&self) -> Vec<String> {
+        let mut tags = vec!["nagios".to_string(), self.host.clone()];
+        tags.extend(self.hostgroups.iter().cloned());
+        if self.host_check {
+            tags.push("host-check".to_string());
+        }
+        tags
+    }
+
+    /// What the check is, for messages: ``service `S` on `H` `` or ``host check of `H` ``.
+    pub fn what(&self) -> String {
+        if self.host_check {
+            format!("host check of `{}`", self.host)
+        } else {
+            format!("service `{}` on `{}`", self.service, self.host)
+        }
+    }
+}
+
+/// A service or host check that Nagios never runs itself (`active_checks_enabled 0`: its
+/// results come from outside), left out of the import.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Skipped {
+    pub file: PathBuf,
+    pub line: usize,
+    /// ``service `S` on `H1`, `H2` `` or ``host check of `H` ``.
+    pub what: String,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: {}: passive (active_checks_enabled 0), not imported",
+            self.file.display(),
+            self.line,
+            self.what
+        )
+    }
+}
+
+/// A directive: value, and where the value starts in which file (a template's, when inherited).
 #[derive(Clone, Debug)]
 struct Directive {
     value: String,
+    file: usize,
     at: usize,
 }
 
@@ -114,11 +172,12 @@ impl Sources {
     }
 }
 
-/// What an import yields: the services, and each hostgroup's hosts as (host_name, address) for
-/// fanning other checks out to them.
+/// What an import yields: the services and host checks, what was left out as passive, and each
+/// hostgroup's hosts as (host_name, address) for fanning other checks out to them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NagiosImport {
     pub services: Vec<ImportedService>,
+    pub skipped: Vec<Skipped>,
     pub hostgroups: BTreeMap<String, Vec<(String, String)>>,
 }
 
@@ -164,11 +223,12 @@ pub fn import_from(
     }
     let resolved = Resolver::new(&objects, &sources).resolve_all(&mut diags);
     let selection = Selection { opts, sites };
-    let services = instantiate(&resolved, &user, &selection, &sources, &mut diags);
+    let (services, skipped) = instantiate(&resolved, &user, &selection, &sources, &mut diags);
     let hostgroups = hostgroups(&resolved);
     if diags.is_empty() {
         Ok(NagiosImport {
             services,
+            skipped,
             hostgroups,
         })
     } else {
@@ -375,6 +435,7 @@ fn parse(
                     key.to_string(),
                     Directive {
                         value: value.trim().to_string(),
+                        file,
                         at: value_at,
                     },
                 );
@@ -443,6 +504,7 @@ impl<'a> Resolver<'a> {
         let mut vars = obj.vars.clone();
         let no_use = Directive {
             value: String::new(),
+            file: obj.file,
             at: 0,
         };
         let uses = obj.vars.get("use").unwrap_or(&no_use);
@@ -559,7 +621,7 @@ fn instantiate(
     selection: &Selection<'_>,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<ImportedService> {
+) -> (Vec<ImportedService>, Vec<Skipped>) {
     let opts = selection.opts;
     let of = |kind: &'static str| objects.iter().filter(move |o| o.kind == kind);
     let commands: HashMap<String, &Object> = of("command")
@@ -628,6 +690,58 @@ fn instantiate(
                 .any(|g| groups.get(g).is_some_and(|m| m.iter().any(|x| x == h)))
     };
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
+    let whereabouts = |o: &Object| {
+        let (path, source) = &sources.files[o.file];
+        let (line, col) = super::diag::line_col(source, o.at);
+        (path.clone(), line, col)
+    };
+    // Each selected host's own check_command, as Nagios runs it, before the services on it. A
+    // `services` selection picks services only.
+    let mut checked_hosts: Vec<String> = Vec::new();
+    for host in hosts.iter().filter(|_| opts.services.is_empty()) {
+        let name = host_name(host);
+        if checked_hosts.contains(&name) || !host_selected(&name) {
+            continue;
+        }
+        checked_hosts.push(name.clone());
+        let Some(check) = host.vars.get("check_command") else {
+            continue;
+        };
+        for (i, h) in opts.hosts.iter().enumerate() {
+            host_hits[i] |= *h == name;
+        }
+        for (i, g) in opts.hostgroups.iter().enumerate() {
+            group_hits[i] |= groups.get(g).is_some_and(|m| m.contains(&name));
+        }
+        let whose = format!("host check of `{name}`");
+        let (file, line, col) = whereabouts(host);
+        if passive(host) {
+            skipped.push(Skipped {
+                file,
+                line,
+                what: whose,
+            });
+            continue;
+        }
+        let Some((parts, command_line)) = command_of(check, &commands, sources, diags, &whose)
+        else {
+            continue;
+        };
+        match expand(&command_line.value, &parts[1..], user, host, None) {
+            Ok(expanded) => out.push(ImportedService {
+                hostgroups: groups_of(&name),
+                host: name,
+                service: HOST_CHECK.to_string(),
+                host_check: true,
+                command_line: expanded,
+                file,
+                line,
+                col,
+            }),
+            Err(e) => macro_error(e, command_line, &parts[0], &whose, sources, diags),
+        }
+    }
     for svc in of("service") {
         let desc = svc
             .vars
@@ -693,6 +807,19 @@ fn instantiate(
         if selected.is_empty() {
             continue;
         }
+        let (file, line_no, col) = whereabouts(svc);
+        if passive(svc) {
+            let on: Vec<String> = selected
+                .iter()
+                .map(|h| format!("`{}`", host_name(h)))
+                .collect();
+            skipped.push(Skipped {
+                file,
+                line: line_no,
+                what: format!("service `{desc}` on {}", on.join(", ")),
+            });
+            continue;
+        }
         let Some(check) = svc.vars.get("check_command") else {
             diags.push(sources.diag(
                 svc.file,
@@ -701,59 +828,37 @@ fn instantiate(
             ));
             continue;
         };
-        let parts = split_bang(&check.value);
-        let Some(command) = commands.get(&parts[0]) else {
-            diags.push(sources.diag(
-                svc.file,
-                check.at..check.at + parts[0].len(),
-                format!("unknown command `{}`", parts[0]),
-            ));
-            continue;
-        };
-        let Some(line) = command.vars.get("command_line") else {
-            diags.push(sources.diag(
-                command.file,
-                command.at..command.at + 6,
-                format!(
-                    "command `{}` has no command_line (service `{desc}`)",
-                    parts[0]
-                ),
-            ));
+        let Some((parts, command_line)) = command_of(
+            check,
+            &commands,
+            sources,
+            diags,
+            &format!("service `{desc}`"),
+        ) else {
             continue;
         };
         for host in selected {
             let name = host_name(host);
-            match expand(&line.value, &parts[1..], user, host, svc, &desc) {
-                Ok(command_line) => {
-                    let (line_no, col) = super::diag::line_col(&sources.files[svc.file].1, svc.at);
-                    out.push(ImportedService {
-                        hostgroups: groups_of(&name),
-                        host: name,
-                        service: desc.clone(),
-                        command_line,
-                        file: sources.files[svc.file].0.clone(),
-                        line: line_no,
-                        col,
-                    });
-                }
-                Err(MacroError::Unknown {
-                    name: macro_name,
-                    note,
-                }) => {
-                    let d = sources.diag(
-                        command.file,
-                        line.at..line.at + line.value.len(),
-                        format!("unknown macro `${macro_name}$` in command `{}` (service `{desc}` on `{name}`)", parts[0]),
-                    );
-                    diags.push(match note {
-                        Some(note) => d.with_note(note),
-                        None => d,
-                    });
-                }
-                Err(MacroError::Resource(d)) => {
-                    if !diags.iter().any(|x| x.file == d.file && x.span == d.span) {
-                        diags.push(d);
-                    }
+            match expand(
+                &command_line.value,
+                &parts[1..],
+                user,
+                host,
+                Some((svc, &desc)),
+            ) {
+                Ok(expanded) => out.push(ImportedService {
+                    hostgroups: groups_of(&name),
+                    host: name,
+                    service: desc.clone(),
+                    host_check: false,
+                    command_line: expanded,
+                    file: file.clone(),
+                    line: line_no,
+                    col,
+                }),
+                Err(e) => {
+                    let whose = format!("service `{desc}` on `{name}`");
+                    macro_error(e, command_line, &parts[0], &whose, sources, diags);
                 }
             }
         }
@@ -797,7 +902,97 @@ fn instantiate(
         diags.push(selection.error(Selector::Service, i, message));
     }
     out.sort_by_key(|s| hosts.iter().position(|h| host_name(h) == s.host));
-    out
+    (out, skipped)
+}
+
+/// Passive: Nagios never runs its check itself (`active_checks_enabled 0`, own or inherited;
+/// the default is 1).
+fn passive(o: &Object) -> bool {
+    o.vars
+        .get("active_checks_enabled")
+        .is_some_and(|d| d.value == "0")
+}
+
+/// The `!` arguments of a `check_command` and the command_line of the command it names; or an
+/// error at its place. `whose`: what runs it, for the message.
+fn command_of<'o>(
+    check: &Directive,
+    commands: &HashMap<String, &'o Object>,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+    whose: &str,
+) -> Option<(Vec<String>, &'o Directive)> {
+    let parts = split_bang(&check.value);
+    let Some(command) = commands.get(&parts[0]) else {
+        diags.push(sources.diag(
+            check.file,
+            check.at..check.at + parts[0].len(),
+            format!("unknown command `{}`", parts[0]),
+        ));
+        return None;
+    };
+    let Some(line) = command.vars.get("command_line") else {
+        diags.push(sources.diag(
+            command.file,
+            command.at..command.at + 6,
+            format!("command `{}` has no command_line ({whose})", parts[0]),
+        ));
+        return None;
+    };
+    Some((parts, line))
+}
+
+/// The error of a command line that cannot be expanded: an unknown macro at its place in the
+/// command_line (the whole value when the text there is not the macro's: an additive value),
+/// a `$USERn$` that cannot be used at its place in the resource file (once).
+fn macro_error(
+    e: MacroError,
+    line: &Directive,
+    command: &str,
+    whose: &str,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) {
+    match e {
+        MacroError::Unknown { name, note, at } => {
+            let source = &sources.files[line.file].1;
+            let text = format!("${name}$");
+            let start = source_offset(source, line.at, at);
+            let span = if source.get(start..start + text.len()) == Some(text.as_str()) {
+                start..start + text.len()
+            } else {
+                line.at..line.at + line.value.len()
+            };
+            let d = sources.diag(
+                line.file,
+                span,
+                format!("unknown macro `{text}` in command `{command}` ({whose})"),
+            );
+            diags.push(match note {
+                Some(note) => d.with_note(note),
+                None => d,
+            });
+        }
+        MacroError::Resource(d) => {
+            if !diags.iter().any(|x| x.file == d.file && x.span == d.span) {
+                diags.push(d);
+            }
+        }
+    }
+}
+
+/// Where byte `at` of a directive's value is in the file, the value starting at `start`: the
+/// value has `;` where the file has `\;`.
+fn source_offset(source: &str, start: usize, at: usize) -> usize {
+    let mut offset = start;
+    for _ in 0..at {
+        offset += if source.as_bytes().get(offset..offset + 2) == Some(b"\\;") {
+            2
+        } else {
+            1
+        };
+    }
+    offset
 }
 
 /// `name!arg1!arg2` with `\!` for a literal `!`.
@@ -825,20 +1020,24 @@ fn split_bang(text: &str) -> Vec<String> {
 
 /// Why a command line cannot be expanded.
 enum MacroError {
-    /// A macro without a value, by name.
-    Unknown { name: String, note: Option<String> },
+    /// A macro without a value, by name, and where its `$` is in the command line.
+    Unknown {
+        name: String,
+        note: Option<String>,
+        at: usize,
+    },
     /// A `$USERn$` whose value cannot be used, at its place in the resource file.
     Resource(Diagnostic),
 }
 
-/// Expands a command line's macros.
+/// Expands a command line's macros for a host and, for a service check, the service and its
+/// description (a host check has no `$SERVICEDESC$` or `$_SERVICEvar$`).
 fn expand(
     line: &str,
     args: &[String],
     user: &UserMacros,
     host: &Object,
-    svc: &Object,
-    desc: &str,
+    svc: Option<(&Object, &str)>,
 ) -> Result<String, MacroError> {
     let get = |o: &Object, k: &str| o.vars.get(k).map(|d| d.value.clone());
     let custom = |o: &Object, name: &str| {
@@ -851,6 +1050,7 @@ fn expand(
     let mut rest = line;
     while let Some(i) = rest.find('$') {
         out.push_str(&rest[..i]);
+        let at = line.len() - rest.len() + i;
         let after = &rest[i + 1..];
         let Some(end) = after.find('$') else {
             out.push_str(&rest[i..]);
@@ -878,6 +1078,7 @@ fn expand(
                     return Err(MacroError::Unknown {
                         name: name.to_string(),
                         note,
+                        at,
                     })
                 }
             }
@@ -886,11 +1087,14 @@ fn expand(
                 "HOSTNAME" => get(host, "host_name"),
                 "HOSTADDRESS" => get(host, "address").or_else(|| get(host, "host_name")),
                 "HOSTALIAS" => get(host, "alias").or_else(|| get(host, "host_name")),
-                "SERVICEDESC" => Some(desc.to_string()),
+                "SERVICEDESC" => svc.map(|(_, desc)| desc.to_string()),
                 n => n
                     .strip_prefix("_HOST")
                     .and_then(|v| custom(host, v))
-                    .or_else(|| n.strip_prefix("_SERVICE").and_then(|v| custom(svc, v))),
+                    .or_else(|| {
+                        let (svc, _) = svc?;
+                        n.strip_prefix("_SERVICE").and_then(|v| custom(svc, v))
+                    }),
             }
         };
         match value {
@@ -899,6 +1103,7 @@ fn expand(
                 return Err(MacroError::Unknown {
                     name: name.to_string(),
                     note: None,
+                    at,
                 })
             }
         }
@@ -1070,9 +1275,144 @@ mod tests {
             .iter()
             .map(|d| format!("{}:{}: {}", d.line_col().0, d.line_col().1, d.message))
             .collect();
+        // At the macro, not at the whole command_line.
         assert_eq!(
             shown,
-            ["3:16: unknown macro `$NOPE$` in command `c` (service `s` on `h`)"]
+            ["3:26: unknown macro `$NOPE$` in command `c` (service `s` on `h`)"]
+        );
+        assert_eq!(
+            errors[0].to_string(),
+            format!(
+                "error: unknown macro `$NOPE$` in command `c` (service `s` on `h`)\n \
+                 --> {}:3:26\n  |\n3 |   command_line /bin/echo $NOPE$\n  |                          ^^^^^^",
+                dir.path().join("macro.cfg").display()
+            )
+        );
+    }
+
+    /// The column of an unknown macro after an escaped `\;` (one character in the value, two
+    /// in the file), in a command inherited from a template in another file, and in a host
+    /// check, which has no `$SERVICEDESC$`.
+    #[test]
+    fn an_unknown_macro_is_pointed_at_where_it_is_written() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let templates = dir.path().join("templates.cfg");
+        std::fs::write(
+            &templates,
+            "define command {\n  name base\n  command_line /bin/echo a\\;b $HOSTNAME$ $BAD$\n  register 0\n}\n",
+        )
+        .expect("write");
+        let objects = dir.path().join("objects.cfg");
+        std::fs::write(
+            &objects,
+            "define command {\n  use base\n  command_name c\n}\n\
+             define command {\n  command_name alive\n  command_line /bin/echo $HOSTADDRESS$ $SERVICEDESC$\n}\n\
+             define host {\n  host_name h\n  check_command alive\n}\n\
+             define service {\n  host_name h\n  service_description s\n  check_command c\n}\n",
+        )
+        .expect("write");
+        let errors = import(&ImportOptions {
+            config: vec![templates.clone(), objects.clone()],
+            ..ImportOptions::default()
+        })
+        .expect_err("bad");
+        let shown: Vec<String> = errors
+            .iter()
+            .map(|d| {
+                let (line, col) = d.line_col();
+                let file = d.file.file_name().map(|f| f.to_string_lossy().into_owned());
+                format!("{}:{line}:{col}: {}", file.unwrap_or_default(), d.message)
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "objects.cfg:7:40: unknown macro `$SERVICEDESC$` in command `alive` (host check of `h`)",
+                "templates.cfg:3:42: unknown macro `$BAD$` in command `c` (service `s` on `h`)",
+            ]
+        );
+        let caret = errors[1].to_string();
+        let under = format!("  | {}^^^^^", " ".repeat(41));
+        assert!(
+            caret.ends_with(&format!(
+                "3 |   command_line /bin/echo a\\;b $HOSTNAME$ $BAD$\n{under}"
+            )),
+            "{caret}"
+        );
+    }
+
+    #[test]
+    fn host_checks_run_and_passive_checks_are_left_out() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/nagios-host-checks");
+        let imported = import(&ImportOptions {
+            config: vec![dir.clone()],
+            ..ImportOptions::default()
+        })
+        .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics(d)));
+        let got: Vec<(String, String, usize, bool)> = imported
+            .services
+            .iter()
+            .map(|s| (s.name(), s.command_line.clone(), s.line, s.host_check))
+            .collect();
+        let dummy = "/usr/lib/nagios/plugins/check_dummy";
+        let answers = (format!("{dummy} 0 \"answers\""), 51, false);
+        let want = [
+            (
+                "host check @ app1",
+                (
+                    format!("{dummy} 0 \"app1 at 127.0.0.1 (Application 1) is up\""),
+                    19,
+                    true,
+                ),
+            ),
+            ("Answers @ app1", answers.clone()),
+            (
+                "host check @ app2",
+                (format!("{dummy} 0 \"app2 answers\""), 26, true),
+            ),
+            ("Answers @ app2", answers.clone()),
+            ("Answers @ quiet", answers.clone()),
+            ("Answers @ pushed", answers),
+        ];
+        let want: Vec<(String, String, usize, bool)> = want
+            .into_iter()
+            .map(|(n, (c, l, h))| (n.to_string(), c, l, h))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(
+            imported.services[0].tags(),
+            ["nagios", "app1", "host-check"]
+        );
+        let file = dir.join("objects.cfg").display().to_string();
+        let skipped: Vec<String> = imported.skipped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            skipped,
+            [
+                format!("{file}:38: host check of `pushed`: passive (active_checks_enabled 0), not imported"),
+                format!("{file}:57: service `Backup result` on `app1`, `quiet`: passive (active_checks_enabled 0), not imported"),
+                format!("{file}:64: service `Trap received` on `app2`: passive (active_checks_enabled 0), not imported"),
+            ]
+        );
+        // A `services` selection picks services only; a host selection gets its host check.
+        let only = |hosts: &[&str], services: &[&str]| {
+            import(&ImportOptions {
+                config: vec![dir.clone()],
+                hosts: hosts.iter().map(|h| h.to_string()).collect(),
+                services: services.iter().map(|s| s.to_string()).collect(),
+                ..ImportOptions::default()
+            })
+            .map(|i| {
+                i.services
+                    .iter()
+                    .map(ImportedService::name)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics(d)))
+        };
+        assert_eq!(only(&["app2"], &["Answers"]), ["Answers @ app2"]);
+        assert_eq!(
+            only(&["app2"], &[]),
+            ["host check @ app2", "Answers @ app2"]
         );
     }
 

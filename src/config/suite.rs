@@ -70,6 +70,8 @@ pub struct Suite {
     pub(super) always_env: BTreeSet<String>,
     /// The names of every file's `[vars]` and `[secrets]`: what `--var` may set.
     pub vars: BTreeSet<String>,
+    /// What imports left out and why (a passive Nagios service), one line each.
+    pub skipped: Vec<String>,
 }
 
 /// The checks a selection admits, ready to run, and the environment variables they read.

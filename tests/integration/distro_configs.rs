@@ -129,12 +129,23 @@ fn what_import_prints_runs_what_the_import_runs() {
 
     let nagios = nagios_both_ways(&fixture("nagios/nagios.cfg"));
     assert_eq!(nagios.len(), 7);
+    // Host checks too (passive checks are left out both ways).
+    let hosts = nagios_both_ways(&fixture("nagios-host-checks/objects.cfg"));
+    assert_eq!(hosts.len(), 6, "{hosts:?}");
+    assert_eq!(
+        hosts["host check @ app2"],
+        format!("{plugins}/check_dummy 0 'app2 answers'")
+    );
 
     // Debian's own files as installed.
     let nrpe = nrpe_both_ways(DEBIAN_NRPE, "");
     assert_eq!(nrpe.len(), 5, "{nrpe:?}");
     let nagios = nagios_both_ways(DEBIAN_NAGIOS);
-    assert_eq!(nagios.len(), 8, "{nagios:?}");
+    assert_eq!(nagios.len(), 9, "{nagios:?}");
+    assert_eq!(
+        nagios["host check @ localhost"],
+        "/usr/lib/nagios/plugins/check_ping -H 127.0.0.1 -w '5000,100%' -c '5000,100%' -p 1"
+    );
 }
 
 /// The names of the checks of a `list --json` output.
@@ -160,9 +171,12 @@ fn debians_nagios_cfg_loads_lists_and_runs_as_installed() {
         .args(&["list", "--json"])
         .run();
     out.code(0);
+    // localhost's check-host-alive (from the linux-server template) is its host check: check_ping
+    // as the monitoring-plugins definition gives it.
     assert_eq!(
         listed(&out.stdout),
         [
+            "host check @ localhost",
             "PING @ localhost",
             "Root Partition @ localhost",
             "Current Users @ localhost",
@@ -175,6 +189,10 @@ fn debians_nagios_cfg_loads_lists_and_runs_as_installed() {
     );
     let by_name = commands(&suite);
     assert_eq!(
+        by_name["host check @ localhost"],
+        "/usr/lib/nagios/plugins/check_ping -H 127.0.0.1 -w '5000,100%' -c '5000,100%' -p 1"
+    );
+    assert_eq!(
         by_name["Current Load @ localhost"],
         "/usr/lib/nagios/plugins/check_load -w 5.0,4.0,3.0 -c 10.0,6.0,4.0"
     );
@@ -183,8 +201,8 @@ fn debians_nagios_cfg_loads_lists_and_runs_as_installed() {
         "/usr/lib/nagios/plugins/check_http -H 127.0.0.1 -I 127.0.0.1 ''"
     );
 
-    // Load, disk, swap, processes, a web or SSH server: this machine's state. Each must be a
-    // real answer of its plugin.
+    // Load, disk, swap, processes, a web or SSH server, whether ping may send ICMP here (the
+    // host check and PING): this machine's state. Each must be a real answer of its plugin.
     let run = Smokegate::new()
         .suite(&suite)
         .args(&["run", "--json", "r.json"])
@@ -192,7 +210,7 @@ fn debians_nagios_cfg_loads_lists_and_runs_as_installed() {
     assert!([0, 1].contains(&run.code), "{}", run.stderr);
     let json = run.json("r.json");
     let checks = json["checks"].as_array().cloned().unwrap_or_default();
-    assert_eq!(checks.len(), 8);
+    assert_eq!(checks.len(), 9);
     for check in checks {
         let state = check["state"].as_str().unwrap_or_default();
         assert!(
@@ -218,10 +236,15 @@ fn every_sample_object_file_debian_ships_loads() {
         .run();
     out.code(0);
     let names = listed(&out.stdout);
-    assert_eq!(names.len(), 21, "{names:?}");
+    // 21 services, and each host's check-host-alive as its host check.
+    assert_eq!(names.len(), 25, "{names:?}");
     for host in ["localhost", "hplj2605dn", "linksys-srw224p", "winserver"] {
         assert!(
             names.iter().any(|n| n.ends_with(&format!(" @ {host}"))),
+            "{host}: {names:?}"
+        );
+        assert!(
+            names.contains(&format!("host check @ {host}")),
             "{host}: {names:?}"
         );
     }

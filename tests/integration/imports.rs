@@ -214,7 +214,8 @@ fn nagios_config_errors_point_at_their_place() {
     for loc in [
         "nagios_objects.cfg:11:29",
         "nagios_objects.cfg:20:29",
-        "nagios_objects.cfg:3:21",
+        // At the macro in the command_line, not at the start of the line's value.
+        "nagios_objects.cfg:3:59",
     ] {
         assert!(
             out.stderr.contains(&format!("{loc}\n")),
@@ -533,7 +534,8 @@ fn a_resource_file_that_cannot_be_read_is_an_error_at_its_line() {
     assert!(
         out.stderr.contains(
             "error: unknown macro `$USER2$` in command `c` (service `S` on `h`)\n \
-             --> checks/../nagios/objects/o.cfg:3:16\n"
+             --> checks/../nagios/objects/o.cfg:3:38\n  |\n\
+             3 |   command_line $USER1$/check_dummy 0 $USER2$\n  |                                      ^^^^^^^\n"
         ) && out.stderr.contains(
             "cannot read resource file /nonexistent/resource.cfg: No such file or directory (os error 2)"
         ),
@@ -635,4 +637,109 @@ fn nrpe_command_prefix_goes_before_every_command() {
         .args(&["run", "--color", "never"])
         .run();
     ran.code(0);
+}
+
+/// A host's own check_command is its host check, run as Nagios runs it; passive checks
+/// (active_checks_enabled 0, own or from a template) are never run by Nagios and are left out,
+/// each with a line in `list`, `validate` and `import`.
+#[test]
+fn nagios_host_checks_run_and_passive_checks_are_left_out_saying_so() {
+    let dir = repo().join("fixtures/nagios-host-checks");
+    let file = dir.join("objects.cfg").display().to_string();
+    let suite = format!("[import]\nnagios = {{ config = [\"{file}\"] }}\n");
+    let skipped = format!(
+        "skipped: {file}:38: host check of `pushed`: passive (active_checks_enabled 0), not imported\n\
+         skipped: {file}:57: service `Backup result` on `app1`, `quiet`: passive (active_checks_enabled 0), not imported\n\
+         skipped: {file}:64: service `Trap received` on `app2`: passive (active_checks_enabled 0), not imported\n"
+    );
+    let out = Smokegate::new().suite(&suite).args(&["validate"]).run();
+    out.code(0);
+    assert_eq!(
+        out.stdout,
+        format!("ok: 6 checks selected from 1 suite file\n{skipped}")
+    );
+    let out = Smokegate::new().suite(&suite).args(&["list"]).run();
+    out.code(0);
+    assert!(
+        out.stdout.ends_with(&format!("\n6 checks\n{skipped}")),
+        "{}",
+        out.stdout
+    );
+    let names: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .take(6)
+        .map(|l| l.split("  ").next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "host check @ app1",
+            "Answers @ app1",
+            "host check @ app2",
+            "Answers @ app2",
+            "Answers @ quiet",
+            "Answers @ pushed"
+        ]
+    );
+
+    // The host checks run with their host's macros; `--skip-tag host-check` leaves them out.
+    let run = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--json", "r.json", "--tag", "host-check"])
+        .run();
+    run.code(0);
+    let summaries: Vec<(String, String)> = run.json("r.json")["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap_or_default().to_string(),
+                c["summary"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            (
+                "host check @ app1".to_string(),
+                "OK: app1 at 127.0.0.1 (Application 1) is up".to_string()
+            ),
+            (
+                "host check @ app2".to_string(),
+                "OK: app2 answers".to_string()
+            ),
+        ]
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["validate", "--skip-tag", "host-check"])
+        .run();
+    out.code(0);
+    assert!(
+        out.stdout.starts_with("ok: 4 checks selected"),
+        "{}",
+        out.stdout
+    );
+
+    // `import` says the same as comments, and what it prints validates to the same checks.
+    let printed = Smokegate::new().args(&["import", "nagios", &file]).run();
+    printed.code(0);
+    let commented: String = skipped.lines().map(|l| format!("# {l}\n")).collect();
+    assert!(
+        printed.stdout.starts_with(&format!(
+            "# Imported by `smokegate import nagios`: one check per service and host.\n{commented}\n"
+        )),
+        "{}",
+        printed.stdout
+    );
+    let out = Smokegate::new()
+        .suite(&printed.stdout)
+        .args(&["validate"])
+        .run();
+    out.code(0);
+    assert_eq!(out.stdout, "ok: 6 checks selected from 1 suite file\n");
 }
