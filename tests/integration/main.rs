@@ -12,6 +12,7 @@ mod demo;
 mod distro_configs;
 mod docs;
 mod faults;
+mod grid;
 mod hangs;
 mod hostile_text;
 mod html_report;
