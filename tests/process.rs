@@ -102,6 +102,7 @@ fn ctx(stop: CancellationToken) -> ProbeCtx {
         capture_limit: CAPTURE,
         shared: Default::default(),
         phase: Default::default(),
+        timeout: Duration::from_secs(60),
     }
 }
 

@@ -55,7 +55,7 @@ impl FileLoader<'_> {
             config.driver = self.relative(&d);
         }
         if let Some(b) = raw.binary.as_ref().and_then(|b| self.expand(b, vars)) {
-            config.binary = self.relative(&b);
+            config.binary = Some(self.relative(&b));
         }
         if let Some(r) = &raw.remote {
             match self.expand(r, vars).map(|u| (reqwest::Url::parse(&u), u)) {

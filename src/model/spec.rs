@@ -249,7 +249,9 @@ pub struct BrowserConfig {
     pub driver: PathBuf,
     /// A WebDriver remote end (Selenium Grid) by URL.
     pub remote: Option<String>,
-    pub binary: PathBuf,
+    /// The browser to run; unset: Debian's Chromium locally, and on a remote end the browser
+    /// its node is configured with (a path here is a path on the node).
+    pub binary: Option<PathBuf>,
     /// Concurrent sessions, separate from `-j`; by default the CPU count (a browser is CPU-bound:
     /// four sessions on two cores take 2.5 times as long as one, BENCHMARKS.md P3).
     pub sessions: usize,
@@ -265,7 +267,7 @@ impl Default for BrowserConfig {
         BrowserConfig {
             driver: PathBuf::from("/usr/bin/chromedriver"),
             remote: None,
-            binary: PathBuf::from("/usr/bin/chromium"),
+            binary: None,
             sessions: std::thread::available_parallelism().map_or(1, usize::from),
             implicit_wait: Duration::from_secs(5),
             window: (1280, 800),

@@ -48,6 +48,9 @@ pub struct ProbeCtx {
     pub shared: Arc<Shared>,
     /// What the probe is waiting for, set by native probes and read by the runner at a timeout.
     pub phase: Phase,
+    /// The attempt's time limit, which the runner enforces: a probe only makes sure that nothing
+    /// of its own (a client's request timeout) gives up before it.
+    pub timeout: Duration,
 }
 
 /// What an attempt is doing now ("waiting for response headers from http://..."), shared

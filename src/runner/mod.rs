@@ -494,6 +494,7 @@ impl Unit {
             capture_limit: self.opts.capture_limit,
             shared: Arc::clone(&self.shared),
             phase: probe::Phase::default(),
+            timeout: self.check.timeout,
         };
         let timeout = self.check.timeout;
         let probe = probe::run(&self.check.probe, &ctx);

@@ -13,6 +13,7 @@ mod distro_configs;
 mod docs;
 mod faults;
 mod features;
+mod grid;
 mod hangs;
 mod hostile_text;
 mod html_report;

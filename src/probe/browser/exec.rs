@@ -21,6 +21,14 @@ use crate::sanitize;
 /// How often a step looks again for its element or condition.
 const POLL: Duration = Duration::from_millis(100);
 
+/// The browser started locally when `[browser] binary` is not set.
+const DEFAULT_BINARY: &str = "/usr/bin/chromium";
+
+/// The least time a request to a remote end may take (thirtyfour's default), and what is added
+/// to the check's timeout so that the runner, not the client, ends a slow one.
+const REMOTE_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+const REMOTE_REQUEST_SLACK: Duration = Duration::from_secs(5);
+
 /// What a failing step found.
 struct Failure {
     expected: String,
@@ -40,17 +48,17 @@ impl Failure {
     }
 }
 
-/// Quits the session when dropped without `finish` (a check stopped at its timeout).
-struct Session(Option<WebDriver>);
+/// Quits the session when dropped without `finish` (a check stopped at its timeout); the pool
+/// waits for that quit before the run ends.
+struct Session<'a> {
+    driver: Option<WebDriver>,
+    pool: &'a Pool,
+}
 
-impl Drop for Session {
+impl Drop for Session<'_> {
     fn drop(&mut self) {
-        if let Some(driver) = self.0.take() {
-            if let Ok(handle) = tokio::runtime::Handle::try_current() {
-                handle.spawn(async move {
-                    let _ = driver.quit().await;
-                });
-            }
+        if let Some(driver) = self.driver.take() {
+            self.pool.quit_later(driver);
         }
     }
 }
@@ -63,7 +71,7 @@ pub async fn run(spec: &BrowserSpec, ctx: &ProbeCtx) -> Outcome {
     let idle = pool.idle.lock().await.pop();
     let (driver, profile, served) = match idle {
         Some(idle) => (idle.driver, idle.profile, idle.served),
-        None => match new_session(pool).await {
+        None => match new_session(pool, ctx).await {
             Ok((driver, profile)) => (driver, profile, 0),
             Err(outcome) => return outcome,
         },
@@ -76,16 +84,27 @@ pub async fn run(spec: &BrowserSpec, ctx: &ProbeCtx) -> Outcome {
         .is_some_and(|s| s.command == Command::Open);
     let (driver, profile, served) = if !opens && driver.goto("about:blank").await.is_err() {
         let _ = driver.quit().await;
-        match new_session(pool).await {
+        match new_session(pool, ctx).await {
             Ok((driver, profile)) => (driver, profile, 0),
             Err(outcome) => return outcome,
         }
     } else {
         (driver, profile, served)
     };
+    // A remote end deletes a session only once its driver answers, which a page that never
+    // loads holds up for the default 300 s: here a navigation gives up when the check does.
+    if pool.config.remote.is_some() {
+        let left = ctx.timeout.saturating_sub(opened.elapsed());
+        let _ = driver
+            .set_page_load_timeout(left.max(Duration::from_secs(1)))
+            .await;
+    }
     let session_secs = opened.elapsed().as_secs_f64();
-    let session = Session(Some(driver));
-    let mut outcome = match &session.0 {
+    let mut session = Session {
+        driver: Some(driver),
+        pool,
+    };
+    let mut outcome = match &session.driver {
         Some(driver) => scenario(spec, pool, driver).await,
         None => Outcome::unknown("internal error: session lost"),
     };
@@ -99,10 +118,13 @@ pub async fn run(spec: &BrowserSpec, ctx: &ProbeCtx) -> Outcome {
         .perfdata
         .push(Perfdata::new("session_checks", f64::from(served + 1), ""));
     // A session that finished its scenario is cleaned and kept for the next check: a new one
-    // costs a browser start. One that failed to clean is quit.
-    let mut session = session;
-    if let Some(driver) = session.0.take() {
-        if reset(&driver).await {
+    // costs a browser start. One that failed to clean is quit, and so is every session on a
+    // remote end: an idle session there holds a slot of a Grid that other clients (and this
+    // run's next check, when the node is full) are queueing for.
+    if let Some(driver) = session.driver.take() {
+        if pool.config.remote.is_some() {
+            let _ = driver.quit().await;
+        } else if reset(&driver).await {
             pool.idle.lock().await.push(super::IdleSession {
                 driver,
                 profile,
@@ -116,7 +138,10 @@ pub async fn run(spec: &BrowserSpec, ctx: &ProbeCtx) -> Outcome {
 }
 
 /// Starts a session with a fresh profile; an UNKNOWN outcome when that is not possible.
-async fn new_session(pool: &Pool) -> Result<(WebDriver, tempfile::TempDir), Outcome> {
+async fn new_session(
+    pool: &Pool,
+    ctx: &ProbeCtx,
+) -> Result<(WebDriver, tempfile::TempDir), Outcome> {
     let endpoint = pool
         .endpoint()
         .await
@@ -127,12 +152,37 @@ async fn new_session(pool: &Pool) -> Result<(WebDriver, tempfile::TempDir), Outc
     let caps = capabilities(pool, profile.path())
         .map_err(|e| Outcome::unknown(format!("invalid browser capabilities: {e}")))?;
     crate::probe::tls::install_crypto();
-    let driver = WebDriver::new(endpoint.as_str(), caps).await.map_err(|e| {
-        Outcome::unknown(format!(
-            "cannot start a browser session: {}",
-            first_line(&e.to_string())
-        ))
-    })?;
+    let driver = match &pool.config.remote {
+        None => WebDriver::new(endpoint.as_str(), caps).await.map_err(|e| {
+            Outcome::unknown(format!(
+                "cannot start a browser session: {}",
+                first_line(&e.to_string())
+            ))
+        })?,
+        // A Grid queues a new-session request until a node has a free slot: the check's own
+        // timeout (the runner's) bounds that wait, not the client's shorter default.
+        Some(remote) => {
+            // A Grid makes the session even when the check stopped waiting for it: the request
+            // runs on its own, and a session nobody took any more is deleted.
+            let request = WebDriver::builder(endpoint.as_str(), caps)
+                .request_timeout(ctx.timeout.max(REMOTE_REQUEST_TIMEOUT) + REMOTE_REQUEST_SLACK);
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            pool.track(tokio::spawn(async move {
+                if let Err(Ok(orphan)) = tx.send(request.await) {
+                    let _ = orphan.quit().await;
+                }
+            }));
+            let made = rx
+                .await
+                .map_err(|_| Outcome::unknown("internal error: the session request was lost"))?;
+            made.map_err(|e| {
+                Outcome::unknown(format!(
+                    "cannot start a browser session at the remote WebDriver end {remote}: {}",
+                    first_line(&e.to_string())
+                ))
+            })?
+        }
+    };
     Ok((driver, profile))
 }
 
@@ -169,7 +219,13 @@ async fn reset(driver: &WebDriver) -> bool {
 
 fn capabilities(pool: &Pool, profile: &std::path::Path) -> WebDriverResult<ChromeCapabilities> {
     let mut caps = DesiredCapabilities::chrome();
-    caps.set_binary(&pool.config.binary.display().to_string())?;
+    let remote = pool.config.remote.is_some();
+    match &pool.config.binary {
+        Some(binary) => caps.set_binary(&binary.display().to_string())?,
+        None if !remote => caps.set_binary(DEFAULT_BINARY)?,
+        // The node's configured browser (its stereotype's, or its driver's own choice).
+        None => {}
+    }
     // A dialog stays open until a step answers it (or the one after each step does).
     caps.set("unhandledPromptBehavior", "ignore")?;
     let (w, h) = pool.config.window;
@@ -189,9 +245,10 @@ fn capabilities(pool: &Pool, profile: &std::path::Path) -> WebDriverResult<Chrom
         "--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication"
             .to_string(),
         format!("--window-size={w},{h}"),
-        format!("--user-data-dir={}", profile.display()),
     ]
     .into_iter()
+    // A folder here is no folder on a remote node: there its driver makes and removes one.
+    .chain((!remote).then(|| format!("--user-data-dir={}", profile.display())))
     .chain(pool.config.args.iter().cloned())
     {
         caps.add_arg(&arg)?;

@@ -33,6 +33,10 @@ pub struct Pool {
     service: Mutex<Option<Service>>,
     /// Sessions that finished cleanly, ready for the next check, with their profiles.
     pub(crate) idle: Mutex<Vec<IdleSession>>,
+    /// Remote session requests and quits of sessions whose check was stopped, waited for
+    /// (bounded) at shutdown: on a remote end a session nobody deletes holds a Grid slot until
+    /// the Grid times it out.
+    quitting: std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>,
     profiles: tempfile::TempDir,
     scope: Arc<Scope>,
 }
@@ -60,6 +64,7 @@ impl Pool {
             endpoint: OnceCell::new(),
             service: Mutex::new(None),
             idle: Mutex::new(Vec::new()),
+            quitting: std::sync::Mutex::new(Vec::new()),
             profiles: tempfile::Builder::new()
                 .prefix("smokegate-browser-")
                 .tempdir()?,
@@ -139,11 +144,47 @@ impl Pool {
         Ok(url)
     }
 
-    /// Stops chromedriver and every browser it started.
+    /// Quits a session in the background (from a `Drop`, which cannot wait). A local one also
+    /// ends with chromedriver; a remote one is waited for at shutdown.
+    pub(crate) fn quit_later(&self, driver: thirtyfour::WebDriver) {
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let task = runtime.spawn(async move {
+                let _ = driver.quit().await;
+            });
+            if self.config.remote.is_some() {
+                self.track(task);
+            }
+        }
+    }
+
+    /// A task that deletes (or may have to delete) a remote session, waited for at shutdown.
+    pub(crate) fn track(&self, task: tokio::task::JoinHandle<()>) {
+        let mut tasks = self
+            .quitting
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        tasks.retain(|t| !t.is_finished());
+        tasks.push(task);
+    }
+
+    /// Stops chromedriver and every browser it started; on a remote end, deletes every session
+    /// this run still has.
     pub async fn shutdown(&self) {
         for idle in self.idle.lock().await.drain(..) {
             let _ = tokio::time::timeout(Duration::from_secs(2), idle.driver.quit()).await;
         }
+        let quitting: Vec<_> = self
+            .quitting
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .drain(..)
+            .collect();
+        let all = async {
+            for task in quitting {
+                let _ = task.await;
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(5), all).await;
         if let Some(service) = self.service.lock().await.take() {
             service.stop(Duration::from_secs(1)).await;
         }
