@@ -15,6 +15,7 @@ mod faults;
 mod hangs;
 mod hostile_text;
 mod html_report;
+mod icinga;
 mod imports;
 mod junit_readers;
 mod nagios_daemons;
