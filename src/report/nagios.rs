@@ -137,35 +137,30 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         text.push_str(PIPE_NOTE);
         text.push('\n');
     }
-    let perf = checks_perfdata(run, MAX_OUTPUT.saturating_sub(text.len()));
-    // The guidelines' `LONG TEXT LINE N | PERFDATA LINE 2`: the last text line carries the `|`
-    // (Nagios keeps a line break before it otherwise); without long text, a line of its own.
-    let (note, perf) = match perf.strip_prefix('(') {
-        Some(_) => perf.split_once('\n').unwrap_or((perf.as_str(), "")),
-        None => ("", perf.as_str()),
-    };
-    if !note.is_empty() {
-        text.push_str(note);
-        text.push('\n');
+    // Every check's perfdata goes on the status line, after the counts: the one place both
+    // Nagios and Icinga 2 read it from alike. (Icinga 2 takes perfdata only from lines that have a
+    // `|` and joins the pieces with a space of its own, so perfdata lines after the guidelines'
+    // `LONG TEXT | PERFDATA` became text there, and a space after that `|` — which Nagios needs —
+    // became part of the next label, `' disk::/'`.)
+    let (checks_perf, left_out) = checks_perfdata(run, MAX_OUTPUT.saturating_sub(text.len()));
+    if !checks_perf.is_empty() {
+        let end = text.find('\n').unwrap_or(text.len());
+        text.insert_str(end, &format!(" {checks_perf}"));
     }
-    if !perf.is_empty() {
-        if text.lines().count() > 1 {
-            text.pop();
-            text.push_str(" | ");
-        } else {
-            text.push_str("| ");
-        }
-        text.push_str(perf);
+    if left_out > 0 {
+        text.push_str(&format!(
+            "(perfdata of {left_out} more checks left out: Nagios keeps 8 KiB of output)\n"
+        ));
     }
     NagiosReport { state, text }
 }
 
 /// Every check's own perfdata, so that the graphs a team has for `check_http`'s time or
 /// `check_disk`'s usage keep their data behind smokegate: labels prefixed with the check's name
-/// (check_multi's `name::label`), after a `|` in the long output, one line per check, within
-/// `room` bytes. What does not fit is left out whole, and a text line before the `|` says so.
-fn checks_perfdata(run: &RunRecord, room: usize) -> String {
-    let lines: Vec<String> = run
+/// (check_multi's `name::label`), space-separated, within `room` bytes. What does not fit is left
+/// out whole, check by check; the second value says for how many checks.
+fn checks_perfdata(run: &RunRecord, room: usize) -> (String, usize) {
+    let checks: Vec<String> = run
         .results
         .iter()
         .filter_map(|r| {
@@ -187,26 +182,14 @@ fn checks_perfdata(run: &RunRecord, room: usize) -> String {
     let room = room.saturating_sub(120);
     let mut used = 0;
     let mut kept = Vec::new();
-    for line in &lines {
-        let len = line.len() + 3;
-        if used + len > room {
+    for items in &checks {
+        used += items.len() + 1;
+        if used > room {
             break;
         }
-        used += len;
-        kept.push(line.as_str());
+        kept.push(items.as_str());
     }
-    let mut out = String::new();
-    let left = lines.len() - kept.len();
-    if left > 0 {
-        out.push_str(&format!(
-            "(perfdata of {left} more checks left out: Nagios keeps 8 KiB of output)\n"
-        ));
-    }
-    for line in kept {
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
+    (kept.join(" "), checks.len() - kept.len())
 }
 
 fn name_list(results: &[&CheckResult]) -> String {
@@ -309,11 +292,15 @@ mod tests {
         disk.attempts[0].outcome.perfdata = vec![Perfdata::new("/", 91.0, "%")];
         let report = nagios(&record(vec![web, disk], None));
         let lines: Vec<&str> = report.text.lines().collect();
+        // All on the status line, where Nagios and Icinga 2 both read it: Icinga 2 takes no
+        // perfdata from a line without a `|`, and Nagios none from the text before one.
         assert_eq!(
-            &lines[1..],
+            lines,
             [
-                "CRITICAL: disk - CRITICAL - disk | 'web shop::time'=0.25s 'web shop::size'=512B",
-                "disk::/=91%",
+                "SMOKEGATE CRITICAL - 1/2 checks failing: disk | checks=2 ok=1 warning=0 \
+                 critical=1 unknown=0 time=1.500s 'web shop::time'=0.25s 'web shop::size'=512B \
+                 disk::/=91%",
+                "CRITICAL: disk - CRITICAL - disk",
             ]
         );
         // Many checks: what does not fit is left out whole, and said before the `|`.
@@ -326,18 +313,20 @@ mod tests {
             .collect();
         let report = nagios(&record(many, None));
         assert!(report.text.len() <= MAX_OUTPUT, "{}", report.text.len());
-        let note = report
-            .text
-            .lines()
-            .find(|l| l.starts_with("(perfdata of "))
-            .expect("a note");
-        // The note is the last text line, so it carries the `|` that starts the perfdata.
+        let lines: Vec<&str> = report.text.lines().collect();
         assert!(
-            note.contains(
-                " more checks left out: Nagios keeps 8 KiB of output) | 'check number 0::time'=0.001s"
-            ),
+            lines[0].contains(" time=1.500s 'check number 0::time'=0.001s "),
+            "{}",
+            lines[0]
+        );
+        // The note is the last line; the one `|` is still the status line's.
+        let note = lines.last().copied().unwrap_or("");
+        assert!(
+            note.starts_with("(perfdata of ")
+                && note.ends_with(" more checks left out: Nagios keeps 8 KiB of output)"),
             "{note}"
         );
+        assert_eq!(report.text.matches('|').count(), 1);
     }
 
     #[test]

@@ -207,6 +207,33 @@ pub fn leftovers(marker: &str) -> Vec<String> {
     processes_with(marker)
 }
 
+/// A daemon started in a process group of its own and killed with that whole group (then reaped)
+/// when the test ends, pass or fail, so that workers it forked go with it.
+pub struct Daemon(std::process::Child);
+
+impl Daemon {
+    /// Starts `command` with stdin from /dev/null; stdout and stderr are the caller's choice.
+    pub fn start(command: &mut Command) -> Daemon {
+        use std::os::unix::process::CommandExt;
+        let child = command
+            .process_group(0)
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {:?}: {e}", command.get_program()));
+        Daemon(child)
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) on the process group of a child we started, not yet reaped.
+        unsafe {
+            libc::kill(-(self.0.id() as i32), libc::SIGKILL);
+        }
+        let _ = self.0.wait();
+    }
+}
+
 /// A unique marker for one test's processes.
 pub fn marker(test: &str) -> String {
     format!("smk{}x{}", test, std::process::id())

@@ -17,6 +17,7 @@ mod grid;
 mod hangs;
 mod hostile_text;
 mod html_report;
+mod icinga;
 mod imports;
 mod junit_readers;
 mod nagios_daemons;
