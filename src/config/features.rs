@@ -406,6 +406,15 @@ impl Loader<'_> {
                 return None;
             }
         };
+        // A value typed into a form from the environment is a credential until shown otherwise:
+        // it must reach no output, whatever the page does with it.
+        if step.value.contains("${") {
+            for action in &actions {
+                if let crate::model::scenario::Action::Fill { value, .. } = action {
+                    crate::secrets::register([value]);
+                }
+            }
+        }
         let (line, col) = self.lines.line_col(self.source, span.start);
         let source_line = self.source[self.offset(line, 1)..]
             .lines()
@@ -465,7 +474,7 @@ pub(super) fn feature_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
-    let walked = super::files::walk(path, "feature").map_err(|e| e.to_string())?;
+    let walked = super::files::walk(path, &["feature"]).map_err(|e| e.to_string())?;
     if let Some((refused, why)) = walked.refused.first() {
         return Err(format!("{}: {why}", refused.display()));
     }

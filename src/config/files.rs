@@ -18,22 +18,22 @@ pub struct Walked {
     pub refused: Vec<(PathBuf, String)>,
 }
 
-/// Files under `dir` (recursively, sorted by path) whose extension is `ext`. A folder reached
+/// Files under `dir` (recursively, sorted by path) whose extension is one of `exts`. A folder reached
 /// again through a symlink is refused as a loop; a matching entry that is not a regular file is
 /// refused.
-pub fn walk(dir: &Path, ext: &str) -> std::io::Result<Walked> {
+pub fn walk(dir: &Path, exts: &[&str]) -> std::io::Result<Walked> {
     let mut walked = Walked::default();
     let mut seen = HashSet::new();
     let meta = std::fs::metadata(dir)?;
     seen.insert((meta.dev(), meta.ino()));
     let mut path = vec![(dir.to_path_buf(), (meta.dev(), meta.ino()))];
-    walk_into(dir, ext, &mut seen, &mut path, &mut walked)?;
+    walk_into(dir, exts, &mut seen, &mut path, &mut walked)?;
     Ok(walked)
 }
 
 fn walk_into(
     dir: &Path,
-    ext: &str,
+    exts: &[&str],
     seen: &mut HashSet<(u64, u64)>,
     path: &mut Vec<(PathBuf, (u64, u64))>,
     walked: &mut Walked,
@@ -46,7 +46,10 @@ fn walk_into(
         let Ok(meta) = std::fs::metadata(&entry) else {
             // A dangling symlink: nothing to read, and nothing a user meant as a suite file
             // unless it has the extension.
-            if entry.extension().is_some_and(|x| x == ext) {
+            if entry
+                .extension()
+                .is_some_and(|x| exts.iter().any(|e| x == *e))
+            {
                 walked
                     .refused
                     .push((entry, "a symlink to nothing".to_string()));
@@ -67,10 +70,13 @@ fn walk_into(
                 continue;
             }
             path.push((entry.clone(), id));
-            let result = walk_into(&entry, ext, seen, path, walked);
+            let result = walk_into(&entry, exts, seen, path, walked);
             path.pop();
             result?;
-        } else if entry.extension().is_some_and(|x| x == ext) {
+        } else if entry
+            .extension()
+            .is_some_and(|x| exts.iter().any(|e| x == *e))
+        {
             if meta.is_file() {
                 walked.files.push(entry);
             } else {

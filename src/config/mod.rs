@@ -285,22 +285,18 @@ fn collect_files(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic
             format!("cannot open suite path: {e}"),
         )),
         // Suites, and the feature files a team drops beside them.
-        Ok(meta) if meta.is_dir() => {
-            for ext in ["toml", "feature"] {
-                match files::walk(path, ext) {
-                    Ok(walked) => {
-                        out.extend(walked.files);
-                        for (refused, why) in walked.refused {
-                            diags.push(Diagnostic::file_level(&refused, why));
-                        }
-                    }
-                    Err(e) => diags.push(Diagnostic::file_level(
-                        path,
-                        format!("cannot list folder: {e}"),
-                    )),
+        Ok(meta) if meta.is_dir() => match files::walk(path, &["toml", "feature"]) {
+            Ok(walked) => {
+                out.extend(walked.files);
+                for (refused, why) in walked.refused {
+                    diags.push(Diagnostic::file_level(&refused, why));
                 }
             }
-        }
+            Err(e) => diags.push(Diagnostic::file_level(
+                path,
+                format!("cannot list folder: {e}"),
+            )),
+        },
         // Not a folder: read_text says what is wrong with anything but a regular file.
         Ok(_) => out.push(path.to_path_buf()),
     }

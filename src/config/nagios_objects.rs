@@ -262,7 +262,7 @@ fn collect(
         None => diags.push(Diagnostic::file_level(path, message)),
     };
     if path.is_dir() {
-        match super::files::walk(path, "cfg") {
+        match super::files::walk(path, &["cfg"]) {
             Ok(walked) => {
                 for (refused, why) in walked.refused {
                     match from {

@@ -174,7 +174,7 @@ fn read_lines(
             if key == "include" {
                 read(&target, including, commands, diags, here, prefix);
             } else {
-                match super::files::walk(&target, "cfg") {
+                match super::files::walk(&target, &["cfg"]) {
                     Ok(walked) => {
                         for (refused, why) in walked.refused {
                             diags.push(Diagnostic::new(

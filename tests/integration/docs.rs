@@ -116,6 +116,6 @@ fn manual_pages_render_without_a_warning() {
     unknown.code(2);
     assert_eq!(
         unknown.stderr,
-        "error: no command `nope`: one of run, list, validate, import, demo, nagios, completions, man\n"
+        "error: no command `nope`: one of run, list, validate, import, demo, nagios, steps, completions, man\n"
     );
 }

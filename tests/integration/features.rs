@@ -111,6 +111,10 @@ fn route(method: &str, target: &str, cookie: &str, body: &str) -> (u16, Vec<Stri
             vec![format!("Location: /login?next={path}")],
             String::new(),
         ),
+        ("GET", "/later") => html(page(
+            "Paying",
+            "<h1>Paying</h1><div id=\"out\"></div><script>setTimeout(function () { document.getElementById('out').innerHTML = '<p id=\"receipt\">Payment accepted</p>'; }, 400);</script>",
+        )),
         ("GET", "/open-admin") => html(page("Admin", "<h1>Admin</h1><p>All orders</p>")),
         ("GET", "/api/status") => (
             200,
@@ -403,4 +407,64 @@ fn steps_lists_every_phrasing_with_an_example() {
             out.stdout
         );
     }
+}
+
+#[test]
+fn browser_scenarios_run_in_chromium_with_the_same_steps() {
+    let port = shop();
+    let marker = marker("feature-browser");
+    let suite = format!(
+        "[browser]\nsessions = 2\n\n{}",
+        suite(port, &["browser.feature"])
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .env("SHOP_PASS", "hunter22")
+        .marked(&marker)
+        .args(&[
+            "run",
+            "--json",
+            "out/r.json",
+            "--junit",
+            "out/r.xml",
+            "--color",
+            "never",
+        ])
+        .file("out/.keep", "")
+        .run();
+    out.code(1);
+    let json = out.json("out/r.json");
+    for name in [
+        "Shop in a real browser / a shopper logs in",
+        "Shop in a real browser / a payment confirmation appears after the page loaded",
+        "Shop in a real browser / the admin is refused",
+    ] {
+        let check = result(&json, name);
+        assert_eq!(
+            check["state"], "OK",
+            "{name}: {} {}",
+            check["summary"], check["evidence"]
+        );
+        assert_eq!(check["tags"], serde_json::json!(["scenario", "browser"]));
+    }
+    let missing = result(
+        &json,
+        "Shop in a real browser / a missing text fails at its line",
+    );
+    assert_eq!(missing["state"], "CRITICAL");
+    let file = format!("{}/browser.feature", features());
+    assert_eq!(
+        evidence(missing, "failed step"),
+        format!(
+            "{file}:31:5\n  31 |     When I follow \"nowhere\"\n     |     ^^^^^^^^^^^^^^^^^^^^^^^"
+        )
+    );
+    assert_eq!(
+        missing["summary"],
+        format!("BROWSER CRITICAL - When I follow \"nowhere\" - no link \"nowhere\" on http://127.0.0.1:{port}/about")
+    );
+    for report in ["out/r.json", "out/r.xml"] {
+        assert!(!out.read(report).contains("hunter22"), "{report}");
+    }
+    assert!(leftovers(&marker).is_empty(), "{:?}", leftovers(&marker));
 }

@@ -308,16 +308,31 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
             Ok((next, j)) => (pc, jumped) = (next, j),
             Err(f) => {
                 broken |= f.broken;
-                failures.push((
-                    i,
-                    format!(
+                let message = match spec.written.get(i) {
+                    // A Gherkin step: named as written; its in-page check says what is wrong.
+                    Some(written) => {
+                        let text = written
+                            .lines()
+                            .nth(1)
+                            .and_then(|l| l.split_once(" | "))
+                            .map_or("", |(_, t)| t.trim());
+                        if step.command == Command::AssertVar && step.target == "sgCheck" {
+                            let found = serde_json::from_str::<String>(&f.found)
+                                .unwrap_or_else(|_| f.found.clone());
+                            format!("{text} - {found}")
+                        } else {
+                            format!("{text} - expected {}, found {}", f.expected, f.found)
+                        }
+                    }
+                    None => format!(
                         "step {} `{}`: expected {}, found {}",
                         i + 1,
                         step,
                         f.expected,
                         f.found
                     ),
-                ));
+                };
+                failures.push((i, message));
                 // A verify* failure marks the check failed and the scenario goes on, as in the IDE.
                 if !step.verify || f.broken {
                     break;

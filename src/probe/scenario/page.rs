@@ -250,7 +250,11 @@ impl Form {
                 }
             )),
             _ if el.attr("disabled").is_some() => Err("it is disabled".into()),
-            _ => {
+            kind => {
+                // What is typed into a password field never reaches an output.
+                if kind == "password" {
+                    crate::secrets::register([value]);
+                }
                 self.set.insert(el.id(), Set::Text(value.to_string()));
                 Ok(())
             }
