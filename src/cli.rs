@@ -50,6 +50,8 @@ pub enum Command {
         #[arg(value_name = "COMMAND")]
         command: Option<String>,
     },
+    /// Print the JSON Schema of suite files, for editors: `smokegate schema > suite.schema.json`.
+    Schema,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -70,6 +70,7 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
             Command::Steps => commands::docs::steps(),
             Command::Completions { shell } => commands::docs::completions(shell),
             Command::Man { command } => commands::docs::man(command.as_deref()),
+            Command::Schema => commands::schema::schema(),
         }
     });
     // The verdict is known and the reports are written: a blocking lookup (getaddrinfo on a

@@ -7,5 +7,6 @@ pub mod list;
 pub mod nagios;
 pub mod output;
 pub mod run;
+pub mod schema;
 pub mod suite;
 pub mod validate;

@@ -30,6 +30,7 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
 pub use diag::{Diagnostic, Diagnostics};
+pub use raw::suite_schema;
 use raw::{RawBrowserSettings, RawCheck, RawDefaults, RawExec, RawImport, RawNagios};
 use suite::Entry;
 pub use suite::{EnvUse, Selected, Suite};

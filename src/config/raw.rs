@@ -1,94 +1,253 @@
 //! The suite file as written: serde types with spans, before variables, defaults and plugin
-//! lookup are applied. Owns the accepted keys; must not resolve or validate meaning.
+//! lookup are applied. Owns the accepted keys and the JSON Schema made from them (`smokegate
+//! schema`); must not resolve or validate meaning.
 
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-#[derive(Debug, Default, Deserialize)]
+/// A smokegate suite file (TOML): `[defaults]`, `[vars]`, `[secrets]`, `[browser]`, `[import]`
+/// and `[[check]]`.
+// The loader reads these top-level keys one by one (to report every error with its place); this
+// type only describes them for the schema.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields, title = "smokegate suite")]
+#[allow(dead_code)]
+pub struct RawSuiteFile {
+    /// Settings for every check of this file.
+    defaults: Option<RawDefaults>,
+    /// Variables used as `{{name}}`: `host = "${APP_HOST:-127.0.0.1}"` (`${ENV}`,
+    /// `${ENV:-fallback}`; `$$` is a literal `$`). A var may use vars defined before it.
+    vars: Option<BTreeMap<String, String>>,
+    /// Vars whose values are masked as `****` in every output (at least 4 characters).
+    secrets: Option<BTreeMap<String, String>>,
+    /// How browser checks get a browser: chromedriver (or a WebDriver remote) and Chromium.
+    browser: Option<RawBrowserSettings>,
+    /// Checks made from other tools' files: Selenium IDE projects, nrpe.cfg, Nagios objects.
+    import: Option<RawImport>,
+    /// The checks: each has a unique `name` and exactly one probe table (`nagios`, `exec`,
+    /// `http`, `tls`, `tcp`, `dns`, `browser`, `nrpe` or `ssh`).
+    check: Option<Vec<RawCheck>>,
+}
+
+/// The JSON Schema (draft 2020-12) of a suite file, made from the types the loader reads it with.
+pub fn suite_schema() -> serde_json::Value {
+    let mut schema = schemars::generate::SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<RawSuiteFile>()
+        .to_value();
+    drop_null(&mut schema);
+    schema
+}
+
+/// TOML has no null: an absent key is how an optional value is left out, so `Option`'s
+/// "or null" is taken out of the schema (editors would offer it otherwise).
+fn drop_null(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Array(types)) = object.get_mut("type") {
+                types.retain(|t| t != "null");
+                if let [only] = types.as_slice() {
+                    let only = only.clone();
+                    object.insert("type".to_string(), only);
+                }
+            }
+            if let Some(Value::Array(alternatives)) = object.get_mut("anyOf") {
+                alternatives.retain(|a| a.get("type").is_none_or(|t| t != "null"));
+                if let [only] = alternatives.as_slice() {
+                    if let Value::Object(only) = only.clone() {
+                        object.remove("anyOf");
+                        for (key, v) in only {
+                            object.entry(key).or_insert(v);
+                        }
+                    }
+                }
+            }
+            object.values_mut().for_each(drop_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
+}
+
+/// `warning` or `critical`.
+// Schema only: the loader reads a string and names a wrong one.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum FailOnName {
+    Warning,
+    Critical,
+}
+
+/// `[defaults]`: settings for every check of this file.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDefaults {
+    /// Per attempt, a human duration ("10s", "1m 30s"); 10s if not given.
+    #[schemars(with = "Option<String>")]
     pub timeout: Option<Spanned<String>>,
+    /// Attempts after a failed one (0 if not given).
+    #[schemars(with = "Option<u32>")]
     pub retries: Option<Spanned<u32>>,
+    /// Wait between attempts, a human duration ("1s" if not given).
+    #[schemars(with = "Option<String>")]
     pub retry_delay: Option<Spanned<String>>,
+    /// Tags added to every check of this file.
+    #[schemars(with = "Option<Vec<String>>")]
     pub tags: Option<Vec<Spanned<String>>>,
+    /// Where bare plugin names are looked up (default: /usr/lib/nagios/plugins,
+    /// /usr/lib64/nagios/plugins, /usr/local/nagios/libexec); relative to this file.
+    #[schemars(with = "Option<Vec<String>>")]
     pub plugin_dirs: Option<Vec<Spanned<String>>>,
+    /// Which states of this file's checks fail the gate, over `--fail-on`.
+    #[schemars(with = "Option<FailOnName>")]
     pub fail_on: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `[[check]]`: one check, with exactly one probe table.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCheck {
+    /// Unique across the suite: the check's identity in every report.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// Tags for `--tag` and `--skip-tag`, besides those of `[defaults]`.
+    #[schemars(with = "Option<Vec<String>>")]
     pub tags: Option<Vec<Spanned<String>>>,
+    /// Per attempt, a human duration ("5s"), over `[defaults] timeout`.
+    #[schemars(with = "Option<String>")]
     pub timeout: Option<Spanned<String>>,
+    /// Attempts after a failed one, over `[defaults] retries`.
+    #[schemars(with = "Option<u32>")]
     pub retries: Option<Spanned<u32>>,
+    /// Wait between attempts, a human duration, over `[defaults] retry_delay`.
+    #[schemars(with = "Option<String>")]
     pub retry_delay: Option<Spanned<String>>,
+    /// Reported, never fails the gate.
     pub optional: Option<bool>,
     /// `warning` or `critical`: which states of this check fail the gate, over `--fail-on`.
+    #[schemars(with = "Option<FailOnName>")]
     pub fail_on: Option<Spanned<String>>,
     /// Names of checks that must end OK or WARNING before this one runs.
+    #[schemars(with = "Option<Vec<String>>")]
     pub needs: Option<Vec<Spanned<String>>>,
+    /// Run a Nagios plugin: its exit code is the state.
+    #[schemars(with = "Option<RawNagios>")]
     pub nagios: Option<Spanned<RawNagios>>,
+    /// Run a plain command: OK on exit 0, CRITICAL otherwise.
+    #[schemars(with = "Option<RawExec>")]
     pub exec: Option<Spanned<RawExec>>,
+    /// Send an HTTP request and assert on the response.
+    #[schemars(with = "Option<RawHttp>")]
     pub http: Option<Spanned<RawHttp>>,
+    /// Connect with TLS and check the certificate.
+    #[schemars(with = "Option<RawTls>")]
     pub tls: Option<Spanned<RawTls>>,
+    /// Connect over TCP, optionally send and expect text.
+    #[schemars(with = "Option<RawTcp>")]
     pub tcp: Option<Spanned<RawTcp>>,
+    /// Resolve a name, optionally to the expected addresses.
+    #[schemars(with = "Option<RawDns>")]
     pub dns: Option<Spanned<RawDns>>,
+    /// Run a Selenium IDE test or TOML steps in headless Chromium.
+    #[schemars(with = "Option<RawBrowser>")]
     pub browser: Option<Spanned<RawBrowser>>,
+    /// Run an NRPE command on each host (one check per host).
+    #[schemars(with = "Option<RawRemoteNrpe>")]
     pub nrpe: Option<Spanned<RawRemoteNrpe>>,
+    /// Run a plugin on each host over SSH (one check per host).
+    #[schemars(with = "Option<RawRemoteSsh>")]
     pub ssh: Option<Spanned<RawRemoteSsh>>,
 }
 
 /// `ssh = { command = "check_load -w 5", hosts = ["web1"], user = "nagios" }`: run a plugin on
 /// each host through check_by_ssh.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRemoteSsh {
+    /// The plugin's command line on the remote host.
+    #[schemars(with = "String")]
     pub command: Spanned<String>,
+    /// Hosts to run it on: one check each, named `NAME @ HOST`.
+    #[schemars(with = "Option<Vec<String>>")]
     pub hosts: Option<Vec<Spanned<String>>>,
+    /// Hostgroups of this file's `[import] nagios`; each host is reached at its address.
+    #[schemars(with = "Option<Vec<String>>")]
     pub hostgroups: Option<Vec<Spanned<String>>>,
+    /// The remote user.
+    #[schemars(with = "Option<String>")]
     pub user: Option<Spanned<String>>,
+    /// The SSH port (22 if not given).
     pub port: Option<u16>,
+    /// A private key file.
+    #[schemars(with = "Option<String>")]
     pub identity: Option<Spanned<String>>,
     /// `ssh -o` options, e.g. "StrictHostKeyChecking=accept-new".
+    #[schemars(with = "Option<Vec<String>>")]
     pub options: Option<Vec<Spanned<String>>>,
 }
 
 /// `nrpe = { command = "check_load", hosts = ["web1", "web2"] }`: run an NRPE command on each
 /// host through check_nrpe.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRemoteNrpe {
+    /// The NRPE command's name, as the daemon's nrpe.cfg defines it.
+    #[schemars(with = "String")]
     pub command: Spanned<String>,
+    /// Hosts to run it on: one check each, named `NAME @ HOST`.
+    #[schemars(with = "Option<Vec<String>>")]
     pub hosts: Option<Vec<Spanned<String>>>,
     /// Hostgroups of this file's `[import] nagios`; each host is reached at its address.
+    #[schemars(with = "Option<Vec<String>>")]
     pub hostgroups: Option<Vec<Spanned<String>>>,
+    /// The NRPE daemon's port (5666 if not given).
     pub port: Option<u16>,
+    /// Arguments for a command that uses `$ARGn$`.
+    #[schemars(with = "Option<Vec<String>>")]
     pub args: Option<Vec<Spanned<String>>>,
     /// false for daemons started with `-n`.
     pub ssl: Option<bool>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `nagios = { command = "check_disk -w 20% -c 10%" }` or `{ plugin, args }`: a Nagios plugin,
+/// its exit code the state (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNagios {
+    /// A bare name looked up in `plugin_dirs` (never in $PATH), or a path relative to this file.
+    #[schemars(with = "Option<String>")]
     pub plugin: Option<Spanned<String>>,
+    /// The plugin's arguments, passed as they are (with `plugin`).
+    #[schemars(with = "Option<Vec<String>>")]
     pub args: Option<Vec<Spanned<String>>>,
+    /// One command line, split into words as a shell would, without a shell.
+    #[schemars(with = "Option<String>")]
     pub command: Option<Spanned<String>>,
 }
 
 /// `exec = { command = "systemctl is-enabled worker" }` or `{ program, args }`: a plain
 /// command, OK on exit 0 and CRITICAL otherwise.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExec {
+    /// A bare name (looked up in `plugin_dirs`, then $PATH) or a path.
+    #[schemars(with = "Option<String>")]
     pub program: Option<Spanned<String>>,
+    /// The program's arguments, passed as they are (with `program`).
+    #[schemars(with = "Option<Vec<String>>")]
     pub args: Option<Vec<Spanned<String>>>,
+    /// One command line, split into words as a shell would, without a shell.
+    #[schemars(with = "Option<String>")]
     pub command: Option<Spanned<String>>,
 }
 
 /// A number or a string, for thresholds written either way (`warn = 0.5`, `warn = "~:0.5"`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum NumOrText {
     Int(i64),
@@ -106,133 +265,294 @@ impl NumOrText {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// Seconds, as Nagios ranges (`0.5`, `"~:0.5"`, `"@1:2"`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawThresholds {
+    /// WARNING outside this range.
+    #[schemars(with = "Option<NumOrText>")]
     pub warn: Option<Spanned<NumOrText>>,
+    /// CRITICAL outside this range.
+    #[schemars(with = "Option<NumOrText>")]
     pub crit: Option<Spanned<NumOrText>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Days left before the certificate expires.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCertDays {
+    /// WARNING with fewer days left than this (30 for `tls`).
+    #[schemars(with = "Option<i64>")]
     pub warn: Option<Spanned<i64>>,
+    /// CRITICAL with fewer days left than this (7 for `tls`).
+    #[schemars(with = "Option<i64>")]
     pub crit: Option<Spanned<i64>>,
 }
 
 /// `200`, `"2xx"`, or a list of them.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RawStatus {
     One(NumOrText),
     Many(Vec<NumOrText>),
 }
 
-#[derive(Debug, Deserialize)]
+/// `basic_auth = { user, password }`: HTTP basic authentication; the password is masked.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBasicAuth {
+    /// The user name.
+    #[schemars(with = "String")]
     pub user: Spanned<String>,
+    /// The password, masked in every output.
+    #[schemars(with = "String")]
     pub password: Spanned<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `http = { url = "{{base}}/health", status = 200, body_has = ["ok"] }`: one request, and
+/// assertions on its response.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHttp {
+    /// An http or https URL.
+    #[schemars(with = "String")]
     pub url: Spanned<String>,
+    /// The request method (GET if not given).
+    #[schemars(with = "Option<String>")]
     pub method: Option<Spanned<String>>,
+    /// Request headers: name = value.
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub headers: Option<toml::Table>,
+    /// The request body.
+    #[schemars(with = "Option<String>")]
     pub body: Option<Spanned<String>>,
+    /// Basic authentication (or `bearer`, not both).
     pub basic_auth: Option<RawBasicAuth>,
+    /// A bearer token, masked in every output.
+    #[schemars(with = "Option<String>")]
     pub bearer: Option<Spanned<String>>,
+    /// Follow redirects (off if not given, like check_http; a loop is CRITICAL).
     pub follow_redirects: Option<bool>,
+    /// Skip certificate verification.
     pub insecure: Option<bool>,
+    /// A PEM file of extra trusted roots.
+    #[schemars(with = "Option<String>")]
     pub ca_cert: Option<Spanned<String>>,
+    /// Expected status: a code (`200`), a class (`"2xx"`) or a list (default 2xx or 3xx).
+    #[schemars(with = "Option<RawStatus>")]
     pub status: Option<Spanned<RawStatus>>,
+    /// Texts the body must contain (case-insensitive unless `case_sensitive`).
+    #[schemars(with = "Option<Vec<String>>")]
     pub body_has: Option<Vec<Spanned<String>>>,
+    /// Texts the body must not contain (case-insensitive unless `case_sensitive`).
+    #[schemars(with = "Option<Vec<String>>")]
     pub body_lacks: Option<Vec<Spanned<String>>>,
+    /// Regexes the body must match.
+    #[schemars(with = "Option<Vec<String>>")]
     pub body_matches: Option<Vec<Spanned<String>>>,
+    /// Regexes the body must not match.
+    #[schemars(with = "Option<Vec<String>>")]
     pub body_lacks_match: Option<Vec<Spanned<String>>>,
+    /// Compare `body_has` and `body_lacks` as written.
     pub case_sensitive: Option<bool>,
+    /// Response headers: name = glob, case-insensitive.
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub response_headers: Option<Spanned<toml::Table>>,
+    /// JSON Pointer = expected value (`{ "/status" = "ok" }`).
+    #[schemars(with = "Option<BTreeMap<String, serde_json::Value>>")]
     pub json: Option<Spanned<toml::Table>>,
+    /// Response time thresholds, in seconds.
     pub time: Option<RawThresholds>,
+    /// Body bytes read at most ("4MiB" if not given); a larger body is cut.
+    #[schemars(with = "Option<NumOrText>")]
     pub max_body: Option<Spanned<NumOrText>>,
+    /// Days left on the https certificate.
     pub cert_days: Option<RawCertDays>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `tls = { host = "shop.example.com", port = 443 }`: a TLS handshake, and the certificate's
+/// days left, issuer and subject.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTls {
+    /// The host to connect to.
+    #[schemars(with = "String")]
     pub host: Spanned<String>,
+    /// A number, or a string that may use vars (`"{{port}}"`); 443 if not given.
+    #[schemars(with = "Option<NumOrText>")]
     pub port: Option<Spanned<NumOrText>>,
+    /// The server name sent (the host if not given).
+    #[schemars(with = "Option<String>")]
     pub sni: Option<Spanned<String>>,
+    /// Days left thresholds (warn 30, crit 7 if not given).
     pub cert_days: Option<RawCertDays>,
+    /// A PEM file of extra trusted roots.
+    #[schemars(with = "Option<String>")]
     pub ca_cert: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `tcp = { host = "{{host}}", port = 5672, send = "PING\r\n", expect = "PONG" }`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTcp {
+    /// The host to connect to.
+    #[schemars(with = "String")]
     pub host: Spanned<String>,
+    /// A number, or a string that may use vars (`"{{port}}"`).
+    #[schemars(with = "NumOrText")]
     pub port: Spanned<NumOrText>,
+    /// Text sent once connected.
+    #[schemars(with = "Option<String>")]
     pub send: Option<Spanned<String>>,
+    /// Text the reply must contain (case-insensitive unless `case_sensitive`).
+    #[schemars(with = "Option<String>")]
     pub expect: Option<Spanned<String>>,
+    /// Compare `expect` as written.
     pub case_sensitive: Option<bool>,
+    /// Connect (and reply) time thresholds, in seconds.
     pub time: Option<RawThresholds>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `dns = { name = "shop.example.com", expect = ["192.0.2.10"] }`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDns {
+    /// The name to resolve.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// Addresses the name must resolve to.
+    #[schemars(with = "Option<Vec<String>>")]
     pub expect: Option<Vec<Spanned<String>>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `[browser]`: how browser checks get a browser.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBrowserSettings {
+    /// chromedriver, started once per run (default /usr/bin/chromedriver).
+    #[schemars(with = "Option<String>")]
     pub driver: Option<Spanned<String>>,
+    /// A WebDriver remote end by URL (Selenium Grid) instead of `driver`.
+    #[schemars(with = "Option<String>")]
     pub remote: Option<Spanned<String>>,
+    /// The Chromium binary (default /usr/bin/chromium).
+    #[schemars(with = "Option<String>")]
     pub binary: Option<Spanned<String>>,
+    /// Concurrent browser sessions, separate from -j (default: the CPU count).
+    #[schemars(with = "Option<u32>")]
     pub sessions: Option<Spanned<u32>>,
+    /// How long each step waits for its element, a human duration ("5s").
+    #[schemars(with = "Option<String>")]
     pub implicit_wait: Option<Spanned<String>>,
+    /// The window size, "WIDTHxHEIGHT" ("1280x800").
+    #[schemars(with = "Option<String>")]
     pub window: Option<Spanned<String>>,
+    /// Extra Chromium arguments.
+    #[schemars(with = "Option<Vec<String>>")]
     pub args: Option<Vec<Spanned<String>>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `browser = { side = "shop.side", test = "login" }` or `{ base_url, steps = [...] }`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBrowser {
+    /// A Selenium IDE project (.side), relative to this file.
+    #[schemars(with = "Option<String>")]
     pub side: Option<Spanned<String>>,
+    /// The test of the `side` project to run, by name.
+    #[schemars(with = "Option<String>")]
     pub test: Option<Spanned<String>>,
+    /// Steps in TOML, each one Selenium IDE command in snake_case: `{ open = "/" }`.
+    #[schemars(with = "Option<Vec<RawStep>>")]
     pub steps: Option<Spanned<Vec<Spanned<toml::Table>>>>,
+    /// Replaces the project's `url`; relative `open` targets are taken from it.
+    #[schemars(with = "Option<String>")]
     pub base_url: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// One browser step: a single Selenium IDE command in snake_case, whose value is its target
+/// (`{ click = "css=button" }`), a number (`{ pause = 500 }`) or a table
+/// (`{ assert_text = { locator = "css=h1", text = "Welcome" } }`).
+// Schema only: the loader reads each step as a table and names what is wrong in it.
+#[derive(JsonSchema)]
+#[schemars(extend("minProperties" = 1, "maxProperties" = 1))]
+#[allow(dead_code)]
+struct RawStep(BTreeMap<String, RawStepValue>);
+
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+#[allow(dead_code)]
+enum RawStepValue {
+    Target(String),
+    Number(i64),
+    Table(Box<RawStepTable>),
+}
+
+/// A step's target and value, by name.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct RawStepTable {
+    /// The element: `id=`, `name=`, `css=`, `xpath=`, `linkText=`, `partialLinkText=`.
+    locator: Option<serde_json::Value>,
+    /// The command's target, as in Selenium IDE.
+    target: Option<serde_json::Value>,
+    /// A URL, for `open`.
+    url: Option<serde_json::Value>,
+    /// JavaScript, for `execute_script` and the like.
+    script: Option<serde_json::Value>,
+    /// The expected text.
+    text: Option<serde_json::Value>,
+    /// The command's value, as in Selenium IDE.
+    value: Option<serde_json::Value>,
+    /// A variable's name, for `store*`.
+    var: Option<serde_json::Value>,
+    /// Milliseconds, for `pause`.
+    ms: Option<serde_json::Value>,
+}
+
+/// `[import]`: checks made from other tools' files.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawImport {
+    /// Selenium IDE projects: every selected test becomes a check.
+    #[schemars(with = "Option<Vec<RawSideImport>>")]
     pub side: Option<Vec<Spanned<RawSideImport>>>,
+    /// nrpe.cfg files: every `command[NAME]=LINE` becomes a check NAME, tagged nrpe.
+    #[schemars(with = "Option<Vec<RawNrpeImport>>")]
     pub nrpe: Option<Vec<Spanned<RawNrpeImport>>>,
+    /// Nagios object configuration: every service on every host becomes a check.
+    #[schemars(with = "Option<RawNagiosImport>")]
     pub nagios: Option<Spanned<RawNagiosImport>>,
-    /// Gherkin feature files or folders of them, relative to the suite file.
+    /// Gherkin `.feature` files, or folders of them, relative to the suite file: every scenario
+    /// (every example row of an outline) becomes a check.
+    #[schemars(with = "Option<Vec<String>>")]
     pub features: Option<Vec<Spanned<String>>>,
 }
 
 /// `nagios = { config = ["/etc/nagios4/objects/"], resource = "...", hosts = [...], ... }`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNagiosImport {
+    /// Files, folders (*.cfg, recursively) or a nagios.cfg whose cfg_file/cfg_dir are followed.
     pub config: Vec<String>,
+    /// A resource.cfg with the `$USERn$` macros.
     pub resource: Option<String>,
+    /// Only these hosts.
+    #[schemars(with = "Option<Vec<String>>")]
     pub hosts: Option<Vec<Spanned<String>>>,
+    /// Only the hosts of these hostgroups.
+    #[schemars(with = "Option<Vec<String>>")]
     pub hostgroups: Option<Vec<Spanned<String>>>,
+    /// Only services whose description matches one of these globs.
+    #[schemars(with = "Option<Vec<String>>")]
     pub services: Option<Vec<Spanned<String>>>,
 }
 
-/// One entry of `[import] nrpe`: `"nrpe.cfg"` or a [`RawNrpeTable`], with the spans of what it
+/// One entry of `[import] nrpe`: `"nrpe.cfg"` or a table with `file`, with the spans of what it
 /// holds (an untagged enum would lose them).
-#[derive(Debug)]
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged)]
 pub enum RawNrpeImport {
     File(String),
     Table(RawNrpeTable),
@@ -264,21 +584,39 @@ impl<'de> Deserialize<'de> for RawNrpeImport {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// `{ file = "/etc/nagios/nrpe.cfg", commands = ["check_*"], args = { check_disk = ["20%"] } }`
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNrpeTable {
+    /// The nrpe.cfg file; its include= and include_dir= are followed.
     pub file: String,
+    /// Only commands whose name matches one of these globs.
+    #[schemars(with = "Option<Vec<String>>")]
     pub commands: Option<Vec<Spanned<String>>>,
-    pub args: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// Arguments (`$ARG1$`, ...) for commands that use them: command name = list.
+    pub args: Option<BTreeMap<String, Vec<String>>>,
+    /// Tags for these checks (besides nrpe).
+    #[schemars(with = "Option<Vec<String>>")]
     pub tags: Option<Vec<Spanned<String>>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `{ file = "shop.side", suites = ["smoke"], base_url = "{{base}}" }`
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSideImport {
+    /// A Selenium IDE project (.side), relative to this file.
+    #[schemars(with = "String")]
     pub file: Spanned<String>,
+    /// Only the tests of these suites, by name.
+    #[schemars(with = "Option<Vec<String>>")]
     pub suites: Option<Vec<Spanned<String>>>,
+    /// Only these tests, by name.
+    #[schemars(with = "Option<Vec<String>>")]
     pub tests: Option<Vec<Spanned<String>>>,
+    /// Replaces the project's `url`.
+    #[schemars(with = "Option<String>")]
     pub base_url: Option<Spanned<String>>,
+    /// Tags for these checks.
+    #[schemars(with = "Option<Vec<String>>")]
     pub tags: Option<Vec<Spanned<String>>>,
 }

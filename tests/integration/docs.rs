@@ -49,6 +49,8 @@ fn bash_completes_commands_and_options() {
         "import",
         "completions",
         "man",
+        "steps",
+        "schema",
     ] {
         assert!(
             commands.split(' ').any(|w| w == command),
@@ -116,6 +118,7 @@ fn manual_pages_render_without_a_warning() {
     unknown.code(2);
     assert_eq!(
         unknown.stderr,
-        "error: no command `nope`: one of run, list, validate, import, demo, nagios, steps, completions, man\n"
+        "error: no command `nope`: one of run, list, validate, import, demo, nagios, steps, completions, man, schema
+"
     );
 }

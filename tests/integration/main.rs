@@ -32,6 +32,7 @@ mod policy;
 mod report_files;
 mod reports;
 mod retries;
+mod schema;
 mod secrets;
 mod selection;
 mod side_projects;
