@@ -103,22 +103,7 @@ fn parse_error(file: &Path, source: &Arc<str>, message: &str) -> Diagnostic {
         .and_then(|rest| rest.split_once(": "))
         .and_then(|(at, _)| at.split_once(':'))
         .and_then(|(l, c)| Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?)));
-    let offset = position.map_or(0, |(line, col)| {
-        let start: usize = source
-            .split_inclusive('\n')
-            .take(line.saturating_sub(1))
-            .map(str::len)
-            .sum();
-        let line_text = source[start.min(source.len())..]
-            .lines()
-            .next()
-            .unwrap_or_default();
-        start
-            + line_text
-                .char_indices()
-                .nth(col.saturating_sub(1))
-                .map_or(line_text.len(), |(i, _)| i)
-    });
+    let offset = position.map_or(0, |(line, col)| offset_of(source, line, col));
     let line_text = source[offset.min(source.len())..]
         .lines()
         .next()
@@ -312,21 +297,7 @@ impl Loader<'_> {
     }
 
     fn offset(&self, line: usize, col: usize) -> usize {
-        let start: usize = self
-            .source
-            .split_inclusive('\n')
-            .take(line.saturating_sub(1))
-            .map(str::len)
-            .sum();
-        let text = self.source[start.min(self.source.len())..]
-            .lines()
-            .next()
-            .unwrap_or_default();
-        start
-            + text
-                .char_indices()
-                .nth(col.saturating_sub(1))
-                .map_or(text.len(), |(i, _)| i)
+        offset_of(self.source, line, col)
     }
 
     /// One step matched to its actions; `None` after reporting why it cannot be.
@@ -457,6 +428,23 @@ impl Loader<'_> {
             }
         }
     }
+}
+
+/// The byte offset of a 1-based line and column (in characters); the end of the line, or of the
+/// text, when they are past it.
+fn offset_of(source: &str, line: usize, col: usize) -> usize {
+    let start: usize = source
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        .min(source.len());
+    let text = source[start..].lines().next().unwrap_or_default();
+    start
+        + text
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(text.len(), |(i, _)| i)
 }
 
 /// `<name>` of an outline replaced by the row's value.

@@ -172,6 +172,32 @@ pub struct HttpSpec {
 }
 
 impl HttpSpec {
+    /// A request with no assertion of its own, not following redirects: its caller judges the
+    /// response (a scenario step, a test).
+    pub fn request(method: reqwest::Method, url: reqwest::Url, max_body: usize) -> HttpSpec {
+        HttpSpec {
+            url,
+            method,
+            headers: Vec::new(),
+            body: None,
+            auth: None,
+            follow_redirects: false,
+            insecure: false,
+            ca_cert: None,
+            status: Vec::new(),
+            body_has: Vec::new(),
+            body_lacks: Vec::new(),
+            body_matches: Vec::new(),
+            body_lacks_match: Vec::new(),
+            case_sensitive: false,
+            response_headers: Vec::new(),
+            json: Vec::new(),
+            time: Default::default(),
+            max_body,
+            cert_days: None,
+        }
+    }
+
     pub fn describe(&self) -> String {
         format!("{} {}", self.method, self.url)
     }

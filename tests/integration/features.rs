@@ -468,3 +468,32 @@ fn browser_scenarios_run_in_chromium_with_the_same_steps() {
     }
     assert!(leftovers(&marker).is_empty(), "{:?}", leftovers(&marker));
 }
+
+#[test]
+fn a_feature_file_on_the_command_line_runs_and_lists_as_scenarios() {
+    let port = shop();
+    let feature = format!(
+        "@api\nFeature: Status\n  Scenario: up\n    Given the site \"http://127.0.0.1:{port}\"\n    When I go to \"/api/status\"\n    Then the JSON at \"/status\" should be \"ok\"\n"
+    );
+    let listed = Smokegate::new()
+        .file("status.feature", &feature)
+        .args(&["list", "status.feature"])
+        .run();
+    listed.code(0);
+    assert!(
+        listed.stdout.contains("Status / up") && listed.stdout.contains("scenario"),
+        "{}",
+        listed.stdout
+    );
+    let out = Smokegate::new()
+        .file("status.feature", &feature)
+        .args(&["run", "status.feature", "--tag", "api", "--color", "never"])
+        .run();
+    out.code(0);
+    assert!(
+        out.stdout
+            .contains("Status / up - SCENARIO OK - 3 steps passed"),
+        "{}",
+        out.stdout
+    );
+}

@@ -567,27 +567,11 @@ mod tests {
     // Synthetic responses, judged without a server: one test per assertion kind.
 
     fn spec() -> HttpSpec {
-        HttpSpec {
-            url: reqwest::Url::parse("http://shop.test/").expect("url"),
-            method: reqwest::Method::GET,
-            headers: Vec::new(),
-            body: None,
-            auth: None,
-            follow_redirects: false,
-            insecure: false,
-            ca_cert: None,
-            status: Vec::new(),
-            body_has: Vec::new(),
-            body_lacks: Vec::new(),
-            body_matches: Vec::new(),
-            body_lacks_match: Vec::new(),
-            case_sensitive: false,
-            response_headers: Vec::new(),
-            json: Vec::new(),
-            time: Thresholds::default(),
-            max_body: 1 << 20,
-            cert_days: None,
-        }
+        HttpSpec::request(
+            reqwest::Method::GET,
+            reqwest::Url::parse("http://shop.test/").expect("url"),
+            1 << 20,
+        )
     }
 
     fn response(code: u16, headers: &[(&str, &str)], body: &str) -> Response {

@@ -799,24 +799,7 @@ fn rand_u64() -> u64 {
 /// A GET (or form submission) without assertions: the scenario judges the page itself.
 fn request_spec(method: Method, url: Url, headers: Vec<(String, String)>) -> HttpSpec {
     HttpSpec {
-        url,
-        method,
         headers,
-        body: None,
-        auth: None,
-        follow_redirects: false,
-        insecure: false,
-        ca_cert: None,
-        status: Vec::new(),
-        body_has: Vec::new(),
-        body_lacks: Vec::new(),
-        body_matches: Vec::new(),
-        body_lacks_match: Vec::new(),
-        case_sensitive: false,
-        response_headers: Vec::new(),
-        json: Vec::new(),
-        time: Default::default(),
-        max_body: MAX_PAGE,
-        cert_days: None,
+        ..HttpSpec::request(method, url, MAX_PAGE)
     }
 }
