@@ -415,7 +415,9 @@ impl Session<'_> {
             _ => {}
         }
         let page = self.page()?;
-        let doc = Html::parse_document(&page.html);
+        // Parsed only for the steps that look into the page.
+        let parsed = std::cell::OnceCell::new();
+        let doc = || parsed.get_or_init(|| Html::parse_document(&page.html));
         let expect = |ok: bool, message: String| if ok { Ok(()) } else { Err(fail(message)) };
         match action {
             Action::OnPage(expected) => {
@@ -461,7 +463,7 @@ impl Session<'_> {
                 let status = page.status.as_u16();
                 let refused = matches!(status, 401 | 403)
                     || (!page.redirects.is_empty()
-                        && (looks_like_login(&page.url) || has_password_field(&doc)));
+                        && (looks_like_login(&page.url) || has_password_field(doc())));
                 expect(refused, format!(
                     "access is not refused: {} {} at {} (expected 401, 403, or a redirect to a login page)",
                     status,
@@ -470,11 +472,11 @@ impl Session<'_> {
                 ))
             }
             Action::SeeText { text, not } => {
-                let found = contains_ci(&page::page_text(&doc), &page::collapse(text));
+                let found = contains_ci(&page::page_text(doc()), &page::collapse(text));
                 see(found, *not, &format!("the text \"{text}\""), "on the page")
             }
             Action::SeeMatch { pattern, not } => {
-                let found = pattern.is_match(&page::page_text(&doc));
+                let found = pattern.is_match(&page::page_text(doc()));
                 see(
                     found,
                     *not,
@@ -489,7 +491,7 @@ impl Session<'_> {
                 "in the response",
             ),
             Action::ElementText { css, text, not } => {
-                let el = first(&doc, css)?;
+                let el = first(doc(), css)?;
                 let found = contains_ci(&page::element_text(el), &page::collapse(text));
                 see(
                     found,
@@ -505,7 +507,7 @@ impl Session<'_> {
                 })
             }
             Action::ElementHtml { css, html, not } => {
-                let el = first(&doc, css)?;
+                let el = first(doc(), css)?;
                 see(
                     contains_ci(&el.html(), html),
                     *not,
@@ -514,20 +516,20 @@ impl Session<'_> {
                 )
             }
             Action::ElementPresent { css, not } => {
-                let n = doc.select(&page::parse_css(css).map_err(fail)?).count();
+                let n = doc().select(&page::parse_css(css).map_err(fail)?).count();
                 see(n > 0, *not, &format!("a \"{css}\" element"), "on the page")
             }
             Action::ElementCount { css, count } => {
-                let n = doc.select(&page::parse_css(css).map_err(fail)?).count();
+                let n = doc().select(&page::parse_css(css).map_err(fail)?).count();
                 expect(
                     n == *count,
                     format!("{n} \"{css}\" elements on the page, expected {count}"),
                 )
             }
             Action::FieldValue { field, value, not } => {
-                let el = page::find_field(&doc, field).ok_or_else(|| {
+                let el = page::find_field(doc(), field).ok_or_else(|| {
                     fail(format!("no field \"{field}\" on {}", page.url))
-                        .with(Label::Reply, known_fields(&doc))
+                        .with(Label::Reply, known_fields(doc()))
                 })?;
                 let actual = page.form.value(el);
                 let equal = actual.trim().eq_ignore_ascii_case(value.trim());
@@ -546,9 +548,9 @@ impl Session<'_> {
                 }
             }
             Action::Checkbox { field, checked } => {
-                let el = page::find_field(&doc, field).ok_or_else(|| {
+                let el = page::find_field(doc(), field).ok_or_else(|| {
                     fail(format!("no checkbox \"{field}\" on {}", page.url))
-                        .with(Label::Reply, known_fields(&doc))
+                        .with(Label::Reply, known_fields(doc()))
                 })?;
                 let actual = page.form.checked(el);
                 expect(
