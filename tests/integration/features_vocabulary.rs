@@ -237,3 +237,54 @@ fn every_phrasing_fails_over_http_with_its_message() {
     }
     exactly(&json, &expected);
 }
+
+#[test]
+fn in_page_phrasings_pass_and_fail_in_chromium() {
+    let world = world();
+    let marker = marker("vocabulary-browser");
+    let (out, json) = run(
+        &world,
+        &[
+            "vocabulary_browser.feature",
+            "vocabulary_browser_failing.feature",
+        ],
+        true,
+    );
+    out.code(1);
+    let pass = "Every in-page phrasing passes in a browser / an order, an API and a late receipt";
+    let fail = |n: &str| format!("In-page phrasings fail in a browser / {n}");
+    // Its summary ends with how long it took.
+    let passed = checks(&json)
+        .into_iter()
+        .find(|c| c.0 == pass)
+        .map(|c| c.2)
+        .unwrap_or_default();
+    let steps = format!(
+        "BROWSER OK - 69 steps of {}/vocabulary_browser.feature:5 in ",
+        features()
+    );
+    assert!(passed.starts_with(&steps), "{passed}");
+    exactly(
+        &json,
+        &[
+            (pass.to_string(), "OK", passed.clone()),
+            (
+                fail("a text that never appears"),
+                "CRITICAL",
+                "BROWSER CRITICAL - Then I wait up to 1 second to see \"Refund issued\" - the text \"Refund issued\" did not appear within 1000 ms".into(),
+            ),
+            (
+                fail("an element that never appears"),
+                "CRITICAL",
+                "BROWSER CRITICAL - Then I wait up to 1 second for the \"#refund\" element - no \"#refund\" element appeared within 1000 ms".into(),
+            ),
+            (
+                fail("a field with the value it should not have"),
+                "CRITICAL",
+                // The same words as over HTTP.
+                "BROWSER CRITICAL - Then the \"coupon\" field should not contain \"none\" - the \"coupon\" field contains \"NONE\", which it should not".into(),
+            ),
+        ],
+    );
+    assert!(leftovers(&marker).is_empty(), "{:?}", leftovers(&marker));
+}
