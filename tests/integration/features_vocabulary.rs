@@ -169,6 +169,7 @@ fn every_phrasing_fails_over_http_with_its_message() {
         ("typing a file name into a file field", c, "When I fill in the following: - field \"Photo\": it is a file field: use `attach the file \"…\" to \"…\"`".into()),
         ("no such option", c, "When I select \"Overnight\" from \"shipping\" - field \"shipping\": it has no option `Overnight` (it has: Standard, Express)".into()),
         ("additionally selecting in a text field", c, "When I additionally select \"Box\" from \"Your name\" - field \"Your name\": it is a text field, not a select".into()),
+        ("additionally selecting in a single select", c, "And I additionally select \"Express\" from \"shipping\" - field \"shipping\": it takes one option: use `select \"…\" from \"…\"`".into()),
         ("checking a text field", c, "When I check \"Your name\" - field \"Your name\": it is a text field, not a checkbox".into()),
         ("unchecking a radio button", c, "When I uncheck \"Invoice\" - field \"Invoice\": it is a radio field, not a checkbox".into()),
         ("attaching a file that is not there", "UNKNOWN", format!("When I attach the file \"missing.txt\" to \"Photo\" - cannot attach {dir}/missing.txt: no such file")),
@@ -260,7 +261,7 @@ fn in_page_phrasings_pass_and_fail_in_chromium() {
         .map(|c| c.2)
         .unwrap_or_default();
     let steps = format!(
-        "BROWSER OK - 69 steps of {}/vocabulary_browser.feature:5 in ",
+        "BROWSER OK - 71 steps of {}/vocabulary_browser.feature:5 in ",
         features()
     );
     assert!(passed.starts_with(&steps), "{passed}");
@@ -277,6 +278,11 @@ fn in_page_phrasings_pass_and_fail_in_chromium() {
                 fail("an element that never appears"),
                 "CRITICAL",
                 "BROWSER CRITICAL - Then I wait up to 1 second for the \"#refund\" element - no \"#refund\" element appeared within 1000 ms".into(),
+            ),
+            (
+                fail("additionally selecting in a single select"),
+                "CRITICAL",
+                "BROWSER CRITICAL - When I additionally select \"Express\" from \"shipping\" - field \"shipping\": it takes one option: use `select \"…\" from \"…\"`".into(),
             ),
             (
                 fail("a field with the value it should not have"),
