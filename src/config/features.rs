@@ -321,7 +321,7 @@ impl Loader<'_> {
         let docstring = step
             .docstring
             .as_ref()
-            .map(|d| substitute(d, values))
+            .map(|d| substitute(&docstring_content(d), values))
             .map(|d| self.expand(&d, text_span.clone(), env_use))
             .map_or(Some(None), |d| d.map(Some))?;
         let table: Option<Vec<Vec<String>>> = match &step.table {
@@ -447,6 +447,28 @@ fn offset_of(source: &str, line: usize, col: usize) -> usize {
             .map_or(text.len(), |(i, _)| i)
 }
 
+/// A doc string's text as Gherkin defines it: the lines between its delimiters, without their
+/// common indentation. The parser also keeps the rest of the opening line (nothing, or a content
+/// type such as `json`, which then keeps the indentation too) and the line break before the
+/// closing delimiter, which would reach a form field typed with it.
+fn docstring_content(raw: &str) -> String {
+    let body = raw.split_once('\n').map_or("", |(_, rest)| rest);
+    let body = body.strip_suffix('\n').unwrap_or(body);
+    let lines: Vec<&str> = body.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+    let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
+    let common = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| indent(l))
+        .min()
+        .unwrap_or(0);
+    lines
+        .iter()
+        .map(|l| l.get(common..).unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// `<name>` of an outline replaced by the row's value.
 fn substitute(text: &str, values: &[(String, String)]) -> String {
     let mut out = text.to_string();
@@ -502,4 +524,34 @@ pub(super) fn plugin_command(
         program,
         args: args.to_vec(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docstring_of(feature: &str) -> String {
+        let parsed = Feature::parse(feature, GherkinEnv::default()).expect("parses");
+        let raw = parsed.scenarios[0].steps[0]
+            .docstring
+            .clone()
+            .expect("a doc string");
+        docstring_content(&raw)
+    }
+
+    #[test]
+    fn a_doc_string_is_the_lines_between_its_delimiters() {
+        assert_eq!(
+            docstring_of("Feature: F\n  Scenario: S\n    When I fill in \"c\" with:\n      \"\"\"\n      two\n        lines\n      \"\"\"\n"),
+            "two\n  lines"
+        );
+        assert_eq!(
+            docstring_of("Feature: F\n  Scenario: S\n    When I fill in \"c\" with:\n      ```json\n      {}\n      ```\n"),
+            "{}"
+        );
+        assert_eq!(
+            docstring_of("Feature: F\n  Scenario: S\n    When I fill in \"c\" with:\n      \"\"\"\n      \"\"\"\n"),
+            ""
+        );
+    }
 }

@@ -304,6 +304,17 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
             }
             Action::Select { field, option, additionally } => {
                 let at = mark("sgField", "field", field)?;
+                if *additionally {
+                    // Selenium adds to a single select by replacing what was chosen.
+                    check(
+                        format!(
+                            "var e = document.querySelector({c}); return e && e.tagName === 'SELECT' && !e.multiple ? 'field ' + {q} + ': it takes one option: use `select \"…\" from \"…\"`' : '';",
+                            c = js(at.trim_start_matches("css=")),
+                            q = js(&format!("\"{field}\""))
+                        ),
+                        false,
+                    )?;
+                }
                 let command = if *additionally { "addSelection" } else { "select" };
                 add(command, &at, &format!("label={option}"))?;
             }

@@ -971,6 +971,100 @@ mod tests {
         );
     }
 
+    /// The steps of a fixture feature file as (scenario, step text without its keyword), in
+    /// order; doc strings and table rows left out.
+    fn fixture_steps(name: &str) -> Vec<(String, String)> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/features")
+            .join(name);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut steps = Vec::new();
+        let mut scenario = String::new();
+        let mut in_doc = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("\"\"\"") {
+                in_doc = !in_doc;
+                continue;
+            }
+            if in_doc {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix("Scenario:") {
+                scenario = name.trim().to_string();
+            } else if let Some((keyword, step)) = line.split_once(' ') {
+                if ["Given", "When", "Then", "And", "But"].contains(&keyword) {
+                    steps.push((scenario.clone(), step.to_string()));
+                }
+            }
+        }
+        steps
+    }
+
+    /// The one phrasing a fixture step is written in.
+    fn phrase_of(step: &str) -> usize {
+        let matched: Vec<usize> = compiled()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.regex.is_match(step))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(
+            matched.len(),
+            1,
+            "fixture step `{step}` matches {matched:?}"
+        );
+        matched[0]
+    }
+
+    /// The phrasings a gate cannot fail on: they do nothing.
+    const CANNOT_FAIL: &[&str] = &["Then print last response"];
+
+    /// Every phrasing passes in `vocabulary.feature` (over HTTP) or `vocabulary_browser.feature`,
+    /// and is the failing (last) step of a scenario of `vocabulary_failing.feature` or
+    /// `vocabulary_browser_failing.feature`, which `tests/integration/features_vocabulary.rs`
+    /// runs: a phrasing added without being tested both ways fails here.
+    #[test]
+    fn every_phrasing_is_exercised_by_the_fixtures_passing_and_failing() {
+        let mut passing = vec![false; phrases().len()];
+        for file in ["vocabulary.feature", "vocabulary_browser.feature"] {
+            for (_, step) in fixture_steps(file) {
+                passing[phrase_of(&step)] = true;
+            }
+        }
+        let mut failing = vec![false; phrases().len()];
+        for file in [
+            "vocabulary_failing.feature",
+            "vocabulary_browser_failing.feature",
+        ] {
+            let steps = fixture_steps(file);
+            for (i, (scenario, step)) in steps.iter().enumerate() {
+                let index = phrase_of(step);
+                let last = steps.get(i + 1).is_none_or(|next| &next.0 != scenario);
+                if last {
+                    failing[index] = true;
+                }
+            }
+        }
+        let missing = |hit: &[bool], skip: &[&str]| -> Vec<&str> {
+            phrases()
+                .iter()
+                .zip(hit)
+                .filter(|(p, hit)| !**hit && !skip.contains(&p.example))
+                .map(|(p, _)| p.example)
+                .collect()
+        };
+        assert_eq!(missing(&passing, &[]), Vec::<&str>::new(), "never passing");
+        assert_eq!(
+            missing(&failing, CANNOT_FAIL),
+            Vec::<&str>::new(),
+            "never failing"
+        );
+        for example in CANNOT_FAIL {
+            assert!(phrases().iter().any(|p| p.example == *example), "{example}");
+        }
+    }
+
     #[test]
     fn mink_patterns_keep_their_delimiters_and_flags() {
         let Action::SeeMatch { pattern, .. } =

@@ -135,8 +135,103 @@ fn route(method: &str, target: &str, cookie: &str, body: &str) -> (u16, Vec<Stri
                 ),
             ))
         }
+        ("GET", "/order") => html(ORDER.into()),
+        ("POST", "/order") => html(order_received(body)),
+        ("GET", "/slow") => {
+            std::thread::sleep(Duration::from_millis(1500));
+            html(page("Slow", "<h1>Slow</h1><p>At last</p>"))
+        }
         _ => (404, Vec::new(), page("Not found", "<h1>Not found</h1>")),
     }
+}
+
+/// A form with a control of every kind, posted as multipart (a file field is in it).
+const ORDER: &str = r#"<html><head><title>Order</title><meta name="robots" content="index"></head><body>
+<h1>Order</h1>
+<form method="post" action="/order" enctype="multipart/form-data">
+  <label for="name">Your name</label> <input id="name" name="name">
+  <input name="coupon" placeholder="Coupon code" value="NONE">
+  <label for="comment">Comment</label> <textarea id="comment" name="comment"></textarea>
+  <label for="shipping">Shipping</label>
+  <select id="shipping" name="shipping"><option value="std">Standard</option><option value="exp">Express</option></select>
+  <label for="extras">Extras</label>
+  <select id="extras" name="extras" multiple><option value="wrap">Gift wrap</option><option value="card">Card</option><option value="box">Box</option></select>
+  <label><input type="radio" name="pay" value="card" checked> Credit card</label>
+  <label><input type="radio" name="pay" value="invoice"> Invoice</label>
+  <label><input type="checkbox" name="newsletter" value="yes" checked> Newsletter</label>
+  <label><input type="checkbox" name="terms" value="yes"> Terms</label>
+  <label for="photo">Photo</label> <input type="file" id="photo" name="photo">
+  <button type="submit">Place order</button>
+</form>
+<footer><a href="/imprint">Imprint</a></footer>
+</body></html>"#;
+
+/// The parts of a multipart/form-data body: (name, file name, content). The boundary is the
+/// body's first line, as a browser (and smokegate) writes it.
+fn multipart(body: &str) -> Vec<(String, Option<String>, String)> {
+    let Some(boundary) = body.lines().next().filter(|b| b.starts_with("--")) else {
+        return Vec::new();
+    };
+    let quoted = |head: &str, key: &str| {
+        head.split(&format!("{key}=\""))
+            .nth(1)
+            .and_then(|rest| rest.split_once('"'))
+            .map(|(v, _)| v.to_string())
+    };
+    body.split(boundary)
+        .filter_map(|part| {
+            let part = part.strip_prefix("\r\n")?;
+            let (head, content) = part.split_once("\r\n\r\n")?;
+            let content = content.strip_suffix("\r\n").unwrap_or(content);
+            Some((
+                quoted(head, " name")?,
+                quoted(head, "filename"),
+                content.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// The order as the server received it: every field, and the file's name, size and bytes.
+fn order_received(body: &str) -> String {
+    let parts = multipart(body);
+    let all = |name: &str| -> Vec<String> {
+        parts
+            .iter()
+            .filter(|p| p.0 == name)
+            .map(|p| p.2.clone())
+            .collect()
+    };
+    let one = |name: &str| all(name).join(", ");
+    let file = parts
+        .iter()
+        .find(|p| p.0 == "photo")
+        .map(|p| {
+            format!(
+                "{}, {} bytes: {}",
+                p.1.clone().unwrap_or_default(),
+                p.2.len(),
+                p.2
+            )
+        })
+        .unwrap_or_else(|| "none".into());
+    let yes_no = |name: &str| if all(name).is_empty() { "no" } else { "yes" };
+    page(
+        "Order received",
+        &format!(
+            "<h1>Order received</h1><p>Name: {}</p><p>Coupon: {}</p><p>Comment: {}</p>\
+             <p>Shipping: {}</p><p>Extras: {}</p><p>Pay: {}</p><p>Newsletter: {}</p>\
+             <p>Terms: {}</p><p>File: {file}</p><a href=\"/\">Back to the shop</a>",
+            one("name"),
+            one("coupon"),
+            one("comment").replace("\r\n", " | ").replace('\n', " | "),
+            one("shipping"),
+            one("extras"),
+            one("pay"),
+            yes_no("newsletter"),
+            yes_no("terms"),
+        ),
+    )
 }
 
 /// Serves the shop on loopback. Bounded in connections.
@@ -207,7 +302,7 @@ pub(crate) fn shop() -> u16 {
     port
 }
 
-fn features() -> String {
+pub(crate) fn features() -> String {
     repo().join("fixtures/features").display().to_string()
 }
 
@@ -226,7 +321,7 @@ fn result<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value 
     crate::browser_checks::result(json, name)
 }
 
-fn evidence(check: &serde_json::Value, label: &str) -> String {
+pub(crate) fn evidence(check: &serde_json::Value, label: &str) -> String {
     check["evidence"]
         .as_array()
         .and_then(|a| a.iter().find(|e| e["label"] == label))

@@ -325,16 +325,16 @@ fn tcp_send_expect_and_refused_and_dns() {
 }
 
 /// Test certificates: a CA and leaves signed by it (or not).
-struct Pki {
-    ca_pem: String,
+pub(crate) struct Pki {
+    pub(crate) ca_pem: String,
 }
 
-struct Leaf {
+pub(crate) struct Leaf {
     chain: Vec<rustls::pki_types::CertificateDer<'static>>,
     key: rustls::pki_types::PrivateKeyDer<'static>,
 }
 
-fn pki() -> (Pki, rcgen::Issuer<'static, rcgen::KeyPair>) {
+pub(crate) fn pki() -> (Pki, rcgen::Issuer<'static, rcgen::KeyPair>) {
     let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params
@@ -346,7 +346,7 @@ fn pki() -> (Pki, rcgen::Issuer<'static, rcgen::KeyPair>) {
     (Pki { ca_pem: pem }, rcgen::Issuer::new(params, key))
 }
 
-fn leaf(
+pub(crate) fn leaf(
     names: &[&str],
     days: Option<(i64, i64)>,
     issuer: Option<&rcgen::Issuer<'static, rcgen::KeyPair>>,
@@ -404,7 +404,7 @@ fn today() -> (i32, u8, u8) {
 }
 
 /// An HTTPS server on loopback presenting `leaf`, answering every request with 200.
-fn tls_server(leaf: Leaf) -> u16 {
+pub(crate) fn tls_server(leaf: Leaf) -> u16 {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let config = rustls::ServerConfig::builder()
         .with_no_client_auth()

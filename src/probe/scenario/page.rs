@@ -275,6 +275,10 @@ impl Form {
         if kind(el) != "select" {
             return Err(format!("it is a {} field, not a select", kind(el)));
         }
+        if additionally && el.attr("multiple").is_none() {
+            // Adding would silently replace the option chosen before.
+            return Err("it takes one option: use `select \"…\" from \"…\"`".into());
+        }
         let opts = options(el);
         let Some(found) = opts
             .iter()
