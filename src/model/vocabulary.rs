@@ -137,7 +137,7 @@ pub fn phrases() -> &'static [Phrase] {
             r"the site Q",
             r#"Given the site "https://shop.example""#,
             Plain,
-            |a, _, _| Ok(Action::Site(text(a, 0)))
+            |a, _, _| site(&text(a, 0))
         ),
         phrase!(
             "Pages",
@@ -613,6 +613,20 @@ pub fn phrases() -> &'static [Phrase] {
     PHRASES
 }
 
+/// A site is a whole URL: relative pages are joined to it.
+fn site(text: &str) -> Result<Action, String> {
+    match url::Url::parse(text) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(Action::Site(text.to_string())),
+        Ok(u) => Err(format!(
+            "the site `{text}` is not an http or https URL (it is {}:)",
+            u.scheme()
+        )),
+        Err(e) => Err(format!(
+            "the site `{text}` is not a URL ({e}): write it whole, as `https://{text}`"
+        )),
+    }
+}
+
 fn status(a: &[String], not: bool) -> Result<Action, String> {
     let code = number(a, 0)?;
     if !(100..=599).contains(&code) {
@@ -957,6 +971,13 @@ mod tests {
             StepError::Invalid("`db` has no port: write host:port".into())
         );
         assert_eq!(
+            one(r#"the site "shop.example""#).unwrap_err(),
+            StepError::Invalid(
+                "the site `shop.example` is not a URL (relative URL without a base): write it whole, as `https://shop.example`"
+                    .into()
+            )
+        );
+        assert_eq!(
             one("I fill in the following:").unwrap_err(),
             StepError::Invalid("this step needs a table below it".into())
         );
@@ -1017,8 +1038,12 @@ mod tests {
         matched[0]
     }
 
-    /// The phrasings a gate cannot fail on: they do nothing.
-    const CANNOT_FAIL: &[&str] = &["Then print last response"];
+    /// The phrasings that cannot fail when a scenario runs: they do nothing, or (the site) what
+    /// is wrong with them is a load error (`values_are_checked_when_the_step_loads`).
+    const CANNOT_FAIL: &[&str] = &[
+        "Then print last response",
+        r#"Given the site "https://shop.example""#,
+    ];
 
     /// Every phrasing passes in `vocabulary.feature` (over HTTP) or `vocabulary_browser.feature`,
     /// and is the failing (last) step of a scenario of `vocabulary_failing.feature` or

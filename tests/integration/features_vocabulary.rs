@@ -147,7 +147,6 @@ fn every_phrasing_fails_over_http_with_its_message() {
     let dir = features();
     let c = "CRITICAL";
     let expected: Vec<(&str, &str, String)> = vec![
-        ("the site is not a URL", c, "Given the site \"shop\" - `shop` is not a URL: relative URL without a base".into()),
         ("no site for the homepage", c, "Given I am on the homepage - `/` is relative and no site is known: start with `Given the site \"https://…\"`".into()),
         ("the homepage of a closed port", c, format!("When I go to the homepage - connection refused: http://{closed}/")),
         ("no site for a page", c, "Given I am on \"/login\" - `/login` is relative and no site is known: start with `Given the site \"https://…\"`".into()),
