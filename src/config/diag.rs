@@ -82,6 +82,23 @@ impl LineIndex {
         let start = self.starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
         (line.max(1), source[start..offset].chars().count() + 1)
     }
+
+    /// The byte offset of a 1-based line and column (in characters), the inverse of
+    /// [`LineIndex::line_col`]; the end of the line, or of the text, when they are past it.
+    pub fn offset(&self, source: &str, line: usize, col: usize) -> usize {
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(source.len())
+            .min(source.len());
+        let text = source[start..].lines().next().unwrap_or_default();
+        start
+            + text
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| i)
+    }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {

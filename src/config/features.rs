@@ -103,7 +103,9 @@ fn parse_error(file: &Path, source: &Arc<str>, message: &str) -> Diagnostic {
         .and_then(|rest| rest.split_once(": "))
         .and_then(|(at, _)| at.split_once(':'))
         .and_then(|(l, c)| Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?)));
-    let offset = position.map_or(0, |(line, col)| offset_of(source, line, col));
+    let offset = position.map_or(0, |(line, col)| {
+        super::diag::LineIndex::new(source).offset(source, line, col)
+    });
     let line_text = source[offset.min(source.len())..]
         .lines()
         .next()
@@ -297,7 +299,7 @@ impl Loader<'_> {
     }
 
     fn offset(&self, line: usize, col: usize) -> usize {
-        offset_of(self.source, line, col)
+        self.lines.offset(self.source, line, col)
     }
 
     /// One step matched to its actions; `None` after reporting why it cannot be.
@@ -428,23 +430,6 @@ impl Loader<'_> {
             }
         }
     }
-}
-
-/// The byte offset of a 1-based line and column (in characters); the end of the line, or of the
-/// text, when they are past it.
-fn offset_of(source: &str, line: usize, col: usize) -> usize {
-    let start: usize = source
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum::<usize>()
-        .min(source.len());
-    let text = source[start..].lines().next().unwrap_or_default();
-    start
-        + text
-            .char_indices()
-            .nth(col.saturating_sub(1))
-            .map_or(text.len(), |(i, _)| i)
 }
 
 /// A doc string's text as Gherkin defines it: the lines between its delimiters, without their

@@ -691,20 +691,31 @@ struct Compiled {
 }
 
 fn compiled() -> &'static [Compiled] {
-    static COMPILED: OnceLock<Vec<Compiled>> = OnceLock::new();
+    &vocabulary().0
+}
+
+/// Every phrasing compiled, and all of them as one set: a step is matched against the set in
+/// one pass, and only the phrasings it matches capture their values.
+fn vocabulary() -> &'static (Vec<Compiled>, regex::RegexSet) {
+    static COMPILED: OnceLock<(Vec<Compiled>, regex::RegexSet)> = OnceLock::new();
     COMPILED.get_or_init(|| {
-        phrases()
+        let anchored: Vec<String> = phrases()
             .iter()
-            .map(|p| {
-                let pattern = placeholders(p.pattern);
-                Compiled {
-                    // Every pattern is a constant checked by the tests below.
-                    regex: Regex::new(&format!("^{pattern}$"))
-                        .unwrap_or_else(|e| panic!("phrase `{}` does not compile: {e}", p.pattern)),
-                    shape: shape(example_step(p.example)),
-                }
+            .map(|p| format!("^{}$", placeholders(p.pattern)))
+            .collect();
+        // Every pattern is a constant checked by the tests below.
+        let compiled = phrases()
+            .iter()
+            .zip(&anchored)
+            .map(|(p, pattern)| Compiled {
+                regex: Regex::new(pattern)
+                    .unwrap_or_else(|e| panic!("phrase `{}` does not compile: {e}", p.pattern)),
+                shape: shape(example_step(p.example)),
             })
-            .collect()
+            .collect();
+        let set = regex::RegexSet::new(&anchored)
+            .unwrap_or_else(|e| panic!("the phrasings do not compile as a set: {e}"));
+        (compiled, set)
     })
 }
 
@@ -755,11 +766,12 @@ pub enum StepError {
 /// Matches one step's text (keyword removed) to its actions.
 pub fn parse(written: &Written, context: &Context) -> Result<Actions, StepError> {
     let text = written.text.trim();
-    let matches: Vec<(usize, Vec<String>)> = compiled()
+    let (compiled, set) = vocabulary();
+    let matches: Vec<(usize, Vec<String>)> = set
+        .matches(text)
         .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            c.regex.captures(text).map(|caps| {
+        .filter_map(|i| {
+            compiled[i].regex.captures(text).map(|caps| {
                 let values = caps
                     .iter()
                     .skip(1)
