@@ -129,7 +129,7 @@ impl FileLoader<'_> {
                     origin: format!("{} test \"{}\"", side.get_ref(), found.name),
                     base_url: base_url.or_else(|| non_empty(&project.url)),
                     steps: found.steps.clone(),
-                    written: Vec::new(),
+                    feature: None,
                 })))
             }
             (None, Some(steps)) => {
@@ -142,7 +142,7 @@ impl FileLoader<'_> {
                     origin: "steps".to_string(),
                     base_url,
                     steps,
-                    written: Vec::new(),
+                    feature: None,
                 })))
             }
             (Some(_), Some(steps)) => {
@@ -323,7 +323,7 @@ impl FileLoader<'_> {
                     origin: format!("{} test \"{}\"", file.display(), test.name),
                     base_url: base_url.clone().or_else(|| non_empty(&project.url)),
                     steps: test.steps.clone(),
-                    written: Vec::new(),
+                    feature: None,
                 };
                 out.push(SideCheck {
                     name,

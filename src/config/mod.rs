@@ -313,6 +313,36 @@ struct Defaults {
     fail_on: Option<crate::model::FailOn>,
 }
 
+impl Defaults {
+    /// A check brought in by an import (Nagios, NRPE, Selenium IDE, features): the suite's
+    /// timeout, retries and `fail_on`, its default tags before the check's own, and its name
+    /// sanitized (names from other tools' files reach every report).
+    fn imported(
+        &self,
+        name: &str,
+        tags: Vec<String>,
+        suite: PathBuf,
+        source: SourceLoc,
+        probe: ProbeSpec,
+    ) -> Check {
+        let mut all_tags = self.tags.clone();
+        all_tags.extend(tags.into_iter().filter(|t| !self.tags.contains(t)));
+        Check {
+            name: crate::sanitize::untrusted(name),
+            tags: all_tags,
+            timeout: self.timeout,
+            retries: self.retries,
+            retry_delay: self.retry_delay,
+            optional: false,
+            fail_on: self.fail_on,
+            suite,
+            source,
+            probe,
+            needs: Vec::new(),
+        }
+    }
+}
+
 /// A `nagios` or `exec` table's program, its `args`, or one `command` line, as written.
 type RawCommand = (
     Option<Spanned<String>>,
@@ -459,27 +489,13 @@ impl FileLoader<'_> {
                         imported_checks.extend(self.nagios_imports(nagios, &defaults));
                     }
                     for imported in imported_checks {
-                        let mut all_tags = defaults.tags.clone();
-                        all_tags.extend(
-                            imported
-                                .tags
-                                .into_iter()
-                                .filter(|t| !defaults.tags.contains(t)),
+                        let check = defaults.imported(
+                            &imported.name,
+                            imported.tags,
+                            imported.suite,
+                            imported.source,
+                            imported.probe,
                         );
-                        let check = Check {
-                            source: imported.source,
-                            // Names from other tools' files reach every report.
-                            name: crate::sanitize::untrusted(&imported.name),
-                            tags: all_tags,
-                            timeout: defaults.timeout,
-                            retries: defaults.retries,
-                            retry_delay: defaults.retry_delay,
-                            optional: false,
-                            fail_on: defaults.fail_on,
-                            suite: imported.suite,
-                            probe: imported.probe,
-                            needs: Vec::new(),
-                        };
                         out.push((Entry::loaded(check, EnvUse::default()), imported.span));
                     }
                     for path in raw.features.iter().flatten() {
@@ -494,21 +510,9 @@ impl FileLoader<'_> {
                             span,
                             env_use,
                         } = side;
-                        let mut all_tags = defaults.tags.clone();
-                        all_tags.extend(tags.into_iter().filter(|t| !defaults.tags.contains(t)));
-                        let check = Check {
-                            source: self.loc(span.start),
-                            name: crate::sanitize::untrusted(&name),
-                            tags: all_tags,
-                            timeout: defaults.timeout,
-                            retries: defaults.retries,
-                            retry_delay: defaults.retry_delay,
-                            optional: false,
-                            fail_on: defaults.fail_on,
-                            suite: self.file.to_path_buf(),
-                            probe,
-                            needs: Vec::new(),
-                        };
+                        let suite = self.file.to_path_buf();
+                        let check =
+                            defaults.imported(&name, tags, suite, self.loc(span.start), probe);
                         out.push((Entry::loaded(check, env_use), span));
                     }
                 }
@@ -1080,21 +1084,8 @@ impl FileLoader<'_> {
                 plugin: &plugin,
             };
             for f in features::load(&file, &source, &ctx, self.diags) {
-                let mut tags = defaults.tags.clone();
-                tags.extend(f.tags.into_iter().filter(|t| !defaults.tags.contains(t)));
-                let check = Check {
-                    name: crate::sanitize::untrusted(&f.name),
-                    tags,
-                    timeout: defaults.timeout,
-                    retries: defaults.retries,
-                    retry_delay: defaults.retry_delay,
-                    optional: false,
-                    fail_on: defaults.fail_on,
-                    suite: self.file.to_path_buf(),
-                    source: f.source,
-                    probe: f.probe,
-                    needs: Vec::new(),
-                };
+                let suite = self.file.to_path_buf();
+                let check = defaults.imported(&f.name, f.tags, suite, f.source, f.probe);
                 out.push((Entry::loaded(check, f.env_use), span.clone()));
             }
         }

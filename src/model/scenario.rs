@@ -53,6 +53,35 @@ impl ScenarioStep {
     }
 }
 
+/// A Gherkin scenario run as browser steps: its feature steps, and per browser step the index of
+/// the feature step it was made from (one feature step is often several browser steps).
+#[derive(Clone, Debug)]
+pub struct FeatureSteps {
+    pub file: PathBuf,
+    pub steps: Vec<ScenarioStep>,
+    pub of: Vec<usize>,
+}
+
+impl FeatureSteps {
+    /// The feature step that browser step `index` was made from.
+    pub fn step_of(&self, index: usize) -> Option<&ScenarioStep> {
+        self.of.get(index).and_then(|&i| self.steps.get(i))
+    }
+}
+
+/// Each step of a scenario on a line, marked passed, FAILED or skipped around the failed one.
+pub fn step_list(steps: &[ScenarioStep], failed: usize) -> String {
+    let marked = steps.iter().enumerate().map(|(i, s)| {
+        let mark = match i.cmp(&failed) {
+            std::cmp::Ordering::Less => "passed ",
+            std::cmp::Ordering::Equal => "FAILED ",
+            std::cmp::Ordering::Greater => "skipped",
+        };
+        format!("{mark} {:>4}: {}", s.line, s.text.trim())
+    });
+    marked.collect::<Vec<_>>().join("\n")
+}
+
 /// A form field, a button or a link, as a stakeholder names it: its id, name, label, placeholder
 /// or (buttons and links) its text, value or title.
 pub type Named = String;
@@ -220,7 +249,7 @@ fn js_check(body: &str, retry: bool) -> String {
 pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (usize, String)> {
     use super::step::Step;
     let mut steps = Vec::new();
-    let mut written = Vec::new();
+    let mut of = Vec::new();
     let mut site: Option<url::Url> = spec
         .base_url
         .as_deref()
@@ -230,7 +259,7 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
         let mut add = |name: &str, target: &str, value: &str| -> Result<(), (usize, String)> {
             let step = Step::new(name, target, value).map_err(|e| (index, e))?;
             steps.push(step);
-            written.push(s.locate(&spec.file));
+            of.push(index);
             Ok(())
         };
         let mut check = |body: String, retry: bool| -> Result<(), (usize, String)> {
@@ -484,6 +513,10 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
         origin: spec.origin.clone(),
         base_url: site.map(|s| s.to_string()),
         steps,
-        written,
+        feature: Some(FeatureSteps {
+            file: spec.file.clone(),
+            steps: spec.steps.clone(),
+            of,
+        }),
     })
 }

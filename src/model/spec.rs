@@ -310,7 +310,6 @@ pub struct BrowserSpec {
     /// Relative `open` targets are joined to this.
     pub base_url: Option<String>,
     pub steps: Vec<Step>,
-    /// Per step, the feature-file step it was made from (with its line and a caret), when the
-    /// check is a Gherkin scenario; empty otherwise.
-    pub written: Vec<String>,
+    /// When the check is a Gherkin scenario: its steps as written, and which made each step.
+    pub feature: Option<super::scenario::FeatureSteps>,
 }

@@ -555,6 +555,10 @@ fn browser_scenarios_run_in_chromium_with_the_same_steps() {
         )
     );
     assert_eq!(
+        evidence(missing, "scenario"),
+        format!("{file}:29\npassed    30: Given I am on \"/about\"\nFAILED    31: When I follow \"nowhere\"\nskipped   32: Then I should see \"Free shipping\"")
+    );
+    assert_eq!(
         missing["summary"],
         format!("BROWSER CRITICAL - When I follow \"nowhere\" - no link \"nowhere\" on http://127.0.0.1:{port}/about")
     );

@@ -12,6 +12,7 @@ use thirtyfour::ChromeCapabilities;
 
 use super::Pool;
 use crate::model::flow::{self, Link};
+use crate::model::scenario::step_list;
 use crate::model::spec::BrowserSpec;
 use crate::model::step::{coordinates, Command, Locator, Step};
 use crate::model::{Label, Outcome, Perfdata, State};
@@ -308,14 +309,11 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
             Ok((next, j)) => (pc, jumped) = (next, j),
             Err(f) => {
                 broken |= f.broken;
-                let message = match spec.written.get(i) {
+                let written = spec.feature.as_ref().and_then(|f| f.step_of(i));
+                let message = match written {
                     // A Gherkin step: named as written; its in-page check says what is wrong.
                     Some(written) => {
-                        let text = written
-                            .lines()
-                            .nth(1)
-                            .and_then(|l| l.split_once(" | "))
-                            .map_or("", |(_, t)| t.trim());
+                        let text = written.text.trim();
                         if step.command == Command::AssertVar && step.target == "sgCheck" {
                             let found = serde_json::from_str::<String>(&f.found)
                                 .unwrap_or_else(|_| f.found.clone());
@@ -367,9 +365,14 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
     outcome.perfdata.push(Perfdata::new("time", secs, "s"));
     if let Some((index, _)) = first_failure {
         let step = &spec.steps[index];
-        outcome = outcome.with_evidence(Label::Scenario, spec.origin.clone());
-        let failed = match spec.written.get(index) {
-            Some(written) => written.clone(),
+        let feature = spec.feature.as_ref();
+        let scenario = match feature.and_then(|f| Some((f, f.of.get(index)?))) {
+            Some((f, &at)) => format!("{}\n{}", spec.origin, step_list(&f.steps, at)),
+            None => spec.origin.clone(),
+        };
+        outcome = outcome.with_evidence(Label::Scenario, scenario);
+        let failed = match feature.and_then(|f| Some((f, f.step_of(index)?))) {
+            Some((f, written)) => written.locate(&f.file),
             None => format!(
                 "#{}: {} | target: {} | value: {}",
                 index + 1,

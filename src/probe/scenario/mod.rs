@@ -17,7 +17,7 @@ use scraper::Html;
 
 use super::http::{self, decode_body};
 use super::ProbeCtx;
-use crate::model::scenario::{Action, ScenarioSpec};
+use crate::model::scenario::{step_list, Action, ScenarioSpec};
 use crate::model::spec::HttpSpec;
 use crate::model::{Label, Outcome, Perfdata, State};
 use page::{Field, Form};
@@ -107,16 +107,7 @@ impl Session<'_> {
         let step = &steps[index];
         let mut outcome = Outcome::new(f.state, format!("{} - {}", step.text.trim(), f.message))
             .with_evidence(Label::FailedStep, step.locate(&self.spec.file));
-        let mut list = String::new();
-        for (i, s) in steps.iter().enumerate() {
-            let mark = match i.cmp(&index) {
-                std::cmp::Ordering::Less => "passed ",
-                std::cmp::Ordering::Equal => "FAILED ",
-                std::cmp::Ordering::Greater => "skipped",
-            };
-            let _ = writeln!(list, "{mark} {:>4}: {}", s.line, s.text.trim());
-        }
-        outcome = outcome.with_evidence(Label::Scenario, list.trim_end());
+        outcome = outcome.with_evidence(Label::Scenario, step_list(steps, index));
         for (label, text) in f.evidence {
             outcome = outcome.with_evidence(label, text);
         }
