@@ -556,7 +556,7 @@ fn browser_scenarios_run_in_chromium_with_the_same_steps() {
     );
     assert_eq!(
         evidence(missing, "scenario"),
-        format!("{file}:29\npassed    30: Given I am on \"/about\"\nFAILED    31: When I follow \"nowhere\"\nskipped   32: Then I should see \"Free shipping\"")
+        format!("{file}:29\npassed     5: Given the site \"{{{{base}}}}\"\npassed    30: Given I am on \"/about\"\nFAILED    31: When I follow \"nowhere\"\nskipped   32: Then I should see \"Free shipping\"")
     );
     assert_eq!(
         missing["summary"],
