@@ -464,6 +464,29 @@ fn unknown_and_ambiguous_steps_are_load_errors_at_their_place_and_nothing_runs()
 }
 
 #[test]
+fn a_step_outside_the_page_in_a_browser_scenario_is_a_load_error_and_nothing_runs() {
+    let marker = marker("feature-browser-outside");
+    let out = Smokegate::new()
+        .file(
+            "checks/b.feature",
+            "@browser\nFeature: F\n  Scenario: S\n    Given I am on \"http://127.0.0.1:9/\"\n    Then the service at \"127.0.0.1:9\" answers\n",
+        )
+        .marked(&marker)
+        .args(&["run"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr.contains(
+            "error: a service step runs outside the page: it cannot be a step of a browser scenario (@browser); put it in a scenario of its own\n --> checks/b.feature:5:5\n  |\n5 |     Then the service at \"127.0.0.1:9\" answers\n  |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n\nerror: the suite has 1 error; nothing ran"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(leftovers(&marker).is_empty());
+}
+
+#[test]
 fn an_outline_row_a_rule_and_a_french_feature_load_as_written() {
     let port = shop();
     let out = Smokegate::new()
