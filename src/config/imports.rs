@@ -12,7 +12,7 @@ use toml::Spanned;
 
 use super::nagios_objects::{self, ImportOptions, SelectionSites};
 use super::nrpe::{self, NrpeCommand};
-use super::raw::{RawNagiosImport, RawNrpeImport};
+use super::raw::{RawNagiosEntry, RawNrpeImport, RawNrpeList};
 use super::{Defaults, Diagnostic, FileLoader};
 use crate::model::spec::NagiosSpec;
 use crate::model::ProbeSpec;
@@ -32,16 +32,15 @@ pub(super) struct Imported {
 impl FileLoader<'_> {
     pub(super) fn nrpe_imports(
         &mut self,
-        imports: &[Spanned<RawNrpeImport>],
+        imports: Option<&Spanned<RawNrpeList>>,
         defaults: &Defaults,
     ) -> Vec<Imported> {
         let mut out = Vec::new();
-        for import in imports {
-            let span = import.span();
-            let (file, patterns, args, tags) = match import.get_ref() {
-                RawNrpeImport::File(f) => (f, &[][..], None, &[][..]),
+        for (span, import) in imports.map(RawNrpeList::entries).unwrap_or_default() {
+            let (file, patterns, args, tags) = match import {
+                RawNrpeImport::File(f) => (f.as_str(), &[][..], None, &[][..]),
                 RawNrpeImport::Table(t) => (
-                    &t.file,
+                    t.file.as_str(),
                     t.commands.as_deref().unwrap_or_default(),
                     t.args.as_ref(),
                     t.tags.as_deref().unwrap_or_default(),
@@ -171,11 +170,11 @@ impl FileLoader<'_> {
 
     pub(super) fn nagios_imports(
         &mut self,
-        raw: &Spanned<RawNagiosImport>,
+        raw: &Spanned<RawNagiosEntry>,
         defaults: &Defaults,
     ) -> Vec<Imported> {
         let span = raw.span();
-        let raw = raw.get_ref();
+        let raw = raw.get_ref().table();
         let values = |list: &Option<Vec<Spanned<String>>>| -> Vec<String> {
             list.iter().flatten().map(|s| s.get_ref().clone()).collect()
         };

@@ -313,6 +313,24 @@ struct Defaults {
     fail_on: Option<crate::model::FailOn>,
 }
 
+/// A deserializer's message in the words of the file: `expected struct RawHttp` names our own
+/// type, which no user wrote; `a sequence` is a TOML array.
+fn in_toml_words(message: &str) -> String {
+    let mut out = message.replace("expected a sequence", "expected an array `[...]`");
+    if let Some(at) = out.find("expected struct ") {
+        let rest = &out[at + "expected struct ".len()..];
+        let name_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .unwrap_or(rest.len());
+        out = format!(
+            "{}expected a table `{{ key = value, ... }}`{}",
+            &out[..at],
+            &rest[name_len..]
+        );
+    }
+    out
+}
+
 impl Defaults {
     /// A check brought in by an import (Nagios, NRPE, Selenium IDE, features): the suite's
     /// timeout, retries and `fail_on`, its default tags before the check's own, and its name
@@ -411,7 +429,7 @@ impl FileLoader<'_> {
     }
 
     fn toml_error(&mut self, err: &toml::de::Error, fallback: Range<usize>) {
-        let message = err.message().trim().to_string();
+        let message = in_toml_words(err.message().trim());
         self.error(err.span().unwrap_or(fallback), message);
     }
 
@@ -483,8 +501,7 @@ impl FileLoader<'_> {
             let span = value.span();
             match RawImport::deserialize(ValueDeserializer::from(value)) {
                 Ok(raw) => {
-                    let mut imported_checks =
-                        self.nrpe_imports(raw.nrpe.as_deref().unwrap_or_default(), &defaults);
+                    let mut imported_checks = self.nrpe_imports(raw.nrpe.as_ref(), &defaults);
                     if let Some(nagios) = &raw.nagios {
                         imported_checks.extend(self.nagios_imports(nagios, &defaults));
                     }

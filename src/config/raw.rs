@@ -519,11 +519,11 @@ pub struct RawImport {
     #[schemars(with = "Option<Vec<RawSideImport>>")]
     pub side: Option<Vec<Spanned<RawSideImport>>>,
     /// nrpe.cfg files: every `command[NAME]=LINE` becomes a check NAME, tagged nrpe.
-    #[schemars(with = "Option<Vec<RawNrpeImport>>")]
-    pub nrpe: Option<Vec<Spanned<RawNrpeImport>>>,
+    #[schemars(with = "Option<RawNrpeList>")]
+    pub nrpe: Option<Spanned<RawNrpeList>>,
     /// Nagios object configuration: every service on every host becomes a check.
-    #[schemars(with = "Option<RawNagiosImport>")]
-    pub nagios: Option<Spanned<RawNagiosImport>>,
+    #[schemars(with = "Option<RawNagiosEntry>")]
+    pub nagios: Option<Spanned<RawNagiosEntry>>,
     /// Gherkin `.feature` files, or folders of them, relative to the suite file: every scenario
     /// (every example row of an outline) becomes a check.
     #[schemars(with = "Option<Vec<String>>")]
@@ -531,7 +531,7 @@ pub struct RawImport {
 }
 
 /// `nagios = { config = ["/etc/nagios4/objects/"], resource = "...", hosts = [...], ... }`
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNagiosImport {
     /// Files, folders (*.cfg, recursively) or a nagios.cfg whose cfg_file/cfg_dir are followed.
@@ -547,6 +547,124 @@ pub struct RawNagiosImport {
     /// Only services whose description matches one of these globs.
     #[schemars(with = "Option<Vec<String>>")]
     pub services: Option<Vec<Spanned<String>>>,
+}
+
+/// `[import] nagios`: `"/etc/nagios4/nagios.cfg"`, a list of such paths, or a table with `config`
+/// and a selection.
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum RawNagiosEntry {
+    Path(String),
+    Paths(Vec<String>),
+    Table(RawNagiosImport),
+}
+
+impl RawNagiosEntry {
+    /// As the table it stands for: a path or a list is `config` and no selection.
+    pub fn table(&self) -> std::borrow::Cow<'_, RawNagiosImport> {
+        let config = match self {
+            RawNagiosEntry::Table(table) => return std::borrow::Cow::Borrowed(table),
+            RawNagiosEntry::Path(path) => vec![path.clone()],
+            RawNagiosEntry::Paths(paths) => paths.clone(),
+        };
+        std::borrow::Cow::Owned(RawNagiosImport {
+            config,
+            resource: None,
+            hosts: None,
+            hostgroups: None,
+            services: None,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for RawNagiosEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = RawNagiosEntry;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(
+                    "a nagios.cfg (or objects) path, a list of paths, or a table with `config`",
+                )
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawNagiosEntry, E> {
+                Ok(RawNagiosEntry::Path(v.to_string()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<RawNagiosEntry, A::Error> {
+                Vec::<String>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(RawNagiosEntry::Paths)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawNagiosEntry, A::Error> {
+                RawNagiosImport::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawNagiosEntry::Table)
+            }
+        }
+        deserializer.deserialize_any(Entry)
+    }
+}
+
+/// `[import] nrpe`: one entry or a list of them.
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum RawNrpeList {
+    One(RawNrpeImport),
+    Many(#[schemars(with = "Vec<RawNrpeImport>")] Vec<Spanned<RawNrpeImport>>),
+}
+
+impl RawNrpeList {
+    /// Each entry with where it is written (a lone entry is where the list would be).
+    pub fn entries(list: &Spanned<RawNrpeList>) -> Vec<(std::ops::Range<usize>, &RawNrpeImport)> {
+        match list.get_ref() {
+            RawNrpeList::One(entry) => vec![(list.span(), entry)],
+            RawNrpeList::Many(entries) => entries.iter().map(|e| (e.span(), e.get_ref())).collect(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawNrpeList {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct List;
+        impl<'de> serde::de::Visitor<'de> for List {
+            type Value = RawNrpeList;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an nrpe.cfg path, a table with `file`, or a list of them")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawNrpeList, E> {
+                Ok(RawNrpeList::One(RawNrpeImport::File(v.to_string())))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<RawNrpeList, A::Error> {
+                Vec::<Spanned<RawNrpeImport>>::deserialize(
+                    serde::de::value::SeqAccessDeserializer::new(seq),
+                )
+                .map(RawNrpeList::Many)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawNrpeList, A::Error> {
+                RawNrpeTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|t| RawNrpeList::One(RawNrpeImport::Table(t)))
+            }
+        }
+        deserializer.deserialize_any(List)
+    }
 }
 
 /// One entry of `[import] nrpe`: `"nrpe.cfg"` or a table with `file`, with the spans of what it

@@ -310,3 +310,54 @@ fn what_a_nagios_cfg_names_but_cannot_be_read_is_an_error_at_its_line() {
          error: the suite has 2 errors; nothing ran\n"
     );
 }
+
+#[test]
+fn a_config_path_alone_imports_as_the_table_and_the_list_do() {
+    let nagios_table = commands(&format!(
+        "[import]\nnagios = {{ config = [\"{DEBIAN_NAGIOS}\"] }}\n"
+    ));
+    assert!(!nagios_table.is_empty());
+    for short in [
+        format!("nagios = \"{DEBIAN_NAGIOS}\""),
+        format!("nagios = [\"{DEBIAN_NAGIOS}\"]"),
+    ] {
+        assert_eq!(
+            commands(&format!("[import]\n{short}\n")),
+            nagios_table,
+            "{short}"
+        );
+    }
+    let nrpe_list = commands(&format!("[import]\nnrpe = [\"{DEBIAN_NRPE}\"]\n"));
+    assert!(!nrpe_list.is_empty());
+    for short in [
+        format!("nrpe = \"{DEBIAN_NRPE}\""),
+        format!("nrpe = {{ file = \"{DEBIAN_NRPE}\" }}"),
+    ] {
+        assert_eq!(
+            commands(&format!("[import]\n{short}\n")),
+            nrpe_list,
+            "{short}"
+        );
+    }
+}
+
+#[test]
+fn an_import_of_the_wrong_type_says_what_it_takes() {
+    for (line, expected) in [
+        (
+            "nagios = 3",
+            "error: invalid type: integer `3`, expected a nagios.cfg (or objects) path, a list of paths, or a table with `config`\n --> checks/suite.toml:2:10",
+        ),
+        (
+            "nrpe = true",
+            "error: invalid type: boolean `true`, expected an nrpe.cfg path, a table with `file`, or a list of them\n --> checks/suite.toml:2:8",
+        ),
+    ] {
+        let out = Smokegate::new()
+            .suite(&format!("[import]\n{line}\n"))
+            .args(&["validate"])
+            .run();
+        out.code(2);
+        assert!(out.stderr.contains(expected), "{line}: {}", out.stderr);
+    }
+}
