@@ -186,6 +186,9 @@ impl Loader<'_> {
             );
             return Vec::new();
         }
+        if !scenario.examples.is_empty() && !self.placeholders_known(scenario) {
+            return Vec::new();
+        }
         if rows.is_empty() {
             rows.push((Vec::new(), Vec::new()));
         }
@@ -228,6 +231,64 @@ impl Loader<'_> {
             }
         }
         out
+    }
+
+    /// Every `<placeholder>` in an outline's steps is a column of its examples: one that is not
+    /// would be sent as written (`/%3Cpage%3E`) and a step could pass on that page. HTML in a
+    /// step (`"<a href=…>"`, `"<b>"`) is not a placeholder. Reports each unknown one.
+    fn placeholders_known(&mut self, scenario: &Scenario) -> bool {
+        let columns: Vec<&String> = scenario
+            .examples
+            .iter()
+            .filter_map(|e| e.table.as_ref()?.rows.first())
+            .flatten()
+            .collect();
+        let mut ok = true;
+        for step in &scenario.steps {
+            let mut texts = vec![step.value.as_str()];
+            texts.extend(step.docstring.as_deref());
+            texts.extend(
+                step.table
+                    .iter()
+                    .flat_map(|t| &t.rows)
+                    .flatten()
+                    .map(String::as_str),
+            );
+            for text in texts {
+                let mut rest = text;
+                while let Some(open) = rest.find('<') {
+                    let after = &rest[open + 1..];
+                    let Some(close) = after.find(['>', '<', '\n']) else {
+                        break;
+                    };
+                    let name = &after[..close];
+                    rest = &after[close..];
+                    if !after[close..].starts_with('>')
+                        || name.is_empty()
+                        || looks_like_html(name)
+                        || columns.iter().any(|c| c.as_str() == name)
+                    {
+                        continue;
+                    }
+                    let written = &self.source[step.span.start..step.span.end];
+                    let at = written
+                        .find(&format!("<{name}>"))
+                        .map_or(step.span.start, |i| step.span.start + i);
+                    let mut shown: Vec<String> = columns.iter().map(|c| format!("<{c}>")).collect();
+                    shown.dedup();
+                    let d = Diagnostic::new(
+                        self.file,
+                        self.source,
+                        at..at + name.len() + 2,
+                        format!("`<{name}>` is not a column of the examples"),
+                    )
+                    .with_note(format!("the examples have: {}", shown.join(", ")));
+                    self.diags.push(d);
+                    ok = false;
+                }
+            }
+        }
+        ok
     }
 
     fn check(
@@ -455,6 +516,21 @@ fn docstring_content(raw: &str) -> String {
 }
 
 /// `<name>` of an outline replaced by the row's value.
+/// `b`, `/p`, `a href="/x"`, `!-- note --`: markup a step checks for, not a placeholder.
+fn looks_like_html(name: &str) -> bool {
+    const TAGS: &[&str] = &[
+        "a", "abbr", "b", "body", "br", "button", "code", "div", "em", "form", "h1", "h2", "h3",
+        "h4", "h5", "h6", "head", "hr", "html", "i", "img", "input", "label", "li", "link", "meta",
+        "ol", "option", "p", "pre", "script", "select", "small", "span", "strong", "style", "sub",
+        "sup", "table", "td", "textarea", "th", "title", "tr", "u", "ul",
+    ];
+    let first = name.split_whitespace().next().unwrap_or_default();
+    name.starts_with(['/', '!', '?'])
+        || name.contains(['=', '"', '\''])
+        || name.ends_with('/')
+        || TAGS.contains(&first.to_ascii_lowercase().as_str())
+}
+
 fn substitute(text: &str, values: &[(String, String)]) -> String {
     let mut out = text.to_string();
     for (k, v) in values {

@@ -82,6 +82,21 @@ pub fn step_list(steps: &[ScenarioStep], failed: usize) -> String {
     marked.collect::<Vec<_>>().join("\n")
 }
 
+/// Path segments (before any extension) that name a login page, for `access is refused`.
+pub const LOGIN_SEGMENTS: &[&str] = &[
+    "login",
+    "log-in",
+    "log_in",
+    "signin",
+    "sign-in",
+    "sign_in",
+    "logon",
+    "wp-login",
+    "auth",
+    "authenticate",
+    "sso",
+];
+
 /// A form field, a button or a link, as a stakeholder names it: its id, name, label, placeholder
 /// or (buttons and links) its text, value or title.
 pub type Named = String;
@@ -381,7 +396,10 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
                 !not,
             )?,
             Action::AccessRefused => check(
-                "var s = sgNav().responseStatus; if (s === 401 || s === 403) return ''; var login = /login|signin|sign-in|sign_in|logon|auth|sso/i.test(location.pathname) || document.querySelector('input[type=password]'); if ((sgNav().redirectCount > 0 || location.href !== sgNav().name) && login) return ''; return 'access is not refused: ' + s + ' at ' + location.href + ' (expected 401, 403, or a redirect to a login page)';".into(),
+                format!(
+                    "var s = sgNav().responseStatus; if (s === 401 || s === 403) return ''; var login = {segments}; var atLogin = location.pathname.toLowerCase().split('/').some(function (x) {{ return login.indexOf(x.split('.')[0]) >= 0; }}); var redirected = sgNav().redirectCount > 0 || location.href !== sgNav().name; if (redirected && s >= 200 && s < 300 && atLogin && document.querySelector('input[type=password]')) return ''; return 'access is not refused: ' + s + ' at ' + location.href + ' (expected 401, 403, or a redirect to a login page with a password field)';",
+                    segments = serde_json::to_string(LOGIN_SEGMENTS).unwrap_or_default()
+                ),
                 true,
             )?,
             Action::SeeText { text, not } => check(

@@ -403,7 +403,7 @@ fn a_failing_step_shows_its_line_what_was_expected_and_found_and_what_was_skippe
     assert_eq!(open["state"], "CRITICAL");
     assert_eq!(
         open["summary"],
-        format!("Then access is refused - access is not refused: 200 OK at http://127.0.0.1:{port}/open-admin (expected 401, 403, or a redirect to a login page)")
+        format!("Then access is refused - access is not refused: 200 OK at http://127.0.0.1:{port}/open-admin (expected 401, 403, or a redirect to a login page with a password field)")
     );
     let file = format!("{}/broken.feature", features());
     assert_eq!(

@@ -159,7 +159,7 @@ fn every_phrasing_fails_over_http_with_its_message() {
         ("the url does not match", c, "Then the url should match \"^/search$\" - the URL path `/about` does not match `^/search$`".into()),
         ("a missing page", c, "Then the response status code should be 200 - the response status code is 404, expected 200".into()),
         ("a server error", c, "Then the response status code should not be 500 - the response status code is 500, which it should not be".into()),
-        ("the admin is open", c, format!("Then access is refused - access is not refused: 200 OK at {shop}/open-admin (expected 401, 403, or a redirect to a login page)")),
+        ("the admin is open", c, format!("Then access is refused - access is not refused: 200 OK at {shop}/open-admin (expected 401, 403, or a redirect to a login page with a password field)")),
         ("no such button", c, format!("When I press \"Pay now\" - no button \"Pay now\" on {order}")),
         ("no such link", c, format!("When I follow \"Careers\" - no link \"Careers\" on {order}")),
         ("typing into a checkbox", c, "When I fill in \"Newsletter\" with \"yes\" - field \"Newsletter\": it is a checkbox field: use `check \"…\"`".into()),

@@ -13,6 +13,7 @@ mod distro_configs;
 mod docs;
 mod faults;
 mod features;
+mod features_truth;
 mod features_vocabulary;
 mod grid;
 mod hangs;

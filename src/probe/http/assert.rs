@@ -68,7 +68,7 @@ pub(super) fn judge_response(spec: &HttpSpec, response: &Response) -> Outcome {
 }
 
 /// Why the text seen may not be the whole body.
-fn why_partial(response: &Response) -> Option<String> {
+pub(crate) fn why_partial(response: &Response) -> Option<String> {
     match &response.undecoded {
         Some(coding) => Some(format!(
             "body has Content-Encoding {coding:?}, which smokegate does not decode"
@@ -477,7 +477,7 @@ pub(crate) fn find_text(text: &str, needle: &str, case_sensitive: bool) -> Optio
 }
 
 /// The value at a JSON Pointer (RFC 6901), as its raw text.
-fn json_pointer<'a>(doc: &'a RawValue, pointer: &str) -> Option<&'a RawValue> {
+pub(crate) fn json_pointer<'a>(doc: &'a RawValue, pointer: &str) -> Option<&'a RawValue> {
     if pointer.is_empty() {
         return Some(doc);
     }
@@ -504,7 +504,7 @@ fn json_pointer<'a>(doc: &'a RawValue, pointer: &str) -> Option<&'a RawValue> {
 
 /// Whether a value found in the body equals the expected one: numbers by exact decimal value
 /// (`1` = `1.0`, `9007199254740993` ≠ `9007199254740992`), everything else structurally.
-fn json_matches(found: &RawValue, expected: &serde_json::Value) -> bool {
+pub(crate) fn json_matches(found: &RawValue, expected: &serde_json::Value) -> bool {
     use serde_json::Value;
     let raw = found.get().trim();
     match expected {

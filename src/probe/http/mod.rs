@@ -9,7 +9,7 @@ mod assert;
 mod decode;
 mod phase;
 
-pub(super) use assert::find_text;
+pub(super) use assert::{find_text, json_matches, json_pointer, why_partial};
 use assert::{judge_response, status_line};
 pub(super) use decode::decode_body;
 use decode::{Decoder, ACCEPT_ENCODING};

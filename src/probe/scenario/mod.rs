@@ -44,6 +44,9 @@ struct Current {
     /// Seconds the navigation took, redirects included.
     secs: f64,
     form: Form,
+    /// Why the body is not all there (cut at the size limit, an encoding not decoded): no step
+    /// may judge the page by it.
+    partial: Option<String>,
 }
 
 /// One step's failure: the state it gives the scenario and what went wrong.
@@ -133,30 +136,27 @@ impl Session<'_> {
             .ok_or_else(|| fail("no page is open yet: go to one first"))
     }
 
+    /// Where `go to`/`am on` goes: a whole URL as it is; a path on the site, as Mink joins it to
+    /// its base_url (never to whatever host a followed link led to); without a site, against
+    /// the current page.
     fn resolve(&self, target: &str) -> Result<Url, Fail> {
         if let Ok(url) = Url::parse(target) {
             return Ok(url);
         }
-        let base = self
-            .page
-            .as_ref()
-            .map(|p| &p.url)
-            .or(self.base.as_ref())
-            .ok_or_else(|| {
+        let joined = if let Some(site) = &self.base {
+            // A path starts at the site's root as given (a site under a path keeps its path).
+            let mut root = site.clone();
+            if !root.path().ends_with('/') {
+                root.set_path(&format!("{}/", root.path()));
+            }
+            root.join(target.trim_start_matches('/'))
+        } else {
+            let page = self.page.as_ref().ok_or_else(|| {
                 fail(format!(
                     "`{target}` is relative and no site is known: start with `Given the site \"https://…\"`"
                 ))
             })?;
-        // A path starts at the site's root as given (a site under a path keeps its path).
-        let joined = match (&self.base, target.strip_prefix('/')) {
-            (Some(site), Some(rest)) if self.page.is_none() || site.path() != "/" => {
-                let mut root = site.clone();
-                if !root.path().ends_with('/') {
-                    root.set_path(&format!("{}/", root.path()));
-                }
-                root.join(rest)
-            }
-            _ => base.join(target),
+            page.url.join(target)
         };
         joined.map_err(|e| fail(format!("`{target}` is not a URL: {e}")))
     }
@@ -273,6 +273,9 @@ impl Session<'_> {
             fail(format!("no field \"{named}\" on {}", page.url))
                 .with(Label::Reply, known_fields(&doc))
         })?;
+        if page::is_disabled(el) {
+            return Err(fail(format!("field \"{named}\": it is disabled")));
+        }
         change(&mut page.form, &doc, el).map_err(|e| fail(format!("field \"{named}\": {e}")))
     }
 
@@ -376,7 +379,9 @@ impl Session<'_> {
                 continue;
             }
             let html = decode_body(&response.body, &response.headers, response.truncated).text;
+            let partial = http::why_partial(&response);
             self.page = Some(Current {
+                partial,
                 url: response.final_url,
                 status: response.status,
                 version: response.version,
@@ -406,6 +411,13 @@ impl Session<'_> {
             _ => {}
         }
         let page = self.page()?;
+        if let Some(why) = page.partial.as_ref().filter(|_| reads_the_page(action)) {
+            return Err(Fail {
+                state: State::Unknown,
+                message: format!("{why}: cannot establish this step"),
+                evidence: Vec::new(),
+            });
+        }
         // Parsed only for the steps that look into the page.
         let parsed = std::cell::OnceCell::new();
         let doc = || parsed.get_or_init(|| Html::parse_document(&page.html));
@@ -424,8 +436,12 @@ impl Session<'_> {
                     page.url.path().to_string()
                 };
                 let wanted = Url::parse(expected).map_or(expected.clone(), |u| u.to_string());
+                // A path is on the site: the same path on another host is not "on" it.
+                let off_site = self.base.as_ref().is_some_and(|site| {
+                    Url::parse(expected).is_err() && site.origin() != page.url.origin()
+                });
                 expect(
-                    actual == wanted,
+                    actual == wanted && !off_site,
                     format!("expected to be on {wanted}, but the page is {}", page.url),
                 )
             }
@@ -452,11 +468,15 @@ impl Session<'_> {
             }
             Action::AccessRefused => {
                 let status = page.status.as_u16();
+                // A redirect counts only when it lands on a login form that loaded: a page at a
+                // login path, with a password field, answered 2xx.
                 let refused = matches!(status, 401 | 403)
                     || (!page.redirects.is_empty()
-                        && (looks_like_login(&page.url) || has_password_field(doc())));
+                        && page.status.is_success()
+                        && looks_like_login(&page.url)
+                        && has_password_field(doc()));
                 expect(refused, format!(
-                    "access is not refused: {} {} at {} (expected 401, 403, or a redirect to a login page)",
+                    "access is not refused: {} {} at {} (expected 401, 403, or a redirect to a login page with a password field)",
                     status,
                     page.status.canonical_reason().unwrap_or_default(),
                     page.url
@@ -481,26 +501,32 @@ impl Session<'_> {
                 &format!("\"{text}\""),
                 "in the response",
             ),
+            // Every element the selector finds: "should see" in any of them, "should not
+            // see" in none (the first alone would let a second one through).
             Action::ElementText { css, text, not } => {
-                let el = first(doc(), css)?;
-                let found = contains_ci(&page::element_text(el), &page::collapse(text));
+                let texts: Vec<String> = all(doc(), css)?
+                    .into_iter()
+                    .map(page::element_text)
+                    .collect();
+                let needle = page::collapse(text);
+                let found = texts.iter().find(|t| contains_ci(t, &needle));
                 see(
-                    found,
+                    found.is_some(),
                     *not,
                     &format!("the text \"{text}\""),
                     &format!("in the \"{css}\" element"),
                 )
                 .map_err(|f| {
-                    f.with(
-                        Label::Reply,
-                        format!("its text: {}", excerpt(&page::element_text(el))),
-                    )
+                    let shown = found.or(texts.first()).map_or("", String::as_str);
+                    f.with(Label::Reply, format!("its text: {}", excerpt(shown)))
                 })
             }
             Action::ElementHtml { css, html, not } => {
-                let el = first(doc(), css)?;
+                let found = all(doc(), css)?
+                    .into_iter()
+                    .any(|el| contains_ci(&el.html(), html));
                 see(
-                    contains_ci(&el.html(), html),
+                    found,
                     *not,
                     &format!("\"{html}\""),
                     &format!("in the \"{css}\" element"),
@@ -543,6 +569,13 @@ impl Session<'_> {
                     fail(format!("no checkbox \"{field}\" on {}", page.url))
                         .with(Label::Reply, known_fields(doc()))
                 })?;
+                if !page::is_checkable(el) {
+                    return Err(fail(format!(
+                        "\"{field}\" is a {}, not a checkbox or a radio button",
+                        page::control_kind(el)
+                    ))
+                    .with(Label::Reply, known_fields(doc())));
+                }
                 let actual = page.form.checked(el);
                 expect(
                     actual == *checked,
@@ -553,13 +586,15 @@ impl Session<'_> {
                 )
             }
             Action::Json { pointer, expected } => {
-                let value: serde_json::Value = serde_json::from_str(&page.html)
+                // Numbers by their exact decimal value, as the http probe compares them.
+                let value: &serde_json::value::RawValue = serde_json::from_str(&page.html)
                     .map_err(|e| fail(format!("the response is not JSON: {e}")))?;
-                match value.pointer(pointer) {
+                match http::json_pointer(value, pointer) {
                     None => Err(fail(format!("the JSON has no value at `{pointer}`"))),
-                    Some(actual) if json_equal(actual, expected) => Ok(()),
+                    Some(actual) if http::json_matches(actual, expected) => Ok(()),
                     Some(actual) => Err(fail(format!(
-                        "the JSON at `{pointer}` is {actual}, expected {expected}"
+                        "the JSON at `{pointer}` is {}, expected {expected}",
+                        actual.get().trim()
                     ))),
                 }
             }
@@ -577,13 +612,23 @@ impl Session<'_> {
                 if values.is_empty() {
                     return Err(fail(format!("the response has no \"{name}\" header")));
                 }
-                let ok = values.iter().any(|v| {
-                    if *contains {
-                        contains_ci(v, value)
-                    } else {
-                        v == value
-                    }
-                });
+                // A header sent several times is one value, its fields joined by commas
+                // (RFC 9110), as a browser reads X-Frame-Options: ALLOWALL and DENY together
+                // are not DENY. Set-Cookie alone is a list of separate cookies.
+                let whole = values.join(", ");
+                let ok = if name.eq_ignore_ascii_case("set-cookie") {
+                    values.iter().any(|v| {
+                        if *contains {
+                            contains_ci(v, value)
+                        } else {
+                            v == value
+                        }
+                    })
+                } else if *contains {
+                    contains_ci(&whole, value)
+                } else {
+                    whole == *value
+                };
                 expect(
                     ok,
                     format!(
@@ -647,32 +692,46 @@ fn see(found: bool, not: bool, what: &str, place: &str) -> Result<(), Fail> {
     }
 }
 
-fn first<'a>(doc: &'a Html, css: &str) -> Result<scraper::ElementRef<'a>, Fail> {
+/// Every element `css` selects; none is a failure (there is nothing to look into).
+fn all<'a>(doc: &'a Html, css: &str) -> Result<Vec<scraper::ElementRef<'a>>, Fail> {
     let selector = page::parse_css(css).map_err(fail)?;
-    doc.select(&selector)
-        .next()
-        .ok_or_else(|| fail(format!("no \"{css}\" element on the page")))
+    let found: Vec<_> = doc.select(&selector).collect();
+    if found.is_empty() {
+        return Err(fail(format!("no \"{css}\" element on the page")));
+    }
+    Ok(found)
+}
+
+/// Whether a step judges the page by its body (its text, elements, fields or JSON).
+fn reads_the_page(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::SeeText { .. }
+            | Action::SeeMatch { .. }
+            | Action::ResponseContains { .. }
+            | Action::ElementText { .. }
+            | Action::ElementHtml { .. }
+            | Action::ElementPresent { .. }
+            | Action::ElementCount { .. }
+            | Action::FieldValue { .. }
+            | Action::Checkbox { .. }
+            | Action::Json { .. }
+    )
 }
 
 fn contains_ci(haystack: &str, needle: &str) -> bool {
     crate::probe::http::find_text(haystack, needle, false).is_some()
 }
 
-/// Numbers compare by value (1 and 1.0), everything else as JSON.
-fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    match (a.as_f64(), b.as_f64()) {
-        (Some(x), Some(y)) => x == y,
-        _ => a == b,
-    }
-}
-
+/// A login page's address: a path segment (its extension aside) that names signing in —
+/// `/login`, `/users/sign_in`, `/wp-login.php`, Keycloak's `.../openid-connect/auth` — not a
+/// path that merely contains the word (`/authors`, `/blog/login-tips`).
 fn looks_like_login(url: &Url) -> bool {
-    let path = url.path().to_lowercase();
-    [
-        "login", "signin", "sign-in", "sign_in", "logon", "auth", "sso",
-    ]
-    .iter()
-    .any(|w| path.contains(w))
+    url.path_segments().into_iter().flatten().any(|segment| {
+        let segment = segment.to_ascii_lowercase();
+        let stem = segment.split('.').next().unwrap_or_default();
+        crate::model::scenario::LOGIN_SEGMENTS.contains(&stem)
+    })
 }
 
 fn has_password_field(doc: &Html) -> bool {

@@ -54,23 +54,122 @@ pub fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The text of an element as a reader sees it: scripts and styles left out.
+/// Elements whose text a reader sees on a line of its own: the text before and after them is
+/// not one word (`<p>a</p><p>b</p>` is "a b", `<b>Ex</b>ception` is "Exception").
+const BLOCKS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "legend",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "option",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "img",
+];
+
+/// Whether an element's text is never shown: scripts, styles and templates, and what the HTML
+/// itself hides (`hidden`, an inline `display: none` or `visibility: hidden`). Stylesheets are
+/// not read: over HTTP a class that hides text is not known (a browser scenario knows it).
+fn unseen(el: &scraper::node::Element) -> bool {
+    if matches!(
+        el.name(),
+        "script" | "style" | "template" | "head" | "title"
+    ) {
+        return true;
+    }
+    if el.attr("hidden").is_some() {
+        return true;
+    }
+    el.attr("style").is_some_and(|style| {
+        let style: String = style
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        style.split(';').any(|d| {
+            matches!(
+                d.split_once(':'),
+                Some(("display", v)) if v.trim_end_matches("!important") == "none"
+            ) || matches!(
+                d.split_once(':'),
+                Some(("visibility", v)) if matches!(v.trim_end_matches("!important"), "hidden" | "collapse")
+            )
+        })
+    })
+}
+
+/// The text of an element as a reader sees it: what the HTML hides left out, inline elements
+/// run together and blocks apart.
 pub fn element_text(el: ElementRef) -> String {
     let mut out = String::new();
-    for node in el.descendants() {
-        if let Some(t) = node.value().as_text() {
-            let hidden = node.ancestors().any(|a| {
-                a.value()
-                    .as_element()
-                    .is_some_and(|e| matches!(e.name(), "script" | "style" | "template"))
-            });
-            if !hidden {
-                out.push_str(t);
+    walk_text(*el, &mut out);
+    collapse(&out)
+}
+
+fn walk_text(node: ego_tree::NodeRef<scraper::Node>, out: &mut String) {
+    match node.value() {
+        scraper::Node::Text(t) => out.push_str(t),
+        scraper::Node::Element(e) => {
+            if unseen(e) {
+                return;
+            }
+            let block = BLOCKS.contains(&e.name());
+            if block {
+                out.push(' ');
+            }
+            for child in node.children() {
+                walk_text(child, out);
+            }
+            if block {
                 out.push(' ');
             }
         }
+        _ => {
+            for child in node.children() {
+                walk_text(child, out);
+            }
+        }
     }
-    collapse(&out)
 }
 
 /// The page's visible text: the body's, or the whole document's when there is no body.
@@ -192,6 +291,41 @@ fn options(el: ElementRef) -> Vec<(String, String, bool)> {
         .collect()
 }
 
+/// Whether a control is disabled: its own `disabled`, or a disabled fieldset around it (but for
+/// the fieldset's first legend), as a browser neither lets one type into it nor sends it.
+pub fn is_disabled(el: ElementRef) -> bool {
+    if el.attr("disabled").is_some() {
+        return true;
+    }
+    let mut child = el;
+    for a in el.ancestors().filter_map(ElementRef::wrap) {
+        if a.value().name() == "fieldset" && a.attr("disabled").is_some() {
+            let first_legend = a
+                .children()
+                .filter_map(ElementRef::wrap)
+                .find(|c| c.value().name() == "legend");
+            if first_legend.is_none_or(|l| l.id() != child.id()) {
+                return true;
+            }
+        }
+        child = a;
+    }
+    false
+}
+
+/// A checkbox or a radio button: what the checkbox steps look at.
+pub fn is_checkable(el: ElementRef) -> bool {
+    matches!(kind(el).as_str(), "checkbox" | "radio")
+}
+
+/// What kind of control this is, for messages: `text`, `select`, `checkbox`, ...
+pub fn control_kind(el: ElementRef) -> String {
+    match kind(el).as_str() {
+        "select" | "textarea" => format!("{} field", kind(el)),
+        other => format!("{other} field"),
+    }
+}
+
 fn kind(el: ElementRef) -> String {
     match el.value().name() {
         "input" => el.attr("type").unwrap_or("text").to_ascii_lowercase(),
@@ -249,7 +383,7 @@ impl Form {
                     _ => "`check \"…\"`",
                 }
             )),
-            _ if el.attr("disabled").is_some() => Err("it is disabled".into()),
+            _ if is_disabled(el) => Err("it is disabled".into()),
             kind => {
                 // What is typed into a password field never reaches an output.
                 if kind == "password" {
@@ -350,6 +484,9 @@ impl Form {
         button: ElementRef,
         base: &reqwest::Url,
     ) -> Result<Submit, String> {
+        if is_disabled(button) {
+            return Err("it is disabled".into());
+        }
         if matches!(kind(button).as_str(), "reset" | "button") {
             return Err(format!(
                 "it is a {} button: without JavaScript it sends nothing",
@@ -396,7 +533,7 @@ impl Form {
         for el in doc.select(&selector(
             "input[name], select[name], textarea[name], button[name]",
         )) {
-            if !in_form(&el) || el.attr("disabled").is_some() {
+            if !in_form(&el) || is_disabled(el) {
                 continue;
             }
             let name = el.attr("name").unwrap_or_default().to_string();

@@ -1,0 +1,329 @@
+//! Scenario steps over HTTP that must not pass on pages that only look right to a text search:
+//! text the HTML hides or splits across tags, a body cut at the size limit or left encoded, a
+//! redirect to a page that is not a login form, a path after a link to another host, JSON
+//! numbers past a double's precision, a header sent twice, fields in a disabled fieldset, a
+//! checkbox step on a text field, the second of several elements, and an outline placeholder
+//! that no example fills. Each failing step beside a passing one, so both ways are tested.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::harness::*;
+
+type Reply = (u16, Vec<String>, Vec<u8>);
+
+/// Serves `route(target)` on loopback, one request per connection; bounded in connections.
+fn serve(route: impl Fn(&str, &str) -> Reply + Send + Sync + 'static) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    let route = Arc::new(route);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten().take(500) {
+            let route = Arc::clone(&route);
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let Ok(clone) = stream.try_clone() else {
+                    return;
+                };
+                let mut reader = BufReader::new(clone);
+                let mut stream = stream;
+                let mut first = String::new();
+                if reader.read_line(&mut first).unwrap_or(0) == 0 {
+                    return;
+                }
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    match reader.read_line(&mut line) {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) if line == "\r\n" => break,
+                        Ok(_) => {
+                            let lower = line.to_ascii_lowercase();
+                            if let Some(v) = lower.strip_prefix("content-length:") {
+                                length = v.trim().parse().unwrap_or(0);
+                            }
+                        }
+                    }
+                }
+                let mut body = vec![0u8; length.min(1 << 20)];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let target = first.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let (status, headers, text) = route(&target, &String::from_utf8_lossy(&body));
+                let mut head = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+                    text.len()
+                );
+                if !headers.iter().any(|h| h.starts_with("Content-Type")) {
+                    head.push_str("Content-Type: text/html; charset=utf-8\r\n");
+                }
+                for h in headers {
+                    head.push_str(&h);
+                    head.push_str("\r\n");
+                }
+                head.push_str("\r\n");
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&text);
+            });
+        }
+    });
+    port
+}
+
+fn html(body: &str) -> Reply {
+    (
+        200,
+        Vec::new(),
+        format!("<html><head><title>t</title></head><body>{body}</body></html>").into_bytes(),
+    )
+}
+
+fn redirect(status: u16, to: &str) -> Reply {
+    (status, vec![format!("Location: {to}")], Vec::new())
+}
+
+const LOGIN_FORM: &str = r#"<form method="post" action="/session"><input name="user"><input type="password" name="pass"><button>Sign in</button></form>"#;
+
+/// The site under test: pages that look right to a naive reading and are not.
+fn site(other: u16) -> u16 {
+    serve(move |target, body| {
+        match target {
+        "/hidden" => html(
+            r#"<p>Payment failed</p><div hidden>Order confirmed</div><div style="display: none">Thanks for your order</div><p style="color:red; visibility:hidden !important">Shipped</p>"#,
+        ),
+        "/split" => html(
+            "<p>Total: <span>$</span>0.00</p><p><b>Ex</b>ception</p><ul><li>one</li><li>two</li></ul>",
+        ),
+        "/big" => {
+            let mut page = "<html><body><p>".to_string();
+            page.push_str(&"filler ".repeat(750_000));
+            page.push_str("Fatal error</p></body></html>");
+            (200, Vec::new(), page.into_bytes())
+        }
+        "/encoded" => (
+            200,
+            vec!["Content-Encoding: gzip, gzip".into()],
+            b"Fatal error".to_vec(),
+        ),
+        "/admin" => redirect(301, "/admin/"),
+        "/admin/" => html(&format!(
+            "<h1>Admin dashboard</h1><label>New password <input type=password name=p></label>{LOGIN_FORM}"
+        )),
+        "/old-authors" => redirect(302, "/authors"),
+        "/authors" => html(&format!("<h1>Our authors</h1>{LOGIN_FORM}")),
+        "/reports" => redirect(302, "/login"),
+        "/login" => (500, Vec::new(), format!("<p>Server error</p>{LOGIN_FORM}").into_bytes()),
+        "/account" => redirect(302, "/users/sign_in?next=/account"),
+        "/users/sign_in?next=/account" => html(LOGIN_FORM),
+        "/staff" => (403, Vec::new(), b"Forbidden".to_vec()),
+        "/" => html(&format!(
+            r#"<a href="http://127.0.0.1:{other}/help">Help centre</a>"#
+        )),
+        "/open" => html("<h1>Open admin</h1>"),
+        "/json" => (
+            200,
+            vec!["Content-Type: application/json".into()],
+            br#"{"id":9007199254740992,"status":"ok"}"#.to_vec(),
+        ),
+        "/xfo" => (
+            200,
+            vec![
+                "X-Frame-Options: ALLOWALL".into(),
+                "X-Frame-Options: DENY".into(),
+            ],
+            b"<p>framed</p>".to_vec(),
+        ),
+        "/coupon" => html(
+            r#"<form method="post" action="/apply"><fieldset disabled><legend>Promo</legend><label for="c">Coupon</label><input id="c" name="coupon" value="OLD"></fieldset><label for="e">Email</label><input id="e" name="email"><button>Apply</button></form>"#,
+        ),
+        "/apply" => html(&format!("<p>posted: {body}</p>")),
+        "/prefs" => html(
+            r#"<label for="n">Newsletter</label><input id="n" name="newsletter_text"><label><input type="checkbox" name="news" checked> Send news</label>"#,
+        ),
+        "/alerts" => html(r#"<div class="alert">All good</div><div class="alert">Error: disk full</div>"#),
+        _ => (404, Vec::new(), b"<p>Not found</p>".to_vec()),
+    }
+    })
+}
+
+/// Another host: its /admin refuses, which must not stand in for the site's.
+fn elsewhere() -> u16 {
+    serve(|target, _| match target {
+        "/help" => html("<h1>Help</h1>"),
+        "/admin" => (403, Vec::new(), b"Forbidden".to_vec()),
+        _ => (404, Vec::new(), Vec::new()),
+    })
+}
+
+const TRUTH: &str = r#"Feature: Truth
+  Background:
+    Given the site "{{base}}"
+
+  Scenario: hidden text is not seen
+    When I go to "/hidden"
+    Then I should see "Payment failed"
+    And I should not see "Thanks for your order"
+    And I should not see "Shipped"
+    And I should see "Order confirmed"
+
+  Scenario: text split by inline tags is one word
+    When I go to "/split"
+    Then I should see "one two"
+    And I should not see "onetwo"
+    And I should not see "$0.00"
+
+  Scenario: a pattern over text split by inline tags
+    When I go to "/split"
+    Then I should not see text matching "(?i)exception"
+
+  Scenario: a page cut at the size limit
+    When I go to "/big"
+    Then the response status code should be 200
+    And I should not see "Fatal error"
+
+  Scenario: a body left encoded
+    When I go to "/encoded"
+    Then the response should not contain "Fatal error"
+
+  Scenario: a redirect to the same page with a slash
+    When I go to "/admin"
+    Then access is refused
+
+  Scenario: a redirect to a path that merely contains the word
+    When I go to "/old-authors"
+    Then access is refused
+
+  Scenario: a redirect to a login page that fails
+    When I go to "/reports"
+    Then access is refused
+
+  Scenario: a redirect to a login form
+    When I go to "/account"
+    Then access is refused
+
+  Scenario: a refusal
+    When I go to "/staff"
+    Then access is refused
+
+  Scenario: a path after a link to another host
+    Given I am on "/"
+    When I follow "Help centre"
+    And I go to "/open"
+    Then I should see "Open admin"
+    And I should be on "/open"
+
+  Scenario: the other host's page is not the site's
+    Given I am on "/"
+    When I follow "Help centre"
+    Then I should be on "/help"
+
+  Scenario: a JSON number past a double's precision
+    When I go to "/json"
+    Then the JSON at "/id" should be "9007199254740992"
+    And the JSON at "/id" should be "9007199254740993"
+
+  Scenario: a header sent twice
+    When I go to "/xfo"
+    Then the "X-Frame-Options" header should contain "DENY"
+    And the "X-Frame-Options" header should be "DENY"
+
+  Scenario: a field in a disabled fieldset is not sent
+    When I go to "/coupon"
+    And I fill in "Email" with "a@example.com"
+    And I press "Apply"
+    Then I should see "email=a%40example.com"
+    And I should not see "coupon="
+
+  Scenario: a field in a disabled fieldset cannot be filled
+    When I go to "/coupon"
+    And I fill in "Coupon" with "SAVE10"
+
+  Scenario: a checkbox step on a text field
+    When I go to "/prefs"
+    Then the "Send news" checkbox should be checked
+    And the "Newsletter" checkbox should not be checked
+
+  Scenario: every element a selector finds
+    When I go to "/alerts"
+    Then I should see "Error" in the ".alert" element
+    And I should not see "Error" in the ".alert" element
+"#;
+
+#[test]
+fn steps_do_not_pass_on_pages_that_only_look_right() {
+    let other = elsewhere();
+    let port = site(other);
+    let base = format!("http://127.0.0.1:{port}");
+    let out = Smokegate::new()
+        .file(
+            "checks/suite.toml",
+            &format!("[vars]\nbase = \"{base}\"\n\n[import]\nfeatures = [\"../features/truth.feature\"]\n"),
+        )
+        .file("features/truth.feature", TRUTH)
+        .args(&["run", "--json", "out/r.json", "-j", "4"])
+        .file("out/.keep", "")
+        .run();
+    out.code(1);
+    let json = out.json("out/r.json");
+    let expect = [
+        ("hidden text is not seen", "CRITICAL", "And I should see \"Order confirmed\" - the text \"Order confirmed\" is not on the page".to_string()),
+        ("text split by inline tags is one word", "CRITICAL", "And I should not see \"$0.00\" - the text \"$0.00\" is on the page, and should not be".into()),
+        ("a pattern over text split by inline tags", "CRITICAL", "Then I should not see text matching \"(?i)exception\" - text matching `(?i)exception` is on the page, and should not be".into()),
+        ("a body left encoded", "UNKNOWN", "Then the response should not contain \"Fatal error\" - body has Content-Encoding \"gzip, gzip\", which smokegate does not decode: cannot establish this step".into()),
+        ("a redirect to the same page with a slash", "CRITICAL", format!("Then access is refused - access is not refused: 200 OK at {base}/admin/ (expected 401, 403, or a redirect to a login page with a password field)")),
+        ("a redirect to a path that merely contains the word", "CRITICAL", format!("Then access is refused - access is not refused: 200 OK at {base}/authors (expected 401, 403, or a redirect to a login page with a password field)")),
+        ("a redirect to a login page that fails", "CRITICAL", format!("Then access is refused - access is not refused: 500 Internal Server Error at {base}/login (expected 401, 403, or a redirect to a login page with a password field)")),
+        ("a redirect to a login form", "OK", "SCENARIO OK - 3 steps passed".into()),
+        ("a refusal", "OK", "SCENARIO OK - 3 steps passed".into()),
+        ("a path after a link to another host", "OK", "SCENARIO OK - 6 steps passed".into()),
+        ("the other host's page is not the site's", "CRITICAL", format!("Then I should be on \"/help\" - expected to be on /help, but the page is http://127.0.0.1:{other}/help")),
+        ("a JSON number past a double's precision", "CRITICAL", "And the JSON at \"/id\" should be \"9007199254740993\" - the JSON at `/id` is 9007199254740992, expected 9007199254740993".into()),
+        ("a header sent twice", "CRITICAL", "And the \"X-Frame-Options\" header should be \"DENY\" - the \"X-Frame-Options\" header is \"ALLOWALL, DENY\", expected \"DENY\"".into()),
+        ("a field in a disabled fieldset is not sent", "OK", "SCENARIO OK - 6 steps passed".into()),
+        ("a field in a disabled fieldset cannot be filled", "CRITICAL", "And I fill in \"Coupon\" with \"SAVE10\" - field \"Coupon\": it is disabled".into()),
+        ("a checkbox step on a text field", "CRITICAL", "And the \"Newsletter\" checkbox should not be checked - \"Newsletter\" is a text field, not a checkbox or a radio button".into()),
+        ("every element a selector finds", "CRITICAL", "And I should not see \"Error\" in the \".alert\" element - the text \"Error\" is in the \".alert\" element, and should not be".into()),
+    ];
+    for (scenario, state, summary) in &expect {
+        let check = crate::browser_checks::result(&json, &format!("Truth / {scenario}"));
+        assert_eq!(
+            (
+                check["state"].as_str().unwrap_or_default(),
+                check["summary"].as_str().unwrap_or_default()
+            ),
+            (*state, summary.as_str()),
+            "{scenario}"
+        );
+    }
+    // The cut page: UNKNOWN, saying why, whatever the exact count of bytes read.
+    let big = crate::browser_checks::result(&json, "Truth / a page cut at the size limit");
+    assert_eq!(big["state"], "UNKNOWN", "{}", big["summary"]);
+    let summary = big["summary"].as_str().unwrap_or_default();
+    assert!(
+        summary.starts_with("And I should not see \"Fatal error\" - body larger than max_body (")
+            && summary.ends_with(" bytes read): cannot establish this step"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn an_outline_placeholder_that_no_example_fills_is_a_load_error() {
+    let marker = marker("outline-placeholder");
+    let out = Smokegate::new()
+        .file(
+            "checks/o.feature",
+            "Feature: Pages\n  Scenario Outline: no test strings\n    Given the site \"http://127.0.0.1:9\"\n    When I go to \"<page>\"\n    Then the \"main\" element should contain \"<b>\"\n    And I should not see \"<word>\"\n\n    Examples:\n      | path     | word  |\n      | /missing | lorem |\n",
+        )
+        .marked(&marker)
+        .args(&["run"])
+        .run();
+    out.code(2);
+    assert_eq!(
+        out.stderr,
+        "error: `<page>` is not a column of the examples\n --> checks/o.feature:4:19\n  |\n4 |     When I go to \"<page>\"\n  |                   ^^^^^^\n  = note: the examples have: <path>, <word>\n\nerror: the suite has 1 error; nothing ran\n"
+    );
+    assert!(leftovers(&marker).is_empty());
+}
