@@ -427,7 +427,7 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
             )?,
             Action::ElementText { css, text, not } => check(
                 format!(
-                    "var e = document.querySelector({c}); if (!e) return 'no ' + {cq} + ' element on the page'; var f = sgNorm(e.innerText).indexOf(sgNorm({t})) >= 0; return f === {not} ? 'the text ' + {q} + (f ? ' is in the ' : ' is not in the ') + {cq} + ' element' : '';",
+                    "var es = document.querySelectorAll({c}); if (!es.length) return 'no ' + {cq} + ' element on the page'; var f = Array.prototype.some.call(es, function (e) {{ return sgNorm(e.innerText).indexOf(sgNorm({t})) >= 0; }}); return f === {not} ? 'the text ' + {q} + (f ? ' is in the ' : ' is not in the ') + {cq} + ' element' : '';",
                     c = js(css),
                     cq = js(&format!("\"{css}\"")),
                     t = js(text),
@@ -437,7 +437,7 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
             )?,
             Action::ElementHtml { css, html, not } => check(
                 format!(
-                    "var e = document.querySelector({c}); if (!e) return 'no ' + {cq} + ' element on the page'; var f = e.outerHTML.toLowerCase().indexOf({t}.toLowerCase()) >= 0; return f === {not} ? {q} + (f ? ' is in the ' : ' is not in the ') + {cq} + ' element' : '';",
+                    "var es = document.querySelectorAll({c}); if (!es.length) return 'no ' + {cq} + ' element on the page'; var f = Array.prototype.some.call(es, function (e) {{ return e.outerHTML.toLowerCase().indexOf({t}.toLowerCase()) >= 0; }}); return f === {not} ? {q} + (f ? ' is in the ' : ' is not in the ') + {cq} + ' element' : '';",
                     c = js(css),
                     cq = js(&format!("\"{css}\"")),
                     t = js(html),
@@ -473,7 +473,7 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
             )?,
             Action::Checkbox { field, checked } => check(
                 format!(
-                    "var e = sgField({f}); if (!e) return 'no checkbox ' + {fq} + ' on ' + location.href; return e.checked === {checked} ? '' : 'the ' + {fq} + ' checkbox is ' + (e.checked ? '' : 'not ') + 'checked';",
+                    "var e = sgField({f}); if (!e) return 'no checkbox ' + {fq} + ' on ' + location.href; if (e.type !== 'checkbox' && e.type !== 'radio') return {fq} + ' is a ' + (e.type || e.tagName.toLowerCase()) + ' field, not a checkbox or a radio button'; return e.checked === {checked} ? '' : 'the ' + {fq} + ' checkbox is ' + (e.checked ? '' : 'not ') + 'checked';",
                     f = js(field),
                     fq = js(&format!("\"{field}\""))
                 ),
@@ -481,7 +481,7 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
             )?,
             Action::Json { pointer, expected } => check(
                 format!(
-                    "var d; try {{ d = JSON.parse(document.body.innerText); }} catch (e) {{ return 'the response is not JSON: ' + e; }} var parts = {p}.split('/').slice(1).map(function (s) {{ return s.replace(/~1/g, '/').replace(/~0/g, '~'); }}); for (var i = 0; i < parts.length; i++) {{ if (d === null || typeof d !== 'object' || !(parts[i] in d)) return 'the JSON has no value at ' + {p}; d = d[parts[i]]; }} return JSON.stringify(d) === JSON.stringify({x}) ? '' : 'the JSON at ' + {p} + ' is ' + JSON.stringify(d) + ', expected ' + JSON.stringify({x});",
+                    "var d; try {{ d = JSON.parse(document.body.innerText); }} catch (e) {{ return 'the response is not JSON: ' + e; }} var parts = {p}.split('/').slice(1).map(function (s) {{ return s.replace(/~1/g, '/').replace(/~0/g, '~'); }}); for (var i = 0; i < parts.length; i++) {{ if (d === null || typeof d !== 'object' || !(parts[i] in d)) return 'the JSON has no value at ' + {p}; d = d[parts[i]]; }} if (typeof d === 'number' && !Number.isSafeInteger(d) && Number.isInteger(d)) return 'the JSON number at ' + {p} + ' is past what a browser reads exactly (2^53): check it in a scenario over HTTP'; return JSON.stringify(d) === JSON.stringify({x}) ? '' : 'the JSON at ' + {p} + ' is ' + JSON.stringify(d) + ', expected ' + JSON.stringify({x});",
                     p = js(pointer),
                     x = expected
                 ),

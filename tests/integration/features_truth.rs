@@ -327,3 +327,71 @@ fn an_outline_placeholder_that_no_example_fills_is_a_load_error() {
     );
     assert!(leftovers(&marker).is_empty());
 }
+
+const TRUTH_IN_A_BROWSER: &str = r#"@browser
+Feature: Truth in a browser
+  Background:
+    Given the site "{{base}}"
+
+  Scenario: hidden text is not seen
+    When I go to "/hidden"
+    Then I should see "Payment failed"
+    And I should see "Order confirmed"
+
+  Scenario: a redirect to the same page with a slash
+    When I go to "/admin"
+    Then access is refused
+
+  Scenario: a redirect to a login form
+    When I go to "/account"
+    Then access is refused
+
+  Scenario: a JSON number past a double's precision
+    When I go to "/json"
+    Then the JSON at "/status" should be "ok"
+    And the JSON at "/id" should be "9007199254740993"
+
+  Scenario: a checkbox step on a text field
+    When I go to "/prefs"
+    Then the "Send news" checkbox should be checked
+    And the "Newsletter" checkbox should not be checked
+
+  Scenario: every element a selector finds
+    When I go to "/alerts"
+    Then I should see "Error" in the ".alert" element
+    And I should not see "Error" in the ".alert" element
+"#;
+
+#[test]
+fn in_a_browser_the_same_steps_do_not_pass_either() {
+    let other = elsewhere();
+    let port = site(other);
+    let base = format!("http://127.0.0.1:{port}");
+    let out = Smokegate::new()
+        .file(
+            "checks/suite.toml",
+            &format!("[vars]\nbase = \"{base}\"\n\n[import]\nfeatures = [\"../features/truth.feature\"]\n"),
+        )
+        .file("features/truth.feature", TRUTH_IN_A_BROWSER)
+        .args(&["run", "--json", "out/r.json"])
+        .file("out/.keep", "")
+        .run();
+    out.code(1);
+    let json = out.json("out/r.json");
+    let expect = [
+        ("hidden text is not seen", "CRITICAL", "BROWSER CRITICAL - And I should see \"Order confirmed\" - the text \"Order confirmed\" is not on the page".to_string()),
+        ("a redirect to the same page with a slash", "CRITICAL", format!("BROWSER CRITICAL - Then access is refused - access is not refused: 200 at {base}/admin/ (expected 401, 403, or a redirect to a login page with a password field)")),
+        ("a redirect to a login form", "OK", String::new()),
+        ("a JSON number past a double's precision", "CRITICAL", "BROWSER CRITICAL - And the JSON at \"/id\" should be \"9007199254740993\" - the JSON number at /id is past what a browser reads exactly (2^53): check it in a scenario over HTTP".into()),
+        ("a checkbox step on a text field", "CRITICAL", "BROWSER CRITICAL - And the \"Newsletter\" checkbox should not be checked - \"Newsletter\" is a text field, not a checkbox or a radio button".into()),
+        ("every element a selector finds", "CRITICAL", "BROWSER CRITICAL - And I should not see \"Error\" in the \".alert\" element - the text \"Error\" is in the \".alert\" element".into()),
+    ];
+    for (scenario, state, summary) in &expect {
+        let check =
+            crate::browser_checks::result(&json, &format!("Truth in a browser / {scenario}"));
+        assert_eq!(check["state"], *state, "{scenario}: {}", check["summary"]);
+        if !summary.is_empty() {
+            assert_eq!(check["summary"], *summary, "{scenario}");
+        }
+    }
+}
