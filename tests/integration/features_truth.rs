@@ -260,7 +260,7 @@ fn steps_do_not_pass_on_pages_that_only_look_right() {
     let out = Smokegate::new()
         .file(
             "checks/suite.toml",
-            &format!("[vars]\nbase = \"{base}\"\n\n[import]\nfeatures = [\"../features/truth.feature\"]\n"),
+            &format!("[vars]\nbase = \"{base}\"\n\n[defaults]\ntimeout = \"60s\"\n\n[import]\nfeatures = [\"../features/truth.feature\"]\n"),
         )
         .file("features/truth.feature", TRUTH)
         .args(&["run", "--json", "out/r.json", "-j", "4"])
@@ -370,7 +370,7 @@ fn in_a_browser_the_same_steps_do_not_pass_either() {
     let out = Smokegate::new()
         .file(
             "checks/suite.toml",
-            &format!("[vars]\nbase = \"{base}\"\n\n[import]\nfeatures = [\"../features/truth.feature\"]\n"),
+            &format!("[vars]\nbase = \"{base}\"\n\n[defaults]\ntimeout = \"60s\"\n\n[import]\nfeatures = [\"../features/truth.feature\"]\n"),
         )
         .file("features/truth.feature", TRUTH_IN_A_BROWSER)
         .args(&["run", "--json", "out/r.json"])

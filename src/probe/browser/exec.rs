@@ -314,7 +314,7 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
                     // A Gherkin step: named as written; its in-page check says what is wrong.
                     Some(written) => {
                         let text = written.text.trim();
-                        if step.command == Command::AssertVar && step.target == "sgCheck" {
+                        if step.command == Command::AssertVar && step.target == SCENARIO_CHECK {
                             let found = serde_json::from_str::<String>(&f.found)
                                 .unwrap_or_else(|_| f.found.clone());
                             format!("{text} - {found}")
@@ -649,6 +649,17 @@ fn script_error(text: &str) -> String {
 
 fn first_line(s: &str) -> String {
     sanitize::clean(s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim())
+}
+
+/// The variable a Gherkin scenario's in-page check stores its verdict in (`model::scenario`).
+const SCENARIO_CHECK: &str = "sgCheck";
+
+/// Whether a script error says the page it ran in went away (navigation), not that it failed.
+fn page_went_away(error: &str) -> bool {
+    let error = error.to_ascii_lowercase();
+    ["script timeout", "unloaded", "execution context", "detached", "navigat"]
+        .iter()
+        .any(|w| error.contains(w))
 }
 
 fn quoted(s: &str) -> String {
@@ -1354,7 +1365,19 @@ impl StepRun<'_> {
                      .then(function (v) {{ done({{ ok: v === undefined ? null : v }}); }}, \
                            function (e) {{ done({{ error: String(e) }}); }});"
                 );
-                let ret = driver.execute_async(script, args).await.map_err(wd)?;
+                // A scenario's in-page check only reads the page, so it may run again: when the
+                // page it started on unloads under it (a form a step before submitted is still
+                // navigating), the browser drops it, and it runs on the page that came.
+                let rerun = value == SCENARIO_CHECK;
+                let mut attempt = 0;
+                let ret = loop {
+                    attempt += 1;
+                    match driver.execute_async(script.clone(), args.clone()).await {
+                        Ok(ret) => break ret,
+                        Err(e) if rerun && attempt < 3 && page_went_away(&e.to_string()) => {}
+                        Err(e) => return Err(wd(e)),
+                    }
+                };
                 let ret = ret.json();
                 if let Some(e) = ret.get("error") {
                     return Err(Failure::new(
