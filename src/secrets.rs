@@ -40,21 +40,56 @@ where
     registry.sort_by_key(|s| std::cmp::Reverse(s.len()));
 }
 
-/// The forms a secret can take in our outputs: as is, JSON-escaped, XML-escaped, and as the
-/// sanitizer escapes control characters.
+/// The forms a secret can take in our outputs: as it is, with its runs of spaces collapsed
+/// (page text), percent-encoded in a form, a query or a path (a URL a form or a redirect made),
+/// and inside single quotes as a shell command line shows it; each of those as is,
+/// JSON-escaped, XML- and HTML-escaped, and as the sanitizer escapes control characters.
 fn forms(value: &str) -> Vec<String> {
-    let mut out = vec![value.to_string()];
-    let json = serde_json::to_string(value).unwrap_or_default();
-    let json = json.trim_matches('"').to_string();
-    let xml = value
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;");
-    for form in [json, xml, crate::sanitize::clean(value)] {
-        if !out.contains(&form) {
-            out.push(form);
+    let form: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    let encodings = [
+        value.to_string(),
+        value.split_whitespace().collect::<Vec<_>>().join(" "),
+        form.replace('+', "%20"),
+        form,
+        percent(value, " \"#<>"),
+        percent(value, " \"#<>?`{}"),
+        value.replace('\'', "'\\''"),
+    ];
+    let mut out: Vec<String> = Vec::new();
+    for encoded in encodings {
+        let json = serde_json::to_string(&encoded).unwrap_or_default();
+        let json = json.trim_matches('"').to_string();
+        let xml = encoded
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;");
+        let escaped = [
+            xml.replace('\'', "&apos;"),
+            xml.replace('\'', "&#39;"),
+            json,
+            crate::sanitize::clean(&encoded),
+        ];
+        for form in std::iter::once(encoded).chain(escaped) {
+            if form.chars().count() >= MIN_LEN && !out.contains(&form) {
+                out.push(form);
+            }
+        }
+    }
+    out
+}
+
+/// `value` with each of `chars` (and every non-ASCII or control byte) percent-encoded.
+fn percent(value: &str, chars: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        if chars.contains(c) || c.is_control() || !c.is_ascii() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
         }
     }
     out
@@ -73,6 +108,25 @@ pub fn mask(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// `start..end` of `text`, widened so that no secret in `text` is cut by it: an excerpt of the
+/// range then holds each secret whole or not at all, and [`mask`] masks what it holds.
+pub fn widen(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let registry = REGISTRY.read().unwrap_or_else(PoisonError::into_inner);
+    let (mut start, mut end) = (start.min(text.len()), end.min(text.len()));
+    for secret in registry.iter() {
+        for (at, _) in text.match_indices(secret.as_str()) {
+            let stop = at + secret.len();
+            if at < start && stop > start {
+                start = at;
+            }
+            if at < end && stop > end {
+                end = stop;
+            }
+        }
+    }
+    (start, end)
 }
 
 /// [`mask`] for text that was cut at a bound: a secret whose start made it in before the cut is
@@ -115,6 +169,13 @@ mod tests {
         );
         assert_eq!(mask_cut("the password is s3cr&t<"), "the password is ****");
         assert_eq!(mask_cut("nothing cut here"), "nothing cut here");
+        let text = "head s3cr&t<pw> tail";
+        assert_eq!(
+            widen(text, 8, 12),
+            (5, 15),
+            "a cut inside a secret takes it whole"
+        );
+        assert_eq!(widen(text, 0, 4), (0, 4));
         assert_eq!(
             mask_cut("cut at t"),
             "cut at t",

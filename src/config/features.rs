@@ -371,6 +371,39 @@ impl Loader<'_> {
         dir: &Path,
         env_use: &mut EnvUse,
     ) -> Option<Vec<ScenarioStep>> {
+        // What this step reads from the environment, apart: its form values are secrets.
+        let mut step_env = EnvUse::default();
+        let found = self.step_with(step, values, dir, &mut step_env);
+        let read: Vec<String> = step_env
+            .env
+            .iter()
+            .filter_map(|name| (self.ctx.env)(name))
+            .collect();
+        env_use.add(step_env);
+        // A value a step reads from the environment is a credential until shown otherwise — a
+        // password typed inline, in a table row or a doc string, or through a var; a token in a
+        // URL: it must reach no output, whatever the page does with it. The site's address
+        // alone is not (an unreadable step's values are masked in its error either way).
+        let Some(steps) = found else {
+            crate::secrets::register(&read);
+            return None;
+        };
+        if !steps
+            .iter()
+            .all(|s| matches!(s.action, crate::model::scenario::Action::Site(_)))
+        {
+            crate::secrets::register(&read);
+        }
+        Some(steps)
+    }
+
+    fn step_with(
+        &mut self,
+        step: &GStep,
+        values: &[(String, String)],
+        dir: &Path,
+        env_use: &mut EnvUse,
+    ) -> Option<Vec<ScenarioStep>> {
         let span = step.span.start..step.span.end;
         let written_line = &self.source[span.clone()];
         // Where the step's text starts, after its keyword: errors point at the text.
@@ -440,15 +473,6 @@ impl Loader<'_> {
                 return None;
             }
         };
-        // A value typed into a form from the environment is a credential until shown otherwise:
-        // it must reach no output, whatever the page does with it.
-        if step.value.contains("${") {
-            for action in &actions {
-                if let crate::model::scenario::Action::Fill { value, .. } = action {
-                    crate::secrets::register([value]);
-                }
-            }
-        }
         let (line, col) = self.lines.line_col(self.source, span.start);
         let source_line = self.source[self.offset(line, 1)..]
             .lines()

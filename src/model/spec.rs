@@ -204,16 +204,30 @@ impl HttpSpec {
 
     /// Values that must never appear in any output.
     pub fn secrets(&self) -> Vec<String> {
+        use base64::Engine as _;
+        // The Authorization header carries `user:password` in base64: a server that echoes
+        // request headers must not show it either.
+        let basic = |user: &str, password: &str| {
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+        };
         let mut secrets = Vec::new();
         match &self.auth {
-            Some(Auth::Basic { password, .. }) if !password.is_empty() => {
-                secrets.push(password.clone())
+            Some(Auth::Basic { user, password }) if !password.is_empty() => {
+                secrets.push(password.clone());
+                secrets.push(basic(user, password));
             }
             Some(Auth::Bearer(token)) if !token.is_empty() => secrets.push(token.clone()),
             _ => {}
         }
         if let Some(pw) = self.url.password() {
             secrets.push(pw.to_string());
+            let user = self.url.username();
+            let decode = |s: &str| {
+                url::form_urlencoded::parse(format!("x={s}").as_bytes())
+                    .next()
+                    .map_or_else(|| s.to_string(), |(_, v)| v.into_owned())
+            };
+            secrets.push(basic(&decode(user), &decode(pw)));
         }
         secrets
     }

@@ -55,14 +55,15 @@ pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
     outcome
 }
 
-/// A captured stream as text; when it was cut at the capture bound, a secret whose start made it
-/// in before the cut is masked too.
+/// A captured stream as text, its secrets masked before it is split into status, perfdata and
+/// long output (a secret with a `|` in it would be cut in two and each half missed); when it
+/// was cut at the capture bound, a secret whose start made it in before the cut is masked too.
 pub(super) fn captured_text(cap: &Captured) -> String {
     let text = sanitize::text_from_bytes(&cap.head);
     if cap.dropped > 0 {
         crate::secrets::mask_cut(&text)
     } else {
-        text
+        crate::secrets::mask(&text).into_owned()
     }
 }
 

@@ -85,7 +85,8 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
 /// Text for a table cell: one line; `|` and Markdown emphasis escaped, and `<`, `>`, `&` as
 /// entities, so that text from outside neither breaks the table nor brings markup.
 fn cell(text: &str) -> String {
-    let one_line: String = text
+    // Masked before it is escaped: `\|` in a secret would escape the mask on the way out.
+    let one_line: String = crate::secrets::mask(text)
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();

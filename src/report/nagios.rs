@@ -165,7 +165,8 @@ fn checks_perfdata(run: &RunRecord, room: usize) -> (String, usize) {
         .iter()
         .filter_map(|r| {
             let outcome = r.outcome()?;
-            let name = cut(&r.check.name, MAX_NAME).replace(['|', '\'', '='], "/");
+            let name =
+                cut(&crate::secrets::mask(&r.check.name), MAX_NAME).replace(['|', '\'', '='], "/");
             let items: Vec<String> = outcome
                 .perfdata
                 .iter()
@@ -208,6 +209,8 @@ fn name_list(results: &[&CheckResult]) -> String {
 /// Text for Nagios: a `|` would start perfdata (shown as `/`, and `PIPE_NOTE` says so) and
 /// Nagios itself rewrites `;` as `:`; control characters and the like are escaped.
 fn nagios_text(s: &str) -> String {
+    // Masked before it is rewritten: a secret with `|` or `;` would escape the mask after.
+    let s = crate::secrets::mask(s);
     crate::sanitize::clean(&s.replace('|', "/").replace(';', ":"))
 }
 

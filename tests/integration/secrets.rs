@@ -153,3 +153,254 @@ fn a_secret_in_a_name_is_masked_in_list() {
     assert_nowhere("list", &out.stdout);
     assert!(out.stdout.contains("login as ****"), "{}", out.stdout);
 }
+
+/// A server that echoes what it is sent: form values and query strings decoded, request
+/// headers, and a page that puts a query value at a given byte of its body. One request per
+/// connection; bounded in connections.
+fn echo_server() -> u16 {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten().take(300) {
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+                let Ok(clone) = stream.try_clone() else {
+                    return;
+                };
+                let mut reader = BufReader::new(clone);
+                let mut stream = stream;
+                let mut first = String::new();
+                if reader.read_line(&mut first).unwrap_or(0) == 0 {
+                    return;
+                }
+                let (mut length, mut headers) = (0usize, String::new());
+                loop {
+                    let mut line = String::new();
+                    match reader.read_line(&mut line) {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) if line == "\r\n" => break,
+                        Ok(_) => {
+                            if let Some(v) =
+                                line.to_ascii_lowercase().strip_prefix("content-length:")
+                            {
+                                length = v.trim().parse().unwrap_or(0);
+                            }
+                            headers.push_str(&line);
+                        }
+                    }
+                }
+                let mut body = vec![0u8; length.min(1 << 16)];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let target = first.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+                let decoded = |s: &str| -> Vec<String> {
+                    url::form_urlencoded::parse(s.as_bytes())
+                        .map(|(_, v)| v.into_owned())
+                        .collect()
+                };
+                let form = |method: &str| {
+                    format!(
+                        r#"<form method="{method}" action="/echo"><label for="user">User</label><input id="user" name="user"><label for="pass">Password</label><input type="password" id="pass" name="pass"><label for="note">Note</label><input id="note" name="note"><textarea id="comment" name="comment"></textarea><button>Sign in</button></form>"#
+                    )
+                };
+                let page = match path {
+                    "/login" => form("post"),
+                    "/login-get" => form("get"),
+                    "/echo" => {
+                        let mut values = decoded(query);
+                        values.extend(decoded(&String::from_utf8_lossy(&body)));
+                        format!(
+                            "<p>You sent: {}</p><p>raw: {query}</p><p>Bad login</p>",
+                            values.join(" ")
+                        )
+                    }
+                    "/headers" => format!("<pre>{headers}</pre><p>Bad</p>"),
+                    // The value of `s` straddling byte 600 of the body, where evidence cuts.
+                    "/cut" => {
+                        let s = decoded(query).join("");
+                        format!("{}{s}{}", "p".repeat(595), "q".repeat(2000))
+                    }
+                    _ => "<p>Not found</p>".to_string(),
+                };
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    page.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(page.as_bytes());
+            });
+        }
+    });
+    port
+}
+
+/// Every output a run can write, and the Nagios output of the same suite.
+fn every_output(suite: impl Fn() -> Smokegate, env: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut run = suite().args(&[
+        "run",
+        "--json",
+        "out/r.json",
+        "--junit",
+        "out/r.xml",
+        "--html",
+        "out/r.html",
+        "--summary",
+        "out/r.md",
+        "--color",
+        "never",
+    ]);
+    for (k, v) in env {
+        run = run.env(k, v);
+    }
+    let out = run.file("out/.keep", "").run();
+    out.code(1);
+    let mut nagios = suite().args(&["nagios"]);
+    for (k, v) in env {
+        nagios = nagios.env(k, v);
+    }
+    let n = nagios.run();
+    vec![
+        ("stdout".into(), out.stdout.clone()),
+        ("stderr".into(), out.stderr.clone()),
+        ("JSON".into(), out.read("out/r.json")),
+        ("JUnit".into(), out.read("out/r.xml")),
+        ("HTML".into(), out.read("out/r.html")),
+        ("Markdown".into(), out.read("out/r.md")),
+        ("Nagios".into(), n.stdout),
+    ]
+}
+
+#[test]
+fn secrets_in_scenarios_and_checks_reach_no_output_in_any_form() {
+    let port = echo_server();
+    let base = format!("http://127.0.0.1:{port}");
+    let feature = r#"Feature: Leaks
+  Background:
+    Given the site "{{base}}"
+
+  Scenario: a table row and a doc string from the environment
+    Given I am on "/login"
+    When I fill in the following:
+      | note | ${SG_TABLE_PW} |
+    And I fill in "comment" with:
+      """
+      ${SG_DOC_PW}
+      """
+    And I press "Sign in"
+    Then I should see "Welcome"
+
+  Scenario: a var that reads the environment
+    Given I am on "/login"
+    When I fill in "note" with "{{via_var}}"
+    And I press "Sign in"
+    Then I should see "Welcome"
+
+  Scenario: a token in a URL
+    When I go to "/echo?token=${SG_URL_TOKEN}"
+    Then I should see "Welcome"
+
+  Scenario: a password with two spaces, sent by a GET form
+    Given I am on "/login-get"
+    When I fill in "Password" with "Dbl  Sp4ce  &=/+99"
+    And I press "Sign in"
+    Then I should see "Welcome"
+
+  Scenario Outline: a row typed into a password field, in the name
+    Given I am on "/login"
+    When I fill in "Password" with "<pw>"
+    And I press "Sign in"
+    Then I should see "Welcome"
+
+    Examples:
+      | pw          |
+      | Ou't;Lx\|t77 |
+"#;
+    let suite = format!(
+        "[vars]\nbase = \"{base}\"\nvia_var = \"${{SG_VAR_PW}}\"\n\n\
+         [secrets]\nquote_pw = \"Pa'ss9word\"\npipe_pw = \"PipeSec|Word77\"\nbasic_pw = \"BasicPw1234zz\"\ncut_pw = \"CutSecretAbc123\"\n\n\
+         [import]\nfeatures = [\"../features/leaks.feature\"]\n\n\
+         [[check]]\nname = \"a quote in a secret argument\"\nexec = {{ program = \"/bin/false\", args = [\"--password\", \"{{{{quote_pw}}}}\"] }}\n\n\
+         [[check]]\nname = \"a pipe in a secret a plugin echoes\"\nnagios = {{ plugin = \"/bin/sh\", args = [\"-c\", \"echo \\\"CRITICAL - login failed for $0\\\"; exit 2\", \"{{{{pipe_pw}}}}\"] }}\n\n\
+         [[check]]\nname = \"basic auth echoed\"\nhttp = {{ url = \"{base}/headers\", basic_auth = {{ user = \"alice\", password = \"{{{{basic_pw}}}}\" }}, body_has = [\"Welcome\"] }}\n\n\
+         [[check]]\nname = \"a secret where the evidence is cut\"\nhttp = {{ url = \"{base}/cut?s={{{{cut_pw}}}}\", body_has = [\"Welcome\"] }}\n"
+    );
+    let sg = || {
+        Smokegate::new()
+            .suite(&suite)
+            .file("features/leaks.feature", feature)
+    };
+    let env = [
+        ("SG_TABLE_PW", "TableCcc333x"),
+        ("SG_DOC_PW", "DocStrDdd444"),
+        ("SG_VAR_PW", "ViaVarEee555"),
+        ("SG_URL_TOKEN", "QueryFff666x"),
+    ];
+    let outputs = every_output(sg, &env);
+    // Each secret as it is, and the forms a page, a URL, a shell line or a cut would give it.
+    let forms = [
+        "TableCcc333x",
+        "DocStrDdd444",
+        "ViaVarEee555",
+        "QueryFff666x",
+        "Dbl  Sp4ce",
+        "Dbl Sp4ce",
+        "Dbl+Sp4ce",
+        "Dbl%20%20Sp4ce",
+        "Ou't;Lx",
+        "Ou&#39;t",
+        "Ou't:Lx",
+        "Lx\\|t77",
+        "Lx|t77",
+        "Lx/t77",
+        "Pa'ss9word",
+        "ss9word",
+        "PipeSec",
+        "Word77",
+        "BasicPw1234zz",
+        "YWxpY2U6QmFzaWNQdzEyMzR6eg",
+        "CutSecretAbc",
+        "CutSec",
+    ];
+    for (what, text) in &outputs {
+        for form in forms {
+            assert!(
+                !text.contains(form),
+                "`{form}` is in the {what} output:\n{text}"
+            );
+        }
+    }
+    // And the checks ran and said so, masked.
+    let stdout = &outputs[0].1;
+    assert!(stdout.contains("login failed for ****"), "{stdout}");
+    assert!(stdout.contains("authorization: Basic ****"), "{stdout}");
+}
+
+#[test]
+fn a_password_typed_in_a_browser_scenario_reaches_no_output() {
+    let port = echo_server();
+    let feature = "@browser\nFeature: Leaks in a browser\n  Scenario: a literal password\n    Given the site \"{{base}}\"\n    And I am on \"/login\"\n    When I fill in \"Password\" with \"BrLiteralXxx222\"\n    And I press \"Sign in\"\n    Then I should see \"Welcome\"\n";
+    let suite = format!(
+        "[vars]\nbase = \"http://127.0.0.1:{port}\"\n\n[defaults]\ntimeout = \"60s\"\n\n[import]\nfeatures = [\"../features/b.feature\"]\n"
+    );
+    let sg = || {
+        Smokegate::new()
+            .suite(&suite)
+            .file("features/b.feature", feature)
+    };
+    let outputs = every_output(sg, &[]);
+    for (what, text) in &outputs {
+        assert!(
+            !text.contains("BrLiteral"),
+            "the password is in the {what} output:\n{text}"
+        );
+    }
+    // The scenario did type it, and failed after.
+    let stdout = &outputs[0].1;
+    assert!(
+        stdout.contains("passed     6: When I fill in \"Password\" with \"****\""),
+        "{stdout}"
+    );
+}

@@ -651,15 +651,30 @@ fn first_line(s: &str) -> String {
     sanitize::clean(s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim())
 }
 
+/// What is typed into a password field never reaches an output, as over HTTP.
+async fn secret_if_password(el: &WebElement, value: &str) {
+    if let Ok(Some(kind)) = el.attr("type").await {
+        if kind.eq_ignore_ascii_case("password") {
+            crate::secrets::register([value]);
+        }
+    }
+}
+
 /// The variable a Gherkin scenario's in-page check stores its verdict in (`model::scenario`).
 const SCENARIO_CHECK: &str = "sgCheck";
 
 /// Whether a script error says the page it ran in went away (navigation), not that it failed.
 fn page_went_away(error: &str) -> bool {
     let error = error.to_ascii_lowercase();
-    ["script timeout", "unloaded", "execution context", "detached", "navigat"]
-        .iter()
-        .any(|w| error.contains(w))
+    [
+        "script timeout",
+        "unloaded",
+        "execution context",
+        "detached",
+        "navigat",
+    ]
+    .iter()
+    .any(|w| error.contains(w))
 }
 
 fn quoted(s: &str) -> String {
@@ -1006,14 +1021,15 @@ impl StepRun<'_> {
             }
             Command::Type => {
                 let el = find(driver, loc()?, wait).await?;
+                secret_if_password(&el, value).await;
                 el.clear().await.map_err(wd)?;
                 el.send_keys(value).await.map_err(wd)
             }
-            Command::SendKeys => find(driver, loc()?, wait)
-                .await?
-                .send_keys(value)
-                .await
-                .map_err(wd),
+            Command::SendKeys => {
+                let el = find(driver, loc()?, wait).await?;
+                secret_if_password(&el, value).await;
+                el.send_keys(value).await.map_err(wd)
+            }
             Command::Select => {
                 let el = find(driver, loc()?, wait).await?;
                 let select = SelectElement::new(&el).await.map_err(wd)?;

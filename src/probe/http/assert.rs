@@ -381,6 +381,8 @@ pub(super) fn excerpt(text: &str, at: usize, len: usize) -> String {
             .max(start + EXCERPT)
             .min(text.len()),
     );
+    // No secret is cut in two (half of one would escape the mask).
+    let (start, end) = crate::secrets::widen(text, start, end);
     let mut out = String::new();
     if start > 0 {
         out.push('…');
@@ -400,8 +402,9 @@ pub(super) fn body_ends(text: &str) -> String {
     if text.len() <= 2 * BODY_ENDS + EXCERPT {
         return sanitize::clean(text);
     }
-    let head = floor(text, BODY_ENDS);
-    let tail = ceil(text, text.len() - BODY_ENDS);
+    let (_, head) = crate::secrets::widen(text, 0, floor(text, BODY_ENDS));
+    let (tail, _) = crate::secrets::widen(text, ceil(text, text.len() - BODY_ENDS), text.len());
+    let tail = tail.max(head);
     format!(
         "{}\n… ({} bytes) …\n{}",
         sanitize::clean(&text[..head]),
@@ -412,7 +415,7 @@ pub(super) fn body_ends(text: &str) -> String {
 
 /// At most `max` bytes of `text`, escaped, with "…" when cut.
 pub(super) fn shorten(text: &str, max: usize) -> String {
-    let end = floor(text, max);
+    let (_, end) = crate::secrets::widen(text, 0, floor(text, max));
     let more = if end < text.len() { "…" } else { "" };
     format!("{}{more}", sanitize::clean(&text[..end]))
 }

@@ -741,7 +741,15 @@ fn has_password_field(doc: &Html) -> bool {
 fn excerpt(text: &str) -> String {
     const MAX: usize = 600;
     match text.char_indices().nth(MAX) {
-        Some((i, _)) => format!("{}…", &text[..i]),
+        Some((i, _)) => {
+            // No secret is cut in two (half of one would escape the mask).
+            let (_, end) = crate::secrets::widen(text, 0, i);
+            if end < text.len() {
+                format!("{}…", &text[..end])
+            } else {
+                text.to_string()
+            }
+        }
         None => text.to_string(),
     }
 }
