@@ -164,15 +164,25 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl fmt::Display for Diagnostics {
+    /// Each problem once: a background step shared by every scenario of a feature, or a var
+    /// every check of a file uses, is one error at its one place.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
-            if i > 0 {
+        let mut shown: Vec<&Diagnostic> = Vec::new();
+        for d in &self.0 {
+            let same = |e: &&Diagnostic| {
+                e.file == d.file && e.span == d.span && e.message == d.message && e.note == d.note
+            };
+            if shown.iter().any(same) {
+                continue;
+            }
+            if !shown.is_empty() {
                 writeln!(f)?;
                 writeln!(f)?;
             }
             write!(f, "{d}")?;
+            shown.push(d);
         }
-        let n = self.0.len();
+        let n = shown.len();
         write!(
             f,
             "\n\nerror: the suite has {n} error{}; nothing ran",

@@ -210,3 +210,19 @@ fn a_value_of_the_wrong_type_is_named_in_toml_words_not_ours() {
         "error: invalid type: string \"shop.side\", expected an array `[...]`\n --> checks/suite.toml:6:8\n  |\n6 | side = \"shop.side\"\n  |        ^^^^^^^^^^^\n\nerror: invalid type: string \"http://127.0.0.1:9/\", expected a table `{ key = value, ... }`\n --> checks/suite.toml:3:8\n  |\n3 | http = \"http://127.0.0.1:9/\"\n  |        ^^^^^^^^^^^^^^^^^^^^^\n\nerror: the suite has 2 errors; nothing ran\n"
     );
 }
+
+#[test]
+fn an_error_in_a_background_shared_by_scenarios_is_reported_once() {
+    let out = Smokegate::new()
+        .file(
+            "checks/f.feature",
+            "Feature: F\n  Background:\n    Given the site \"{{base}}\"\n  Scenario: a\n    When I go to \"/a\"\n  Scenario: b\n    When I go to \"/b\"\n",
+        )
+        .args(&["validate"])
+        .run();
+    out.code(2);
+    assert_eq!(
+        out.stderr,
+        "error: unknown variable `base`: this file has no [vars]\n --> checks/f.feature:3:11\n  |\n3 |     Given the site \"{{base}}\"\n  |           ^^^^^^^^^^^^^^^^^^^\n\nerror: the suite has 1 error; nothing ran\n"
+    );
+}
