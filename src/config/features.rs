@@ -312,6 +312,22 @@ impl Loader<'_> {
         if broken {
             return None;
         }
+        if !steps.iter().any(|s| s.action.checks()) {
+            // Going to a page that answers 500 is no failure by itself: without a step that
+            // checks, the scenario would pass on it.
+            let keyword = scenario.keyword.len();
+            let d = Diagnostic::new(
+                self.file,
+                self.source,
+                scenario.span.start..scenario.span.start + keyword,
+                format!("scenario \"{}\" checks nothing", scenario.name.trim()),
+            )
+            .with_note(
+                "every step only acts (goes, follows, presses, types): add one that checks, such as `Then the response status code should be 200`",
+            );
+            self.diags.push(d);
+            return None;
+        }
         let browser = tags.iter().any(|t| BROWSER_TAGS.contains(&t.as_str()))
             || steps
                 .iter()

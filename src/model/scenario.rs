@@ -207,6 +207,27 @@ pub enum Action {
 
 impl Action {
     /// Only a browser can do it (JavaScript runs, the page changes after it loaded).
+    /// Whether the step checks something (a `Then`): going somewhere, pressing and typing
+    /// only act, and a scenario of those alone would pass on an error page.
+    pub fn checks(&self) -> bool {
+        !matches!(
+            self,
+            Action::Site(_)
+                | Action::Visit(_)
+                | Action::Reload
+                | Action::Back
+                | Action::Forward
+                | Action::Press(_)
+                | Action::Follow(_)
+                | Action::Fill { .. }
+                | Action::Select { .. }
+                | Action::Check(_)
+                | Action::Uncheck(_)
+                | Action::Attach { .. }
+                | Action::Note
+        )
+    }
+
     pub fn needs_browser(&self) -> bool {
         matches!(self, Action::WaitText { .. } | Action::WaitElement { .. })
     }

@@ -240,6 +240,8 @@ const TRUTH: &str = r#"Feature: Truth
   Scenario: a field in a disabled fieldset cannot be filled
     When I go to "/coupon"
     And I fill in "Coupon" with "SAVE10"
+    And I press "Apply"
+    Then I should see "coupon=SAVE10"
 
   Scenario: a checkbox step on a text field
     When I go to "/prefs"
@@ -394,4 +396,23 @@ fn in_a_browser_the_same_steps_do_not_pass_either() {
             assert_eq!(check["summary"], *summary, "{scenario}");
         }
     }
+}
+
+#[test]
+fn a_scenario_that_checks_nothing_is_a_load_error() {
+    let marker = marker("checks-nothing");
+    let out = Smokegate::new()
+        .file(
+            "checks/n.feature",
+            "Feature: Pages\n  Background:\n    Given the site \"http://127.0.0.1:9\"\n  Scenario: the error page\n    Given I am on \"/s500\"\n    When I follow \"Home\"\n  Scenario: fine\n    Given I am on \"/\"\n    Then the response status code should be 200\n",
+        )
+        .marked(&marker)
+        .args(&["run"])
+        .run();
+    out.code(2);
+    assert_eq!(
+        out.stderr,
+        "error: scenario \"the error page\" checks nothing\n --> checks/n.feature:4:3\n  |\n4 |   Scenario: the error page\n  |   ^^^^^^^^\n  = note: every step only acts (goes, follows, presses, types): add one that checks, such as `Then the response status code should be 200`\n\nerror: the suite has 1 error; nothing ran\n"
+    );
+    assert!(leftovers(&marker).is_empty());
 }
