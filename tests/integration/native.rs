@@ -952,6 +952,8 @@ fn every_value_of_a_repeated_header_is_checked() {
             &[
                 ("Set-Cookie", "theme=dark"),
                 ("Set-Cookie", "session=abc; Secure; HttpOnly"),
+                ("X-Frame-Options", "ALLOWALL"),
+                ("X-Frame-Options", "DENY"),
             ],
             b"ok",
         );
@@ -960,6 +962,8 @@ fn every_value_of_a_repeated_header_is_checked() {
     let suite = [
         check("any value", &format!("http = {{ url = \"{url}\", response_headers = {{ \"set-cookie\" = \"*Secure*\" }} }}")),
         check("no value", &format!("http = {{ url = \"{url}\", response_headers = {{ \"Set-Cookie\" = \"*SameSite*\" }} }}")),
+        check("one value", &format!("http = {{ url = \"{url}\", response_headers = {{ \"X-Frame-Options\" = \"DENY\" }} }}")),
+        check("one value contains", &format!("http = {{ url = \"{url}\", response_headers = {{ \"X-Frame-Options\" = \"*DENY*\" }} }}")),
     ]
     .concat();
     let (out, json) = run_json(&suite);
@@ -974,6 +978,12 @@ fn every_value_of_a_repeated_header_is_checked() {
         summary(&json, "no value"),
         "HTTP CRITICAL: header set-cookie: none of its 2 values (\"theme=dark\", \"session=abc; Secure; HttpOnly\") matches \"*SameSite*\""
     );
+    // Any other header sent twice is one value, as a browser reads it.
+    assert_eq!(
+        summary(&json, "one value"),
+        "HTTP CRITICAL: header x-frame-options: \"ALLOWALL, DENY\" (sent 2 times, one value) does not match \"DENY\""
+    );
+    assert_eq!(result(&json, "one value contains")["state"], "OK");
 }
 
 #[test]

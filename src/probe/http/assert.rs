@@ -279,7 +279,9 @@ fn check_text(spec: &HttpSpec, body: &BodyText, partial: bool, found: &mut Findi
     }
 }
 
-/// `response_headers`: a repeated header (two `set-cookie`) passes when any of its values matches.
+/// `response_headers`: a header sent several times is one value, its fields joined by commas
+/// (RFC 9110) — `X-Frame-Options: ALLOWALL` and `DENY` are not `DENY` to a browser. Set-Cookie
+/// alone is separate cookies: it passes when any of them matches.
 fn check_headers(spec: &HttpSpec, headers: &reqwest::header::HeaderMap, found: &mut Findings) {
     for rule in &spec.response_headers {
         let values: Vec<String> = headers
@@ -292,11 +294,25 @@ fn check_headers(spec: &HttpSpec, headers: &reqwest::header::HeaderMap, found: &
                 "header {} is missing, expected {:?}",
                 rule.name, rule.pattern
             )),
-            values if values.iter().any(|v| rule.matcher.is_match(v)) => {}
+            values
+                if rule.name.eq_ignore_ascii_case("set-cookie")
+                    && values.iter().any(|v| rule.matcher.is_match(v)) => {}
+            [one] if rule.matcher.is_match(one) => {}
             [one] => found.fail(format!(
                 "header {}: {one:?} does not match {:?}",
                 rule.name, rule.pattern
             )),
+            many if !rule.name.eq_ignore_ascii_case("set-cookie") => {
+                let whole = many.join(", ");
+                if !rule.matcher.is_match(&whole) {
+                    found.fail(format!(
+                        "header {}: {whole:?} (sent {} times, one value) does not match {:?}",
+                        rule.name,
+                        many.len(),
+                        rule.pattern
+                    ));
+                }
+            }
             many => found.fail(format!(
                 "header {}: none of its {} values ({}) matches {:?}",
                 rule.name,
