@@ -125,6 +125,27 @@ impl FileLoader<'_> {
                     );
                     return None;
                 };
+                if project.tests_named(test.get_ref()).len() > 1 {
+                    self.error(
+                        test.span(),
+                        format!(
+                            "{} has more than one test named `{}`: rename one in the IDE",
+                            side.get_ref(),
+                            test.get_ref()
+                        ),
+                    );
+                    return None;
+                }
+                if found.steps.is_empty() {
+                    self.error(
+                        test.span(),
+                        format!(
+                            "test `{}` has no command to run (all are empty, comments or disabled with //): it would pass having checked nothing",
+                            found.name
+                        ),
+                    );
+                    return None;
+                }
                 Some(ProbeSpec::Browser(Box::new(BrowserSpec {
                     origin: format!("{} test \"{}\"", side.get_ref(), found.name),
                     base_url: base_url.or_else(|| non_empty(&project.url)),
@@ -270,10 +291,10 @@ impl FileLoader<'_> {
             let Some(project) = self.side_project(&raw.file, vars) else {
                 continue;
             };
-            let mut selected: Vec<String> = Vec::new();
+            let mut selected: Vec<usize> = Vec::new();
             for suite in raw.suites.iter().flatten() {
                 match project.suite(suite.get_ref()) {
-                    Some(tests) => selected.extend(tests.iter().map(|t| t.name.clone())),
+                    Some(tests) => selected.extend(tests),
                     None => self.error(
                         suite.span(),
                         format!(
@@ -286,9 +307,8 @@ impl FileLoader<'_> {
                 }
             }
             for test in raw.tests.iter().flatten() {
-                if project.test(test.get_ref()).is_some() {
-                    selected.push(test.get_ref().clone());
-                } else {
+                let found = project.tests_named(test.get_ref());
+                if found.is_empty() {
                     self.error(
                         test.span(),
                         format!(
@@ -299,9 +319,49 @@ impl FileLoader<'_> {
                         ),
                     );
                 }
+                selected.extend(found);
             }
             if raw.suites.is_none() && raw.tests.is_none() {
-                selected = project.test_names().iter().map(|s| s.to_string()).collect();
+                selected = (0..project.tests.len()).collect();
+            }
+            let mut unique: Vec<usize> = Vec::new();
+            for i in selected {
+                if !unique.contains(&i) {
+                    unique.push(i);
+                }
+            }
+            let selected = unique;
+            // A check is named by its test: two selected tests of one name would be one check
+            // and the other lost, or the wrong one run.
+            let mut named_twice = Vec::new();
+            for (k, &i) in selected.iter().enumerate() {
+                let name = &project.tests[i].name;
+                if selected[..k]
+                    .iter()
+                    .any(|&j| &project.tests[j].name == name)
+                    && !named_twice.contains(name)
+                {
+                    named_twice.push(name.clone());
+                    self.error(
+                        span.clone(),
+                        format!(
+                            "two selected tests of {} are named `{name}`: each becomes a check named after its test; rename one in the IDE",
+                            raw.file.get_ref()
+                        ),
+                    );
+                }
+            }
+            for &i in &selected {
+                if project.tests[i].steps.is_empty() {
+                    self.error(
+                        span.clone(),
+                        format!(
+                            "test `{}` of {} has no command to run (all are empty, comments or disabled with //): it would pass having checked nothing",
+                            project.tests[i].name,
+                            raw.file.get_ref()
+                        ),
+                    );
+                }
             }
             // The project's tests share its `base_url`, and what it is made from.
             let outer = self.scope.replace(EnvUse::default());
@@ -310,15 +370,12 @@ impl FileLoader<'_> {
             let mut tags = vec!["browser".to_string(), "side".to_string()];
             tags.extend(self.tags(raw.tags.as_deref().unwrap_or_default()));
             let file = Path::new(raw.file.get_ref());
-            let mut seen = Vec::new();
-            for name in selected {
-                if seen.contains(&name) {
+            for i in selected {
+                let test = &project.tests[i];
+                if test.steps.is_empty() || named_twice.contains(&test.name) {
                     continue;
                 }
-                seen.push(name.clone());
-                let Some(test) = project.test(&name) else {
-                    continue;
-                };
+                let name = test.name.clone();
                 let spec = BrowserSpec {
                     origin: format!("{} test \"{}\"", file.display(), test.name),
                     base_url: base_url.clone().or_else(|| non_empty(&project.url)),

@@ -76,7 +76,9 @@ pub struct SideProject {
     pub name: String,
     pub url: String,
     pub tests: Vec<SideTest>,
-    suites: Vec<(String, Vec<String>)>,
+    /// Each suite's tests, as indices into `tests` (an id names one test even where two tests
+    /// share a name).
+    suites: Vec<(String, Vec<usize>)>,
 }
 
 /// The format versions Selenium IDE has saved: 1.0 and 1.1 (IDE 3.0 to 3.4), 2.0 (IDE 3.5 to
@@ -179,9 +181,9 @@ impl SideProject {
         for s in &raw.suites {
             let mut members = Vec::new();
             for r in &s.tests {
-                let by_id = raw.tests.iter().find(|t| &t.id == r);
-                match by_id.or_else(|| raw.tests.iter().find(|t| &t.name == r)) {
-                    Some(t) => members.push(t.name.clone()),
+                let by_id = raw.tests.iter().position(|t| &t.id == r);
+                match by_id.or_else(|| raw.tests.iter().position(|t| &t.name == r)) {
+                    Some(t) => members.push(t),
                     None => errors.push(format!(
                         "{}: suite `{}` lists `{r}`, which is neither the id nor the name of a test",
                         file.display(),
@@ -206,10 +208,18 @@ impl SideProject {
         self.tests.iter().find(|t| t.name == name)
     }
 
-    /// The tests of a suite, in the suite's order; `None` if there is no such suite.
-    pub fn suite(&self, name: &str) -> Option<Vec<&SideTest>> {
-        let (_, names) = self.suites.iter().find(|(n, _)| n == name)?;
-        Some(names.iter().filter_map(|n| self.test(n)).collect())
+    /// The indices of the tests named `name` (two tests may share a name in the IDE).
+    pub fn tests_named(&self, name: &str) -> Vec<usize> {
+        (0..self.tests.len())
+            .filter(|&i| self.tests[i].name == name)
+            .collect()
+    }
+
+    /// The tests of a suite (indices into `tests`), in the suite's order; `None` if there is no
+    /// such suite.
+    pub fn suite(&self, name: &str) -> Option<Vec<usize>> {
+        let (_, members) = self.suites.iter().find(|(n, _)| n == name)?;
+        Some(members.clone())
     }
 
     pub fn test_names(&self) -> Vec<&str> {
@@ -344,7 +354,7 @@ mod tests {
             .suite("smoke")
             .expect("suite")
             .iter()
-            .map(|t| t.name.as_str())
+            .map(|&t| p.tests[t].name.as_str())
             .collect();
         assert_eq!(smoke, ["home", "login"]);
         assert!(p.suite("nope").is_none());
@@ -412,7 +422,7 @@ mod tests {
             .suite("all")
             .expect("suite")
             .iter()
-            .map(|t| t.name.as_str())
+            .map(|&t| p.tests[t].name.as_str())
             .collect();
         assert_eq!(names, ["two", "one"]);
         let e =

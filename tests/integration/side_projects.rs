@@ -190,3 +190,69 @@ fn side_run_names_its_test_by_a_variable() {
         "{missing}"
     );
 }
+
+#[test]
+fn side_checks_that_cannot_see_do_not_pass() {
+    // A locator the browser refuses and a dialog in the way are failures, never "not there";
+    // an element without a value and a select with nothing selected have no empty value.
+    let json = run("sidetruth", &[("truth.side", &["truth"])], 1);
+    assert_ok(&json, &["truth control"]);
+    let invalid = "expected the browser to carry out the step, found an invalid locator: the browser cannot search with it";
+    let dialog = "expected the browser to carry out the step, found a dialog that opened (answer it with assertAlert, acceptAlert or a webdriver*Visible* command)";
+    for (name, expected) in [
+        ("not present, broken css", format!("BROWSER CRITICAL - step 2 `assertElementNotPresent | css=[[[`: {invalid}")),
+        ("not present, xpath to text", format!("BROWSER CRITICAL - step 2 `assertElementNotPresent | xpath=string(//h1)`: {invalid}")),
+        ("wait not present through an alert", format!("BROWSER CRITICAL - step 3 `waitForElementNotPresent | id=h | 3000`: {dialog}")),
+        ("wait not visible through an alert", format!("BROWSER CRITICAL - step 3 `waitForElementNotVisible | id=h | 3000`: {dialog}")),
+        ("value of a div", "BROWSER CRITICAL - step 2 `assertValue | id=plain`: expected value \"\", found an element without a value".to_string()),
+        ("label with nothing selected", "BROWSER CRITICAL - step 2 `assertSelectedLabel | id=multi`: expected selected label \"\", found no option selected".to_string()),
+    ] {
+        assert_eq!(summary(&json, name), expected, "{name}");
+    }
+}
+
+#[test]
+fn side_tests_of_one_name_and_tests_with_nothing_to_run_are_load_errors() {
+    let file = fixture("truth-at-load.side");
+    let suite = |name: &str| {
+        format!("[import]\nside = [{{ file = \"{file}\", suites = [\"{name}\"], base_url = \"http://127.0.0.1:9\" }}]\n")
+    };
+    let at = |name: &str| {
+        let line = suite(name).lines().nth(1).unwrap_or_default().to_string();
+        format!(
+            " --> checks/suite.toml:2:9\n  |\n2 | {line}\n  |         {}",
+            "^".repeat(line.len() - 9)
+        )
+    };
+    // A suite lists the second of two tests named `dup` by its id: that one is the check.
+    let second = Smokegate::new()
+        .suite(&suite("second dup"))
+        .args(&["list", "--json"])
+        .run();
+    second.code(0);
+    let listed: serde_json::Value = serde_json::from_str(&second.stdout).expect("list --json");
+    assert_eq!(listed["checks"].as_array().map(Vec::len), Some(1));
+    let both = Smokegate::new()
+        .suite(&suite("both dups"))
+        .args(&["validate"])
+        .run();
+    both.code(2);
+    assert_eq!(
+        both.stderr,
+        format!("error: two selected tests of {file} are named `dup`: each becomes a check named after its test; rename one in the IDE\n{}\n\nerror: the suite has 1 error; nothing ran\n", at("both dups"))
+    );
+    let nothing = Smokegate::new()
+        .suite(&suite("nothing to run"))
+        .args(&["validate"])
+        .run();
+    nothing.code(2);
+    assert_eq!(
+        nothing.stderr,
+        format!(
+            "error: test `empty` of {file} has no command to run (all are empty, comments or disabled with //): it would pass having checked nothing\n{at}\n\n\
+             error: test `disabled only` of {file} has no command to run (all are empty, comments or disabled with //): it would pass having checked nothing\n{at}\n\n\
+             error: the suite has 2 errors; nothing ran\n",
+            at = at("nothing to run")
+        )
+    );
+}

@@ -544,7 +544,8 @@ fn by(locator: &Locator) -> By {
     }
 }
 
-/// The element, waiting up to `wait` for it to appear.
+/// The element, waiting up to `wait` for it to appear. An invalid locator or a dialog in the way
+/// fails at once, with what the browser said; anything else is waited out.
 async fn find(
     driver: &WebDriver,
     locator: &Locator,
@@ -552,8 +553,10 @@ async fn find(
 ) -> Result<WebElement, Failure> {
     let deadline = Instant::now() + wait;
     loop {
-        if let Ok(el) = driver.find(by(locator)).await {
-            return Ok(el);
+        match driver.find(by(locator)).await {
+            Ok(el) => return Ok(el),
+            Err(e) if never_found(&e) => return Err(wd(e)),
+            Err(_) => {}
         }
         if Instant::now() >= deadline {
             return Err(Failure::new(
@@ -565,11 +568,29 @@ async fn find(
     }
 }
 
-async fn present(driver: &WebDriver, locator: &Locator) -> bool {
-    driver
-        .find_all(by(locator))
-        .await
-        .is_ok_and(|v| !v.is_empty())
+/// Whether an element is at `locator`. Only an answer of "none" is absent: an invalid locator
+/// (`css=[[[`, an XPath that selects text, not elements) or a dialog in the way is the step's
+/// failure, never a pass of a "not present" check.
+async fn present(driver: &WebDriver, locator: &Locator) -> Result<bool, Failure> {
+    match driver.find_all(by(locator)).await {
+        Ok(found) => Ok(!found.is_empty()),
+        Err(e) => Err(wd(e)),
+    }
+}
+
+/// Whether a WebDriver error says no search can succeed: the locator is invalid, or a dialog
+/// is in the way.
+fn never_found(e: &WebDriverError) -> bool {
+    use thirtyfour::error::WebDriverErrorInner as E;
+    matches!(**e, E::InvalidSelector(_) | E::UnexpectedAlertOpen(_))
+}
+
+/// Whether a WebDriver error says only that no element matched.
+fn none_found(e: &WebDriverError) -> bool {
+    matches!(
+        **e,
+        thirtyfour::error::WebDriverErrorInner::NoSuchElement(_)
+    )
 }
 
 /// Polls `check` until it returns Ok or `wait` passes; the last failure is reported.
@@ -589,6 +610,17 @@ where
 }
 
 fn wd(e: WebDriverError) -> Failure {
+    use thirtyfour::error::WebDriverErrorInner as E;
+    let found = match &*e {
+        E::UnexpectedAlertOpen(_) => {
+            "a dialog that opened (answer it with assertAlert, acceptAlert or a webdriver*Visible* command)".to_string()
+        }
+        E::InvalidSelector(_) => "an invalid locator: the browser cannot search with it".to_string(),
+        _ => {
+            let text = first_line(&e.to_string());
+            format!("an error: {}", text.trim_end_matches([':', ' ']))
+        }
+    };
     let text = first_line(&e.to_string());
     let lower = text.to_lowercase();
     let broken = [
@@ -604,10 +636,7 @@ fn wd(e: WebDriverError) -> Failure {
     .any(|needle| lower.contains(needle));
     Failure {
         broken,
-        ..Failure::new(
-            "the browser to carry out the step",
-            format!("an error: {text}"),
-        )
+        ..Failure::new("the browser to carry out the step", found)
     }
 }
 
@@ -1193,12 +1222,19 @@ impl StepRun<'_> {
                 .await
             }
             Command::AssertValue => {
-                let v = find(driver, loc()?, wait)
+                // An element without a value (a div) has none, which no expected value is —
+                // not even an empty one (the IDE compares null).
+                let Some(v) = find(driver, loc()?, wait)
                     .await?
                     .value()
                     .await
                     .map_err(wd)?
-                    .unwrap_or_default();
+                else {
+                    return Err(Failure::new(
+                        format!("value {}", quoted(value)),
+                        "an element without a value",
+                    ));
+                };
                 if v == value {
                     Ok(())
                 } else {
@@ -1223,7 +1259,7 @@ impl StepRun<'_> {
             Command::AssertElementPresent => find(driver, loc()?, wait).await.map(|_| ()),
             Command::AssertElementNotPresent => {
                 let locator = loc()?;
-                if present(driver, locator).await {
+                if present(driver, locator).await? {
                     Err(Failure::new(format!("no element at {locator}"), "one"))
                 } else {
                     Ok(())
@@ -1281,7 +1317,7 @@ impl StepRun<'_> {
             Command::WaitForElementNotPresent => {
                 let locator = loc()?;
                 eventually(millis(value, wait), || async {
-                    if present(driver, locator).await {
+                    if present(driver, locator).await? {
                         Err(Failure::new(
                             format!("no element at {locator}"),
                             "one still present",
@@ -1297,8 +1333,9 @@ impl StepRun<'_> {
                 let locator = loc()?;
                 eventually(millis(value, wait), || async {
                     let visible = match driver.find(by(locator)).await {
-                        Ok(el) => el.is_displayed().await.unwrap_or(false),
-                        Err(_) => false,
+                        Ok(el) => el.is_displayed().await.map_err(wd)?,
+                        Err(e) if none_found(&e) => false,
+                        Err(e) => return Err(wd(e)),
                     };
                     if visible == want {
                         Ok(())
@@ -1527,11 +1564,18 @@ impl StepRun<'_> {
                 let arg = el.to_json().map_err(wd)?;
                 let ret = driver
                     .execute(
-                        "var s = arguments[0]; return s.selectedIndex < 0 ? '' : s.options[s.selectedIndex].text;",
+                        "var s = arguments[0]; return s.selectedIndex < 0 || !s.options ? null : s.options[s.selectedIndex].text;",
                         vec![arg],
                     )
                     .await
                     .map_err(wd)?;
+                // Nothing selected is no label, not an empty one (the IDE finds no option).
+                if ret.json().is_null() {
+                    return Err(Failure::new(
+                        format!("selected label {}", quoted(value)),
+                        "no option selected",
+                    ));
+                }
                 let label = js_string(ret.json());
                 if label.trim() == value.trim() {
                     Ok(())
