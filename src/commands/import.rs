@@ -13,6 +13,8 @@ use crate::{config, exit, secrets};
 struct Printer {
     /// Whether some text needed `{{lbrace}}`, declared in `[vars]`.
     lbrace: bool,
+    /// Lines are Nagios' (split as Nagios 4 splits them), else NRPE's (as `/bin/sh` does).
+    nagios: bool,
 }
 
 impl Printer {
@@ -30,7 +32,12 @@ impl Printer {
     /// The `nagios` table of a check running `line` as Nagios and NRPE run it.
     fn probe(&mut self, line: &str) -> toml::Table {
         let mut nagios = toml::Table::new();
-        match config::CommandForm::of(line) {
+        let form = if self.nagios {
+            config::CommandForm::of_nagios(line)
+        } else {
+            config::CommandForm::of(line)
+        };
+        match form {
             Ok(config::CommandForm::Shell(line)) => {
                 nagios.insert("plugin".into(), config::SHELL.into());
                 let args = vec!["-c".into(), self.literal(&line).into()];
@@ -39,7 +46,13 @@ impl Printer {
             Ok(config::CommandForm::Words(mut words)) => {
                 // A relative path is taken from where the import ran; the suite would take it
                 // from its own folder.
-                let mut joined = line.to_string();
+                // The words as written, unless splitting the line again would not give them
+                // back (a `#` Nagios passes on, which a suite's `command` would cut).
+                let mut joined = if shell_words::split(line).ok().as_ref() == Some(&words) {
+                    line.to_string()
+                } else {
+                    shell_words::join(&words)
+                };
                 if let Some(first) = words.first_mut() {
                     let path = std::path::Path::new(first.as_str());
                     if first.contains('/') && path.is_relative() {
@@ -109,7 +122,10 @@ pub fn import(what: ImportCommand) -> i32 {
 
 /// `smokegate import nrpe`: the commands as a suite a team can own and curate.
 fn nrpe(files: &[PathBuf]) -> i32 {
-    let mut printer = Printer { lbrace: false };
+    let mut printer = Printer {
+        lbrace: false,
+        nagios: false,
+    };
     let mut text = String::new();
     let mut diags = Vec::new();
     for file in files {
@@ -120,7 +136,11 @@ fn nrpe(files: &[PathBuf]) -> i32 {
                     let origin = format!("{}:{line}", c.file.display());
                     if config::nrpe::apply_args(&c.line, &[]).is_err() {
                         // Shown with its `$ARGn$` as they are, to be replaced by the values.
-                        let mut rendered = Printer { lbrace: false }.check(
+                        let mut rendered = Printer {
+                            lbrace: false,
+                            nagios: false,
+                        }
+                        .check(
                             &c.name,
                             &["nrpe".to_string()],
                             &c.line,
@@ -164,7 +184,10 @@ fn nagios(opts: config::nagios_objects::ImportOptions) -> i32 {
             let mut header = String::from(
                 "# Imported by `smokegate import nagios`: one check per service and host.\n",
             );
-            let mut printer = Printer { lbrace: false };
+            let mut printer = Printer {
+                lbrace: false,
+                nagios: true,
+            };
             let mut text = String::new();
             // $USERn$ values are secrets: shown as ****, to be given to the suite in [secrets].
             let any_secret = imported

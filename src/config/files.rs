@@ -18,7 +18,8 @@ pub struct Walked {
     pub refused: Vec<(PathBuf, String)>,
 }
 
-/// Files under `dir` (recursively, sorted by path) whose extension is one of `exts`. A folder reached
+/// Files under `dir` (recursively, sorted by path) whose extension is one of `exts`. Hidden
+/// entries (`.old/`, `.draft.cfg`) are passed over, as Nagios' `cfg_dir` does. A folder reached
 /// again through a symlink is refused as a loop; a matching entry that is not a regular file is
 /// refused.
 pub fn walk(dir: &Path, exts: &[&str]) -> std::io::Result<Walked> {
@@ -42,6 +43,10 @@ fn walk_into(
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
+    entries.retain(|e| {
+        !e.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+    });
     for entry in entries {
         let Ok(meta) = std::fs::metadata(&entry) else {
             // A dangling symlink: nothing to read, and nothing a user meant as a suite file

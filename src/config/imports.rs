@@ -154,7 +154,7 @@ impl FileLoader<'_> {
                 return None;
             }
         };
-        match command_line_probe(&line, defaults) {
+        match command_line_probe(CommandForm::of(&line), defaults) {
             Ok(probe) => Some(probe),
             Err(e) => {
                 self.diags.push(Diagnostic::new(
@@ -209,7 +209,7 @@ impl FileLoader<'_> {
         };
         let mut out = Vec::new();
         for svc in services {
-            match command_line_probe(&svc.command_line, defaults) {
+            match command_line_probe(CommandForm::of_nagios(&svc.command_line), defaults) {
                 Ok(probe) => {
                     out.push(Imported {
                         name: svc.name(),
@@ -243,12 +243,32 @@ pub enum CommandForm {
 }
 
 impl CommandForm {
+    /// As NRPE runs a line: every line through `/bin/sh`, so a line without the shell's special
+    /// characters is its words as the shell splits them (`#` starts a comment).
     pub fn of(line: &str) -> Result<CommandForm, String> {
         if nrpe::needs_shell(line) {
             return Ok(CommandForm::Shell(line.to_string()));
         }
-        let words = shell_words::split(line)
-            .map_err(|e| format!("cannot split the command line into words: {e}"))?;
+        CommandForm::words(shell_words::split(line))
+    }
+
+    /// As Nagios 4 runs a line: through `/bin/sh` only when it has a redirection, a pipe, a
+    /// sub-command, job control, a wildcard or a shell variable; otherwise Nagios splits it
+    /// itself, honouring quotes and backslashes but not `#` comments or `~`.
+    pub fn of_nagios(line: &str) -> Result<CommandForm, String> {
+        if line.chars().any(|c| {
+            matches!(
+                c,
+                '|' | '&' | ';' | '<' | '>' | '`' | '$' | '*' | '?' | '(' | ')'
+            )
+        }) {
+            return Ok(CommandForm::Shell(line.to_string()));
+        }
+        CommandForm::words(shell_words::split(&literal_hashes(line)))
+    }
+
+    fn words(split: Result<Vec<String>, shell_words::ParseError>) -> Result<CommandForm, String> {
+        let words = split.map_err(|e| format!("cannot split the command line into words: {e}"))?;
         if words.is_empty() {
             return Err("the command line is empty".to_string());
         }
@@ -256,11 +276,37 @@ impl CommandForm {
     }
 }
 
+/// `line` with each `#` that would start a shell comment escaped (a `#` at the start of a word,
+/// outside quotes): Nagios passes it on as a character.
+fn literal_hashes(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let (mut single, mut double, mut escaped, mut word_start) = (false, false, false, true);
+    for c in line.chars() {
+        if escaped {
+            escaped = false;
+        } else if c == '\\' && !single {
+            escaped = true;
+        } else if c == '\'' && !double {
+            single = !single;
+        } else if c == '"' && !single {
+            double = !double;
+        } else if c == '#' && word_start && !single && !double {
+            out.push('\\');
+        }
+        word_start = c.is_whitespace() && !single && !double;
+        out.push(c);
+    }
+    out
+}
+
 /// The probe for a command line run as Nagios and NRPE run it: directly when it is a plain
 /// command, through `/bin/sh -c` when it uses the shell. A bare plugin name is looked up in the
 /// plugin dirs.
-pub(super) fn command_line_probe(line: &str, defaults: &Defaults) -> Result<ProbeSpec, String> {
-    let mut words = match CommandForm::of(line)? {
+pub(super) fn command_line_probe(
+    form: Result<CommandForm, String>,
+    defaults: &Defaults,
+) -> Result<ProbeSpec, String> {
+    let mut words = match form? {
         CommandForm::Shell(line) => {
             return Ok(ProbeSpec::Nagios(NagiosSpec {
                 program: SHELL.into(),

@@ -314,6 +314,25 @@ fn collect(
         let Some((key, value)) = trimmed.split_once('=') else {
             continue;
         };
+        if matches!(
+            key.trim(),
+            "use_regexp_matching" | "use_true_regexp_matching"
+        ) && value.trim() == "1"
+        {
+            // Nagios would match this configuration's host and service names as regular
+            // expressions; read literally, services would silently run on no host.
+            let at = start + (line.len() - trimmed.len());
+            diags.push(Origin {
+                file: path.to_path_buf(),
+                source: Arc::clone(&source),
+                span: at..at + trimmed.trim_end().len(),
+            }
+            .diag(format!(
+                "{}=1: Nagios matches names as regular expressions here, which smokegate does not; it would run services on other hosts than Nagios does",
+                key.trim()
+            )));
+            continue;
+        }
         if let key @ ("cfg_file" | "cfg_dir" | "resource_file") = key.trim() {
             let value_at =
                 start + (line.len() - trimmed.len()) + trimmed.find('=').unwrap_or(0) + 1;
@@ -576,7 +595,9 @@ fn list(value: Option<&Directive>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Hostgroup -> its hosts (name, address), from both `members` and the hosts' `hostgroups`.
+/// Hostgroup -> its hosts (name, address), from `members` (`*` for every host, `!host` to leave
+/// one out), the hosts' `hostgroups`, and the hosts of the groups in `hostgroup_members`
+/// (nested, as deep as they go), as Nagios expands them.
 fn hostgroups(objects: &[Object]) -> BTreeMap<String, Vec<(String, String)>> {
     let value = |o: &Object, k: &str| o.vars.get(k).map(|d| d.value.clone());
     let hosts: Vec<(String, String)> = objects
@@ -588,26 +609,57 @@ fn hostgroups(objects: &[Object]) -> BTreeMap<String, Vec<(String, String)>> {
             Some((name, address))
         })
         .collect();
-    let mut groups: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    let mut add = |group: String, host: &str| {
-        if let Some(h) = hosts.iter().find(|(n, _)| n == host) {
-            let members = groups.entry(group).or_default();
-            if !members.contains(h) {
-                members.push(h.clone());
-            }
-        }
-    };
+    let mut direct: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut nested: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for o in objects {
         if o.kind == "hostgroup" {
             if let Some(name) = value(o, "hostgroup_name") {
-                for m in list(o.vars.get("members")) {
-                    add(name.clone(), &m);
+                let members = list(o.vars.get("members"));
+                let excluded: Vec<&str> =
+                    members.iter().filter_map(|m| m.strip_prefix('!')).collect();
+                let mut named: Vec<String> = Vec::new();
+                for m in members.iter().filter(|m| !m.starts_with('!')) {
+                    if m == "*" {
+                        named.extend(hosts.iter().map(|(h, _)| h.clone()));
+                    } else {
+                        named.push(m.clone());
+                    }
                 }
+                named.retain(|h| !excluded.contains(&h.as_str()));
+                direct.entry(name.clone()).or_default().extend(named);
+                nested
+                    .entry(name)
+                    .or_default()
+                    .extend(list(o.vars.get("hostgroup_members")));
             }
         } else if o.kind == "host" {
             if let Some(host) = value(o, "host_name") {
                 for g in list(o.vars.get("hostgroups")) {
-                    add(g, &host);
+                    direct.entry(g).or_default().push(host.clone());
+                }
+            }
+        }
+    }
+    let mut groups: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for group in direct.keys().chain(nested.keys()) {
+        // The group and every group nested in it, each once (a cycle ends where it closes).
+        let mut seen = vec![group.clone()];
+        let mut i = 0;
+        while i < seen.len() {
+            for inner in nested.get(&seen[i]).into_iter().flatten() {
+                if !seen.contains(inner) {
+                    seen.push(inner.clone());
+                }
+            }
+            i += 1;
+        }
+        let members = groups.entry(group.clone()).or_default();
+        for g in &seen {
+            for host in direct.get(g).into_iter().flatten() {
+                if let Some(h) = hosts.iter().find(|(n, _)| n == host) {
+                    if !members.contains(h) {
+                        members.push(h.clone());
+                    }
                 }
             }
         }
@@ -636,24 +688,11 @@ fn instantiate(
             .map(|d| d.value.clone())
             .unwrap_or_default()
     };
-    // Hostgroup membership from both sides.
-    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for g in of("hostgroup") {
-        let name = g
-            .vars
-            .get("hostgroup_name")
-            .map(|d| d.value.clone())
-            .unwrap_or_default();
-        groups
-            .entry(name)
-            .or_default()
-            .extend(list(g.vars.get("members")));
-    }
-    for h in &hosts {
-        for g in list(h.vars.get("hostgroups")) {
-            groups.entry(g).or_default().push(host_name(h));
-        }
-    }
+    // Hostgroup membership as Nagios expands it (members, hosts' hostgroups, nested groups).
+    let groups: BTreeMap<String, Vec<String>> = hostgroups(objects)
+        .into_iter()
+        .map(|(g, members)| (g, members.into_iter().map(|(name, _)| name).collect()))
+        .collect();
     let groups_of = |host: &str| -> Vec<String> {
         groups
             .iter()
@@ -1064,12 +1103,20 @@ fn expand(
             .strip_prefix("ARG")
             .and_then(|n| n.parse::<usize>().ok())
         {
-            Some(
-                n.checked_sub(1)
-                    .and_then(|k| args.get(k))
-                    .cloned()
-                    .unwrap_or_default(),
-            )
+            let arg = n
+                .checked_sub(1)
+                .and_then(|k| args.get(k))
+                .cloned()
+                .unwrap_or_default();
+            // Nagios expands the macros an argument holds (`check_http!-H $HOSTADDRESS$`);
+            // an argument cannot name another argument.
+            match expand(&arg, &[], user, host, svc) {
+                Ok(v) => Some(v),
+                Err(MacroError::Unknown { name, note, .. }) => {
+                    return Err(MacroError::Unknown { name, note, at })
+                }
+                Err(e) => return Err(e),
+            }
         } else if name.starts_with("USER") {
             match user.get(name) {
                 Ok(v) => Some(v.to_string()),

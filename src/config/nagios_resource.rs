@@ -39,6 +39,9 @@ pub struct UserMacros {
     /// Resource files named by a nagios.cfg that could not be read while an explicit `resource`
     /// was given: not an error unless a macro is missing, then named with it.
     unread: Vec<String>,
+    /// Lines Nagios passes over that look like a macro's (`$USER2$ = x`, with spaces around
+    /// `=`), by macro name: named beside the macro when it is missing.
+    ignored: HashMap<String, String>,
 }
 
 /// Why a `$USERn$` has no usable value.
@@ -95,6 +98,22 @@ impl UserMacros {
             let Some((k, v)) = line.split_once('=') else {
                 continue;
             };
+            if k != k.trim_end() {
+                // Nagios reads `$USERn$=value` only: with a space before `=` the line is passed
+                // over and the macro stays undefined.
+                if let Some(n) = k
+                    .trim()
+                    .strip_prefix("$USER")
+                    .and_then(|n| n.strip_suffix('$'))
+                {
+                    let (line_no, _) = super::diag::line_col(&source, start);
+                    self.ignored.entry(format!("USER{n}")).or_insert(format!(
+                        "{}:{line_no} defines it with spaces around `=`, which Nagios passes over: write `$USER{n}$=...`",
+                        path.display()
+                    ));
+                }
+                continue;
+            }
             let (k, v) = (k.trim(), v.trim());
             let Some(name) = k
                 .strip_prefix("$USER")
@@ -127,7 +146,9 @@ impl UserMacros {
     /// The value of `name` (`USER3`). A secret too short to be masked is an error at its line.
     pub fn get(&self, name: &str) -> Result<&str, UserMacroError> {
         let Some(m) = self.macros.get(name) else {
-            let note = (!self.unread.is_empty()).then(|| self.unread.join("; "));
+            let mut notes: Vec<String> = self.ignored.get(name).cloned().into_iter().collect();
+            notes.extend(self.unread.iter().cloned());
+            let note = (!notes.is_empty()).then(|| notes.join("; "));
             return Err(UserMacroError::Unknown { note });
         };
         let len = m.value.chars().count();

@@ -23,6 +23,7 @@ mod icinga;
 mod imports;
 mod junit_readers;
 mod nagios_daemons;
+mod nagios_fidelity;
 mod nagios_mode;
 mod native;
 mod needs;
