@@ -1018,7 +1018,8 @@ impl StepRun<'_> {
         };
         match step.command {
             Command::Open => {
-                let url = join_url(spec.base_url.as_deref(), target);
+                let url = join_url(spec.base_url.as_deref(), target)
+                    .map_err(|why| Failure::new("a URL to open", why))?;
                 let expected = || format!("{} to load", quoted(&url));
                 match driver.goto(url.as_str()).await {
                     // Chromium answers a failed navigation with its own error page, which the
@@ -1698,17 +1699,21 @@ impl StepRun<'_> {
 }
 
 /// Joins a relative `open` target to the base URL; an absolute one is used as it is.
-fn join_url(base: Option<&str>, target: &str) -> String {
+/// `target` joined to the base URL as Selenium IDE joins them. A relative target without a base
+/// is an error: the browser would read `/index.html` as the host `index.html`.
+fn join_url(base: Option<&str>, target: &str) -> Result<String, String> {
     if target.contains("://") || target.starts_with("about:") || target.starts_with("data:") {
-        return target.to_string();
+        return Ok(target.to_string());
     }
     match base {
-        Some(base) => format!(
+        Some(base) => Ok(format!(
             "{}/{}",
             base.trim_end_matches('/'),
             target.trim_start_matches('/')
-        ),
-        None => target.to_string(),
+        )),
+        None => Err(format!(
+            "`{target}` is relative and there is no base URL: set the project's url, or base_url"
+        )),
     }
 }
 
@@ -1718,15 +1723,18 @@ mod tests {
 
     #[test]
     fn urls_join_like_selenium_ide() {
+        let join = |base, target| join_url(base, target).unwrap_or_else(|e| e);
         assert_eq!(
-            join_url(Some("http://x:8080/"), "/login"),
+            join(Some("http://x:8080/"), "/login"),
             "http://x:8080/login"
         );
+        assert_eq!(join(Some("http://x:8080"), "login"), "http://x:8080/login");
+        assert_eq!(join(Some("http://x"), "https://y/z"), "https://y/z");
+        assert_eq!(join(None, "https://y/z"), "https://y/z");
         assert_eq!(
-            join_url(Some("http://x:8080"), "login"),
-            "http://x:8080/login"
+            join(None, "/index.html"),
+            "`/index.html` is relative and there is no base URL: set the project's url, or base_url"
         );
-        assert_eq!(join_url(Some("http://x"), "https://y/z"), "https://y/z");
     }
 
     #[test]
