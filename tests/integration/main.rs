@@ -26,6 +26,7 @@ mod nagios_daemons;
 mod nagios_mode;
 mod native;
 mod needs;
+mod nrpe_fidelity;
 mod output_bounds;
 mod parallelism;
 mod plain_commands;
