@@ -134,7 +134,15 @@ fn nrpe(files: &[PathBuf]) -> i32 {
                 for c in commands {
                     let (line, _) = config::diag::line_col(&c.source, c.name_span.start);
                     let origin = format!("{}:{line}", c.file.display());
-                    if config::nrpe::apply_args(&c.line, &[]).is_err() {
+                    // The line as NRPE runs it: its `$` macros processed (`$$` is `$`).
+                    if let Ok(line) = config::nrpe::apply_args(&c.line, &[]) {
+                        text.push_str(&printer.check(
+                            &c.name,
+                            &["nrpe".to_string()],
+                            &line,
+                            &origin,
+                        ));
+                    } else {
                         // Shown with its `$ARGn$` as they are, to be replaced by the values.
                         let mut rendered = Printer {
                             lbrace: false,
@@ -143,7 +151,7 @@ fn nrpe(files: &[PathBuf]) -> i32 {
                         .check(
                             &c.name,
                             &["nrpe".to_string()],
-                            &c.line,
+                            &config::nrpe::with_arg_placeholders(&c.line),
                             &origin,
                         );
                         for n in 1..=32 {
@@ -154,13 +162,6 @@ fn nrpe(files: &[PathBuf]) -> i32 {
                         for l in rendered.lines().skip(2) {
                             text.push_str(&format!("# {l}\n"));
                         }
-                    } else {
-                        text.push_str(&printer.check(
-                            &c.name,
-                            &["nrpe".to_string()],
-                            &c.line,
-                            &origin,
-                        ));
                     }
                 }
             }

@@ -23,18 +23,36 @@ pub struct Walked {
 /// again through a symlink is refused as a loop; a matching entry that is not a regular file is
 /// refused.
 pub fn walk(dir: &Path, exts: &[&str]) -> std::io::Result<Walked> {
+    walk_with(dir, exts, false)
+}
+
+/// [`walk`], leaving out folders below `dir` whose names start with `.`, as NRPE's
+/// `include_dir=` does (hidden files are still read).
+pub fn walk_skipping_hidden_dirs(dir: &Path, exts: &[&str]) -> std::io::Result<Walked> {
+    walk_with(dir, exts, true)
+}
+
+fn walk_with(dir: &Path, exts: &[&str], skip_hidden_dirs: bool) -> std::io::Result<Walked> {
     let mut walked = Walked::default();
     let mut seen = HashSet::new();
     let meta = std::fs::metadata(dir)?;
     seen.insert((meta.dev(), meta.ino()));
     let mut path = vec![(dir.to_path_buf(), (meta.dev(), meta.ino()))];
-    walk_into(dir, exts, &mut seen, &mut path, &mut walked)?;
+    walk_into(
+        dir,
+        exts,
+        skip_hidden_dirs,
+        &mut seen,
+        &mut path,
+        &mut walked,
+    )?;
     Ok(walked)
 }
 
 fn walk_into(
     dir: &Path,
     exts: &[&str],
+    skip_hidden_dirs: bool,
     seen: &mut HashSet<(u64, u64)>,
     path: &mut Vec<(PathBuf, (u64, u64))>,
     walked: &mut Walked,
@@ -63,6 +81,12 @@ fn walk_into(
         };
         let id = (meta.dev(), meta.ino());
         if meta.is_dir() {
+            let hidden = entry
+                .file_name()
+                .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
+            if skip_hidden_dirs && hidden {
+                continue;
+            }
             if let Some((ancestor, _)) = path.iter().find(|(_, a)| *a == id) {
                 walked.refused.push((
                     entry.clone(),
@@ -75,7 +99,7 @@ fn walk_into(
                 continue;
             }
             path.push((entry.clone(), id));
-            let result = walk_into(&entry, exts, seen, path, walked);
+            let result = walk_into(&entry, exts, skip_hidden_dirs, seen, path, walked);
             path.pop();
             result?;
         } else if entry

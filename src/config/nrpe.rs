@@ -1,6 +1,7 @@
 //! Loading `nrpe.cfg`: every `command[NAME]=LINE` becomes a check named NAME, following
-//! `include=` and `include_dir=` as NRPE does. `$ARGn$` must be given arguments in the suite,
-//! never run literally. Must not run anything.
+//! `include=` and `include_dir=` as NRPE 4.1 does, and the line's `$` macros processed as NRPE
+//! processes them. `$ARGn$` must be given arguments in the suite, never run literally. Must not
+//! run anything.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -127,7 +128,15 @@ fn read_lines(
         };
         let value_start = at + key.len() + 1;
         let value_span = value_start..start + line.len();
-        if let Some(rest) = key.strip_prefix("command[") {
+        // NRPE finds `command[` anywhere in a name: a byte-order mark before a file's first line
+        // does not hide it (it does hide any other setting's name, which NRPE then ignores), nor
+        // do spaces before `=`.
+        let bom = if start == 0 && key.starts_with(BOM) {
+            BOM.len_utf8()
+        } else {
+            0
+        };
+        if let Some(rest) = key[bom..].trim_end().strip_prefix("command[") {
             let Some(name) = rest.strip_suffix(']') else {
                 diags.push(Diagnostic::new(
                     file,
@@ -137,7 +146,8 @@ fn read_lines(
                 ));
                 continue;
             };
-            let name_span = at + "command[".len()..at + "command[".len() + name.len();
+            let name_start = at + bom + "command[".len();
+            let name_span = name_start..name_start + name.len();
             if name.is_empty() {
                 diags.push(Diagnostic::new(
                     file,
@@ -169,12 +179,38 @@ fn read_lines(
             // The last one read wins, as in NRPE.
             *prefix = Some(value.trim().to_string());
         } else if key == "include" || key == "include_dir" {
-            let target = resolve(file, value.trim());
+            let path = value.trim();
+            let path_start = value_start + (value.len() - value.trim_start().len());
+            let path_span = path_start..path_start + path.len();
+            if !Path::new(path).is_absolute() {
+                // NRPE opens it as given, from its working directory (`/` under systemd): read
+                // from this file's folder it would define commands the daemon never has.
+                let message = if path.is_empty() {
+                    format!("`{key}=` has no path")
+                } else {
+                    format!(
+                        "`{key}={path}` is a relative path: NRPE reads it from its working directory (`/` under systemd), not from this file's folder; write an absolute path"
+                    )
+                };
+                diags.push(Diagnostic::new(
+                    file,
+                    source,
+                    if path.is_empty() {
+                        value_span
+                    } else {
+                        path_span
+                    },
+                    message,
+                ));
+                continue;
+            }
+            let target = Path::new(path);
             let here = Some((file, source, value_span.clone()));
             if key == "include" {
-                read(&target, including, commands, diags, here, prefix);
+                read(target, including, commands, diags, here, prefix);
             } else {
-                match super::files::walk(&target, &["cfg"]) {
+                // NRPE reads every `*.cfg` below, hidden files included, but not hidden folders.
+                match super::files::walk_skipping_hidden_dirs(target, &["cfg"]) {
                     Ok(walked) => {
                         for (refused, why) in walked.refused {
                             diags.push(Diagnostic::new(
@@ -201,38 +237,66 @@ fn read_lines(
     }
 }
 
-/// Relative include paths are taken from the including file's folder.
-fn resolve(from: &Path, path: &str) -> PathBuf {
-    let p = Path::new(path);
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        from.parent().unwrap_or(Path::new(".")).join(p)
-    }
+/// The byte-order mark some editors put at the start of a file.
+const BOM: char = '\u{FEFF}';
+
+/// NRPE's `$ARGn$` arguments: `$ARG1$` to `$ARG16$`.
+const MAX_ARGS: usize = 16;
+
+/// NRPE's macro processing of the line it runs (`command_prefix` included): replaces `$ARGn$`
+/// with the given arguments; `Err(n)` names the first one missing.
+pub fn apply_args(line: &str, args: &[String]) -> Result<String, usize> {
+    process_macros(line, |n| args.get(n - 1).cloned().ok_or(n))
 }
 
-/// Replaces `$ARGn$` with the given arguments; `Err(n)` names the first one missing.
-pub fn apply_args(line: &str, args: &[String]) -> Result<String, usize> {
+/// The line as NRPE runs it, with each `$ARGn$` left as `$ARGn$`, for a person to fill in.
+pub fn with_arg_placeholders(line: &str) -> String {
+    process_macros(line, |n| Ok::<_, usize>(format!("$ARG{n}$"))).unwrap_or_default()
+}
+
+/// NRPE 4.1's `process_macros`: the line is cut at every `$`, and the pieces are by turns
+/// text, kept as it is, and a macro: `ARGn` (n as C's `atoi` reads it) is argument n, nothing
+/// when n is not 1 to 16; an empty one (`$$`) is `$`; any other is kept between two `$`, so an
+/// unpaired `$` at the end gains a second one (`echo $HOME` runs `echo $HOME$`).
+fn process_macros(
+    line: &str,
+    mut arg: impl FnMut(usize) -> Result<String, usize>,
+) -> Result<String, usize> {
     let mut out = String::new();
-    let mut rest = line;
-    while let Some(i) = rest.find("$ARG") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 4..];
-        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
-        if !digits.is_empty() && after[digits.len()..].starts_with('$') {
-            let n: usize = digits.parse().unwrap_or(0);
-            match n.checked_sub(1).and_then(|k| args.get(k)) {
-                Some(v) => out.push_str(v),
-                None => return Err(n),
+    for (i, piece) in line.split('$').enumerate() {
+        if i % 2 == 0 {
+            out.push_str(piece);
+        } else if let Some(n) = piece.strip_prefix("ARG") {
+            let n = atoi(n);
+            if (1..=MAX_ARGS as i64).contains(&n) {
+                out.push_str(&arg(n as usize)?);
             }
-            rest = &after[digits.len() + 1..];
+        } else if piece.is_empty() {
+            out.push('$');
         } else {
-            out.push_str("$ARG");
-            rest = after;
+            out.push('$');
+            out.push_str(piece);
+            out.push('$');
         }
     }
-    out.push_str(rest);
     Ok(out)
+}
+
+/// C's `atoi`: leading white space, a sign, then digits; 0 when there are none.
+fn atoi(text: &str) -> i64 {
+    let text = text.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
+    let (sign, digits) = match text.as_bytes().first() {
+        Some(b'-') => (-1, &text[1..]),
+        Some(b'+') => (1, &text[1..]),
+        _ => (1, text),
+    };
+    let n = digits
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .fold(0i64, |n, d| {
+            n.saturating_mul(10).saturating_add(i64::from(d - b'0'))
+        });
+    sign * n
 }
 
 /// Whether a command line needs a shell (NRPE runs every line with `/bin/sh -c`).
@@ -259,9 +323,38 @@ mod tests {
             Ok("check_disk -w 20% -c 10%".into())
         );
         assert_eq!(apply_args("x $ARG2$", &["a".into()]), Err(2));
+        // What NRPE 4.1 ran for these lines (a plugin logging its argv, queried with check_nrpe).
         assert_eq!(
-            apply_args("cost $ARGUMENT $5", &[]),
-            Ok("cost $ARGUMENT $5".into())
+            apply_args("cost $ARGUMENT $5 end", &[]),
+            Ok("cost 5 end".into())
+        );
+        assert_eq!(
+            apply_args("x $ARG1$ $ARG0$ $ARG17$ y", &["a".into()]),
+            Ok("x a   y".into())
+        );
+    }
+
+    #[test]
+    fn dollars_are_processed_as_nrpe_processes_them() {
+        // Each line as written in nrpe.cfg, then what NRPE 4.1 gave /bin/sh -c.
+        for (line, runs) in [
+            ("p -u app -p 'pa$$word'", "p -u app -p 'pa$word'"),
+            ("p -f /run/app.$$", "p -f /run/app.$"),
+            ("p 'a$$$b'", "p 'a$$b'$"),
+            ("p x '$$ARG1$' y", "p x '$ARG1$' y$"),
+            ("p 'a$b$c' d", "p 'a$b$c' d"),
+            ("p echo $HOME", "p echo $HOME$"),
+            ("p '{x} ${HOME} $$ done'", "p '{x} ${HOME} $$ done'$"),
+        ] {
+            assert_eq!(apply_args(line, &[]), Ok(runs.to_string()), "{line}");
+        }
+    }
+
+    #[test]
+    fn placeholders_keep_arg_macros_and_process_the_rest() {
+        assert_eq!(
+            with_arg_placeholders("p -p 'pa$$word' -w $ARG1$ $ARG20$"),
+            "p -p 'pa$word' -w $ARG1$ "
         );
     }
 

@@ -73,8 +73,9 @@ fn nagios_both_ways(config: &str) -> BTreeMap<String, String> {
 fn what_import_prints_runs_what_the_import_runs() {
     let fixture = |p: &str| repo().join("fixtures").join(p).display().to_string();
 
+    let (_nrpe_fixture, nrpe_cfg) = nrpe_fixture();
     let nrpe = nrpe_both_ways(
-        &fixture("nrpe/nrpe.cfg"),
+        &nrpe_cfg,
         ", args = { check_disk_arg = [\"20%\", \"10%\", \"/\"] }",
     );
     assert_eq!(nrpe.len(), 8);
@@ -121,8 +122,9 @@ fn what_import_prints_runs_what_the_import_runs() {
     assert_eq!(
         summaries,
         [
-            "OK: {{not a var}} {x} ${HOME} $$ done",
-            "OK: home is /home/someone",
+            // As NRPE 4.1 ran them: its macro pass closes the unpaired `$` with another.
+            "OK: {{not a var}} {x} ${HOME} $$ done$",
+            "OK: home is /home/someone$",
             "OK: {{literal}}",
         ]
     );

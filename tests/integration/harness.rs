@@ -147,6 +147,23 @@ impl Output {
     }
 }
 
+/// A copy of `fixtures/nrpe` in a temp dir, its `@HERE@` replaced by the copy's absolute path
+/// (NRPE reads relative include paths from its working directory, so the fixture has none);
+/// the dir, and the path of its nrpe.cfg.
+pub fn nrpe_fixture() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let here = dir.path().display().to_string();
+    for file in ["nrpe.cfg", "local.cfg", "nrpe.d/web.cfg"] {
+        let text =
+            std::fs::read_to_string(repo().join("fixtures/nrpe").join(file)).expect("nrpe fixture");
+        let to = dir.path().join(file);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::write(to, text.replace("@HERE@", &here)).expect("write fixture");
+    }
+    let cfg = dir.path().join("nrpe.cfg").display().to_string();
+    (dir, cfg)
+}
+
 /// insta filters that make snapshots stable: durations, timestamps, temp paths, the version.
 pub fn stable() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();

@@ -27,6 +27,7 @@ mod nagios_fidelity;
 mod nagios_mode;
 mod native;
 mod needs;
+mod nrpe_fidelity;
 mod output_bounds;
 mod parallelism;
 mod plain_commands;

@@ -113,11 +113,9 @@ fn schema_accepts_every_suite_the_loader_reads() {
         }
     }
     // What `import` prints is a suite too (its own test has `validate` accept it).
+    let (_nrpe_fixture, nrpe_cfg) = nrpe_fixture();
     for (name, args) in [
-        (
-            "nrpe-import.toml",
-            ["import", "nrpe", "fixtures/nrpe/nrpe.cfg"],
-        ),
+        ("nrpe-import.toml", ["import", "nrpe", nrpe_cfg.as_str()]),
         (
             "nagios-import.toml",
             ["import", "nagios", "fixtures/nagios/nagios.cfg"],
