@@ -23,36 +23,38 @@ pub struct Walked {
 /// again through a symlink is refused as a loop; a matching entry that is not a regular file is
 /// refused.
 pub fn walk(dir: &Path, exts: &[&str]) -> std::io::Result<Walked> {
-    walk_with(dir, exts, false)
+    walk_with(dir, exts, Hidden::Skipped)
 }
 
-/// [`walk`], leaving out folders below `dir` whose names start with `.`, as NRPE's
-/// `include_dir=` does (hidden files are still read).
+/// [`walk`], leaving out only the folders below `dir` whose names start with `.`, as NRPE's
+/// `include_dir=` does (hidden files are read).
 pub fn walk_skipping_hidden_dirs(dir: &Path, exts: &[&str]) -> std::io::Result<Walked> {
-    walk_with(dir, exts, true)
+    walk_with(dir, exts, Hidden::FilesRead)
 }
 
-fn walk_with(dir: &Path, exts: &[&str], skip_hidden_dirs: bool) -> std::io::Result<Walked> {
+/// What a walk does with entries whose names start with `.`.
+#[derive(Clone, Copy, PartialEq)]
+enum Hidden {
+    /// Files and folders passed over (Nagios' `cfg_dir`, suite folders).
+    Skipped,
+    /// Folders passed over, files read (NRPE's `include_dir`).
+    FilesRead,
+}
+
+fn walk_with(dir: &Path, exts: &[&str], hidden: Hidden) -> std::io::Result<Walked> {
     let mut walked = Walked::default();
     let mut seen = HashSet::new();
     let meta = std::fs::metadata(dir)?;
     seen.insert((meta.dev(), meta.ino()));
     let mut path = vec![(dir.to_path_buf(), (meta.dev(), meta.ino()))];
-    walk_into(
-        dir,
-        exts,
-        skip_hidden_dirs,
-        &mut seen,
-        &mut path,
-        &mut walked,
-    )?;
+    walk_into(dir, exts, hidden, &mut seen, &mut path, &mut walked)?;
     Ok(walked)
 }
 
 fn walk_into(
     dir: &Path,
     exts: &[&str],
-    skip_hidden_dirs: bool,
+    hidden: Hidden,
     seen: &mut HashSet<(u64, u64)>,
     path: &mut Vec<(PathBuf, (u64, u64))>,
     walked: &mut Walked,
@@ -61,11 +63,13 @@ fn walk_into(
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
-    entries.retain(|e| {
-        !e.file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-    });
     for entry in entries {
+        let dotted = entry
+            .file_name()
+            .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
+        if dotted && hidden == Hidden::Skipped {
+            continue;
+        }
         let Ok(meta) = std::fs::metadata(&entry) else {
             // A dangling symlink: nothing to read, and nothing a user meant as a suite file
             // unless it has the extension.
@@ -81,10 +85,7 @@ fn walk_into(
         };
         let id = (meta.dev(), meta.ino());
         if meta.is_dir() {
-            let hidden = entry
-                .file_name()
-                .is_some_and(|n| n.as_encoded_bytes().starts_with(b"."));
-            if skip_hidden_dirs && hidden {
+            if dotted {
                 continue;
             }
             if let Some((ancestor, _)) = path.iter().find(|(_, a)| *a == id) {
@@ -99,7 +100,7 @@ fn walk_into(
                 continue;
             }
             path.push((entry.clone(), id));
-            let result = walk_into(&entry, exts, skip_hidden_dirs, seen, path, walked);
+            let result = walk_into(&entry, exts, hidden, seen, path, walked);
             path.pop();
             result?;
         } else if entry
