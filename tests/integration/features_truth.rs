@@ -5,73 +5,7 @@
 //! checkbox step on a text field, the second of several elements, and an outline placeholder
 //! that no example fills. Each failing step beside a passing one, so both ways are tested.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::Arc;
-use std::time::Duration;
-
 use crate::harness::*;
-
-type Reply = (u16, Vec<String>, Vec<u8>);
-
-/// Serves `route(target)` on loopback, one request per connection; bounded in connections.
-fn serve(route: impl Fn(&str, &str) -> Reply + Send + Sync + 'static) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let port = listener.local_addr().expect("addr").port();
-    let route = Arc::new(route);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten().take(500) {
-            let route = Arc::clone(&route);
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let Ok(clone) = stream.try_clone() else {
-                    return;
-                };
-                let mut reader = BufReader::new(clone);
-                let mut stream = stream;
-                let mut first = String::new();
-                if reader.read_line(&mut first).unwrap_or(0) == 0 {
-                    return;
-                }
-                let mut length = 0usize;
-                loop {
-                    let mut line = String::new();
-                    match reader.read_line(&mut line) {
-                        Ok(0) | Err(_) => return,
-                        Ok(_) if line == "\r\n" => break,
-                        Ok(_) => {
-                            let lower = line.to_ascii_lowercase();
-                            if let Some(v) = lower.strip_prefix("content-length:") {
-                                length = v.trim().parse().unwrap_or(0);
-                            }
-                        }
-                    }
-                }
-                let mut body = vec![0u8; length.min(1 << 20)];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let target = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-                let (status, headers, text) = route(&target, &String::from_utf8_lossy(&body));
-                let mut head = format!(
-                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
-                    text.len()
-                );
-                if !headers.iter().any(|h| h.starts_with("Content-Type")) {
-                    head.push_str("Content-Type: text/html; charset=utf-8\r\n");
-                }
-                for h in headers {
-                    head.push_str(&h);
-                    head.push_str("\r\n");
-                }
-                head.push_str("\r\n");
-                let _ = stream.write_all(head.as_bytes());
-                let _ = stream.write_all(&text);
-            });
-        }
-    });
-    port
-}
 
 fn html(body: &str) -> Reply {
     (
@@ -89,8 +23,8 @@ const LOGIN_FORM: &str = r#"<form method="post" action="/session"><input name="u
 
 /// The site under test: pages that look right to a naive reading and are not.
 fn site(other: u16) -> u16 {
-    serve(move |target, body| {
-        match target {
+    serve_routes(move |r| {
+        match r.target.as_str() {
         "/hidden" => html(
             r#"<p>Payment failed</p><div hidden>Order confirmed</div><div style="display: none">Thanks for your order</div><p style="color:red; visibility:hidden !important">Shipped</p>"#,
         ),
@@ -139,7 +73,7 @@ fn site(other: u16) -> u16 {
         "/coupon" => html(
             r#"<form method="post" action="/apply"><fieldset disabled><legend>Promo</legend><label for="c">Coupon</label><input id="c" name="coupon" value="OLD"></fieldset><label for="e">Email</label><input id="e" name="email"><button>Apply</button></form>"#,
         ),
-        "/apply" => html(&format!("<p>posted: {body}</p>")),
+        "/apply" => html(&format!("<p>posted: {}</p>", r.body)),
         "/prefs" => html(
             r#"<label for="n">Newsletter</label><input id="n" name="newsletter_text"><label><input type="checkbox" name="news" checked> Send news</label>"#,
         ),
@@ -151,7 +85,7 @@ fn site(other: u16) -> u16 {
 
 /// Another host: its /admin refuses, which must not stand in for the site's.
 fn elsewhere() -> u16 {
-    serve(|target, _| match target {
+    serve_routes(|r| match r.target.as_str() {
         "/help" => html("<h1>Help</h1>"),
         "/admin" => (403, Vec::new(), b"Forbidden".to_vec()),
         _ => (404, Vec::new(), Vec::new()),
@@ -254,22 +188,28 @@ const TRUTH: &str = r#"Feature: Truth
     And I should not see "Error" in the ".alert" element
 "#;
 
-#[test]
-fn steps_do_not_pass_on_pages_that_only_look_right() {
+/// Runs `feature` against the site (and the other host); the base URL, the other host's port and
+/// the JSON report. The gate fails: every feature here has failing scenarios.
+fn run_truth(feature: &str) -> (String, u16, serde_json::Value) {
     let other = elsewhere();
-    let port = site(other);
-    let base = format!("http://127.0.0.1:{port}");
+    let base = format!("http://127.0.0.1:{}", site(other));
     let out = Smokegate::new()
         .file(
             "checks/suite.toml",
             &format!("[vars]\nbase = \"{base}\"\n\n[defaults]\ntimeout = \"60s\"\n\n[import]\nfeatures = [\"../features/truth.feature\"]\n"),
         )
-        .file("features/truth.feature", TRUTH)
+        .file("features/truth.feature", feature)
         .args(&["run", "--json", "out/r.json", "-j", "4"])
         .file("out/.keep", "")
         .run();
     out.code(1);
     let json = out.json("out/r.json");
+    (base, other, json)
+}
+
+#[test]
+fn steps_do_not_pass_on_pages_that_only_look_right() {
+    let (base, other, json) = run_truth(TRUTH);
     let expect = [
         ("hidden text is not seen", "CRITICAL", "And I should see \"Order confirmed\" - the text \"Order confirmed\" is not on the page".to_string()),
         ("text split by inline tags is one word", "CRITICAL", "And I should not see \"$0.00\" - the text \"$0.00\" is on the page, and should not be".into()),
@@ -366,20 +306,7 @@ Feature: Truth in a browser
 
 #[test]
 fn in_a_browser_the_same_steps_do_not_pass_either() {
-    let other = elsewhere();
-    let port = site(other);
-    let base = format!("http://127.0.0.1:{port}");
-    let out = Smokegate::new()
-        .file(
-            "checks/suite.toml",
-            &format!("[vars]\nbase = \"{base}\"\n\n[defaults]\ntimeout = \"60s\"\n\n[import]\nfeatures = [\"../features/truth.feature\"]\n"),
-        )
-        .file("features/truth.feature", TRUTH_IN_A_BROWSER)
-        .args(&["run", "--json", "out/r.json"])
-        .file("out/.keep", "")
-        .run();
-    out.code(1);
-    let json = out.json("out/r.json");
+    let (base, _, json) = run_truth(TRUTH_IN_A_BROWSER);
     let expect = [
         ("hidden text is not seen", "CRITICAL", "BROWSER CRITICAL - And I should see \"Order confirmed\" - the text \"Order confirmed\" is not on the page".to_string()),
         ("a redirect to the same page with a slash", "CRITICAL", format!("BROWSER CRITICAL - Then access is refused - access is not refused: 200 at {base}/admin/ (expected 401, 403, or a redirect to a login page with a password field)")),

@@ -285,6 +285,87 @@ pub fn http_server_with(status: impl Fn(usize) -> u16 + Send + 'static, body: &'
     port
 }
 
+/// What a routed test server answers: status, header lines, body.
+pub type Reply = (u16, Vec<String>, Vec<u8>);
+
+/// A request as a routed test server hands it over.
+pub struct Request {
+    pub target: String,
+    /// The header lines as sent, each ending in CRLF.
+    pub headers: String,
+    pub body: String,
+}
+
+/// A loopback HTTP server answering each request with `route(request)`, one request per
+/// connection (`Connection: close`); at most 500 connections. HTML unless a Content-Type is given.
+pub fn serve_routes(route: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> u16 {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("addr").port();
+    let route = std::sync::Arc::new(route);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten().take(500) {
+            let route = std::sync::Arc::clone(&route);
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let Ok(clone) = stream.try_clone() else {
+                    return;
+                };
+                let mut reader = BufReader::new(clone);
+                let mut stream = stream;
+                let mut first = String::new();
+                if reader.read_line(&mut first).unwrap_or(0) == 0 {
+                    return;
+                }
+                let (mut length, mut headers) = (0usize, String::new());
+                loop {
+                    let mut line = String::new();
+                    match reader.read_line(&mut line) {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) if line == "\r\n" => break,
+                        Ok(_) => {
+                            if let Some(v) =
+                                line.to_ascii_lowercase().strip_prefix("content-length:")
+                            {
+                                length = v.trim().parse().unwrap_or(0);
+                            }
+                            headers.push_str(&line);
+                        }
+                    }
+                }
+                let mut body = vec![0u8; length.min(1 << 20)];
+                if reader.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let request = Request {
+                    target: first.split_whitespace().nth(1).unwrap_or("/").to_string(),
+                    headers,
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                };
+                let (status, lines, text) = route(&request);
+                let mut head = format!(
+                    "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+                    text.len()
+                );
+                if !lines
+                    .iter()
+                    .any(|h| h.to_ascii_lowercase().starts_with("content-type"))
+                {
+                    head.push_str("Content-Type: text/html; charset=utf-8\r\n");
+                }
+                for h in lines {
+                    head.push_str(&h);
+                    head.push_str("\r\n");
+                }
+                head.push_str("\r\n");
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&text);
+            });
+        }
+    });
+    port
+}
+
 /// A `[[check]]` table running a Nagios probe (`{ command = ... }` or `{ plugin = ... }`).
 pub fn check(name: &str, probe: &str) -> String {
     format!("[[check]]\nname = \"{name}\"\nnagios = {probe}\n\n")

@@ -155,86 +155,41 @@ fn a_secret_in_a_name_is_masked_in_list() {
 }
 
 /// A server that echoes what it is sent: form values and query strings decoded, request
-/// headers, and a page that puts a query value at a given byte of its body. One request per
-/// connection; bounded in connections.
+/// headers, and a page that puts a query value at a given byte of its body.
 fn echo_server() -> u16 {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten().take(300) {
-            std::thread::spawn(move || {
-                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
-                let Ok(clone) = stream.try_clone() else {
-                    return;
-                };
-                let mut reader = BufReader::new(clone);
-                let mut stream = stream;
-                let mut first = String::new();
-                if reader.read_line(&mut first).unwrap_or(0) == 0 {
-                    return;
-                }
-                let (mut length, mut headers) = (0usize, String::new());
-                loop {
-                    let mut line = String::new();
-                    match reader.read_line(&mut line) {
-                        Ok(0) | Err(_) => return,
-                        Ok(_) if line == "\r\n" => break,
-                        Ok(_) => {
-                            if let Some(v) =
-                                line.to_ascii_lowercase().strip_prefix("content-length:")
-                            {
-                                length = v.trim().parse().unwrap_or(0);
-                            }
-                            headers.push_str(&line);
-                        }
-                    }
-                }
-                let mut body = vec![0u8; length.min(1 << 16)];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let target = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-                let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-                let decoded = |s: &str| -> Vec<String> {
-                    url::form_urlencoded::parse(s.as_bytes())
-                        .map(|(_, v)| v.into_owned())
-                        .collect()
-                };
-                let form = |method: &str| {
-                    format!(
-                        r#"<form method="{method}" action="/echo"><label for="user">User</label><input id="user" name="user"><label for="pass">Password</label><input type="password" id="pass" name="pass"><label for="note">Note</label><input id="note" name="note"><textarea id="comment" name="comment"></textarea><button>Sign in</button></form>"#
-                    )
-                };
-                let page = match path {
-                    "/login" => form("post"),
-                    "/login-get" => form("get"),
-                    "/echo" => {
-                        let mut values = decoded(query);
-                        values.extend(decoded(&String::from_utf8_lossy(&body)));
-                        format!(
-                            "<p>You sent: {}</p><p>raw: {query}</p><p>Bad login</p>",
-                            values.join(" ")
-                        )
-                    }
-                    "/headers" => format!("<pre>{headers}</pre><p>Bad</p>"),
-                    // The value of `s` straddling byte 600 of the body, where evidence cuts.
-                    "/cut" => {
-                        let s = decoded(query).join("");
-                        format!("{}{s}{}", "p".repeat(595), "q".repeat(2000))
-                    }
-                    _ => "<p>Not found</p>".to_string(),
-                };
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    page.len()
-                );
-                let _ = stream.write_all(head.as_bytes());
-                let _ = stream.write_all(page.as_bytes());
-            });
-        }
-    });
-    port
+    serve_routes(|r| {
+        let (path, query) = r.target.split_once('?').unwrap_or((&r.target, ""));
+        let decoded = |s: &str| -> Vec<String> {
+            url::form_urlencoded::parse(s.as_bytes())
+                .map(|(_, v)| v.into_owned())
+                .collect()
+        };
+        let form = |method: &str| {
+            format!(
+                r#"<form method="{method}" action="/echo"><label for="user">User</label><input id="user" name="user"><label for="pass">Password</label><input type="password" id="pass" name="pass"><label for="note">Note</label><input id="note" name="note"><textarea id="comment" name="comment"></textarea><button>Sign in</button></form>"#
+            )
+        };
+        let page = match path {
+            "/login" => form("post"),
+            "/login-get" => form("get"),
+            "/echo" => {
+                let mut values = decoded(query);
+                values.extend(decoded(&r.body));
+                format!(
+                    "<p>You sent: {}</p><p>raw: {query}</p><p>Bad login</p>",
+                    values.join(" ")
+                )
+            }
+            "/headers" => format!("<pre>{}</pre><p>Bad</p>", r.headers),
+            // The value of `s` straddling byte 600 of the body, where evidence cuts.
+            "/cut" => {
+                let s = decoded(query).join("");
+                format!("{}{s}{}", "p".repeat(595), "q".repeat(2000))
+            }
+            _ => "<p>Not found</p>".to_string(),
+        };
+        (200, Vec::new(), page.into_bytes())
+    })
 }
 
 /// Every output a run can write, and the Nagios output of the same suite.
