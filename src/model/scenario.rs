@@ -82,7 +82,8 @@ pub fn step_list(steps: &[ScenarioStep], failed: usize) -> String {
     marked.collect::<Vec<_>>().join("\n")
 }
 
-/// Path segments (before any extension) that name a login page, for `access is refused`.
+/// Last path segments (before any extension) that name a login page, for `access is refused`:
+/// `/login`, `/users/sign_in`, `/wp-login.php`, Keycloak's `.../openid-connect/auth`.
 pub const LOGIN_SEGMENTS: &[&str] = &[
     "login",
     "log-in",
@@ -237,6 +238,29 @@ impl Action {
 /// be loading after a click.
 const BROWSER_WAIT_MS: u64 = 5000;
 
+/// JSON compared in a page as over HTTP: numbers by their text's exact decimal value.
+const JSON_EXACT: &str = r#"
+function sgNum(k, v, c) { return typeof v === 'number' ? { sgNum: c && c.source !== undefined ? c.source : String(v) } : v; }
+function sgDec(s) {
+  var m = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(s);
+  if (!m) return s;
+  var all = (m[2] + (m[3] || '')).replace(/^0+/, ''), t = all.replace(/0+$/, '');
+  if (!t) return '0';
+  return (m[1] ? '-' : '') + t + 'e' + (parseInt(m[4] || '0', 10) - (m[3] || '').length + all.length - t.length);
+}
+function sgSame(a, b) {
+  if (a !== null && typeof a === 'object' && a.sgNum !== undefined) return b !== null && typeof b === 'object' && b.sgNum !== undefined && sgDec(a.sgNum) === sgDec(b.sgNum);
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every(function (v, i) { return sgSame(v, b[i]); });
+  if (a !== null && typeof a === 'object') {
+    if (b === null || typeof b !== 'object' || Array.isArray(b) || b.sgNum !== undefined) return false;
+    var ka = Object.keys(a), kb = Object.keys(b);
+    return ka.length === kb.length && ka.every(function (k) { return Object.prototype.hasOwnProperty.call(b, k) && sgSame(a[k], b[k]); });
+  }
+  return a === b;
+}
+function sgShow(v) { return JSON.stringify(v, function (k, x) { return x !== null && typeof x === 'object' && x.sgNum !== undefined ? '\u0000' + x.sgNum + '\u0000' : x; }).replace(/"\\u0000([^"]*)\\u0000"/g, '$1'); }
+"#;
+
 /// JavaScript shared by the browser steps: finding fields, buttons and links as the HTTP
 /// scenario does (id, name, label, placeholder, text, value, title, alt; exact, then partial).
 const FINDERS: &str = r#"
@@ -262,7 +286,40 @@ function sgLink(n) {
     return [e.innerText, e.id, e.title].concat(Array.prototype.slice.call(e.querySelectorAll('img[alt]')).map(function (i) { return i.alt; }));
   }, n);
 }
-function sgText() { return sgNorm(document.body ? document.body.innerText : document.documentElement.innerText); }
+function sgClipped(p, x) {
+  for (var a = p; a && a !== document.documentElement; a = a.parentElement) {
+    var st = getComputedStyle(a);
+    if (st.overflowX === 'visible' && st.overflowY === 'visible') continue;
+    var b = a.getBoundingClientRect();
+    if (x.right <= b.left || x.left >= b.right || x.bottom <= b.top || x.top >= b.bottom) return true;
+  }
+  return false;
+}
+function sgShown(n) {
+  var p = n.parentElement;
+  if (!p || !p.checkVisibility({ opacityProperty: true, visibilityProperty: true })) return false;
+  if (parseFloat(getComputedStyle(p).fontSize) === 0) return false;
+  var r = document.createRange(); r.selectNodeContents(n);
+  return Array.prototype.some.call(r.getClientRects(), function (x) {
+    return x.width > 0 && x.height > 0 && x.right + scrollX > 0 && x.bottom + scrollY > 0 && !sgClipped(p, x);
+  });
+}
+function sgBlock(n) {
+  for (var a = n.parentElement; a; a = a.parentElement) { if (!/^inline/.test(getComputedStyle(a).display)) return a; }
+  return null;
+}
+function sgVisibleRaw(root) {
+  var out = '', last = null, w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT), n;
+  while ((n = w.nextNode())) {
+    if (n.nodeType === 1) { if (n.tagName === 'BR') out += ' '; continue; }
+    if (!n.nodeValue.trim() || !sgShown(n)) continue;
+    var b = sgBlock(n); if (b !== last) { out += ' '; last = b; }
+    out += n.nodeValue;
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
+function sgVisible(root) { return sgNorm(sgVisibleRaw(root)); }
+function sgText() { return sgVisible(document.body || document.documentElement); }
 function sgNav() { return (performance.getEntriesByType('navigation') || [])[0] || {}; }
 "#;
 
@@ -276,6 +333,25 @@ fn js_check(body: &str, retry: bool) -> String {
     let wait = if retry { BROWSER_WAIT_MS } else { 0 };
     format!(
         "{FINDERS}\nvar sgEnd = Date.now() + {wait};\nreturn new Promise(function (resolve) {{ (function poll() {{ var m; try {{ m = (function () {{ {body} }})(); }} catch (e) {{ m = String(e); }} if (!m || Date.now() >= sgEnd) {{ resolve(m ? String(m) : 'ok'); }} else {{ setTimeout(poll, 100); }} }})(); }});"
+    )
+}
+
+/// Before an action on a marked element: a disabled control is the step's failure (a click on it
+/// does nothing, and the scenario would go on as if it had worked), and a link or form that opens
+/// another window (`target`) is followed in this one, as a scenario over HTTP follows it.
+fn usable(
+    check: &mut impl FnMut(String, bool) -> Result<(), (usize, String)>,
+    at: &str,
+    what: &str,
+    named: &str,
+) -> Result<(), (usize, String)> {
+    check(
+        format!(
+            "var e = document.querySelector({c}); if (!e) return ''; if (e.matches(':disabled')) return {q} + ': it is disabled'; e.removeAttribute('target'); e.removeAttribute('formtarget'); if (e.form) e.form.removeAttribute('target'); return '';",
+            c = js(at.trim_start_matches("css=")),
+            q = js(&format!("{what} \"{named}\""))
+        ),
+        false,
     )
 }
 
@@ -357,10 +433,12 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
             }
             Action::Press(n) => {
                 let at = mark("sgButton", "button", n)?;
+                usable(&mut check, &at, "button", n)?;
                 add("click", &at, "")?;
             }
             Action::Follow(n) => {
                 let at = mark("sgLink", "link", n)?;
+                usable(&mut check, &at, "link", n)?;
                 add("click", &at, "")?;
             }
             Action::Fill { field, value } => {
@@ -380,15 +458,18 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
                         false,
                     )?;
                 }
+                usable(&mut check, &at, "field", field)?;
                 let command = if *additionally { "addSelection" } else { "select" };
                 add(command, &at, &format!("label={option}"))?;
             }
             Action::Check(field) => {
                 let at = mark("sgField", "field", field)?;
+                usable(&mut check, &at, "field", field)?;
                 add("check", &at, "")?;
             }
             Action::Uncheck(field) => {
                 let at = mark("sgField", "field", field)?;
+                usable(&mut check, &at, "field", field)?;
                 add("uncheck", &at, "")?;
             }
             Action::Attach { field, path } => {
@@ -418,7 +499,7 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
             )?,
             Action::AccessRefused => check(
                 format!(
-                    "var s = sgNav().responseStatus; if (s === 401 || s === 403) return ''; var login = {segments}; var atLogin = location.pathname.toLowerCase().split('/').some(function (x) {{ return login.indexOf(x.split('.')[0]) >= 0; }}); var redirected = sgNav().redirectCount > 0 || location.href !== sgNav().name; if (redirected && s >= 200 && s < 300 && atLogin && document.querySelector('input[type=password]')) return ''; return 'access is not refused: ' + s + ' at ' + location.href + ' (expected 401, 403, or a redirect to a login page with a password field)';",
+                    "var s = sgNav().responseStatus; if (s === 401 || s === 403) return ''; var login = {segments}; var last = location.pathname.toLowerCase().split('/').filter(function (x) {{ return x; }}).pop() || ''; var atLogin = login.indexOf(last.split('.')[0]) >= 0; var redirected = sgNav().redirectCount > 0; if (redirected && s >= 200 && s < 300 && atLogin && document.querySelector('input[type=password]')) return ''; return 'access is not refused: ' + s + ' at ' + location.href + ' (expected 401, 403, or a redirect to a login page with a password field)';",
                     segments = serde_json::to_string(LOGIN_SEGMENTS).unwrap_or_default()
                 ),
                 true,
@@ -433,7 +514,7 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
             )?,
             Action::SeeMatch { pattern, not } => check(
                 format!(
-                    "var f = new RegExp({p}).test(document.body.innerText); return f === {not} ? 'text matching ' + {p} + (f ? ' is on the page, and should not be' : ' is not on the page') : '';",
+                    "var f = new RegExp({p}).test(sgVisibleRaw(document.body || document.documentElement)); return f === {not} ? 'text matching ' + {p} + (f ? ' is on the page, and should not be' : ' is not on the page') : '';",
                     p = js(pattern.as_str())
                 ),
                 !not,
@@ -448,7 +529,7 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
             )?,
             Action::ElementText { css, text, not } => check(
                 format!(
-                    "var es = document.querySelectorAll({c}); if (!es.length) return 'no ' + {cq} + ' element on the page'; var f = Array.prototype.some.call(es, function (e) {{ return sgNorm(e.innerText).indexOf(sgNorm({t})) >= 0; }}); return f === {not} ? 'the text ' + {q} + (f ? ' is in the ' : ' is not in the ') + {cq} + ' element' : '';",
+                    "var es = document.querySelectorAll({c}); if (!es.length) return 'no ' + {cq} + ' element on the page'; var f = Array.prototype.some.call(es, function (e) {{ return sgVisible(e).indexOf(sgNorm({t})) >= 0; }}); return f === {not} ? 'the text ' + {q} + (f ? ' is in the ' : ' is not in the ') + {cq} + ' element' : '';",
                     c = js(css),
                     cq = js(&format!("\"{css}\"")),
                     t = js(text),
@@ -500,11 +581,14 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
                 ),
                 true,
             )?,
+            // Numbers keep their text (JSON.parse source access) and compare by exact decimal
+            // value, as over HTTP; only a member the value itself has, or an array index, is
+            // followed (`/items/length` and `/__proto__` are no values).
             Action::Json { pointer, expected } => check(
                 format!(
-                    "var d; try {{ d = JSON.parse(document.body.innerText); }} catch (e) {{ return 'the response is not JSON: ' + e; }} var parts = {p}.split('/').slice(1).map(function (s) {{ return s.replace(/~1/g, '/').replace(/~0/g, '~'); }}); for (var i = 0; i < parts.length; i++) {{ if (d === null || typeof d !== 'object' || !(parts[i] in d)) return 'the JSON has no value at ' + {p}; d = d[parts[i]]; }} if (typeof d === 'number' && !Number.isSafeInteger(d) && Number.isInteger(d)) return 'the JSON number at ' + {p} + ' is past what a browser reads exactly (2^53): check it in a scenario over HTTP'; return JSON.stringify(d) === JSON.stringify({x}) ? '' : 'the JSON at ' + {p} + ' is ' + JSON.stringify(d) + ', expected ' + JSON.stringify({x});",
+                    "{JSON_EXACT} var d, x; try {{ d = JSON.parse(document.body.innerText, sgNum); }} catch (e) {{ return 'the response is not JSON: ' + e; }} x = JSON.parse({x}, sgNum); var parts = {p}.split('/').slice(1).map(function (s) {{ return s.replace(/~1/g, '/').replace(/~0/g, '~'); }}); for (var i = 0; i < parts.length; i++) {{ var k = parts[i]; var own = Array.isArray(d) ? /^(0|[1-9][0-9]*)$/.test(k) && +k < d.length : d !== null && typeof d === 'object' && d.sgNum === undefined && Object.prototype.hasOwnProperty.call(d, k); if (!own) return 'the JSON has no value at ' + {p}; d = d[k]; }} return sgSame(d, x) ? '' : 'the JSON at ' + {p} + ' is ' + sgShow(d) + ', expected ' + sgShow(x);",
                     p = js(pointer),
-                    x = expected
+                    x = js(&expected.to_string())
                 ),
                 true,
             )?,

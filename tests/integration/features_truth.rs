@@ -2,8 +2,10 @@
 //! text the HTML hides or splits across tags, a body cut at the size limit or left encoded, a
 //! redirect to a page that is not a login form, a path after a link to another host, JSON
 //! numbers past a double's precision, a header sent twice, fields in a disabled fieldset, a
-//! checkbox step on a text field, the second of several elements, and an outline placeholder
-//! that no example fills. Each failing step beside a passing one, so both ways are tested.
+//! checkbox step on a text field, the second of several elements, a disabled option, and an
+//! outline placeholder that no example fills. In a browser besides: text the page does not show
+//! (transparent, off-screen, clipped, zero-sized, not rendered), a disabled button, a link to
+//! another window, JSON members and numbers. Each failing step beside a passing one.
 
 use crate::harness::*;
 
@@ -78,6 +80,26 @@ fn site(other: u16) -> u16 {
             r#"<label for="n">Newsletter</label><input id="n" name="newsletter_text"><label><input type="checkbox" name="news" checked> Send news</label>"#,
         ),
         "/alerts" => html(r#"<div class="alert">All good</div><div class="alert">Error: disk full</div>"#),
+        "/visibility" => html(
+            r#"<p>Shown text</p><p style="opacity:0">Faded text</p><p style="position:absolute;left:-9999px">Far text</p><div style="height:0;overflow:hidden"><p>Folded text</p></div><span style="font-size:0">Tiny text</span><div class="msg" style="display:none">Payment accepted</div>"#,
+        ),
+        "/order" => html(
+            r#"<form method="post" action="/apply"><button disabled>Place order</button></form><a href="/boom" target="_blank">Open receipt</a>"#,
+        ),
+        "/boom" => (500, Vec::new(), b"<p>Server exploded</p>".to_vec()),
+        "/json2" => (
+            200,
+            vec!["Content-Type: application/json".into()],
+            br#"{"items":[1,2],"big":1e400,"dec":1.00000000000000001}"#.to_vec(),
+        ),
+        "/signin" => html(LOGIN_FORM),
+        "/auth/admin" => redirect(301, "/auth/admin/"),
+        "/auth/admin/" => html(&format!(
+            "<h1>Admin</h1><label>Reset password <input type=password name=p></label>{LOGIN_FORM}"
+        )),
+        "/ship" => html(
+            r#"<form action="/apply"><select name="ship"><option>Standard</option><option disabled>Express</option></select><button>Go</button></form>"#,
+        ),
         _ => (404, Vec::new(), b"<p>Not found</p>".to_vec()),
     }
     })
@@ -186,6 +208,15 @@ const TRUTH: &str = r#"Feature: Truth
     When I go to "/alerts"
     Then I should see "Error" in the ".alert" element
     And I should not see "Error" in the ".alert" element
+
+  Scenario: a disabled option
+    When I go to "/ship"
+    And I select "Express" from "ship"
+    Then the "ship" field should contain "Express"
+
+  Scenario: a trailing-slash redirect under /auth
+    When I go to "/auth/admin"
+    Then access is refused
 "#;
 
 /// Runs `feature` against the site (and the other host); the base URL, the other host's port and
@@ -228,6 +259,8 @@ fn steps_do_not_pass_on_pages_that_only_look_right() {
         ("a field in a disabled fieldset cannot be filled", "CRITICAL", "And I fill in \"Coupon\" with \"SAVE10\" - field \"Coupon\": it is disabled".into()),
         ("a checkbox step on a text field", "CRITICAL", "And the \"Newsletter\" checkbox should not be checked - \"Newsletter\" is a text field, not a checkbox or a radio button".into()),
         ("every element a selector finds", "CRITICAL", "And I should not see \"Error\" in the \".alert\" element - the text \"Error\" is in the \".alert\" element, and should not be".into()),
+        ("a disabled option", "CRITICAL", "And I select \"Express\" from \"ship\" - field \"ship\": its option `Express` is disabled".into()),
+        ("a trailing-slash redirect under /auth", "CRITICAL", format!("Then access is refused - access is not refused: 200 OK at {base}/auth/admin/ (expected 401, 403, or a redirect to a login page with a password field)")),
     ];
     for (scenario, state, summary) in &expect {
         let check = crate::browser_checks::result(&json, &format!("Truth / {scenario}"));
@@ -302,6 +335,46 @@ Feature: Truth in a browser
     When I go to "/alerts"
     Then I should see "Error" in the ".alert" element
     And I should not see "Error" in the ".alert" element
+
+  Scenario: text the page does not show
+    When I go to "/visibility"
+    Then I should see "Shown text"
+    And I should not see "Faded text"
+    And I should not see "Far text"
+    And I should not see "Folded text"
+    And I should not see "Tiny text"
+    And I should see "Payment accepted" in the ".msg" element
+
+  Scenario: a disabled button
+    When I go to "/order"
+    And I press "Place order"
+    Then the response status code should be 200
+
+  Scenario: a link to another window
+    When I go to "/order"
+    And I follow "Open receipt"
+    Then the response status code should be 200
+
+  Scenario: a member no JSON value has
+    When I go to "/json2"
+    Then the JSON at "/items/1" should be "2"
+    And the JSON at "/items/length" should be "2"
+
+  Scenario: a number past a double
+    When I go to "/json2"
+    Then the JSON at "/big" should be "null"
+
+  Scenario: a decimal past a double
+    When I go to "/json2"
+    Then the JSON at "/dec" should be "1"
+
+  Scenario: a login form visited directly
+    When I go to "/signin"
+    Then access is refused
+
+  Scenario: a trailing-slash redirect under /auth
+    When I go to "/auth/admin"
+    Then access is refused
 "#;
 
 #[test]
@@ -311,7 +384,15 @@ fn in_a_browser_the_same_steps_do_not_pass_either() {
         ("hidden text is not seen", "CRITICAL", "BROWSER CRITICAL - And I should see \"Order confirmed\" - the text \"Order confirmed\" is not on the page".to_string()),
         ("a redirect to the same page with a slash", "CRITICAL", format!("BROWSER CRITICAL - Then access is refused - access is not refused: 200 at {base}/admin/ (expected 401, 403, or a redirect to a login page with a password field)")),
         ("a redirect to a login form", "OK", String::new()),
-        ("a JSON number past a double's precision", "CRITICAL", "BROWSER CRITICAL - And the JSON at \"/id\" should be \"9007199254740993\" - the JSON number at /id is past what a browser reads exactly (2^53): check it in a scenario over HTTP".into()),
+        ("a JSON number past a double's precision", "CRITICAL", "BROWSER CRITICAL - And the JSON at \"/id\" should be \"9007199254740993\" - the JSON at /id is 9007199254740992, expected 9007199254740993".into()),
+        ("text the page does not show", "CRITICAL", "BROWSER CRITICAL - And I should see \"Payment accepted\" in the \".msg\" element - the text \"Payment accepted\" is not in the \".msg\" element".into()),
+        ("a disabled button", "CRITICAL", "BROWSER CRITICAL - And I press \"Place order\" - button \"Place order\": it is disabled".into()),
+        ("a link to another window", "CRITICAL", "BROWSER CRITICAL - Then the response status code should be 200 - the response status code is 500, expected 200".into()),
+        ("a member no JSON value has", "CRITICAL", "BROWSER CRITICAL - And the JSON at \"/items/length\" should be \"2\" - the JSON has no value at /items/length".into()),
+        ("a number past a double", "CRITICAL", "BROWSER CRITICAL - Then the JSON at \"/big\" should be \"null\" - the JSON at /big is 1e400, expected null".into()),
+        ("a decimal past a double", "CRITICAL", "BROWSER CRITICAL - Then the JSON at \"/dec\" should be \"1\" - the JSON at /dec is 1.00000000000000001, expected 1".into()),
+        ("a login form visited directly", "CRITICAL", format!("BROWSER CRITICAL - Then access is refused - access is not refused: 200 at {base}/signin (expected 401, 403, or a redirect to a login page with a password field)")),
+        ("a trailing-slash redirect under /auth", "CRITICAL", format!("BROWSER CRITICAL - Then access is refused - access is not refused: 200 at {base}/auth/admin/ (expected 401, 403, or a redirect to a login page with a password field)")),
         ("a checkbox step on a text field", "CRITICAL", "BROWSER CRITICAL - And the \"Newsletter\" checkbox should not be checked - \"Newsletter\" is a text field, not a checkbox or a radio button".into()),
         ("every element a selector finds", "CRITICAL", "BROWSER CRITICAL - And I should not see \"Error\" in the \".alert\" element - the text \"Error\" is in the \".alert\" element".into()),
     ];

@@ -723,15 +723,20 @@ fn contains_ci(haystack: &str, needle: &str) -> bool {
     crate::probe::http::find_text(haystack, needle, false).is_some()
 }
 
-/// A login page's address: a path segment (its extension aside) that names signing in —
+/// A login page's address: its last path segment (its extension aside) names signing in —
 /// `/login`, `/users/sign_in`, `/wp-login.php`, Keycloak's `.../openid-connect/auth` — not a
-/// path that merely contains the word (`/authors`, `/blog/login-tips`).
+/// path that merely contains the word (`/authors`, `/blog/login-tips`, `/auth/admin/`).
 fn looks_like_login(url: &Url) -> bool {
-    url.path_segments().into_iter().flatten().any(|segment| {
-        let segment = segment.to_ascii_lowercase();
-        let stem = segment.split('.').next().unwrap_or_default();
-        crate::model::scenario::LOGIN_SEGMENTS.contains(&stem)
-    })
+    let last = url
+        .path_segments()
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .next_back()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let stem = last.split('.').next().unwrap_or_default();
+    crate::model::scenario::LOGIN_SEGMENTS.contains(&stem)
 }
 
 fn has_password_field(doc: &Html) -> bool {

@@ -414,6 +414,21 @@ impl Form {
             return Err("it takes one option: use `select \"…\" from \"…\"`".into());
         }
         let opts = options(el);
+        let chosen = el.select(&selector("option")).find(|o| {
+            let label = element_text(*o);
+            o.attr("value")
+                .map_or(same(&label, option), |v| v == option)
+                || same(&label, option)
+        });
+        // A browser does not let one choose a disabled option (or one in a disabled group).
+        if chosen.is_some_and(|o| {
+            o.attr("disabled").is_some()
+                || o.ancestors()
+                    .filter_map(ElementRef::wrap)
+                    .any(|a| a.value().name() == "optgroup" && a.attr("disabled").is_some())
+        }) {
+            return Err(format!("its option `{option}` is disabled"));
+        }
         let Some(found) = opts
             .iter()
             .find(|o| o.0 == option || same(&o.1, option))
