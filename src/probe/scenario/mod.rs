@@ -731,8 +731,7 @@ fn looks_like_login(url: &Url) -> bool {
         .path_segments()
         .into_iter()
         .flatten()
-        .filter(|s| !s.is_empty())
-        .next_back()
+        .rfind(|s| !s.is_empty())
         .unwrap_or_default()
         .to_ascii_lowercase();
     let stem = last.split('.').next().unwrap_or_default();
