@@ -592,9 +592,10 @@ pub fn browser_spec(spec: &ScenarioSpec) -> Result<super::spec::BrowserSpec, (us
                 ),
                 true,
             )?,
+            // The response, redirects included, as over HTTP: not the images and scripts after it.
             Action::ResponseTime(bound) => check(
                 format!(
-                    "var d = sgNav().duration; return d <= {ms} ? '' : 'the response took ' + Math.round(d) + ' ms, more than {ms} ms';",
+                    "var n = sgNav(); var d = n.responseEnd - n.startTime; return d <= {ms} ? '' : 'the response took ' + Math.round(d) + ' ms, more than {ms} ms';",
                     ms = bound.as_millis()
                 ),
                 false,
