@@ -10,7 +10,8 @@ use super::State;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Past {
     pub name: String,
-    /// It failed its gate, or did not run.
+    /// It ran and failed (its gate, or, optional, its own check). A check that did not run has
+    /// no failure to compare with: whatever it does now is new.
     pub failed: bool,
     /// Its state then (`None` when the report does not say).
     pub state: Option<State>,

@@ -389,9 +389,11 @@ pub fn read_baseline(path: &Path) -> Result<Baseline, String> {
         .map(|c| {
             let state = State::from_label(&c.state);
             // An optional check does not fail its gate, but its own failure still counts here.
-            let failed = c.fails_gate
-                || c.not_run.is_some()
-                || (c.optional && matches!(state, Some(State::Critical | State::Unknown)));
+            // A check that did not run then (skipped behind what it needs, stopped by the
+            // deadline) has no past to excuse a failure now: that failure counts as new.
+            let failed = c.not_run.is_none()
+                && (c.fails_gate
+                    || (c.optional && matches!(state, Some(State::Critical | State::Unknown))));
             Past {
                 name: c.name,
                 failed,

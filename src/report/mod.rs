@@ -134,6 +134,19 @@ fn prepare_paths(reports: &[(&str, &Path)]) -> Result<(), String> {
     Ok(())
 }
 
+/// Clears `O_NONBLOCK` on an open file.
+fn blocking(file: &std::fs::File) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl(2) on a descriptor this function borrows for the call; no memory is passed.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    // SAFETY: as above.
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// A path that exists and is not a regular file: a device (`/dev/null`), a FIFO, a socket.
 fn is_special(target: &Path) -> bool {
     std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir())
@@ -152,7 +165,20 @@ pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
     let contents = masked.as_bytes();
     let target = resolve(path);
     if is_special(&target) {
-        let mut file = std::fs::OpenOptions::new().write(true).open(&target)?;
+        // Opened without blocking: a FIFO no process reads would hold smokegate forever (a
+        // deploy script's timeout could not stop it); that is an error now. Then written as usual.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&target)
+            .map_err(|e| match e.raw_os_error() {
+                Some(libc::ENXIO) => io::Error::new(
+                    io::ErrorKind::BrokenPipe,
+                    "a FIFO that no process is reading",
+                ),
+                _ => e,
+            })?;
+        blocking(&file)?;
         return file.write_all(contents);
     }
     let dir = target.parent().unwrap_or(Path::new("."));

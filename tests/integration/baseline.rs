@@ -339,3 +339,40 @@ fn baselines_that_cannot_be_compared_with_are_errors_before_anything_runs() {
         unasked.stderr
     );
 }
+
+#[test]
+fn a_check_that_did_not_run_before_and_fails_now_is_a_new_failure() {
+    // Before the deploy db failed, so api, which needs it, was skipped: it has no past.
+    let suite = format!(
+        "{}{}needs = [\"db\"]\n\n",
+        stateful("db"),
+        stateful("api").trim_end()
+    );
+    let suite = suite.replacen("needs = ", "\nneeds = ", 1);
+    let pre = with_states(Smokegate::new().suite(&suite), &[("db", 2), ("api", 2)])
+        .args(&["run", "--json", "pre.json"])
+        .run();
+    pre.code(1);
+    let pre = pre.read("pre.json");
+    let out = with_states(
+        Smokegate::new().suite(&suite).file("pre.json", &pre),
+        &[("db", 0), ("api", 2)],
+    )
+    .args(&[
+        "run",
+        "--color",
+        "never",
+        "--baseline",
+        "pre.json",
+        "--gate",
+        "new",
+    ])
+    .run();
+    out.code(1);
+    assert!(
+        out.stdout
+            .contains("gate FAILED: 1 of 2 checks fail the gate with a new failure"),
+        "{}",
+        out.stdout
+    );
+}

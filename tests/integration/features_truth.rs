@@ -92,6 +92,9 @@ fn site(other: u16) -> u16 {
             vec!["Content-Type: application/json".into()],
             br#"{"items":[1,2],"big":1e400,"dec":1.00000000000000001}"#.to_vec(),
         ),
+        "/shown" => html(
+            r#"<div hidden style="display:block">Traceback one</div><p style="display:none; display:block">Traceback two</p><div style="visibility:hidden"><span style="visibility:visible">Traceback three</span><span>Quiet</span></div>"#,
+        ),
         "/signin" => html(LOGIN_FORM),
         "/auth/admin" => redirect(301, "/auth/admin/"),
         "/auth/admin/" => html(&format!(
@@ -217,6 +220,14 @@ const TRUTH: &str = r#"Feature: Truth
   Scenario: a trailing-slash redirect under /auth
     When I go to "/auth/admin"
     Then access is refused
+
+  Scenario: text the HTML shows after all
+    When I go to "/shown"
+    Then I should see "Traceback one"
+    And I should see "Traceback two"
+    And I should see "Traceback three"
+    And I should not see "Quiet"
+    And I should not see "Traceback"
 "#;
 
 /// Runs `feature` against the site (and the other host); the base URL, the other host's port and
@@ -259,6 +270,7 @@ fn steps_do_not_pass_on_pages_that_only_look_right() {
         ("a field in a disabled fieldset cannot be filled", "CRITICAL", "And I fill in \"Coupon\" with \"SAVE10\" - field \"Coupon\": it is disabled".into()),
         ("a checkbox step on a text field", "CRITICAL", "And the \"Newsletter\" checkbox should not be checked - \"Newsletter\" is a text field, not a checkbox or a radio button".into()),
         ("every element a selector finds", "CRITICAL", "And I should not see \"Error\" in the \".alert\" element - the text \"Error\" is in the \".alert\" element, and should not be".into()),
+        ("text the HTML shows after all", "CRITICAL", "And I should not see \"Traceback\" - the text \"Traceback\" is on the page, and should not be".into()),
         ("a disabled option", "CRITICAL", "And I select \"Express\" from \"ship\" - field \"ship\": its option `Express` is disabled".into()),
         ("a trailing-slash redirect under /auth", "CRITICAL", format!("Then access is refused - access is not refused: 200 OK at {base}/auth/admin/ (expected 401, 403, or a redirect to a login page with a password field)")),
     ];

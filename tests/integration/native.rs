@@ -694,6 +694,19 @@ fn bodies_are_decoded_before_they_are_asserted() {
                 &[("Content-Type", "text/html; charset=utf-16le")],
                 traceback,
             ),
+            // UTF-16 without a byte-order mark, labelled UTF-8: the label must not hide it.
+            "/utf16-as-utf8" => {
+                let body: Vec<u8> = String::from_utf8_lossy(traceback)
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect();
+                reply(
+                    stream,
+                    "200 OK",
+                    &[("Content-Type", "text/html; charset=utf-8")],
+                    &body,
+                );
+            }
             "/latin1" => reply(
                 stream,
                 "200 OK",
@@ -739,6 +752,7 @@ fn bodies_are_decoded_before_they_are_asserted() {
         lacks("br", "/br"),
         lacks("zstd", "/zstd"),
         lacks("mislabelled charset", "/mislabelled"),
+        lacks("utf-16 labelled utf-8", "/utf16-as-utf8"),
         check("gzip regex", &format!("http = {{ url = \"{base}/gzip\", body_lacks_match = [\"Trace\\\\w+\"] }}")),
         check("encoding header kept", &format!("http = {{ url = \"{base}/gzip\", response_headers = {{ \"content-encoding\" = \"gzip\" }}, body_has = [\"most recent call\"] }}")),
         check("empty gzip", &format!("http = {{ url = \"{base}/empty-gzip\" }}")),
@@ -757,6 +771,7 @@ fn bodies_are_decoded_before_they_are_asserted() {
         "raw deflate",
         "br",
         "mislabelled charset",
+        "utf-16 labelled utf-8",
     ] {
         assert_eq!(
             summary(&json, name),

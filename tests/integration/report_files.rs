@@ -90,3 +90,50 @@ fn a_report_that_cannot_be_written_fails_the_gate_and_says_why() {
     );
     assert!(!out.stdout.contains("gate PASSED"), "{}", out.stdout);
 }
+
+#[test]
+fn a_fifo_no_process_reads_fails_the_gate_instead_of_hanging() {
+    // Opening a FIFO for writing waits for a reader: with none, smokegate would never end.
+    let dir = tempfile::tempdir().expect("tmp");
+    let fifo = dir.path().join("junit.xml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let path = fifo.display().to_string();
+    let out = Smokegate::new()
+        .suite(SUITE)
+        .args(&["run", "--junit", &path, "--color", "never"])
+        .run();
+    out.code(1);
+    let verdict = out.stdout.lines().last().unwrap_or_default();
+    assert!(
+        verdict.starts_with(&format!(
+            "gate FAILED: the JUnit report could not be written to {path}: a FIFO that no process is reading"
+        )),
+        "{}",
+        out.stdout
+    );
+    // With a reader, it is written in place.
+    let reader = std::thread::spawn({
+        let fifo = fifo.clone();
+        move || std::fs::read_to_string(fifo).expect("read fifo")
+    });
+    // The reader opens first: retry the run until it has (bounded).
+    let mut written = None;
+    for _ in 0..50 {
+        let out = Smokegate::new()
+            .suite(SUITE)
+            .args(&["run", "--junit", &path, "--color", "never"])
+            .run();
+        if out.code == 0 {
+            written = Some(out);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(written.is_some(), "never written with a reader");
+    let xml = reader.join().expect("reader");
+    assert!(xml.contains("<testsuites"), "{xml}");
+}

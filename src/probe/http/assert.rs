@@ -217,12 +217,14 @@ fn check_status(
 
 /// `body_has`, `body_lacks` (case-insensitive unless `case_sensitive`), `body_matches` and
 /// `body_lacks_match`. On a partial body, only what was seen settles an assertion; what must be
-/// absent is also looked for in the bytes read as UTF-8 (a wrong charset label must not hide it).
+/// absent is also looked for in the bytes read as UTF-8, and as UTF-16 where they look like it
+/// (a wrong charset label must not hide it).
 fn check_text(spec: &HttpSpec, body: &BodyText, partial: bool, found: &mut Findings) {
     let text = body.text.as_str();
     let needles = !(spec.body_has.is_empty() && spec.body_lacks.is_empty());
     let views: Vec<(&str, Option<String>)> = std::iter::once(text)
         .chain(body.as_utf8.as_deref())
+        .chain(body.as_utf16.as_deref())
         .map(|view| (view, (needles && !spec.case_sensitive).then(|| fold(view))))
         .collect();
     let find = |(view, folded): &(&str, Option<String>), needle: &str| match folded {

@@ -192,10 +192,12 @@ impl Decoder {
     }
 }
 
-/// The body as text, and the same bytes read as UTF-8 when its charset is another one.
+/// The body as text, and the same bytes read as UTF-8 when its charset is another one, and as
+/// UTF-16 when they look like it (every other byte zero) whatever the label says.
 pub(crate) struct BodyText {
     pub(crate) text: String,
     pub(super) as_utf8: Option<String>,
+    pub(super) as_utf16: Option<String>,
 }
 
 /// The body as text: a byte-order mark decides, then the Content-Type charset, then UTF-8 —
@@ -231,7 +233,37 @@ pub(crate) fn decode_body(
     let as_utf8 = (encoding != encoding_rs::UTF_8)
         .then(|| String::from_utf8_lossy(body).into_owned())
         .filter(|utf8| *utf8 != text);
-    BodyText { text, as_utf8 }
+    let as_utf16 = utf16_without_label(body)
+        .map(|e| e.decode_without_bom_handling(body).0.into_owned())
+        .filter(|utf16| *utf16 != text);
+    BodyText {
+        text,
+        as_utf8,
+        as_utf16,
+    }
+}
+
+/// UTF-16 (little or big endian) when at least a third of the bytes at odd (or even) places are
+/// zero: ASCII text in UTF-16, which a wrong label (`charset=utf-8`) would otherwise hide.
+fn utf16_without_label(body: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if body.len() < 4 {
+        return None;
+    }
+    let zeros = |parity: usize| {
+        body.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let half = body.len() / 2;
+    if zeros(1) * 3 >= half {
+        Some(encoding_rs::UTF_16LE)
+    } else if zeros(0) * 3 >= half {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
 }
 
 /// The `charset` parameter of a Content-Type value.

@@ -107,58 +107,78 @@ const BLOCKS: &[&str] = &[
     "img",
 ];
 
-/// Whether an element's text is never shown: scripts, styles and templates, and what the HTML
-/// itself hides (`hidden`, an inline `display: none` or `visibility: hidden`). Stylesheets are
-/// not read: over HTTP a class that hides text is not known (a browser scenario knows it).
-fn unseen(el: &scraper::node::Element) -> bool {
+/// An element's inline `style` declarations, in order, names lowercased, `!important` dropped.
+fn inline_style(el: &scraper::node::Element) -> Vec<(String, String)> {
+    el.attr("style")
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(|d| {
+            let (name, value) = d.split_once(':')?;
+            let value = value.trim().to_ascii_lowercase();
+            let value = value.trim_end_matches("!important").trim().to_string();
+            Some((name.trim().to_ascii_lowercase(), value))
+        })
+        .collect()
+}
+
+/// The last value an inline style gives `property` (the one that applies).
+fn declared(style: &[(String, String)], property: &str) -> Option<String> {
+    style
+        .iter()
+        .rev()
+        .find(|(n, _)| n == property)
+        .map(|(_, v)| v.clone())
+}
+
+/// Whether an element and all in it are never shown: scripts, styles and templates, and what
+/// the HTML itself removes (`hidden`, unless its own style displays it, or an inline
+/// `display: none`). Stylesheets are not read: over HTTP a class that hides text is not known
+/// (a browser scenario knows it).
+fn not_rendered(el: &scraper::node::Element, style: &[(String, String)]) -> bool {
     if matches!(
         el.name(),
         "script" | "style" | "template" | "head" | "title"
     ) {
         return true;
     }
-    if el.attr("hidden").is_some() {
-        return true;
+    match declared(style, "display") {
+        Some(display) => display == "none",
+        None => el.attr("hidden").is_some(),
     }
-    el.attr("style").is_some_and(|style| {
-        let style: String = style
-            .to_ascii_lowercase()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        style.split(';').any(|d| {
-            matches!(
-                d.split_once(':'),
-                Some(("display", v)) if v.trim_end_matches("!important") == "none"
-            ) || matches!(
-                d.split_once(':'),
-                Some(("visibility", v)) if matches!(v.trim_end_matches("!important"), "hidden" | "collapse")
-            )
-        })
-    })
 }
 
-/// The text of an element as a reader sees it: what the HTML hides left out, inline elements
-/// run together and blocks apart.
+/// The text of an element as a reader sees it: what the HTML removes or makes invisible left
+/// out (`visibility` is inherited, and a child may show itself again), inline elements run
+/// together and blocks apart.
 pub fn element_text(el: ElementRef) -> String {
     let mut out = String::new();
-    walk_text(*el, &mut out);
+    walk_text(*el, true, &mut out);
     collapse(&out)
 }
 
-fn walk_text(node: ego_tree::NodeRef<scraper::Node>, out: &mut String) {
+fn walk_text(node: ego_tree::NodeRef<scraper::Node>, visible: bool, out: &mut String) {
     match node.value() {
-        scraper::Node::Text(t) => out.push_str(t),
+        scraper::Node::Text(t) => {
+            if visible {
+                out.push_str(t);
+            }
+        }
         scraper::Node::Element(e) => {
-            if unseen(e) {
+            let style = inline_style(e);
+            if not_rendered(e, &style) {
                 return;
             }
+            let visible = match declared(&style, "visibility").as_deref() {
+                Some("hidden" | "collapse") => false,
+                Some("visible") => true,
+                _ => visible,
+            };
             let block = BLOCKS.contains(&e.name());
             if block {
                 out.push(' ');
             }
             for child in node.children() {
-                walk_text(child, out);
+                walk_text(child, visible, out);
             }
             if block {
                 out.push(' ');
@@ -166,7 +186,7 @@ fn walk_text(node: ego_tree::NodeRef<scraper::Node>, out: &mut String) {
         }
         _ => {
             for child in node.children() {
-                walk_text(child, out);
+                walk_text(child, visible, out);
             }
         }
     }
