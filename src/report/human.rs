@@ -347,7 +347,10 @@ fn against(run: &RunRecord, comparison: &Comparison, style: Style) -> String {
     } else {
         "still failing"
     };
-    let new_failure = format!("new failure (passed on {})", comparison.baseline.describe());
+    let new_failure = format!(
+        "new failure (did not fail on {})",
+        comparison.baseline.describe()
+    );
     let rows: [(&str, Vec<&str>, &str); 6] = [
         (&new_failure, named(&|c| c == Class::NewFailure), "1;31"),
         (

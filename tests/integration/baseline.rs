@@ -79,7 +79,7 @@ fn every_check_is_classified_in_every_output() {
     out.code(1);
     assert!(
         out.stdout.contains(
-            "\nagainst version=1.4.1 (pre.json):\n  new failure (passed on version=1.4.1): web\n  changed, fails: login\n  new check, fails: cache\n  still failing: api\n  fixed: disk\n  gone: old\n"
+            "\nagainst version=1.4.1 (pre.json):\n  new failure (did not fail on version=1.4.1): web\n  changed, fails: login\n  new check, fails: cache\n  still failing: api\n  fixed: disk\n  gone: old\n"
         ),
         "{}",
         out.stdout
