@@ -56,9 +56,23 @@ pub fn render(run: &RunRecord, verdict: &Verdict, junit_dir: Option<&Path>) -> S
         }
         report.add_test_suite(suite);
     }
-    report
+    let xml = report
         .to_string()
-        .unwrap_or_else(|e| format!("<!-- smokegate could not serialize the report: {e} -->\n"))
+        .unwrap_or_else(|e| format!("<!-- smokegate could not serialize the report: {e} -->\n"));
+    xml_chars(&xml)
+}
+
+/// The text with every character XML 1.0 does not allow (control characters but tab and line
+/// ends, U+FFFE, U+FFFF) as U+FFFD: one in a check name or a label must not make the whole
+/// report unreadable to a CI server.
+fn xml_chars(xml: &str) -> String {
+    xml.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
 }
 
 /// `class`: where the check stands against `--baseline`; its failure message starts with it, so
@@ -71,8 +85,19 @@ fn test_case(
 ) -> TestCase {
     let check = &result.check;
     let status = if let Some(reason) = &result.not_run {
-        let mut s = TestCaseStatus::skipped();
-        s.set_message(reason.reason());
+        // A check that did not run fails the gate unless it is optional: a CI server must see
+        // it red (an error), not skipped, or it would show green under a failed gate.
+        let mut s = if fails_gate {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+            s.set_type("NOT RUN");
+            s
+        } else {
+            TestCaseStatus::skipped()
+        };
+        match class {
+            Some(class) if fails_gate => s.set_message(format!("{class}: {}", reason.reason())),
+            _ => s.set_message(reason.reason()),
+        };
         s
     } else if fails_gate {
         let kind = if result.state() == State::Unknown {
@@ -291,11 +316,18 @@ mod tests {
                 ..
             }
         ));
+        // It fails the gate: an error a CI server shows red, never a skip it shows green.
         match &case(&report, "late").status {
-            TestCaseStatus::Skipped { message, .. } => assert_eq!(
-                message.as_deref(),
-                Some("not run: the run's deadline passed before it started")
-            ),
+            TestCaseStatus::NonSuccess {
+                kind, message, ty, ..
+            } => {
+                assert_eq!(*kind, NonSuccessKind::Error);
+                assert_eq!(
+                    message.as_deref(),
+                    Some("not run: the run's deadline passed before it started")
+                );
+                assert_eq!(ty.as_deref(), Some("NOT RUN"));
+            }
             other => panic!("late: {other:?}"),
         }
         let state = case(&report, "disk")

@@ -82,7 +82,7 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
     out
 }
 
-/// Text for a table cell: one line; `|` and Markdown emphasis escaped, and `<`, `>`, `&` as
+/// Text for a table cell: one line; `|`, Markdown emphasis and GitHub's strikethrough escaped, and `<`, `>`, `&` as
 /// entities, so that text from outside neither breaks the table nor brings markup.
 fn cell(text: &str) -> String {
     // Masked before it is escaped: `\|` in a secret would escape the mask on the way out.
@@ -96,7 +96,7 @@ fn cell(text: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
-            '|' | '\\' | '`' | '*' | '_' | '[' | ']' => {
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '~' => {
                 out.push('\\');
                 out.push(c);
             }

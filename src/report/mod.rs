@@ -77,10 +77,17 @@ pub fn resolve(path: &Path) -> PathBuf {
     for _ in 0..40 {
         match std::fs::read_link(&current) {
             Ok(target) => {
-                current = match current.parent() {
+                let next = match current.parent() {
                     Some(dir) if target.is_relative() => dir.join(target),
                     _ => target,
                 };
+                // A kernel link (`/dev/stdout` to a pipe: `pipe:[123]`) names no path; the
+                // link itself opens what it stands for.
+                if std::fs::symlink_metadata(&next).is_err() && std::fs::metadata(&current).is_ok()
+                {
+                    break;
+                }
+                current = next;
             }
             Err(_) => break,
         }

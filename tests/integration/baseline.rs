@@ -376,3 +376,18 @@ fn a_check_that_did_not_run_before_and_fails_now_is_a_new_failure() {
         out.stdout
     );
 }
+
+#[test]
+fn nagios_names_the_failing_checks_gate_new_does_not_count() {
+    let pre = before();
+    let out = after(&pre)
+        .args(&["nagios", "--baseline", "pre.json", "--gate", "new"])
+        .run();
+    out.code(2);
+    let first = out.stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.contains(". 1 still failing, not counted: api |"),
+        "{}",
+        out.stdout
+    );
+}

@@ -48,7 +48,10 @@ fn the_deadline_stops_the_run_and_unstarted_checks_are_not_run() {
     for i in 2..4 {
         assert_eq!(json["checks"][i]["not_run"], "deadline");
     }
-    assert_eq!(out.read("r.xml").matches("<skipped").count(), 2);
+    // Not run, they fail the gate: errors a CI server shows red, not skips.
+    let xml = out.read("r.xml");
+    assert_eq!(xml.matches("<skipped").count(), 0, "{xml}");
+    assert_eq!(xml.matches("type=\"NOT RUN\"").count(), 2, "{xml}");
 }
 
 #[test]

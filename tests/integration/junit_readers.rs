@@ -118,3 +118,69 @@ fn every_reader_counts_every_case_kind_right() {
 
     tool("xmllint", &["--noout", "r.xml"], &out);
 }
+
+#[test]
+fn a_check_that_could_not_run_and_fails_the_gate_is_an_error_to_every_reader() {
+    // The check it needs is optional: its failure fails no gate, so the skip fails it (closed).
+    let suite = [
+        "[[check]]\nname = \"cache\"\noptional = true\nnagios = { command = \"check_dummy 2 down\" }\n\n",
+        "[[check]]\nname = \"api\"\nneeds = [\"cache\"]\nnagios = { command = \"check_dummy 0\" }\n\n",
+    ]
+    .concat();
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--junit", "r.xml"])
+        .run();
+    out.code(1);
+    let counts = tool(
+        "python3",
+        &[
+            "-c",
+            "import junitparser as j\n\
+             s = list(j.JUnitXml.fromfile('r.xml'))[0]\n\
+             print(f'tests={s.tests} failures={s.failures} errors={s.errors} skipped={s.skipped}')",
+        ],
+        &out,
+    );
+    assert_eq!(counts, "tests=2 failures=0 errors=1 skipped=0");
+    let xunit = tool(
+        "python3",
+        &[
+            "-c",
+            "import xunitparser\n\
+             ts, tr = xunitparser.parse(open('r.xml'))\n\
+             print('success' if tr.wasSuccessful() else 'failed')",
+        ],
+        &out,
+    );
+    assert_eq!(xunit, "failed", "a CI server must not show this run green");
+}
+
+#[test]
+fn characters_xml_does_not_allow_keep_the_report_readable() {
+    // A name written in the suite with U+FFFF, and a label with U+FFFE.
+    let out = Smokegate::new()
+        .suite("[[check]]\nname = \"api\\uFFFF\"\nnagios = { command = \"check_dummy 0 fine\" }\n")
+        .args(&["run", "--junit", "r.xml", "--label", "v=1\u{FFFE}"])
+        .run();
+    out.code(0);
+    let lint = Command::new("xmllint")
+        .args(["--noout", "r.xml"])
+        .current_dir(out.dir.path())
+        .output()
+        .expect("xmllint (installed by ci/setup)");
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    let names = tool(
+        "python3",
+        &[
+            "-c",
+            "import junitparser as j\nprint([c.name for s in j.JUnitXml.fromfile('r.xml') for c in s])",
+        ],
+        &out,
+    );
+    assert_eq!(names, "['api\u{FFFD}']");
+}

@@ -137,3 +137,14 @@ fn a_fifo_no_process_reads_fails_the_gate_instead_of_hanging() {
     let xml = reader.join().expect("reader");
     assert!(xml.contains("<testsuites"), "{xml}");
 }
+
+#[test]
+fn dev_stdout_into_a_pipe_is_written_in_place() {
+    // The harness reads stdout through a pipe: /dev/stdout leads to `pipe:[N]`, no path.
+    let out = Smokegate::new()
+        .suite(SUITE)
+        .args(&["run", "--json", "/dev/stdout", "-q", "--color", "never"])
+        .run();
+    out.code(0);
+    assert!(out.stdout.contains("\"format_version\""), "{}", out.stdout);
+}

@@ -12,6 +12,7 @@ fn a_job_summary_renders_as_a_table_of_what_is_not_ok() {
         check("warns", "{ command = \"check_dummy 1 'almost full'\" }"),
         "[[check]]\nname = \"piped\"\nexec = { command = \"/bin/sh -c 'echo \\\"a | b\\\"; exit 1'\" }\n\n".to_string(),
         check("fails", "{ command = \"check_dummy 2 '<script>x</script>'\" }"),
+        check("struck", "{ command = \"check_dummy 2 '~~not struck~~'\" }"),
     ]
     .concat();
     let out = Smokegate::new()
@@ -46,8 +47,14 @@ fn a_job_summary_renders_as_a_table_of_what_is_not_ok() {
     let rows: Vec<&str> = html.matches("<tr>").collect();
     assert_eq!(
         rows.len(),
-        4,
-        "a header and the three checks that are not OK: {html}"
+        5,
+        "a header and the four checks that are not OK: {html}"
+    );
+    // GitHub renders ~~x~~ as strikethrough: escaped, it stays text.
+    let summary = out.read("out/summary.md");
+    assert!(
+        summary.contains("CRITICAL: \\~\\~not struck\\~\\~"),
+        "{summary}"
     );
     assert!(
         html.contains("<td>exit code 1: a | b</td>"),
