@@ -238,10 +238,24 @@ pub fn compare(
     if only_new {
         let excused = excused(run, policy);
         verdict.failing.retain(|&i| classes[i].is_new_failure());
+        // A check skipped behind one whose failure is no longer counted could not run, and
+        // nothing counted stands for it: it fails the gate itself (closed), as a skip behind
+        // an optional check does.
+        let uncovered: Vec<usize> = (0..run.results.len())
+            .filter(|&i| {
+                excused[i]
+                    && !run.results[i].check.optional
+                    && root_cause(run, i).is_some_and(|c| !verdict.failing.contains(&c))
+            })
+            .collect();
+        verdict.failing.extend(&uncovered);
+        verdict.failing.sort_unstable();
+        verdict.failing.dedup();
         let mut worst = State::Ok;
         for (i, r) in run.results.iter().enumerate() {
             let not_counted = failed(r, policy) && !classes[i].is_new_failure();
-            if !r.check.optional && !excused[i] && !not_counted {
+            let counted = uncovered.contains(&i) || (!excused[i] && !not_counted);
+            if !r.check.optional && counted {
                 worst = worst.worst(r.state());
             }
         }
@@ -269,29 +283,29 @@ pub fn compare(
 /// gate fails for that cause, so they do not count again. A check skipped for a cause that does
 /// not fail the gate (an optional check that failed) is not excused: it did not run.
 fn excused(run: &RunRecord, policy: &Policy) -> Vec<bool> {
-    let index: std::collections::HashMap<&str, usize> = run
-        .results
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.check.name.as_str(), i))
-        .collect();
-    run.results
-        .iter()
-        .map(|r| {
-            let mut current = r;
-            // Bounded: needs have no cycle, but a record read from elsewhere might.
-            for _ in 0..run.results.len() {
-                let Some(unmet) = current.not_run.as_ref().and_then(|n| n.unmet()) else {
-                    return !std::ptr::eq(current, r) && fails_gate(current, policy);
-                };
-                match index.get(unmet.check.as_str()) {
-                    Some(&cause) => current = &run.results[cause],
-                    None => return false,
-                }
-            }
-            false
-        })
+    (0..run.results.len())
+        .map(|i| root_cause(run, i).is_some_and(|c| fails_gate(&run.results[c], policy)))
         .collect()
+}
+
+/// The check a skipped one was skipped for, down a chain of skipped checks: the first that ran
+/// (or did not run for another reason). `None` for a check that was not skipped for a need.
+fn root_cause(run: &RunRecord, i: usize) -> Option<usize> {
+    let mut current = i;
+    for _ in 0..run.results.len() {
+        let Some(unmet) = run.results[current]
+            .not_run
+            .as_ref()
+            .and_then(|n| n.unmet())
+        else {
+            return (current != i).then_some(current);
+        };
+        current = run
+            .results
+            .iter()
+            .position(|r| r.check.name == unmet.check)?;
+    }
+    None
 }
 
 /// The verdict once the run's record is (or is not) written: a gate whose record could not be

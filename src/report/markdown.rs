@@ -57,9 +57,14 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
         } else {
             "⚠️"
         };
+        // A pass on a retry that fails the gate (`--fail-on-flaky`) says so, not OK.
+        let flaky = (r.is_flaky() && r.state() == crate::model::State::Ok)
+            .then(|| super::flaky_note(r))
+            .flatten();
         let state = match &r.not_run {
             Some(n) if n.unmet().is_some() => "SKIPPED",
             Some(_) => "NOT RUN",
+            None if flaky.is_some() => "FLAKY",
             None => r.state().label(),
         };
         let class = verdict
@@ -70,7 +75,7 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
         out.push_str(&format!(
             "| {mark} | {state} | {} |{class} {} |\n",
             cell(&r.check.name),
-            cell(r.summary())
+            cell(flaky.as_deref().unwrap_or(r.summary()))
         ));
     }
     if not_ok.len() > MAX_ROWS {

@@ -127,12 +127,22 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
             Some((class, _)) => format!(" ({class})"),
             None => String::new(),
         };
-        let raw = format!(
-            "{}: {}{optional}{class} - {}",
-            r.state(),
-            cut(&r.check.name, MAX_NAME),
-            r.summary()
-        );
+        // A pass on a retry that fails the gate (`--fail-on-flaky`) says so, not OK.
+        let flaky = (r.is_flaky() && r.state() == State::Ok)
+            .then(|| super::flaky_note(r))
+            .flatten();
+        let raw = match flaky {
+            Some(note) => format!(
+                "FLAKY: {}{optional}{class} - {note}",
+                cut(&r.check.name, MAX_NAME)
+            ),
+            None => format!(
+                "{}: {}{optional}{class} - {}",
+                r.state(),
+                cut(&r.check.name, MAX_NAME),
+                r.summary()
+            ),
+        };
         let line = format!("{}\n", cut(&nagios_text(&raw), per_line));
         let left = not_ok.len() - i;
         if text.len() + line.len() + 80 + PIPE_NOTE.len() > MAX_OUTPUT {

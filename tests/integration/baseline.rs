@@ -391,3 +391,49 @@ fn nagios_names_the_failing_checks_gate_new_does_not_count() {
         out.stdout
     );
 }
+
+#[test]
+fn a_check_skipped_behind_a_failure_gate_new_does_not_count_fails_the_gate() {
+    // db fails before and after: still failing, not counted. app needs it, so it never runs:
+    // nothing counted stands for it, and it fails the gate itself.
+    let suite = format!(
+        "{}{}\nneeds = [\"db\"]\n\n",
+        stateful("db"),
+        stateful("app").trim_end()
+    );
+    let pre = with_states(Smokegate::new().suite(&suite), &[("db", 2), ("app", 0)])
+        .args(&["run", "--json", "pre.json"])
+        .run();
+    pre.code(1);
+    let pre = pre.read("pre.json");
+    let out = with_states(
+        Smokegate::new().suite(&suite).file("pre.json", &pre),
+        &[("db", 2), ("app", 0)],
+    )
+    .args(&[
+        "run",
+        "--color",
+        "never",
+        "--baseline",
+        "pre.json",
+        "--gate",
+        "new",
+        "--json",
+        "post.json",
+    ])
+    .run();
+    out.code(1);
+    let json = out.json("post.json");
+    let app = json["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == "app"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(app["fails_gate"], true, "{app}");
+    let db = json["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == "db"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(db["fails_gate"], false, "{db}");
+}

@@ -130,4 +130,23 @@ fn a_flaky_pass_is_said_where_ci_readers_look_and_fails_the_gate_only_when_asked
         "{}",
         nagios.stdout
     );
+    // Its own line says why, as the terminal does: not `OK`.
+    assert!(
+        nagios
+            .stdout
+            .contains("\nFLAKY: comes up late - flaky: passed on attempt 2 (attempt 1: "),
+        "{}",
+        nagios.stdout
+    );
+    let summary_state = tempfile::tempdir().expect("tmp");
+    let summary = Smokegate::new()
+        .suite(&flaky_suite(&summary_state.path().join("count")))
+        .args(&["run", "--fail-on-flaky", "--summary", "s.md"])
+        .run();
+    summary.code(1);
+    let md = summary.read("s.md");
+    assert!(
+        md.contains("| ❌ | FLAKY | comes up late | flaky: passed on attempt 2 (attempt 1: "),
+        "{md}"
+    );
 }
