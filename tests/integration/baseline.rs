@@ -340,25 +340,23 @@ fn baselines_that_cannot_be_compared_with_are_errors_before_anything_runs() {
     );
 }
 
-#[test]
-fn a_check_that_did_not_run_before_and_fails_now_is_a_new_failure() {
-    // Before the deploy db failed, so api, which needs it, was skipped: it has no past.
+/// `db` and `name`, which needs it: a baseline run with the `before` exit codes, then a
+/// `--gate new` run against it with the `after` ones (and `more` arguments).
+fn behind_db(name: &str, before: [u8; 2], after: [u8; 2], more: &[&str]) -> Output {
     let suite = format!(
-        "{}{}needs = [\"db\"]\n\n",
+        "{}{}\nneeds = [\"db\"]\n\n",
         stateful("db"),
-        stateful("api").trim_end()
+        stateful(name).trim_end()
     );
-    let suite = suite.replacen("needs = ", "\nneeds = ", 1);
-    let pre = with_states(Smokegate::new().suite(&suite), &[("db", 2), ("api", 2)])
-        .args(&["run", "--json", "pre.json"])
-        .run();
+    let pre = with_states(
+        Smokegate::new().suite(&suite),
+        &[("db", before[0]), (name, before[1])],
+    )
+    .args(&["run", "--json", "pre.json"])
+    .run();
     pre.code(1);
     let pre = pre.read("pre.json");
-    let out = with_states(
-        Smokegate::new().suite(&suite).file("pre.json", &pre),
-        &[("db", 0), ("api", 2)],
-    )
-    .args(&[
+    let mut args = vec![
         "run",
         "--color",
         "never",
@@ -366,8 +364,20 @@ fn a_check_that_did_not_run_before_and_fails_now_is_a_new_failure() {
         "pre.json",
         "--gate",
         "new",
-    ])
-    .run();
+    ];
+    args.extend(more);
+    with_states(
+        Smokegate::new().suite(&suite).file("pre.json", &pre),
+        &[("db", after[0]), (name, after[1])],
+    )
+    .args(&args)
+    .run()
+}
+
+#[test]
+fn a_check_that_did_not_run_before_and_fails_now_is_a_new_failure() {
+    // Before the deploy db failed, so api, which needs it, was skipped: it has no past.
+    let out = behind_db("api", [2, 2], [0, 2], &[]);
     out.code(1);
     assert!(
         out.stdout
@@ -396,32 +406,7 @@ fn nagios_names_the_failing_checks_gate_new_does_not_count() {
 fn a_check_skipped_behind_a_failure_gate_new_does_not_count_fails_the_gate() {
     // db fails before and after: still failing, not counted. app needs it, so it never runs:
     // nothing counted stands for it, and it fails the gate itself.
-    let suite = format!(
-        "{}{}\nneeds = [\"db\"]\n\n",
-        stateful("db"),
-        stateful("app").trim_end()
-    );
-    let pre = with_states(Smokegate::new().suite(&suite), &[("db", 2), ("app", 0)])
-        .args(&["run", "--json", "pre.json"])
-        .run();
-    pre.code(1);
-    let pre = pre.read("pre.json");
-    let out = with_states(
-        Smokegate::new().suite(&suite).file("pre.json", &pre),
-        &[("db", 2), ("app", 0)],
-    )
-    .args(&[
-        "run",
-        "--color",
-        "never",
-        "--baseline",
-        "pre.json",
-        "--gate",
-        "new",
-        "--json",
-        "post.json",
-    ])
-    .run();
+    let out = behind_db("app", [2, 0], [2, 0], &["--json", "post.json"]);
     out.code(1);
     let json = out.json("post.json");
     let app = json["checks"]

@@ -31,6 +31,11 @@ fn every_kind() -> Output {
     out
 }
 
+/// The counts junitparser reads from the first `<testsuite>`'s attributes.
+const SUITE_COUNTS: &str = "import junitparser as j\n\
+    s = list(j.JUnitXml.fromfile('r.xml'))[0]\n\
+    print(f'tests={s.tests} failures={s.failures} errors={s.errors} skipped={s.skipped}')";
+
 fn tool(program: &str, args: &[&str], out: &Output) -> String {
     let node_path = Command::new("npm")
         .args(["root", "-g"])
@@ -73,16 +78,7 @@ fn every_reader_counts_every_case_kind_right() {
     );
     assert_eq!(junitparser, expected, "junitparser");
 
-    let suite_attributes = tool(
-        "python3",
-        &[
-            "-c",
-            "import junitparser as j\n\
-             s = list(j.JUnitXml.fromfile('r.xml'))[0]\n\
-             print(f'tests={s.tests} failures={s.failures} errors={s.errors} skipped={s.skipped}')",
-        ],
-        &out,
-    );
+    let suite_attributes = tool("python3", &["-c", SUITE_COUNTS], &out);
     assert_eq!(
         suite_attributes, "tests=6 failures=1 errors=1 skipped=1",
         "the counts in the testsuite's attributes"
@@ -132,16 +128,7 @@ fn a_check_that_could_not_run_and_fails_the_gate_is_an_error_to_every_reader() {
         .args(&["run", "--junit", "r.xml"])
         .run();
     out.code(1);
-    let counts = tool(
-        "python3",
-        &[
-            "-c",
-            "import junitparser as j\n\
-             s = list(j.JUnitXml.fromfile('r.xml'))[0]\n\
-             print(f'tests={s.tests} failures={s.failures} errors={s.errors} skipped={s.skipped}')",
-        ],
-        &out,
-    );
+    let counts = tool("python3", &["-c", SUITE_COUNTS], &out);
     assert_eq!(counts, "tests=2 failures=0 errors=1 skipped=0");
     let xunit = tool(
         "python3",
