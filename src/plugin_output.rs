@@ -148,9 +148,7 @@ fn parse_item(item: &str) -> Option<Perfdata> {
     let range = |s: Option<&str>| -> Result<Option<String>, ()> {
         match s.filter(|s| !s.is_empty()) {
             None => Ok(None),
-            Some(s) => crate::model::range::Range::parse(s)
-                .map(|_| Some(s.to_string()))
-                .map_err(|_| ()),
+            Some(s) => perf_range(s).then(|| Some(s.to_string())).ok_or(()),
         }
     };
     let warn = range(fields.next()).ok()?;
@@ -180,6 +178,23 @@ fn parse_item(item: &str) -> Option<Perfdata> {
         min,
         max,
     })
+}
+
+/// Whether a perfdata threshold is a range, its numbers in any notation the Monitoring Plugins'
+/// Perl library and Icinga 2 read (`1.2e+1`, `~:1.5E2`, `@10:20`).
+fn perf_range(s: &str) -> bool {
+    let body = s.strip_prefix('@').unwrap_or(s);
+    let number = |p: &str| {
+        !p.is_empty() && number_end(p) == p.len() && p.parse::<f64>().is_ok_and(f64::is_finite)
+    };
+    match body.split_once(':') {
+        Some((start, end)) => {
+            (start.is_empty() || start == "~" || number(start))
+                && (end.is_empty() || number(end))
+                && !(start.is_empty() && end.is_empty())
+        }
+        None => number(body),
+    }
 }
 
 /// Byte length of the leading decimal number (`-1.5`, `0.001`, `1e3`).
@@ -318,6 +333,28 @@ mod tests {
         assert_eq!(out.perfdata[2].value, None);
         assert_eq!(out.perfdata[2].warn.as_deref(), Some("1"));
         assert_eq!(out.perfdata[0].to_string(), "'/var log'=91%;80;90;0;100");
+    }
+
+    #[test]
+    fn numbers_in_exponent_notation_are_kept() {
+        let out = parse("OK | test=1.1E-1s;1.2e+1;1.3E-1;1.4e-2;1.5E2 r=2;@1e1:2E1;~:3e0");
+        assert!(out.bad_perfdata.is_empty(), "{:?}", out.bad_perfdata);
+        let p = &out.perfdata[0];
+        assert_eq!(
+            (
+                p.value,
+                p.uom.as_str(),
+                p.warn.as_deref(),
+                p.crit.as_deref()
+            ),
+            (Some(0.11), "s", Some("1.2e+1"), Some("1.3E-1"))
+        );
+        assert_eq!((p.min, p.max), (Some(0.014), Some(150.0)));
+        assert_eq!(out.perfdata[1].warn.as_deref(), Some("@1e1:2E1"));
+        // Still not numbers: kept aside, and said.
+        let bad = parse("OK | a=1;1e b=1;e5 c=1;1e1e1");
+        assert_eq!(bad.perfdata.len(), 0, "{:?}", bad.perfdata);
+        assert_eq!(bad.bad_perfdata.len(), 3);
     }
 
     #[test]

@@ -19,15 +19,43 @@ pub const MIN_LEN: usize = 4;
 /// masked whole), with the escaped forms reports may give it.
 static REGISTRY: RwLock<Vec<String>> = RwLock::new(Vec::new());
 
-/// Adds secrets; values shorter than [`MIN_LEN`] are the loader's error to report, not kept.
+/// The secrets the loaders registered (a subset of [`REGISTRY`]): what a check's definition is
+/// masked with before it is digested, the same in every run.
+static LOADED: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// Adds secrets a loader found; values shorter than [`MIN_LEN`] are the loader's error to
+/// report, not kept.
 pub fn register<I, S>(values: I)
 where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let mut registry = REGISTRY.write().unwrap_or_else(PoisonError::into_inner);
+    let values = owned(values);
+    add(&REGISTRY, &values);
+    add(&LOADED, &values);
+}
+
+fn owned<I, S>(values: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    values.into_iter().map(|v| v.as_ref().to_string()).collect()
+}
+
+/// Adds secrets met while running (a value typed into a password field).
+pub fn register_seen<I, S>(values: I)
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    add(&REGISTRY, &owned(values));
+}
+
+fn add(registry: &RwLock<Vec<String>>, values: &[String]) {
+    let mut registry = registry.write().unwrap_or_else(PoisonError::into_inner);
     for value in values {
-        let value = value.as_ref();
+        let value = value.as_str();
         if value.chars().count() < MIN_LEN {
             continue;
         }
@@ -97,7 +125,16 @@ fn percent(value: &str, chars: &str) -> String {
 
 /// `text` with every registered secret replaced by [`MASK`].
 pub fn mask(text: &str) -> Cow<'_, str> {
-    let registry = REGISTRY.read().unwrap_or_else(PoisonError::into_inner);
+    mask_with(&REGISTRY, text)
+}
+
+/// [`mask`] with only the secrets the loaders registered: the same whatever a run met.
+pub fn mask_loaded(text: &str) -> Cow<'_, str> {
+    mask_with(&LOADED, text)
+}
+
+fn mask_with<'a>(registry: &RwLock<Vec<String>>, text: &'a str) -> Cow<'a, str> {
+    let registry = registry.read().unwrap_or_else(PoisonError::into_inner);
     if registry.is_empty() || !registry.iter().any(|s| text.contains(s.as_str())) {
         return Cow::Borrowed(text);
     }

@@ -45,11 +45,11 @@ pub async fn nagios(args: NagiosArgs) -> i32 {
         fail_on: args.fail_on.into(),
         fail_on_flaky: args.fail_on_flaky,
     };
-    let mut verdict = gate::decide(&record, &policy);
-    if let Some(baseline) = baseline {
-        let only_new = args.compare.gate == GateArg::New;
-        verdict = gate::compare(verdict, &record, &policy, baseline, only_new);
-    }
+    let against = baseline.as_ref().map(|baseline| gate::Against {
+        baseline,
+        only_new: args.compare.gate == GateArg::New,
+    });
+    let verdict = gate::decide(&record, &policy, against);
     let report = report::nagios::render(&record, &verdict);
     out(&report.text);
     report.state.exit_code()

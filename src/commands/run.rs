@@ -69,8 +69,12 @@ pub async fn run(args: RunArgs) -> i32 {
         every: args.every,
         allowed_failures: args.soak_failures,
     });
-    let (mut record, mut verdict) = match soak {
-        None => execute(checks, opts, shared, &policy, style, !args.quiet).await,
+    let against = baseline.as_ref().map(|baseline| gate::Against {
+        baseline,
+        only_new: args.compare.gate == GateArg::New,
+    });
+    let (mut record, verdict) = match soak {
+        None => execute(checks, opts, shared, &policy, against, style, !args.quiet).await,
         Some(soak) => {
             // Each run of a soak contains and ends its own children: fresh shared resources.
             drop(shared);
@@ -78,14 +82,14 @@ pub async fn run(args: RunArgs) -> i32 {
                 shared_for(checks, loaded.browser.clone(), artifacts.clone())
                     .map_err(|e| e.to_string())
             };
-            execute_soak(checks, opts, soak, &fresh, &policy, style, !args.quiet).await
+            let gate = Gate {
+                policy: &policy,
+                against,
+            };
+            execute_soak(checks, opts, soak, &fresh, gate, style, !args.quiet).await
         }
     };
     record.labels = args.compare.labels.clone();
-    if let Some(baseline) = baseline {
-        let only_new = args.compare.gate == GateArg::New;
-        verdict = gate::compare(verdict, &record, &policy, baseline, only_new);
-    }
     // The record is written before the verdict is printed: a gate whose record is lost is
     // not a pass, and the verdict line says why.
     let mut unrecorded = Vec::new();
@@ -147,14 +151,22 @@ pub async fn execute(
     opts: RunOptions,
     shared: Arc<probe::Shared>,
     policy: &gate::Policy,
+    against: Option<gate::Against<'_>>,
     style: Style,
     live: bool,
 ) -> (model::RunRecord, gate::Verdict) {
     let (tx, printer) = printer(live.then(|| checks.clone()), style);
     let record = runner::run(checks, opts, shared, tx).await;
     let _ = printer.await;
-    let verdict = gate::decide(&record, policy);
+    let verdict = gate::decide(&record, policy, against);
     (record, verdict)
+}
+
+/// What the gate judges by: the policy, and the baseline when there is one.
+#[derive(Clone, Copy)]
+pub struct Gate<'a> {
+    pub policy: &'a gate::Policy,
+    pub against: Option<gate::Against<'a>>,
 }
 
 /// Fresh shared resources for one run of a soak, or why they cannot be had.
@@ -167,19 +179,17 @@ pub async fn execute_soak(
     opts: RunOptions,
     soak: SoakOptions,
     fresh: &FreshShared<'_>,
-    policy: &gate::Policy,
+    gate: Gate<'_>,
     style: Style,
     live: bool,
 ) -> (model::RunRecord, gate::Verdict) {
     let (tx, printer) = printer(live.then(|| checks.clone()), style);
-    let optional: Vec<bool> = checks.iter().map(|c| c.optional).collect();
+    // A soak stops early only when it can no longer pass under the gate in force.
+    let counted = gate::soak_counts(&checks, gate.policy, gate.against);
     let shared = || fresh(&checks);
-    let tallies = |run: &model::RunRecord| gate::tallies(run, policy);
+    let tallies = |run: &model::RunRecord| gate::tallies(run, gate.policy);
     let hopeless = |figures: &model::soak::Soak| {
-        gate::soak_failing(&optional, figures)
-            .into_iter()
-            .next()
-            .map(|(i, why)| format!("`{}` {why}", checks[i].name))
+        gate::soak_hopeless(&counted, figures).map(|(i, why)| format!("`{}` {why}", checks[i].name))
     };
     let hooks = SoakHooks {
         shared: &shared,
@@ -188,7 +198,7 @@ pub async fn execute_soak(
     };
     let record = runner::soak(checks.clone(), opts, soak, hooks, tx).await;
     let _ = printer.await;
-    let verdict = gate::decide(&record, policy);
+    let verdict = gate::decide(&record, gate.policy, gate.against);
     (record, verdict)
 }
 

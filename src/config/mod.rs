@@ -834,6 +834,7 @@ impl FileLoader<'_> {
                 hosts_unknown,
                 check: None,
                 env_use: EnvUse::default(),
+                instance: None,
             };
             return match self.fan_out_hosts.take().filter(|_| fans_out) {
                 Some(hosts) => hosts
@@ -843,11 +844,17 @@ impl FileLoader<'_> {
                         if !tags.contains(&h) {
                             tags.push(h.clone());
                         }
-                        unknown(
-                            crate::sanitize::untrusted(&format!("{name} @ {h}")),
-                            tags,
-                            false,
-                        )
+                        Entry {
+                            instance: Some(suite::Instance {
+                                base: name.clone(),
+                                host: h.clone(),
+                            }),
+                            ..unknown(
+                                crate::sanitize::untrusted(&format!("{name} @ {h}")),
+                                tags,
+                                false,
+                            )
+                        }
                     })
                     .collect(),
                 None => vec![unknown(name, tags, fans_out)],
@@ -858,6 +865,7 @@ impl FileLoader<'_> {
         probes
             .into_iter()
             .map(|(host, probe)| {
+                let base = name.clone();
                 if !needs.is_empty() {
                     let check = match &host {
                         Some(h) => crate::sanitize::untrusted(&format!("{name} @ {h}")),
@@ -865,6 +873,7 @@ impl FileLoader<'_> {
                     };
                     self.written_needs.push(needs::Written {
                         check,
+                        base: base.clone(),
                         host: host.clone(),
                         names: needs.clone(),
                         file: self.file.to_path_buf(),
@@ -894,7 +903,13 @@ impl FileLoader<'_> {
                     probe,
                     needs: Vec::new(),
                 };
-                Entry::loaded(check, EnvUse::default())
+                Entry {
+                    instance: host.map(|host| suite::Instance {
+                        base: base.clone(),
+                        host,
+                    }),
+                    ..Entry::loaded(check, EnvUse::default())
+                }
             })
             .collect()
     }

@@ -17,6 +17,8 @@ use super::suite::Entry;
 pub struct Written {
     /// The instance's name (`app @ web1` for a fanned-out check).
     pub check: String,
+    /// The check's name as written (`app`).
+    pub base: String,
     /// The host of a fanned-out instance.
     pub host: Option<String>,
     pub names: Vec<(String, Range<usize>)>,
@@ -40,8 +42,11 @@ pub fn resolve(
     // Instances of fanned-out checks by the name as written: "app" -> [("web1", "app @ web1")].
     let mut instances: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
     for c in checks.iter() {
-        if let Some((base, host)) = c.name.rsplit_once(" @ ") {
-            instances.entry(base).or_default().push((host, &c.name));
+        if let Some(instance) = &c.instance {
+            instances
+                .entry(instance.base.as_str())
+                .or_default()
+                .push((instance.host.as_str(), &c.name));
         }
     }
     let mut resolved: Vec<(usize, Vec<String>)> = Vec::new();
@@ -56,10 +61,7 @@ pub fn resolve(
             let error = |message: String| {
                 Diagnostic::new(&written.file, &written.source, span.clone(), message)
             };
-            let base = written
-                .check
-                .rsplit_once(" @ ")
-                .map_or(written.check.as_str(), |(b, _)| b);
+            let base = written.base.as_str();
             if name == &written.check || name == base {
                 diags.push(error(format!("check `{base}` needs itself")));
                 continue;

@@ -40,6 +40,17 @@ pub(super) struct Entry {
     /// The check, or (with `env_use.unset`) nothing when its values could not be established.
     pub check: Option<Arc<Check>>,
     pub env_use: EnvUse,
+    /// For one host's instance of a check fanned out over hosts: the check as written and the
+    /// host. Its name (`app @ web1`) is never parsed back: a check really named `a @ b` is no
+    /// instance.
+    pub instance: Option<Instance>,
+}
+
+/// One host's instance of a fanned-out check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Instance {
+    pub base: String,
+    pub host: String,
 }
 
 impl Entry {
@@ -53,6 +64,7 @@ impl Entry {
             hosts_unknown: false,
             check: env_use.unset.is_empty().then(|| Arc::new(check)),
             env_use,
+            instance: None,
         }
     }
 }

@@ -64,6 +64,7 @@ pub async fn run(args: DemoArgs) -> i32 {
         RunOptions::default(),
         Default::default(),
         &policy,
+        None,
         style,
         true,
     )
@@ -80,6 +81,7 @@ pub async fn run(args: DemoArgs) -> i32 {
         RunOptions::default(),
         Default::default(),
         &policy,
+        None,
         style,
         true,
     )

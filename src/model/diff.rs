@@ -10,11 +10,17 @@ use super::State;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Past {
     pub name: String,
-    /// It ran and failed (its gate, or, optional, its own check). A check that did not run has
-    /// no failure to compare with: whatever it does now is new.
-    pub failed: bool,
+    /// It ran then. A check that did not run has no failure to compare with: whatever it does
+    /// now is new.
+    pub ran: bool,
     /// Its state then (`None` when the report does not say).
     pub state: Option<State>,
+    /// It passed only on a retry then.
+    pub flaky: bool,
+    /// What that run's gate said of it (for an optional check, whether it failed on its own):
+    /// only for a report that does not give the state, since "failed before" is judged under
+    /// this run's policy.
+    pub failed_then: bool,
     /// Of its resolved definition; `None` in a report written before fingerprints were kept.
     pub fingerprint: Option<String>,
 }
@@ -55,8 +61,10 @@ pub enum Class {
     StillFailing,
     /// Failed before, passes now.
     Fixed,
-    /// Passed before and passes now.
+    /// Passed before and passes now, in the same state.
     Same,
+    /// Passed before and passes now, in another state (OK then, WARNING now).
+    Shifted { was: State, now: State },
     /// Its definition changed (command, URL, assertions, thresholds, timeout); `fails` now or not.
     Changed { fails: bool },
     /// Not in the baseline; `fails` now or not.
@@ -70,6 +78,7 @@ impl Class {
             Class::StillFailing => "still failing",
             Class::Fixed => "fixed",
             Class::Same => "unchanged",
+            Class::Shifted { .. } => "state changed",
             Class::Changed { .. } => "changed",
             Class::NewCheck { .. } => "new check",
         }
@@ -86,7 +95,10 @@ impl Class {
 
 impl fmt::Display for Class {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+        match self {
+            Class::Shifted { was, now } => write!(f, "was {was}, now {now}"),
+            _ => f.write_str(self.label()),
+        }
     }
 }
 
@@ -94,8 +106,6 @@ impl fmt::Display for Class {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comparison {
     pub baseline: Baseline,
-    /// One per result of this run, in the same order.
-    pub classes: Vec<Class>,
     /// Checks of the baseline this run did not have (or did not select).
     pub gone: Vec<String>,
     /// `--gate new`: only new failures fail the gate.

@@ -453,15 +453,66 @@ impl Check {
     /// A digest of what the check does — its probe as resolved (command, URL, assertions,
     /// thresholds), its timeout and `fail_on` — to tell a changed check from the same one in an
     /// earlier run. Names, tags and retries are left out; secrets are masked before digesting.
+    ///
+    /// It is of what runs, never of where it is written: file names, lines and columns (a line
+    /// added above a scenario) and the folder the suite sits in (another checkout path, another
+    /// current directory) are left out. Only the secrets the loaders know are masked — not those
+    /// met while running — so that the same definition always has the same digest.
     pub fn fingerprint(&self) -> String {
         let definition = format!("{:?}|{:?}|{:?}", self.probe, self.timeout, self.fail_on);
-        let masked = crate::secrets::mask(&definition);
+        let definition = self.placeless(&definition);
+        let masked = crate::secrets::mask_loaded(&definition);
         let digest = ring::digest::digest(&ring::digest::SHA256, masked.as_bytes());
         let hex: String = digest.as_ref()[..12]
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
         format!("sha256:{hex}")
+    }
+}
+
+impl Check {
+    /// A definition's debug text without where it was written: the fields that only say where
+    /// (`origin`, `file`, `source_line`, `line`, `col`) are dropped, and the suite's folder (as
+    /// given, made absolute, and with its links resolved) and the current directory become `.`.
+    fn placeless(&self, definition: &str) -> String {
+        static WHERE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(
+                r#"\b(?:origin|file|source_line): (?:"(?:[^"\\]|\\.)*"|None|Some\("(?:[^"\\]|\\.)*"\)),? ?|\b(?:line|col): \d+,? ?"#,
+            )
+            .ok()
+        });
+        let mut text = match WHERE.as_ref() {
+            Some(re) => re.replace_all(definition, "").into_owned(),
+            None => definition.to_string(),
+        };
+        let dir = self.suite.parent().unwrap_or(std::path::Path::new(""));
+        let cwd = std::env::current_dir().ok();
+        let mut folders: Vec<PathBuf> = Vec::new();
+        if !dir.as_os_str().is_empty() {
+            folders.push(dir.to_path_buf());
+            if let Some(cwd) = &cwd {
+                folders.push(cwd.join(dir));
+            }
+            if let Ok(real) = std::fs::canonicalize(dir) {
+                folders.push(real);
+            }
+        }
+        if let Some(cwd) = cwd {
+            if let Ok(real) = std::fs::canonicalize(&cwd) {
+                folders.push(real);
+            }
+            folders.push(cwd);
+        }
+        // Longest first: a folder inside another is replaced whole.
+        folders.sort_by_key(|f| std::cmp::Reverse(f.as_os_str().len()));
+        for folder in folders {
+            let folder = folder.display().to_string();
+            if folder.len() > 1 {
+                text = text.replace(&format!("\"{folder}/"), "\"./");
+            }
+        }
+        text
     }
 }
 

@@ -111,6 +111,8 @@ pub struct Figures {
     pub runs: u32,
     pub failures: u32,
     pub unknowns: u32,
+    /// Runs in which it did not run at all (skipped behind what it needs, or stopped).
+    pub skipped: u32,
     /// Changes between two consecutive states.
     pub changes: u32,
     /// Flapping now, by Nagios' hysteresis.
@@ -124,8 +126,10 @@ pub struct Figures {
 }
 
 impl Figures {
-    pub fn record(&mut self, state: State, tally: Tally, duration: Duration) {
+    /// One run's result: its state, how it counts, how long it took, and whether it ran at all.
+    pub fn record(&mut self, state: State, tally: Tally, duration: Duration, ran: bool) {
         self.runs += 1;
+        self.skipped += u32::from(!ran);
         match tally {
             Tally::Failure => self.failures += 1,
             Tally::Unknown => self.unknowns += 1,
@@ -198,13 +202,13 @@ mod tests {
             } else {
                 State::Critical
             };
-            f.record(state, Tally::Pass, Duration::from_millis(5));
+            f.record(state, Tally::Pass, Duration::from_millis(5), true);
             seen.push(f.flapping);
         }
         // 3 changes weigh 1.25 + 1.225 + 1.2 = 3.675, 18.4%; the 4th makes it 24.2%.
         assert_eq!(seen, [false, false, false, false, true, true, true, true]);
         for _ in 0..20 {
-            f.record(State::Ok, Tally::Pass, Duration::from_millis(5));
+            f.record(State::Ok, Tally::Pass, Duration::from_millis(5), true);
         }
         assert!(!f.flapping, "steady again");
         assert!(f.flapped, "but it flapped during the soak");

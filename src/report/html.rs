@@ -39,32 +39,93 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
         } else {
             format!(" for {}", esc(&labels.join(", ")))
         },
-        verdict.failing.len(),
+        verdict.failing_count(),
         verdict.counts.total,
         format::duration(run.duration)
     );
     for problem in &verdict.problems {
         let _ = writeln!(out, "<p class=\"FAILED\">{}</p>", esc(problem));
     }
-    out.push_str(
-        "<table><thead><tr><th>state</th><th>check</th><th>took</th><th>timeline</th><th>what it said</th></tr></thead><tbody>\n",
-    );
-    for (i, r) in run.results.iter().enumerate() {
-        let state = r.state().label();
-        let shown = match &r.not_run {
-            Some(n) if n.unmet().is_some() => "SKIPPED",
-            Some(_) => "NOT RUN",
-            None => state,
-        };
-        let gate = if verdict.failing.contains(&i) {
-            " (fails the gate)"
-        } else {
-            ""
-        };
+    // The answer first: what fails, what was already broken, what passed only on a retry.
+    let answer = super::answer(run, verdict);
+    if !answer.is_empty() {
+        out.push_str("<ul id=\"answer\">");
+        for (what, names) in answer {
+            let names: Vec<String> = names.iter().map(|n| format!("<b>{}</b>", esc(n))).collect();
+            let _ = write!(out, "<li>{what}: {}</li>", names.join(", "));
+        }
+        out.push_str("</ul>\n");
+    }
+    if let Some(c) = &verdict.baseline {
         let _ = writeln!(
             out,
-            "<tr class=\"check\" data-state=\"{state}\"><td class=\"state {state}\">{shown}</td><td class=\"name\">{}{gate}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
+            "<p id=\"baseline\">against {} ({}){}</p>",
+            esc(&c.baseline.describe()),
+            esc(&c.baseline.file),
+            if c.only_new {
+                ", --gate new: only failures this deploy may have caused count"
+            } else {
+                ""
+            }
+        );
+        if !c.gone.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p id=\"gone\">gone since the baseline: {}</p>",
+                esc(&c.gone.join(", "))
+            );
+        }
+    }
+    if let Some(soak) = &run.soak {
+        let _ = write!(
+            out,
+            "<p id=\"soak\">soak: {} in {}",
+            format::count(soak.runs as usize, "run"),
+            format::duration(soak.elapsed)
+        );
+        if let Some(why) = &soak.stopped_early {
+            let _ = write!(out, ", stopped early: {}", esc(why));
+        }
+        out.push_str("</p>\n");
+    }
+    out.push_str(
+        "<table><thead><tr><th>state</th><th>check</th><th>gate</th><th>took</th><th>timeline</th><th>what it said</th></tr></thead><tbody>\n",
+    );
+    // Failures first, then what is not a plain pass, then the passes.
+    let mut order = super::listed(verdict);
+    let passes: Vec<usize> = (0..run.results.len())
+        .filter(|i| !order.contains(i))
+        .collect();
+    order.extend(passes);
+    for i in order {
+        let r = &run.results[i];
+        let v = &verdict.checks[i];
+        let state = r.state().label();
+        let shown = super::tag(r, v);
+        let mut gate: Vec<String> = super::meaning(run, v).into_iter().collect();
+        if let Some(class) = v.class.filter(|c| *c != crate::model::diff::Class::Same) {
+            if v.disposition != crate::gate::Disposition::NotCounted {
+                gate.push(class.to_string());
+            }
+        }
+        if let Some(f) = run.soak.as_ref().and_then(|s| s.checks.get(i)) {
+            gate.push(format!(
+                "{} runs, {} failed, {} UNKNOWN, {} not run, {} state changes, flapping up to {:.0}%, p95 {}",
+                f.runs,
+                f.failures,
+                f.unknowns,
+                f.skipped,
+                f.changes,
+                f.max_flap_percent,
+                format::duration(f.durations.quantile(0.95))
+            ));
+        }
+        let _ = writeln!(
+            out,
+            "<tr class=\"check\" data-state=\"{state}\" data-disposition=\"{}\"><td class=\"state {state}\">{shown}</td><td class=\"name\">{}</td><td class=\"gate\">{}</td><td>{}</td><td>{}</td><td>{}{}</td></tr>",
+            v.disposition.key(),
             esc(&r.check.name),
+            esc(&gate.join("; ")),
             format::duration(r.duration()),
             timeline(run, r, total),
             esc(r.summary()),
@@ -183,14 +244,14 @@ mod tests {
         let mut hostile = result(check("<b>x</b>"), &[State::Critical, State::Critical]);
         hostile.attempts[1].outcome.summary = "\"><script>alert(1)</script>".to_string();
         let run = record(vec![result(check("web"), &[State::Ok]), hostile], None);
-        let page = render(&run, &gate::decide(&run, &Policy::default()));
+        let page = render(&run, &gate::decide(&run, &Policy::default(), None));
         assert!(page.contains("<h1 id=\"verdict\" class=\"FAILED\">gate FAILED</h1>"));
         assert_eq!(page.matches("<tr class=\"check\"").count(), 2);
         assert!(
             !page.contains("<script>") && !page.contains("<b>x"),
             "{page}"
         );
-        assert!(page.contains("&lt;b&gt;x&lt;/b&gt; (fails the gate)"));
+        assert!(page.contains("&lt;b&gt;x&lt;/b&gt;</td><td class=\"gate\">fails the gate</td>"));
         // Two attempts, each a bar in its state's colour.
         assert_eq!(page.matches("class=\"bar run-CRITICAL\"").count(), 2);
         assert!(

@@ -168,52 +168,28 @@ const TERMINAL_TAIL: usize = 10;
 /// Everything after the live lines: details of non-OK checks, then the verdict line.
 pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
     let mut out = String::new();
-    let not_ok: Vec<(usize, &CheckResult)> = run
-        .results
-        .iter()
-        .enumerate()
-        .filter(|(i, r)| r.state() != State::Ok || verdict.failing.contains(i))
-        .collect();
-    if !not_ok.is_empty() {
+    let listed = super::listed(verdict);
+    if !listed.is_empty() {
         out.push('\n');
-        for (i, r) in not_ok {
-            // Listed while OK: a flaky pass that fails the gate (`--fail-on-flaky`).
-            let label = if r.state() == State::Ok {
-                "FLAKY"
-            } else {
-                not_ok_label(r)
-            };
-            let unmet = r.not_run.as_ref().and_then(|n| n.unmet());
-            let class = verdict
-                .baseline
-                .as_ref()
-                .map(|c| (c.classes[i], c.only_new));
-            let mut notes = Vec::new();
-            if let Some((_, why)) = verdict.soak_reasons.iter().find(|(j, _)| *j == i) {
-                notes.push(format!("fails the soak: {why}"));
-            } else if verdict.failing.contains(&i) {
-                notes.push("fails the gate".to_string());
-            } else if let Some((class, true)) = class.filter(|(c, _)| !c.is_new_failure()) {
-                notes.push(format!("{class}: not counted, --gate new"));
-            } else if let Some(unmet) = unmet {
-                // The check it needs (or the cause behind it) is shown on its own.
+        for i in listed {
+            let r = &run.results[i];
+            let v = &verdict.checks[i];
+            let label = super::tag(r, v);
+            let meaning = super::meaning(run, v).unwrap_or_default();
+            if let crate::gate::Disposition::Skipped { .. } = v.disposition {
+                // The check it is counted under is shown on its own.
                 out.push_str(&format!(
                     "{} {} {}\n    {}\n",
                     style.state(r.state(), &format!("{label:<8}")),
                     style.paint("1", &r.check.name),
-                    style.dim(&format!("(counted under '{}')", unmet.check)),
+                    style.dim(&format!("({meaning})")),
                     r.summary()
                 ));
                 continue;
-            } else if r.check.optional {
-                notes.push("optional".to_string());
-            } else {
-                notes.push("does not fail the gate".to_string());
             }
-            if let Some((class, only_new)) = class {
-                if class != Class::Same && (!only_new || class.is_new_failure()) {
-                    notes.push(class.to_string());
-                }
+            let mut notes = vec![meaning];
+            if let Some(class) = super::class_note(v) {
+                notes.push(class.to_string());
             }
             out.push_str(&format!(
                 "{} {} {}\n",
@@ -252,7 +228,7 @@ pub fn summary(run: &RunRecord, verdict: &Verdict, style: Style) -> String {
         out.push_str(&soak_table(run, soak, style));
     }
     if let Some(comparison) = &verdict.baseline {
-        out.push_str(&against(run, comparison, style));
+        out.push_str(&against(run, verdict, comparison, style));
     }
     out.push('\n');
     out.push_str(&verdict_line(run, verdict, style));
@@ -327,18 +303,20 @@ fn soak_table(run: &RunRecord, soak: &Soak, style: Style) -> String {
     out
 }
 
-/// This run against `--baseline`, grouped by class: what this deploy broke first.
-fn against(run: &RunRecord, comparison: &Comparison, style: Style) -> String {
+/// This run against `--baseline`, grouped by class: what this deploy broke first. Names and
+/// labels read from the baseline file are outside text: escaped like any other.
+fn against(run: &RunRecord, verdict: &Verdict, comparison: &Comparison, style: Style) -> String {
+    let clean = crate::sanitize::clean;
     let mut out = format!(
         "\nagainst {} ({}):\n",
-        comparison.baseline.describe(),
-        comparison.baseline.file
+        clean(&comparison.baseline.describe()),
+        clean(&comparison.baseline.file)
     );
     let named = |wanted: &dyn Fn(Class) -> bool| -> Vec<&str> {
         run.results
             .iter()
-            .zip(&comparison.classes)
-            .filter(|(_, c)| wanted(**c))
+            .zip(&verdict.checks)
+            .filter(|(_, v)| v.class.is_some_and(wanted))
             .map(|(r, _)| r.check.name.as_str())
             .collect()
     };
@@ -349,9 +327,19 @@ fn against(run: &RunRecord, comparison: &Comparison, style: Style) -> String {
     };
     let new_failure = format!(
         "new failure (did not fail on {})",
-        comparison.baseline.describe()
+        clean(&comparison.baseline.describe())
     );
-    let rows: [(&str, Vec<&str>, &str); 6] = [
+    let shifted: Vec<String> = run
+        .results
+        .iter()
+        .zip(&verdict.checks)
+        .filter_map(|(r, v)| match v.class {
+            Some(c @ Class::Shifted { .. }) => Some(format!("{} ({c})", r.check.name)),
+            _ => None,
+        })
+        .collect();
+    let shifted: Vec<&str> = shifted.iter().map(String::as_str).collect();
+    let rows: [(&str, Vec<&str>, &str); 7] = [
         (&new_failure, named(&|c| c == Class::NewFailure), "1;31"),
         (
             "changed, fails",
@@ -365,6 +353,7 @@ fn against(run: &RunRecord, comparison: &Comparison, style: Style) -> String {
         ),
         (still, named(&|c| c == Class::StillFailing), "33"),
         ("fixed", named(&|c| c == Class::Fixed), "32"),
+        ("passes, state changed", shifted, "33"),
         (
             "changed, passes",
             named(&|c| {
@@ -389,7 +378,7 @@ fn against(run: &RunRecord, comparison: &Comparison, style: Style) -> String {
         out.push_str(&format!(
             "  {}: {}\n",
             style.dim("gone"),
-            comparison.gone.join(", ")
+            clean(&comparison.gone.join(", "))
         ));
     }
     let same = named(&|c| c == Class::Same).len();
@@ -437,7 +426,7 @@ pub fn verdict_line(run: &RunRecord, verdict: &Verdict, style: Style) -> String 
     };
     format!(
         "{head}: {problems}{} of {} checks fail the {gate}{which} ({}) in {}{cancelled}",
-        verdict.failing.len(),
+        verdict.failing_count(),
         c.total,
         parts.join(", "),
         fmt_duration(run.duration)
@@ -454,7 +443,7 @@ mod tests {
     const PLAIN: Style = Style { color: false };
 
     fn summary_of(run: &RunRecord) -> String {
-        summary(run, &gate::decide(run, &Policy::default()), PLAIN)
+        summary(run, &gate::decide(run, &Policy::default(), None), PLAIN)
     }
 
     #[test]
@@ -485,9 +474,9 @@ mod tests {
             summary_of(&run),
             "\nCRITICAL web (fails the gate)\n    CRITICAL - web\n    source: suite.toml:1:1\n    \
              command: check_http -H web\n    attempts: CRITICAL in 10ms, CRITICAL in 10ms\n\
-             WARNING  disk (does not fail the gate)\n    WARNING - disk\n    source: suite.toml:1:1\n\
              NOT RUN  late (fails the gate)\n    not run: the run's deadline passed before it started\n    \
              source: suite.toml:1:1\n    command: /bin/sh -c 'exit 0'\n\
+             WARNING  disk (does not fail the gate)\n    WARNING - disk\n    source: suite.toml:1:1\n\
              \ngate FAILED: 2 of 3 checks fail the gate (0 ok, 1 warning, 1 critical, 1 not run) \
              in 1.5s (deadline reached)\n"
         );
@@ -512,7 +501,7 @@ mod tests {
     #[test]
     fn colour_only_when_asked() {
         let run = record(vec![result(check("web"), &[State::Critical])], None);
-        let verdict = gate::decide(&run, &Policy::default());
+        let verdict = gate::decide(&run, &Policy::default(), None);
         assert!(!summary(&run, &verdict, PLAIN).contains('\x1b'));
         assert!(summary(&run, &verdict, Style { color: true }).contains("\x1b[1;31mgate FAILED"));
     }

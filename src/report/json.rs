@@ -86,6 +86,11 @@ pub struct JsonCheck {
     /// `OK`, `WARNING`, `CRITICAL` or `UNKNOWN` (a check that did not run is `UNKNOWN`).
     pub state: String,
     pub fails_gate: bool,
+    /// What the gate decided of it: `passed`, `passed_on_retry`, `warned`, `failed`,
+    /// `failed_on_retry`, `not_run`, `skipped` (counted under the check it needs), `optional`,
+    /// `not_counted` (`--gate new`: still failing) or `tolerated` (within `--soak-failures`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disposition: Option<String>,
     /// `null`, or why the check did not run: `"deadline"`, `"interrupted"` or `"needs"`.
     pub not_run: Option<String>,
     /// Checks (by name) that must end OK or WARNING before this one runs.
@@ -124,6 +129,9 @@ pub struct JsonFigures {
     pub failures: u32,
     /// UNKNOWN or not run.
     pub unknowns: u32,
+    /// Runs in which it did not run at all (skipped behind what it needs, or stopped).
+    #[serde(default)]
+    pub not_run: u32,
     pub state_changes: u32,
     /// Flapping at any time, by Nagios' algorithm (last 21 states, 5%/20% thresholds).
     pub flapped: bool,
@@ -209,9 +217,8 @@ pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport 
             not_run: verdict.counts.not_run,
             skipped: verdict.counts.skipped,
             failing: verdict
-                .failing
-                .iter()
-                .map(|&i| run.results[i].check.name.clone())
+                .failing()
+                .map(|i| run.results[i].check.name.clone())
                 .collect(),
         },
         checks: run
@@ -219,11 +226,10 @@ pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport 
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let mut check = check(r, verdict.failing.contains(&i));
-                check.baseline = verdict
-                    .baseline
-                    .as_ref()
-                    .map(|c| c.classes[i].label().to_string());
+                let v = &verdict.checks[i];
+                let mut check = check(r, v.counted());
+                check.disposition = Some(v.disposition.key().to_string());
+                check.baseline = v.class.map(|c| c.label().to_string());
                 check.soak = run.soak.as_ref().map(|s| {
                     let f = &s.checks[i];
                     JsonFigures {
@@ -236,11 +242,8 @@ pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport 
                         p50_s: secs(f.durations.quantile(0.5)),
                         p95_s: secs(f.durations.quantile(0.95)),
                         max_s: secs(f.durations.max()),
-                        fails_because: verdict
-                            .soak_reasons
-                            .iter()
-                            .find(|(j, _)| *j == i)
-                            .map(|(_, why)| why.clone()),
+                        not_run: f.skipped,
+                        fails_because: v.soak.clone(),
                     }
                 });
                 check
@@ -273,6 +276,7 @@ fn check(r: &CheckResult, fails_gate: bool) -> JsonCheck {
         baseline: None,
         state: r.state().label().to_string(),
         fails_gate,
+        disposition: None,
         not_run: r.not_run.as_ref().map(|n| {
             match n {
                 NotRun::Deadline => "deadline",
@@ -355,6 +359,11 @@ struct BaselineCheck {
     not_run: Option<String>,
     #[serde(default)]
     fingerprint: Option<String>,
+    #[serde(default)]
+    flaky: bool,
+    /// Present over a soak: its state is then of one run, not what the soak decided.
+    #[serde(default)]
+    soak: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -389,15 +398,17 @@ pub fn read_baseline(path: &Path) -> Result<Baseline, String> {
         .map(|c| {
             let state = State::from_label(&c.state);
             // An optional check does not fail its gate, but its own failure still counts here.
-            // A check that did not run then (skipped behind what it needs, stopped by the
-            // deadline) has no past to excuse a failure now: that failure counts as new.
-            let failed = c.not_run.is_none()
-                && (c.fails_gate
-                    || (c.optional && matches!(state, Some(State::Critical | State::Unknown))));
+            let failed_then = c.fails_gate
+                || (c.optional && matches!(state, Some(State::Critical | State::Unknown)));
             Past {
                 name: c.name,
-                failed,
-                state,
+                // A check that did not run then (skipped behind what it needs, stopped by the
+                // deadline) has no past to excuse a failure now: that failure counts as new.
+                ran: c.not_run.is_none(),
+                // Read as data; what it means under this run's policy is the gate's to judge.
+                state: if c.soak.is_some() { None } else { state },
+                flaky: c.flaky,
+                failed_then,
                 fingerprint: c.fingerprint,
             }
         })

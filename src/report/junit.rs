@@ -9,8 +9,7 @@ use quick_junit::{
     NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestRerun, TestSuite,
 };
 
-use crate::gate::Verdict;
-use crate::model::diff::Class;
+use crate::gate::{CheckVerdict, Disposition, Verdict};
 use crate::model::soak::Figures;
 use crate::model::{CheckResult, RunRecord, State};
 
@@ -41,16 +40,10 @@ pub fn render(run: &RunRecord, verdict: &Verdict, junit_dir: Option<&Path>) -> S
             ));
         }
         for &i in indices {
-            let class = verdict.baseline.as_ref().map(|c| c.classes[i]);
-            let mut case = test_case(
-                &run.results[i],
-                verdict.failing.contains(&i),
-                class,
-                junit_dir,
-            );
+            let v = &verdict.checks[i];
+            let mut case = test_case(run, &run.results[i], v, junit_dir);
             if let Some(soak) = &run.soak {
-                let why = verdict.soak_reasons.iter().find(|(j, _)| *j == i);
-                add_soak(&mut case, &soak.checks[i], why.map(|(_, w)| w.as_str()));
+                add_soak(&mut case, &soak.checks[i], v.soak.as_deref());
             }
             suite.add_test_case(case);
         }
@@ -75,56 +68,83 @@ fn xml_chars(xml: &str) -> String {
         .collect()
 }
 
-/// `class`: where the check stands against `--baseline`; its failure message starts with it, so
-/// that a CI page shows "new failure: ..." without opening the report.
+/// One check as a test case, by what the gate decided: what fails the gate is a failure (an
+/// error for UNKNOWN and for a check that did not run: a CI server must see it red, not
+/// skipped); a check skipped behind a counted failure is skipped; the rest pass, with the
+/// gate's words in `smokegate.disposition`. Its message starts with the baseline class, so that
+/// a CI page shows "new failure: ..." without opening the report.
 fn test_case(
+    run: &RunRecord,
     result: &CheckResult,
-    fails_gate: bool,
-    class: Option<Class>,
+    verdict: &CheckVerdict,
     junit_dir: Option<&Path>,
 ) -> TestCase {
     let check = &result.check;
-    let status = if let Some(reason) = &result.not_run {
-        // A check that did not run fails the gate unless it is optional: a CI server must see
-        // it red (an error), not skipped, or it would show green under a failed gate.
-        let mut s = if fails_gate {
-            let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
-            s.set_type("NOT RUN");
-            s
-        } else {
-            TestCaseStatus::skipped()
-        };
-        match class {
-            Some(class) if fails_gate => s.set_message(format!("{class}: {}", reason.reason())),
-            _ => s.set_message(reason.reason()),
-        };
-        s
-    } else if fails_gate {
-        let kind = if result.state() == State::Unknown {
-            NonSuccessKind::Error
-        } else {
-            NonSuccessKind::Failure
-        };
+    let tag = super::tag(result, verdict);
+    let meaning = super::meaning(run, verdict);
+    let with_class = |message: String| match verdict.class {
+        Some(class) => format!("{class}: {message}"),
+        None => message,
+    };
+    let failing = |kind: NonSuccessKind, message: String| {
         let mut s = TestCaseStatus::non_success(kind);
-        // A pass that fails the gate: only `--fail-on-flaky` does that.
-        let flaky = super::flaky_note(result).filter(|_| result.state() == State::Ok);
-        let message = flaky.unwrap_or_else(|| result.summary().to_string());
-        match class {
-            Some(class) => s.set_message(format!("{class}: {message}")),
-            None => s.set_message(message),
-        };
-        s.set_type(if result.state() == State::Ok && result.is_flaky() {
-            "FLAKY"
-        } else {
-            result.state().label()
-        });
+        s.set_type(tag);
+        s.set_message(with_class(message));
         s.set_description(super::details(result));
         add_reruns(&mut s, result);
         s
-    } else {
-        let mut s = TestCaseStatus::success();
-        add_reruns(&mut s, result);
-        s
+    };
+    let status = match verdict.disposition {
+        Disposition::NotRun { .. } => {
+            let why = result
+                .not_run
+                .as_ref()
+                .map_or("did not run", |n| n.reason());
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+            s.set_type("NOT RUN");
+            s.set_message(with_class(match verdict.disposition {
+                Disposition::NotRun { behind: Some(_) } => {
+                    format!("{why} ({})", meaning.unwrap_or_default())
+                }
+                _ => why.to_string(),
+            }));
+            s
+        }
+        Disposition::Failed if result.not_run.is_some() || result.state() == State::Unknown => {
+            failing(NonSuccessKind::Error, result.summary().to_string())
+        }
+        Disposition::Failed => failing(NonSuccessKind::Failure, result.summary().to_string()),
+        Disposition::FailedOnRetry => failing(
+            NonSuccessKind::Failure,
+            super::flaky_note(result).unwrap_or_else(|| result.summary().to_string()),
+        ),
+        Disposition::Skipped { .. } => {
+            let why = result.not_run.as_ref().map_or("skipped", |n| n.reason());
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(format!("{why} ({})", meaning.unwrap_or_default()));
+            s
+        }
+        Disposition::Optional | Disposition::NotCounted | Disposition::Tolerated
+            if result.not_run.is_some() =>
+        {
+            let why = result
+                .not_run
+                .as_ref()
+                .map_or("did not run", |n| n.reason());
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(format!("{why} ({})", meaning.unwrap_or_default()));
+            s
+        }
+        Disposition::Passed
+        | Disposition::PassedOnRetry
+        | Disposition::Warned
+        | Disposition::Optional
+        | Disposition::NotCounted
+        | Disposition::Tolerated => {
+            let mut s = TestCaseStatus::success();
+            add_reruns(&mut s, result);
+            s
+        }
     };
     let mut case = TestCase::new(check.name.clone(), status);
     case.set_classname(classname(&check.suite));
@@ -165,7 +185,11 @@ fn test_case(
     if result.is_flaky() {
         case.add_property(Property::new("smokegate.flaky", "true"));
     }
-    if let Some(class) = class {
+    case.add_property(Property::new(
+        "smokegate.disposition",
+        verdict.disposition.key(),
+    ));
+    if let Some(class) = verdict.class {
         case.add_property(Property::new("smokegate.baseline", class.label()));
     }
     case.add_property(Property::new("smokegate.kind", check.probe.kind()));
@@ -186,6 +210,7 @@ fn add_soak(case: &mut TestCase, f: &Figures, why: Option<&str>) {
         ("runs", f.runs.to_string()),
         ("failures", f.failures.to_string()),
         ("unknowns", f.unknowns.to_string()),
+        ("not_run", f.skipped.to_string()),
         ("state_changes", f.changes.to_string()),
         ("flapped", f.flapped.to_string()),
         ("max_flap_percent", format!("{:.1}", f.max_flap_percent)),
@@ -194,6 +219,9 @@ fn add_soak(case: &mut TestCase, f: &Figures, why: Option<&str>) {
         ("max_s", secs(f.durations.max())),
     ] {
         case.add_property(Property::new(format!("smokegate.soak.{name}"), value));
+    }
+    if let Some(why) = why {
+        case.add_property(Property::new("smokegate.soak.fails_because", why));
     }
     if let (Some(why), TestCaseStatus::NonSuccess { message, .. }) = (why, &mut case.status) {
         let last = message.as_deref().unwrap_or_default().to_string();
@@ -256,7 +284,7 @@ mod tests {
     use crate::model::NotRun;
 
     fn parsed(run: &RunRecord) -> Report {
-        let xml = render(run, &gate::decide(run, &Policy::default()), None);
+        let xml = render(run, &gate::decide(run, &Policy::default(), None), None);
         Report::deserialize_from_str(&xml).expect("a JUnit reader reads it back")
     }
 

@@ -3,8 +3,8 @@
 //! decides nothing.
 
 use crate::format;
-use crate::gate::Verdict;
-use crate::model::{CheckResult, RunRecord, State};
+use crate::gate::{Disposition, Verdict};
+use crate::model::RunRecord;
 
 /// At most this many rows of checks; the rest are counted.
 const MAX_ROWS: usize = 200;
@@ -24,7 +24,7 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
     };
     let mut out = format!(
         "### smokegate: {head}{labels}\n\n{} of {} checks fail the gate ({} ok, {} warning, {} critical, {} unknown, {} not run) in {}.\n",
-        verdict.failing.len(),
+        verdict.failing_count(),
         c.total,
         c.ok,
         c.warning,
@@ -36,52 +36,72 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
     for problem in &verdict.problems {
         out.push_str(&format!("\n**{}**\n", cell(problem)));
     }
-    let not_ok: Vec<(usize, &CheckResult)> = run
-        .results
-        .iter()
-        .enumerate()
-        .filter(|(i, r)| r.state() != State::Ok || verdict.failing.contains(i))
-        .collect();
-    if not_ok.is_empty() {
+    let answer = super::answer(run, verdict);
+    if !answer.is_empty() {
+        out.push('\n');
+        for (what, names) in answer {
+            let names: Vec<String> = names.iter().map(|n| format!("**{}**", cell(n))).collect();
+            out.push_str(&format!("- {what}: {}\n", names.join(", ")));
+        }
+    }
+    if let Some(soak) = &run.soak {
+        out.push_str(&format!(
+            "\nSoak: {} in {}.",
+            format::count(soak.runs as usize, "run"),
+            format::duration(soak.elapsed)
+        ));
+        if let Some(why) = &soak.stopped_early {
+            out.push_str(&format!(" Stopped early: {}.", cell(why)));
+        }
+        out.push('\n');
+    }
+    if let Some(c) = verdict.baseline.as_ref().filter(|c| !c.gone.is_empty()) {
+        out.push_str(&format!(
+            "\nGone since {}: {}\n",
+            cell(&c.baseline.describe()),
+            cell(&c.gone.join(", "))
+        ));
+    }
+    let listed = super::listed(verdict);
+    if listed.is_empty() {
         return out;
     }
     let with_class = verdict.baseline.is_some();
     out.push_str(if with_class {
-        "\n| | state | check | against the baseline | what it said |\n|---|---|---|---|---|\n"
+        "\n| | state | check | gate | against the baseline | what it said |\n|---|---|---|---|---|---|\n"
     } else {
-        "\n| | state | check | what it said |\n|---|---|---|---|\n"
+        "\n| | state | check | gate | what it said |\n|---|---|---|---|---|\n"
     });
-    for (i, r) in not_ok.iter().take(MAX_ROWS) {
-        let mark = if verdict.failing.contains(i) {
-            "❌"
-        } else {
-            "⚠️"
+    for &i in listed.iter().take(MAX_ROWS) {
+        let r = &run.results[i];
+        let v = &verdict.checks[i];
+        let mark = if v.counted() { "❌" } else { "⚠️" };
+        let said = match v.disposition {
+            Disposition::PassedOnRetry | Disposition::FailedOnRetry => super::flaky_note(r),
+            _ => None,
         };
-        // A pass on a retry that fails the gate (`--fail-on-flaky`) says so, not OK.
-        let flaky = (r.is_flaky() && r.state() == crate::model::State::Ok)
-            .then(|| super::flaky_note(r))
-            .flatten();
-        let state = match &r.not_run {
-            Some(n) if n.unmet().is_some() => "SKIPPED",
-            Some(_) => "NOT RUN",
-            None if flaky.is_some() => "FLAKY",
-            None => r.state().label(),
-        };
-        let class = verdict
-            .baseline
-            .as_ref()
-            .map(|c| format!(" {} |", c.classes[*i]))
-            .unwrap_or_default();
+        let class = v
+            .class
+            .map(|c| format!(" {} |", cell(&c.to_string())))
+            .unwrap_or_else(|| {
+                if with_class {
+                    " |".to_string()
+                } else {
+                    String::new()
+                }
+            });
         out.push_str(&format!(
-            "| {mark} | {state} | {} |{class} {} |\n",
+            "| {mark} | {} | {} | {} |{class} {} |\n",
+            super::tag(r, v),
             cell(&r.check.name),
-            cell(flaky.as_deref().unwrap_or(r.summary()))
+            cell(&super::meaning(run, v).unwrap_or_default()),
+            cell(said.as_deref().unwrap_or(r.summary()))
         ));
     }
-    if not_ok.len() > MAX_ROWS {
+    if listed.len() > MAX_ROWS {
         out.push_str(&format!(
             "\n{} more not OK: see the JSON or JUnit report.\n",
-            not_ok.len() - MAX_ROWS
+            listed.len() - MAX_ROWS
         ));
     }
     out
@@ -116,6 +136,7 @@ mod tests {
     use super::*;
     use crate::gate::{self, Policy};
     use crate::model::testing::{check, record, result};
+    use crate::model::State;
 
     #[test]
     fn the_verdict_and_each_check_that_is_not_ok_in_a_table() {
@@ -129,13 +150,14 @@ mod tests {
             ],
             None,
         );
-        let text = render(&run, &gate::decide(&run, &Policy::default()));
+        let text = render(&run, &gate::decide(&run, &Policy::default(), None));
         assert_eq!(
             text,
             "### smokegate: ❌ gate FAILED\n\n1 of 3 checks fail the gate (1 ok, 1 warning, 1 critical, 0 unknown, 0 not run) in 1.5s.\n\n\
-             | | state | check | what it said |\n|---|---|---|---|\n\
-             | ⚠️ | WARNING | disk | WARNING - disk |\n\
-             | ❌ | CRITICAL | grep \\| wc | found \\*3\\* \\| expected &lt;0&gt; |\n"
+             - failing: **grep \\| wc**\n\n\
+             | | state | check | gate | what it said |\n|---|---|---|---|---|\n\
+             | ❌ | CRITICAL | grep \\| wc | fails the gate | found \\*3\\* \\| expected &lt;0&gt; |\n\
+             | ⚠️ | WARNING | disk | does not fail the gate | WARNING - disk |\n"
         );
     }
 }

@@ -12,7 +12,131 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::format::duration as fmt_duration;
-use crate::model::CheckResult;
+use crate::gate::{CheckVerdict, Disposition, Verdict};
+use crate::model::diff::Class;
+use crate::model::{CheckResult, RunRecord};
+
+/// The word every report shows for a check: what the gate decided, and where that leaves it to
+/// the result, the state it ended in — the same words in every format.
+pub fn tag(result: &CheckResult, verdict: &CheckVerdict) -> &'static str {
+    let ended = || match &result.not_run {
+        Some(n) if n.unmet().is_some() => "SKIPPED",
+        Some(_) => "NOT RUN",
+        None => result.state().label(),
+    };
+    match verdict.disposition {
+        Disposition::Passed => "OK",
+        Disposition::PassedOnRetry | Disposition::FailedOnRetry => "FLAKY",
+        Disposition::Warned => "WARNING",
+        Disposition::Skipped { .. } => "SKIPPED",
+        Disposition::NotRun { .. }
+        | Disposition::Failed
+        | Disposition::Optional
+        | Disposition::NotCounted
+        | Disposition::Tolerated => ended(),
+    }
+}
+
+/// What the gate made of a check, in the words every report uses; `None` for a plain pass.
+pub fn meaning(run: &RunRecord, verdict: &CheckVerdict) -> Option<String> {
+    let name = |i: usize| run.results.get(i).map_or("?", |r| r.check.name.as_str());
+    let fails = match &verdict.soak {
+        Some(why) => format!("fails the soak: {why}"),
+        None => "fails the gate".to_string(),
+    };
+    Some(match verdict.disposition {
+        Disposition::Passed => return None,
+        Disposition::PassedOnRetry => "passed only on a retry".to_string(),
+        Disposition::Warned => "does not fail the gate".to_string(),
+        Disposition::Failed => fails,
+        Disposition::FailedOnRetry => "fails the gate, --fail-on-flaky".to_string(),
+        Disposition::NotRun {
+            behind: Some(cause),
+        } => {
+            format!("{fails}, never ran behind '{}'", name(cause))
+        }
+        Disposition::NotRun { behind: None } => fails,
+        Disposition::Skipped { cause } => format!("counted under '{}'", name(cause)),
+        Disposition::Optional => "optional".to_string(),
+        Disposition::NotCounted => match verdict.class {
+            Some(class) => format!("{class}: not counted, --gate new"),
+            None => "not counted, --gate new".to_string(),
+        },
+        Disposition::Tolerated => "failed within --soak-failures".to_string(),
+    })
+}
+
+/// The class against the baseline worth showing beside the meaning: not "unchanged", and not
+/// again when the meaning already says it.
+pub fn class_note(verdict: &CheckVerdict) -> Option<Class> {
+    verdict
+        .class
+        .filter(|c| *c != Class::Same && verdict.disposition != Disposition::NotCounted)
+}
+
+/// The answer a report opens with, as (what, names) groups in that order: what fails the gate
+/// (broken by this deploy, when there is a baseline), what was already broken and is not
+/// counted, what passed only on a retry, and the checks others were skipped behind.
+pub fn answer<'a>(run: &'a RunRecord, verdict: &Verdict) -> Vec<(&'static str, Vec<&'a str>)> {
+    let name = |i: usize| run.results[i].check.name.as_str();
+    let with = |wanted: &dyn Fn(Disposition) -> bool| -> Vec<&'a str> {
+        (0..verdict.checks.len())
+            .filter(|&i| wanted(verdict.checks[i].disposition))
+            .map(name)
+            .collect()
+    };
+    let mut causes: Vec<usize> = verdict
+        .checks
+        .iter()
+        .filter_map(|c| match c.disposition {
+            Disposition::Skipped { cause }
+            | Disposition::NotRun {
+                behind: Some(cause),
+            } => Some(cause),
+            _ => None,
+        })
+        .collect();
+    causes.sort_unstable();
+    causes.dedup();
+    let failing = if verdict.baseline.is_some() {
+        "broken by this deploy"
+    } else {
+        "failing"
+    };
+    [
+        (failing, with(&Disposition::counted)),
+        (
+            "already broken, not counted",
+            with(&|d| d == Disposition::NotCounted),
+        ),
+        (
+            "passed only on a retry",
+            with(&|d| matches!(d, Disposition::PassedOnRetry | Disposition::FailedOnRetry)),
+        ),
+        (
+            "others skipped behind",
+            causes.into_iter().map(name).collect(),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, names)| !names.is_empty())
+    .collect()
+}
+
+/// The checks a report lists, in the order it lists them: those that fail the gate first, then
+/// every other that is not a plain pass, each group in suite order.
+pub fn listed(verdict: &Verdict) -> Vec<usize> {
+    let shown = |c: &CheckVerdict| c.disposition != Disposition::Passed;
+    let (mut first, rest): (Vec<usize>, Vec<usize>) = verdict
+        .checks
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| shown(c))
+        .map(|(i, _)| i)
+        .partition(|&i| verdict.checks[i].counted());
+    first.extend(rest);
+    first
+}
 
 /// The evidence of one result as indented plain text: the same block in the terminal summary and
 /// in the JUnit failure body, so a CI page shows what the terminal shows.

@@ -3,7 +3,7 @@
 //! the checks that count (optional ones are listed but never raise it); exit code = that state.
 //! Decides nothing beyond reading the verdict and the results.
 
-use crate::gate::Verdict;
+use crate::gate::{Disposition, Verdict};
 use crate::model::{CheckResult, RunRecord, State};
 
 /// Nagios 4 keeps at most 8 KiB of plugin output (MAX_PLUGIN_OUTPUT_LENGTH) and NRPE 3/4 packets
@@ -31,61 +31,49 @@ pub struct NagiosReport {
 pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
     let state = verdict.state;
     let total = run.results.len();
-    let failing: Vec<&CheckResult> = verdict.failing.iter().map(|&i| &run.results[i]).collect();
-    let warnings: Vec<&CheckResult> = run
-        .results
-        .iter()
-        .enumerate()
-        .filter(|(i, r)| {
-            r.state() == State::Warning && !verdict.failing.contains(i) && !r.check.optional
-        })
-        .map(|(_, r)| r)
-        .collect();
-
-    let optional: Vec<&CheckResult> = run
-        .results
-        .iter()
-        .filter(|r| r.check.optional && r.state() != State::Ok)
-        .collect();
-    // Failing checks the gate does not count (`--gate new`: still failing since the baseline).
-    let excused: Vec<&CheckResult> = run
-        .results
-        .iter()
-        .enumerate()
-        .filter(|(i, r)| {
-            !matches!(r.state(), State::Ok | State::Warning)
-                && !verdict.failing.contains(i)
-                && !r.check.optional
-                && verdict
-                    .baseline
-                    .as_ref()
-                    .is_some_and(|c| c.classes[*i] == crate::model::diff::Class::StillFailing)
-        })
-        .map(|(_, r)| r)
-        .collect();
-    let mut first =
-        if failing.is_empty() && warnings.is_empty() && optional.is_empty() && excused.is_empty() {
-            format!("SMOKEGATE {state} - {total}/{total} checks OK")
-        } else {
-            let mut s = format!(
-                "SMOKEGATE {state} - {}/{total} checks failing",
-                failing.len()
-            );
-            if !failing.is_empty() {
-                s.push_str(": ");
-                s.push_str(&name_list(&failing));
+    let with = |wanted: &dyn Fn(Disposition) -> bool| -> Vec<&CheckResult> {
+        run.results
+            .iter()
+            .zip(&verdict.checks)
+            .filter(|(_, v)| wanted(v.disposition))
+            .map(|(r, _)| r)
+            .collect()
+    };
+    let failing = with(&Disposition::counted);
+    let others = [
+        (with(&|d| d == Disposition::Warned), "warning"),
+        (with(&|d| d == Disposition::Optional), "optional not OK"),
+        (
+            with(&|d| d == Disposition::NotCounted),
+            "still failing, not counted",
+        ),
+        (
+            with(&|d| d == Disposition::PassedOnRetry),
+            "passed only on a retry",
+        ),
+        (
+            with(&|d| d == Disposition::Tolerated),
+            "failed within --soak-failures",
+        ),
+    ];
+    let mut first = if failing.is_empty() && others.iter().all(|(l, _)| l.is_empty()) {
+        format!("SMOKEGATE {state} - {total}/{total} checks OK")
+    } else {
+        let mut s = format!(
+            "SMOKEGATE {state} - {}/{total} checks failing",
+            failing.len()
+        );
+        if !failing.is_empty() {
+            s.push_str(": ");
+            s.push_str(&name_list(&failing));
+        }
+        for (list, what) in &others {
+            if !list.is_empty() {
+                s.push_str(&format!(". {} {what}: {}", list.len(), name_list(list)));
             }
-            for (list, what) in [
-                (&warnings, "warning"),
-                (&optional, "optional not OK"),
-                (&excused, "still failing, not counted"),
-            ] {
-                if !list.is_empty() {
-                    s.push_str(&format!(". {} {what}: {}", list.len(), name_list(list)));
-                }
-            }
-            s
-        };
+        }
+        s
+    };
     if let Some(reason) = verdict.cancelled {
         first.push_str(match reason {
             crate::model::CancelReason::Deadline => " (run stopped at the -t deadline)",
@@ -106,64 +94,73 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
     // so when that happened.
     let mut piped = first.contains('|');
     let mut text = format!("{} | {perf}\n", cut(&nagios_text(&first), MAX_FIRST_LINE));
-    let not_ok: Vec<(usize, &CheckResult)> = run
-        .results
-        .iter()
-        .enumerate()
-        .filter(|(i, r)| r.state() != State::Ok || verdict.failing.contains(i))
-        .collect();
-    // Every non-OK check gets a line of its own where the room allows: the room is shared out,
+    // What goes after the check lines is known first, so that the budget holds it too.
+    let gone = verdict
+        .baseline
+        .as_ref()
+        .filter(|c| !c.gone.is_empty())
+        .map(|c| {
+            let gone = format!(
+                "gone since {}: {}",
+                c.baseline.describe(),
+                c.gone.join(", ")
+            );
+            piped |= gone.contains('|');
+            format!("{}\n", cut(&nagios_text(&gone), MAX_LINE))
+        })
+        .unwrap_or_default();
+    let listed = super::listed(verdict);
+    // The tail: the gone line, the pipe note, a "more not OK" line and a perfdata note.
+    let reserved = gone.len() + PIPE_NOTE.len() + 1 + MORE_LINE + PERF_NOTE;
+    // Every listed check gets a line of its own where the room allows: the room is shared out,
     // so that one long summary cannot hide the checks after it.
-    let room = MAX_OUTPUT.saturating_sub(text.len() + 100);
-    let per_line = (room / not_ok.len().max(1)).clamp(MIN_LINE, MAX_LINE);
-    for (i, (index, r)) in not_ok.iter().enumerate() {
-        let optional = if r.check.optional { " (optional)" } else { "" };
-        let class = match verdict
-            .baseline
-            .as_ref()
-            .map(|c| (c.classes[*index], c.only_new))
-        {
-            Some((class, true)) if !class.is_new_failure() => format!(" ({class}, not counted)"),
-            Some((class, _)) => format!(" ({class})"),
-            None => String::new(),
+    let room = MAX_OUTPUT.saturating_sub(text.len() + reserved);
+    let per_line = (room / listed.len().max(1)).clamp(MIN_LINE, MAX_LINE);
+    for (n, &i) in listed.iter().enumerate() {
+        let r = &run.results[i];
+        let v = &verdict.checks[i];
+        // The state word says what a plain failure or warning means; the rest is said.
+        let plain = matches!(
+            v.disposition,
+            Disposition::Failed
+                | Disposition::FailedOnRetry
+                | Disposition::Warned
+                | Disposition::NotRun { behind: None }
+        ) && v.soak.is_none();
+        let mut notes: Vec<String> = super::meaning(run, v)
+            .filter(|_| !plain)
+            .into_iter()
+            .collect();
+        if let Some(class) = super::class_note(v) {
+            notes.push(class.to_string());
+        }
+        let said = match v.disposition {
+            Disposition::PassedOnRetry | Disposition::FailedOnRetry => super::flaky_note(r),
+            _ => None,
         };
-        // A pass on a retry that fails the gate (`--fail-on-flaky`) says so, not OK.
-        let flaky = (r.is_flaky() && r.state() == State::Ok)
-            .then(|| super::flaky_note(r))
-            .flatten();
-        let raw = match flaky {
-            Some(note) => format!(
-                "FLAKY: {}{optional}{class} - {note}",
-                cut(&r.check.name, MAX_NAME)
-            ),
-            None => format!(
-                "{}: {}{optional}{class} - {}",
-                r.state(),
-                cut(&r.check.name, MAX_NAME),
-                r.summary()
-            ),
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join(", "))
         };
+        let raw = format!(
+            "{}: {}{notes} - {}",
+            super::tag(r, v),
+            cut(&r.check.name, MAX_NAME),
+            said.as_deref().unwrap_or(r.summary())
+        );
         let line = format!("{}\n", cut(&nagios_text(&raw), per_line));
-        let left = not_ok.len() - i;
-        if text.len() + line.len() + 80 + PIPE_NOTE.len() > MAX_OUTPUT {
+        if text.len() + line.len() + reserved > MAX_OUTPUT {
             text.push_str(&format!(
-                "... {left} more not OK (Nagios keeps 8 KiB of output: see `smokegate run`)\n"
+                "... {} more not OK (Nagios keeps 8 KiB of output: see `smokegate run`)\n",
+                listed.len() - n
             ));
             break;
         }
         piped |= raw.contains('|');
         text.push_str(&line);
     }
-    if let Some(c) = verdict.baseline.as_ref().filter(|c| !c.gone.is_empty()) {
-        let gone = format!(
-            "gone since {}: {}",
-            c.baseline.describe(),
-            c.gone.join(", ")
-        );
-        piped |= gone.contains('|');
-        text.push_str(&cut(&nagios_text(&gone), MAX_LINE));
-        text.push('\n');
-    }
+    text.push_str(&gone);
     if piped {
         text.push_str(PIPE_NOTE);
         text.push('\n');
@@ -173,7 +170,8 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
     // `|` and joins the pieces with a space of its own, so perfdata lines after the guidelines'
     // `LONG TEXT | PERFDATA` became text there, and a space after that `|` — which Nagios needs —
     // became part of the next label, `' disk::/'`.)
-    let (checks_perf, left_out) = checks_perfdata(run, MAX_OUTPUT.saturating_sub(text.len()));
+    let (checks_perf, left_out) =
+        checks_perfdata(run, MAX_OUTPUT.saturating_sub(text.len() + PERF_NOTE));
     if !checks_perf.is_empty() {
         let end = text.find('\n').unwrap_or(text.len());
         text.insert_str(end, &format!(" {checks_perf}"));
@@ -186,6 +184,10 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
     NagiosReport { state, text }
 }
 
+/// Room kept for the "... N more not OK" line and for the perfdata note.
+const MORE_LINE: usize = 100;
+const PERF_NOTE: usize = 100;
+
 /// Every check's own perfdata, so that the graphs a team has for `check_http`'s time or
 /// `check_disk`'s usage keep their data behind smokegate: labels prefixed with the check's name
 /// (check_multi's `name::label`), space-separated, within `room` bytes. What does not fit is left
@@ -196,22 +198,19 @@ fn checks_perfdata(run: &RunRecord, room: usize) -> (String, usize) {
         .iter()
         .filter_map(|r| {
             let outcome = r.outcome()?;
-            let name =
-                cut(&crate::secrets::mask(&r.check.name), MAX_NAME).replace(['|', '\'', '='], "/");
+            let name = label_text(&cut(&crate::secrets::mask(&r.check.name), MAX_NAME));
             let items: Vec<String> = outcome
                 .perfdata
                 .iter()
                 .map(|p| {
                     let mut p = p.clone();
-                    p.label = format!("{name}::{}", p.label.replace('|', "/"));
+                    p.label = format!("{name}::{}", label_text(&p.label));
                     p.to_string()
                 })
                 .collect();
             (!items.is_empty()).then(|| items.join(" "))
         })
         .collect();
-    // Room for the note in case one is needed.
-    let room = room.saturating_sub(120);
     let mut used = 0;
     let mut kept = Vec::new();
     for items in &checks {
@@ -222,6 +221,15 @@ fn checks_perfdata(run: &RunRecord, room: usize) -> (String, usize) {
         kept.push(items.as_str());
     }
     (kept.join(" "), checks.len() - kept.len())
+}
+
+/// Text for a perfdata label: `=` and `|` cannot stand in one (Nagios and Icinga split there),
+/// so they are percent-encoded, with `%` itself: readable (`(page%3D/)`), and two names that
+/// differ give two labels. Quotes are kept: a label with one is quoted, `'` doubled.
+fn label_text(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('=', "%3D")
+        .replace('|', "%7C")
 }
 
 fn name_list(results: &[&CheckResult]) -> String {
@@ -265,7 +273,7 @@ mod tests {
     use crate::model::NotRun;
 
     fn nagios(run: &RunRecord) -> NagiosReport {
-        render(run, &gate::decide(run, &Policy::default()))
+        render(run, &gate::decide(run, &Policy::default(), None))
     }
 
     #[test]
@@ -307,11 +315,39 @@ mod tests {
             &lines[1..],
             [
                 "CRITICAL: web - CRITICAL - web",
+                "NOT RUN: db - not run: the run's deadline passed before it started",
                 "WARNING: disk - WARNING - disk",
                 "CRITICAL: cdn (optional) - CRITICAL - cdn",
-                "UNKNOWN: db - not run: the run's deadline passed before it started",
             ]
         );
+    }
+
+    #[test]
+    fn perfdata_labels_stay_readable_and_distinct() {
+        use crate::model::Perfdata;
+        let named = |name: &str| {
+            let mut r = result(check(name), &[State::Ok]);
+            r.attempts[0].outcome.perfdata = vec![Perfdata::new("time", 1.0, "s")];
+            r
+        };
+        let report = nagios(&record(
+            vec![
+                named("Shop / home (page=/)"),
+                named("api|v1"),
+                named("api=v1"),
+                named("50%"),
+            ],
+            None,
+        ));
+        let first = report.text.lines().next().unwrap_or_default();
+        for label in [
+            "'Shop / home (page%3D/)::time'=1s",
+            "api%7Cv1::time=1s",
+            "api%3Dv1::time=1s",
+            "50%25::time=1s",
+        ] {
+            assert!(first.contains(label), "{label} in {first}");
+        }
     }
 
     #[test]

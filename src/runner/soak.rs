@@ -79,10 +79,20 @@ pub async fn soak(
         } else {
             mpsc::unbounded_channel().0
         };
-        let ran = run(checks.clone(), opts.clone(), shared, run_events).await;
+        // `--deadline` bounds the whole soak: each run gets what is left of it.
+        let mut run_opts = opts.clone();
+        if let Some(deadline) = opts.deadline {
+            run_opts.deadline = Some(deadline.saturating_sub(start.elapsed()));
+        }
+        let ran = run(checks.clone(), run_opts, shared, run_events).await;
         let tallies = (hooks.tallies)(&ran);
         for (i, (result, tally)) in ran.results.into_iter().zip(tallies).enumerate() {
-            figures.checks[i].record(result.state(), tally, result.duration());
+            figures.checks[i].record(
+                result.state(),
+                tally,
+                result.duration(),
+                result.not_run.is_none(),
+            );
             if matches!(tally, Tally::Failure | Tally::Unknown) {
                 last_failing[i] = Some(result.clone());
             }
@@ -117,6 +127,16 @@ pub async fn soak(
             .window
             .is_some_and(|window| next.max(Instant::now()) >= start + window)
         {
+            break;
+        }
+        // A soak the deadline cuts short did not establish what it was asked to: fail closed.
+        if opts
+            .deadline
+            .is_some_and(|deadline| next.max(Instant::now()) >= start + deadline)
+        {
+            figures.stopped_early =
+                Some(format!("the --deadline ended the soak after {number} runs"));
+            record.cancelled = Some(CancelReason::Deadline);
             break;
         }
         if let Some(reason) = signals.sleep_until(next).await {

@@ -6,13 +6,13 @@ use crate::harness::*;
 
 /// A check whose state comes from `state/NAME` (its exit code), so that its definition stays the
 /// same between two runs while its result changes.
-fn stateful(name: &str) -> String {
+pub fn stateful(name: &str) -> String {
     format!(
         "[[check]]\nname = \"{name}\"\nnagios = {{ command = \"/bin/sh -c 'echo {name} said $(cat state/{name}); exit $(cat state/{name})'\" }}\n\n"
     )
 }
 
-fn with_states(sg: Smokegate, states: &[(&str, u8)]) -> Smokegate {
+pub fn with_states(sg: Smokegate, states: &[(&str, u8)]) -> Smokegate {
     states.iter().fold(sg, |sg, (name, code)| {
         sg.file(&format!("state/{name}"), &format!("{code}\n"))
     })

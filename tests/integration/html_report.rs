@@ -38,7 +38,9 @@ fn the_page_shows_the_verdict_each_check_its_screenshot_and_its_timeline() {
            {{ assert_text = {{ locator = \"id=verdict\", text = \"gate FAILED\" }} }},\n\
            {{ assert_element_present = \"xpath=//p[@id='counts'][starts-with(., '1 of 3 checks fail the gate in ')]\" }},\n\
            {{ assert_element_present = \"css=tr.check[data-state=OK]\" }},\n\
-           {{ assert_text = {{ locator = \"css=tr.check[data-state=CRITICAL] td.name\", text = \"login shows a welcome (fails the gate)\" }} }},\n\
+           {{ assert_text = {{ locator = \"css=tr.check[data-state=CRITICAL] td.name\", text = \"login shows a welcome\" }} }},\n\
+           {{ assert_text = {{ locator = \"css=tr.check[data-state=CRITICAL] td.gate\", text = \"fails the gate\" }} }},\n\
+           {{ assert_element_present = \"css=ul#answer li b\" }},\n\
            {{ assert_element_present = \"css=tr.check[data-state=CRITICAL] .bar.run-CRITICAL\" }},\n\
            {{ click = \"css=tr.check[data-state=CRITICAL] summary\" }},\n\
            {{ assert_element_present = \"css=tr.check[data-state=CRITICAL] img[alt=screenshot]\" }},\n\

@@ -44,3 +44,4 @@ mod soak;
 mod suite_files;
 mod summary;
 mod vars;
+mod verdicts;

@@ -41,7 +41,7 @@ fn a_failing_root_skips_what_depends_on_it_and_fails_the_gate_once() {
     );
     assert!(
         out.stdout.contains(
-            "SKIPPED  web (counted under 'app')\n    skipped: needs 'app', which did not run\n"
+            "SKIPPED  web (counted under 'database answers')\n    skipped: needs 'app', which did not run\n"
         ),
         "{}",
         out.stdout
@@ -87,7 +87,7 @@ fn a_failing_root_skips_what_depends_on_it_and_fails_the_gate_once() {
     match &case.status {
         quick_junit::TestCaseStatus::Skipped { message, .. } => assert_eq!(
             message.as_deref(),
-            Some("skipped: needs 'database answers', which is CRITICAL")
+            Some("skipped: needs 'database answers', which is CRITICAL (counted under 'database answers')")
         ),
         other => panic!("app: {other:?}"),
     }
@@ -183,7 +183,7 @@ fn a_warning_is_enough_an_optional_failure_is_not_and_fails_closed() {
     out.code(1);
     assert!(
         out.stdout
-            .contains("SKIPPED  app (fails the gate)\n    skipped: needs 'cdn', which is CRITICAL"),
+            .contains("SKIPPED  app (fails the gate, never ran behind 'cdn')\n    skipped: needs 'cdn', which is CRITICAL"),
         "{}",
         out.stdout
     );
@@ -320,6 +320,22 @@ fn cycles_unknown_names_and_missing_hosts_are_errors_at_the_need() {
     assert!(
         out.stderr
             .contains("error: check `b` needs itself\n --> checks/suite.toml:8:10"),
+        "{}",
+        out.stderr
+    );
+
+    // A check really named `db @ primary` is no instance of a fanned-out `db`.
+    let named = [
+        needing("a", "check_dummy 0", &["db"]),
+        check("db @ primary", "{ command = \"check_dummy 0\" }"),
+    ]
+    .concat();
+    let out = Smokegate::new().suite(&named).args(&["validate"]).run();
+    out.code(2);
+    assert!(
+        out.stderr.contains(
+            "error: `needs`: no check named `db` in the suite\n --> checks/suite.toml:3:10"
+        ),
         "{}",
         out.stderr
     );

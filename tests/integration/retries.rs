@@ -92,7 +92,7 @@ fn a_flaky_pass_is_said_where_ci_readers_look_and_fails_the_gate_only_when_asked
     assert!(
         strict
             .stdout
-            .contains("FLAKY    comes up late (fails the gate)\n"),
+            .contains("FLAKY    comes up late (fails the gate, --fail-on-flaky)\n"),
         "{}",
         strict.stdout
     );
@@ -146,7 +146,7 @@ fn a_flaky_pass_is_said_where_ci_readers_look_and_fails_the_gate_only_when_asked
     summary.code(1);
     let md = summary.read("s.md");
     assert!(
-        md.contains("| ❌ | FLAKY | comes up late | flaky: passed on attempt 2 (attempt 1: "),
+        md.contains("| ❌ | FLAKY | comes up late | fails the gate, --fail-on-flaky | flaky: passed on attempt 2 (attempt 1: "),
         "{md}"
     );
 }

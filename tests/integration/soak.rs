@@ -10,7 +10,7 @@ use crate::harness::*;
 const FLAPPY: &str = "[[check]]\nname = \"flappy\"\nexec = { command = \"/bin/sh -c 'n=$(cat flappy.n 2>/dev/null || echo 0); n=$((n+1)); echo $n > flappy.n; test $((n % 2)) = 0'\" }\n\n";
 
 /// A Nagios check whose state on run N is line N of `NAME.states` (then the last line again).
-fn scripted(name: &str) -> String {
+pub fn scripted(name: &str) -> String {
     format!(
         "[[check]]\nname = \"{name}\"\nnagios = {{ command = \"/bin/sh -c 'n=$(cat {name}.n 2>/dev/null || echo 0); n=$((n+1)); echo $n > {name}.n; s=$(sed -n \\\"$n p\\\" {name}.states); [ -n \\\"$s\\\" ] || s=$(tail -n 1 {name}.states); echo {name} run $n; exit $s'\" }}\n\n"
     )

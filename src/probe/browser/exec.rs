@@ -684,7 +684,7 @@ fn first_line(s: &str) -> String {
 async fn secret_if_password(el: &WebElement, value: &str) {
     if let Ok(Some(kind)) = el.attr("type").await {
         if kind.eq_ignore_ascii_case("password") {
-            crate::secrets::register([value]);
+            crate::secrets::register_seen([value]);
         }
     }
 }

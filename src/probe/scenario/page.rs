@@ -407,7 +407,7 @@ impl Form {
             kind => {
                 // What is typed into a password field never reaches an output.
                 if kind == "password" {
-                    crate::secrets::register([value]);
+                    crate::secrets::register_seen([value]);
                 }
                 self.set.insert(el.id(), Set::Text(value.to_string()));
                 Ok(())
