@@ -79,6 +79,14 @@ impl Disposition {
         }
     }
 
+    /// Whether it passed only on a retry (flaky), whether or not that fails the gate.
+    pub fn on_retry(self) -> bool {
+        matches!(
+            self,
+            Disposition::PassedOnRetry | Disposition::FailedOnRetry
+        )
+    }
+
     /// Whether this check fails the gate.
     pub fn counted(self) -> bool {
         matches!(

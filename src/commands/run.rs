@@ -95,12 +95,12 @@ pub async fn run(args: RunArgs) -> i32 {
     let mut unrecorded = Vec::new();
     // One at a time, and only those asked for: each is rendered, written and dropped before
     // the next (a big run's reports are tens of megabytes each).
-    type Render<'a> = Box<dyn Fn() -> String + 'a>;
+    type Render<'a> = Box<dyn Fn(&gate::Verdict) -> String + 'a>;
     let reports: [(&str, &Option<std::path::PathBuf>, Render); 4] = [
         (
             "JUnit",
             &args.junit,
-            Box::new(|| {
+            Box::new(|verdict| {
                 let dir = args.junit.as_deref().map(report::resolve).and_then(|p| {
                     p.parent().map(|d| {
                         if d.as_os_str().is_empty() {
@@ -110,36 +110,46 @@ pub async fn run(args: RunArgs) -> i32 {
                         }
                     })
                 });
-                report::junit::render(&record, &verdict, dir.as_deref())
+                report::junit::render(&record, verdict, dir.as_deref())
             }),
         ),
         (
             "JSON",
             &args.json,
-            Box::new(|| report::json::render(&record, &verdict, &policy)),
+            Box::new(|verdict| report::json::render(&record, verdict, &policy)),
         ),
         (
             "Markdown summary",
             &args.summary,
-            Box::new(|| report::markdown::render(&record, &verdict)),
+            Box::new(|verdict| report::markdown::render(&record, verdict)),
         ),
         (
             "HTML",
             &args.html,
-            Box::new(|| report::html::render(&record, &verdict)),
+            Box::new(|verdict| report::html::render(&record, verdict)),
         ),
     ];
-    for (what, path, render) in reports {
+    let mut written = Vec::new();
+    for (what, path, render) in &reports {
         if let Some(path) = path {
-            if let Err(e) = report::write(path, render().as_bytes()) {
-                unrecorded.push(format!(
+            match report::write(path, render(&verdict).as_bytes()) {
+                Ok(()) => written.push((path, render)),
+                Err(e) => unrecorded.push(format!(
                     "the {what} report could not be written to {}: {e}",
                     path.display()
-                ));
+                )),
             }
         }
     }
+    let lost = !unrecorded.is_empty();
     let verdict = gate::unrecorded(verdict, unrecorded);
+    // A report already written said what the gate was before another was lost: written again,
+    // it says the gate failed and why.
+    if lost {
+        for (path, render) in written {
+            let _ = report::write(path, render(&verdict).as_bytes());
+        }
+    }
     out(&human::summary(&record, &verdict, style));
     verdict.exit_code()
 }

@@ -91,29 +91,43 @@ pub fn event_line(event: &Event, checks: &[Arc<Check>], style: Style) -> Option<
     })
 }
 
-/// One line per run of a soak: how far it is, and the checks with a failure so far.
+/// One line per run of a soak: how far it is, what this run gave (the checks that did not pass
+/// in it), and the checks with a failure so far.
 fn soak_line(progress: &SoakProgress, checks: &[Arc<Check>], style: Style) -> String {
     let head = format!(
         "soak run {} at {}:",
         progress.run,
         fmt_duration(progress.elapsed)
     );
+    let name = |i: usize| checks.get(i).map_or("?", |c| c.name.as_str());
+    let listed = |items: Vec<String>| {
+        let more = items.len().saturating_sub(5);
+        let mut shown: Vec<String> = items.into_iter().take(5).collect();
+        if more > 0 {
+            shown.push(format!("and {more} more"));
+        }
+        shown.join(", ")
+    };
+    let this_run = if progress.this_run.is_empty() {
+        style.state(
+            State::Ok,
+            &format!("{} passed", crate::format::count(checks.len(), "check")),
+        )
+    } else {
+        let items = progress
+            .this_run
+            .iter()
+            .map(|&(i, word)| format!("{} {word}", name(i)))
+            .collect();
+        style.state(State::Critical, &listed(items))
+    };
     if progress.troubled.is_empty() {
-        return format!(
-            "{} {}",
-            style.dim(&head),
-            style.state(
-                State::Ok,
-                &format!("{} checks without a failure", checks.len())
-            )
-        );
+        return format!("{} {this_run}", style.dim(&head));
     }
-    let shown: Vec<String> = progress
+    let so_far = progress
         .troubled
         .iter()
-        .take(5)
         .map(|&(i, failures, unknowns, flapping)| {
-            let name = checks.get(i).map_or("?", |c| c.name.as_str());
             let mut what = Vec::new();
             if failures > 0 {
                 what.push(crate::format::count(failures as usize, "failure"));
@@ -124,19 +138,13 @@ fn soak_line(progress: &SoakProgress, checks: &[Arc<Check>], style: Style) -> St
             if flapping {
                 what.push("flapping".to_string());
             }
-            format!("{name} ({})", what.join(", "))
+            format!("{} ({})", name(i), what.join(", "))
         })
         .collect();
-    let more = progress.troubled.len().saturating_sub(5);
-    let more = if more > 0 {
-        format!(" and {more} more")
-    } else {
-        String::new()
-    };
     format!(
-        "{} {}{more}",
+        "{} {this_run}{}",
         style.dim(&head),
-        style.state(State::Critical, &shown.join(", "))
+        style.dim(&format!("; so far: {}", listed(so_far)))
     )
 }
 
@@ -401,6 +409,14 @@ pub fn verdict_line(run: &RunRecord, verdict: &Verdict, style: Style) -> String 
         if n > 0 {
             parts.push(format!("{n} {what}"));
         }
+    }
+    let flaky = verdict
+        .checks
+        .iter()
+        .filter(|c| c.disposition.on_retry())
+        .count();
+    if flaky > 0 {
+        parts.push(format!("{flaky} passed only on a retry"));
     }
     let head = if verdict.passed {
         style.paint("1;32", "gate PASSED")

@@ -64,6 +64,9 @@ pub struct JsonVerdict {
     pub skipped: usize,
     /// Names of the checks that fail the gate, in suite order.
     pub failing: Vec<String>,
+    /// What failed the gate besides its checks (a report that could not be written).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -220,6 +223,7 @@ pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport 
                 .failing()
                 .map(|i| run.results[i].check.name.clone())
                 .collect(),
+            problems: verdict.problems.clone(),
         },
         checks: run
             .results

@@ -3,7 +3,7 @@
 //! decides nothing.
 
 use crate::format;
-use crate::gate::{Disposition, Verdict};
+use crate::gate::Verdict;
 use crate::model::RunRecord;
 
 /// At most this many rows of checks; the rest are counted.
@@ -76,9 +76,10 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
         let r = &run.results[i];
         let v = &verdict.checks[i];
         let mark = if v.counted() { "❌" } else { "⚠️" };
-        let said = match v.disposition {
-            Disposition::PassedOnRetry | Disposition::FailedOnRetry => super::flaky_note(r),
-            _ => None,
+        let said = if v.disposition.on_retry() {
+            super::flaky_note(r)
+        } else {
+            None
         };
         let class = v
             .class

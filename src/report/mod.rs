@@ -109,10 +109,7 @@ pub fn answer<'a>(run: &'a RunRecord, verdict: &Verdict) -> Vec<(&'static str, V
             "already broken, not counted",
             with(&|d| d == Disposition::NotCounted),
         ),
-        (
-            "passed only on a retry",
-            with(&|d| matches!(d, Disposition::PassedOnRetry | Disposition::FailedOnRetry)),
-        ),
+        ("passed only on a retry", with(&Disposition::on_retry)),
         (
             "others skipped behind",
             causes.into_iter().map(name).collect(),

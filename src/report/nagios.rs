@@ -134,9 +134,10 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         if let Some(class) = super::class_note(v) {
             notes.push(class.to_string());
         }
-        let said = match v.disposition {
-            Disposition::PassedOnRetry | Disposition::FailedOnRetry => super::flaky_note(r),
-            _ => None,
+        let said = if v.disposition.on_retry() {
+            super::flaky_note(r)
+        } else {
+            None
         };
         let notes = if notes.is_empty() {
             String::new()

@@ -83,7 +83,10 @@ pub enum Event {
 pub struct SoakProgress {
     pub run: u32,
     pub elapsed: Duration,
-    /// (check index, failures, UNKNOWN or not run, flapping now) of checks with any.
+    /// This run's result of each check that did not pass in it: (check index, state or
+    /// `SKIPPED` / `NOT RUN`).
+    pub this_run: Vec<(usize, &'static str)>,
+    /// (check index, failures, UNKNOWN or not run, flapping now) of checks with any so far.
     pub troubled: Vec<(usize, u32, u32, bool)>,
 }
 

@@ -86,6 +86,21 @@ pub async fn soak(
         }
         let ran = run(checks.clone(), run_opts, shared, run_events).await;
         let tallies = (hooks.tallies)(&ran);
+        let this_run: Vec<(usize, &'static str)> = ran
+            .results
+            .iter()
+            .zip(&tallies)
+            .enumerate()
+            .filter(|(_, (_, tally))| **tally != Tally::Pass)
+            .map(|(i, (r, _))| {
+                let word = match &r.not_run {
+                    Some(n) if n.unmet().is_some() => "SKIPPED",
+                    Some(_) => "NOT RUN",
+                    None => r.state().label(),
+                };
+                (i, word)
+            })
+            .collect();
         for (i, (result, tally)) in ran.results.into_iter().zip(tallies).enumerate() {
             figures.checks[i].record(
                 result.state(),
@@ -103,6 +118,7 @@ pub async fn soak(
         let _ = events.send(Event::SoakRun(SoakProgress {
             run: number,
             elapsed: figures.elapsed,
+            this_run,
             troubled: figures
                 .checks
                 .iter()

@@ -92,6 +92,41 @@ fn a_report_that_cannot_be_written_fails_the_gate_and_says_why() {
 }
 
 #[test]
+fn reports_written_before_another_is_lost_say_the_gate_failed() {
+    // The JSON and Markdown reports are written before the HTML one, which cannot be.
+    let out = Smokegate::new()
+        .suite(SUITE)
+        .args(&[
+            "run",
+            "--json",
+            "r.json",
+            "--summary",
+            "s.md",
+            "--html",
+            "/dev/full",
+            "--color",
+            "never",
+        ])
+        .run();
+    out.code(1);
+    let json = out.json("r.json");
+    assert_eq!(json["verdict"]["passed"], false, "{json}");
+    assert_eq!(json["verdict"]["exit_code"], 1, "{json}");
+    assert!(
+        json["verdict"]["problems"][0]
+            .as_str()
+            .is_some_and(|p| p.starts_with("the HTML report could not be written to /dev/full")),
+        "{json}"
+    );
+    let md = out.read("s.md");
+    assert!(md.starts_with("### smokegate: ❌ gate FAILED"), "{md}");
+    assert!(
+        md.contains("**the HTML report could not be written"),
+        "{md}"
+    );
+}
+
+#[test]
 fn a_fifo_no_process_reads_fails_the_gate_instead_of_hanging() {
     // Opening a FIFO for writing waits for a reader: with none, smokegate would never end.
     let dir = tempfile::tempdir().expect("tmp");

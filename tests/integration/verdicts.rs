@@ -445,3 +445,42 @@ fn names_and_labels_from_a_baseline_file_are_escaped_on_the_terminal() {
     }
     assert!(out.stdout.contains("gone: old"), "{}", out.stdout);
 }
+
+#[test]
+fn each_soak_progress_line_gives_that_runs_result() {
+    let out = Smokegate::new()
+        .suite(&scripted("web"))
+        .file("web.states", "0\n2\n0\n")
+        .args(&[
+            "run",
+            "--color",
+            "never",
+            "--soak-count",
+            "3",
+            "--every",
+            "0",
+            "--soak-failures",
+            "1",
+        ])
+        .run();
+    out.code(0);
+    let line = |n: u32| {
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("soak run {n} at ")))
+            .map(|l| l.split_once(": ").map_or("", |(_, rest)| rest).to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        line(2),
+        "web CRITICAL; so far: web (1 failure)",
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        line(3),
+        "1 check passed; so far: web (1 failure)",
+        "{}",
+        out.stdout
+    );
+}
