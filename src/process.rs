@@ -92,7 +92,7 @@ pub async fn run_in(
     let mut cmd = command(scope, spawn);
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn()?;
-    let guard = GroupGuard(child.id().and_then(|pid| i32::try_from(pid).ok()));
+    let guard = GroupGuard::new(scope, child.id());
 
     let mut stdout = Reader::start(child.stdout.take(), limits.capture);
     let mut stderr = Reader::start(child.stderr.take(), limits.capture);
@@ -153,6 +153,10 @@ fn command(scope: Option<&Scope>, spawn: &Spawn) -> tokio::process::Command {
         .process_group(0);
     if let Some(scope) = scope {
         let procs = scope.procs_fd();
+        if procs.is_none() {
+            // Without a cgroup, what a check starts is found by this if smokegate is killed.
+            cmd.env(containment::SCOPE_ENV, containment::scope_token());
+        }
         // SAFETY: the closure runs in the forked child and makes only async-signal-safe calls
         // (write, prctl) on values copied before the fork.
         unsafe {
@@ -172,17 +176,29 @@ fn exit_of(status: ExitStatus) -> Exit {
     }
 }
 
-/// Kills the process group with SIGKILL when dropped, so a cancelled future leaves nothing.
-struct GroupGuard(Option<i32>);
+/// Kills the process group with SIGKILL when dropped, so a cancelled future leaves nothing;
+/// without a cgroup, the group is watched meanwhile, so that a `kill -9` of smokegate does not
+/// leave it running.
+struct GroupGuard {
+    pgid: Option<i32>,
+    watched: Option<i32>,
+}
 
 impl GroupGuard {
+    /// The guard of a child just started in its own group (its pid is the group's id).
+    fn new(scope: Option<&Scope>, pid: Option<u32>) -> GroupGuard {
+        let pgid = pid.and_then(|pid| i32::try_from(pid).ok());
+        let watched = pgid.filter(|&g| scope.is_some_and(|s| s.watch_group(g)));
+        GroupGuard { pgid, watched }
+    }
+
     /// The group was killed after its leader exited: no further signal may reach a reused id.
     fn disarm(mut self) {
-        self.0 = None;
+        self.pgid = None;
     }
 
     fn signal(&self, sig: libc::c_int) {
-        if let Some(pgid) = self.0.filter(|&p| p > 1) {
+        if let Some(pgid) = self.pgid.filter(|&p| p > 1) {
             // SAFETY: killpg only sends a signal; ESRCH (group already gone) is expected.
             unsafe {
                 libc::killpg(pgid, sig);
@@ -194,6 +210,9 @@ impl GroupGuard {
 impl Drop for GroupGuard {
     fn drop(&mut self) {
         self.signal(libc::SIGKILL);
+        if let Some(pgid) = self.watched {
+            containment::unwatch_group(pgid);
+        }
     }
 }
 
@@ -264,7 +283,7 @@ impl Service {
         let mut cmd = command(scope, spawn);
         cmd.stdout(Stdio::null()).stderr(Stdio::null());
         let child = cmd.spawn()?;
-        let guard = GroupGuard(child.id().and_then(|pid| i32::try_from(pid).ok()));
+        let guard = GroupGuard::new(scope, child.id());
         Ok(Service {
             child,
             guard: Some(guard),

@@ -7,10 +7,13 @@
 //! it runs (so nothing it starts can be outside), and the end of the run is `cgroup.kill` on it.
 //! A watchdog (a small shell, started once, in its own session) holds a pipe from us: when the
 //! pipe closes — smokegate exited, or was killed — it kills this process's cgroup and removes
-//! it. Without cgroups: each direct child gets a parent-death signal, and orphans that left their
-//! group are adopted (subreaper) and stopped when no run is active.
+//! it. Without cgroups: each direct child gets a parent-death signal, orphans that left their
+//! group are adopted (subreaper) and stopped when no run is active, and a second watchdog is told
+//! every process group a child starts in: when its pipe closes it sends SIGKILL to those groups
+//! and to every process that still carries this run's `SMOKEGATE_SCOPE` token in its environment
+//! (which catches a `setsid` escape that kept its environment).
 //!
-//! Owns cgroups, the watchdog and orphan reaping; must not decide when a check stops.
+//! Owns cgroups, the watchdogs and orphan reaping; must not decide when a check stops.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -22,6 +25,10 @@ use std::time::{Duration, Instant};
 
 /// Runs active in this process (fallback mode reaps orphans only when none is).
 static ACTIVE_RUNS: AtomicUsize = AtomicUsize::new(0);
+
+/// Without cgroups: the watchdog of the process groups children were started in, started on
+/// first need; `None` when it could not be started.
+static GROUP_WATCHDOG: OnceLock<Option<(u32, Mutex<std::process::ChildStdin>)>> = OnceLock::new();
 
 /// This process's cgroup and its watchdog, set up on first need; `None` when cgroups cannot be
 /// used here.
@@ -78,6 +85,19 @@ impl Scope {
     /// Whether children of this scope are contained by a cgroup (else: the fallback).
     pub fn contained(&self) -> bool {
         self.procs_fd().is_some()
+    }
+
+    /// Without a cgroup (a user who may not write one: `nagios`, a CI runner, a container), a
+    /// child's process group is told to a watchdog that kills it if smokegate dies without
+    /// ending it (`kill -9`): the parent-death signal reaches only the child itself, not what it
+    /// started in its group. Returns whether the group is watched (then [`unwatch_group`] it
+    /// once it has ended).
+    pub(super) fn watch_group(&self, pgid: i32) -> bool {
+        let fallback = matches!(
+            *self.state.lock().unwrap_or_else(PoisonError::into_inner),
+            State::Fallback
+        );
+        fallback && pgid > 1 && tell_group_watchdog(&pgid.to_string())
     }
 
     /// The fd a child writes "0" to, to join the run's cgroup; `None` without cgroups.
@@ -212,13 +232,75 @@ for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
   sleep 0.1
 done"#;
 
+/// The watchdog of process groups, without cgroups: it reads a group id a line (`-ID`: that
+/// group ended, forget it) until its stdin closes — smokegate exited or was killed — then kills
+/// every group it still holds, and every process that carries this smokegate's [`SCOPE_ENV`]
+/// (`$1`): what left its group (`setsid`, a double fork) and so outlived the group kill.
+const GROUP_WATCHDOG_SCRIPT: &str = r#"list=" "
+while read -r g; do
+  case "$g" in
+    -*) n=${g#-}; case "$list" in *" $n "*) list="${list%%" $n "*} ${list#*" $n "}";; esac ;;
+    *) list="$list$g " ;;
+  esac
+done
+for g in $list; do kill -9 "-$g" 2>/dev/null; done
+for _ in 1 2 3; do
+  for p in /proc/[0-9]*; do
+    grep -qsxz "SMOKEGATE_SCOPE=$1" "$p/environ" && kill -9 "${p#/proc/}" 2>/dev/null
+  done
+done"#;
+
+/// The variable every child gets without a cgroup: what the group watchdog finds the
+/// descendants by that left their group and session (`setsid`) once smokegate is gone.
+pub(super) const SCOPE_ENV: &str = "SMOKEGATE_SCOPE";
+
+/// This process's value of [`SCOPE_ENV`].
+pub(super) fn scope_token() -> &'static str {
+    static TOKEN: OnceLock<String> = OnceLock::new();
+    TOKEN.get_or_init(|| {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        format!("{}-{nanos}", std::process::id())
+    })
+}
+
+/// Tells the group watchdog a line (starting it on first need); whether it was told.
+fn tell_group_watchdog(line: &str) -> bool {
+    let watchdog = GROUP_WATCHDOG.get_or_init(|| {
+        spawn_watchdog(GROUP_WATCHDOG_SCRIPT, Some(Path::new(scope_token())))
+            .map(|(pid, pipe)| (pid, Mutex::new(pipe)))
+    });
+    match watchdog {
+        Some((_, pipe)) => writeln!(
+            pipe.lock().unwrap_or_else(PoisonError::into_inner),
+            "{line}"
+        )
+        .is_ok(),
+        None => false,
+    }
+}
+
+/// A watched process group ended: the watchdog forgets it (its id may be reused).
+pub(super) fn unwatch_group(pgid: i32) {
+    if GROUP_WATCHDOG.get().is_some() {
+        tell_group_watchdog(&format!("-{pgid}"));
+    }
+}
+
 /// Starts the watchdog of `dir` in its own session (a kill of smokegate's process group must
 /// not take it along), holding the read end of a pipe whose write end only we hold.
 fn start_watchdog(dir: &Path) -> Option<(u32, std::process::ChildStdin)> {
+    spawn_watchdog(WATCHDOG, Some(dir))
+}
+
+/// Starts `script` as a watchdog in its own session, with `arg` as `$1`; its pid and the write
+/// end of its stdin (never inherited by children: the pipe is close-on-exec).
+fn spawn_watchdog(script: &str, arg: Option<&Path>) -> Option<(u32, std::process::ChildStdin)> {
     use std::os::unix::process::CommandExt;
     let mut cmd = std::process::Command::new("/bin/sh");
-    cmd.args(["-c", WATCHDOG, "smokegate-watchdog"])
-        .arg(dir)
+    cmd.args(["-c", script, "smokegate-watchdog"])
+        .args(arg)
         .env_clear()
         .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
         .stdin(std::process::Stdio::piped())
@@ -331,10 +413,19 @@ fn adopt_orphans() {
 /// hands us its own orphans (a double fork), bounded. Called when no check is running.
 fn stop_adopted() -> usize {
     let me = std::process::id();
-    let watchdog = PROCESS_CGROUP
+    // The watchdogs are ours too, and must outlive every run.
+    let watchdogs: Vec<u32> = PROCESS_CGROUP
         .get()
         .and_then(Option::as_ref)
-        .map(|pc| pc.watchdog_pid);
+        .map(|pc| pc.watchdog_pid)
+        .into_iter()
+        .chain(
+            GROUP_WATCHDOG
+                .get()
+                .and_then(Option::as_ref)
+                .map(|(pid, _)| *pid),
+        )
+        .collect();
     let mut stopped = 0;
     for _ in 0..50 {
         let Ok(entries) = std::fs::read_dir("/proc") else {
@@ -344,7 +435,7 @@ fn stop_adopted() -> usize {
             .flatten()
             .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()))
             .filter(|&pid| parent_of(pid) == Some(me))
-            .filter(|&pid| u32::try_from(pid).ok() != watchdog)
+            .filter(|&pid| u32::try_from(pid).is_ok_and(|p| !watchdogs.contains(&p)))
             .collect();
         if children.is_empty() {
             break;

@@ -76,6 +76,66 @@ fn a_sigkill_of_smokegate_leaves_no_check_process_and_no_browser() {
     drop(silent);
 }
 
+#[test]
+fn a_sigkill_of_smokegate_run_by_a_user_without_cgroups_leaves_no_check_process() {
+    // The `nagios` user, a CI runner's, a container's: no cgroup can be made, so the plugin's
+    // group and what left it must still end with smokegate. Run as `nobody` (from root), from
+    // copies only that user can reach.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let open = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    open(dir.path(), 0o777);
+    let bin = dir.path().join("smokegate");
+    std::fs::copy(BIN, &bin).expect("copy the binary");
+    let tree = dir.path().join("spawn_tree");
+    std::fs::copy(plugin("spawn_tree"), &tree).expect("copy the plugin");
+    open(&bin, 0o755);
+    open(&tree, 0o755);
+    let marker = marker("nocgroup");
+    let suite = dir.path().join("suite.toml");
+    std::fs::write(
+        &suite,
+        format!(
+            "[[check]]\nname = \"tree\"\ntimeout = \"60s\"\nnagios = {{ command = \"{}\" }}\n",
+            tree.display()
+        ),
+    )
+    .expect("suite");
+    open(&suite, 0o644);
+    // SAFETY: geteuid only reads this process's user id.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut cmd = if root {
+        let mut cmd = std::process::Command::new("setpriv");
+        cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+            .arg(&bin);
+        cmd
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let mut child = cmd
+        .arg("run")
+        .arg(&suite)
+        .current_dir(dir.path())
+        .env("SMOKEGATE_TEST_MARKER", &marker)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start smokegate");
+    let all_up = |found: &[String]| {
+        ["sleep 3132", "sleep 3133", "sleep 3134"]
+            .iter()
+            .all(|p| found.iter().any(|f| f.contains(p)))
+    };
+    let running = wait_for(&marker, all_up);
+    assert!(all_up(&running), "the check did not start: {running:#?}");
+    child.kill().expect("SIGKILL smokegate");
+    child.wait().expect("reap smokegate");
+    assert_eq!(leftovers(&marker), Vec::<String>::new());
+}
+
 /// A run of `suite` (a suite text) in this process, with its own shared resources.
 async fn run_suite(name: &str, suite: &str) -> smokegate::model::RunRecord {
     let loaded = smokegate::config::load_text(std::path::Path::new(name), suite, &|_| None)
