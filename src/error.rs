@@ -47,6 +47,14 @@ impl Error {
     }
 
     /// For people, on stderr: each line a problem (`error: ...`), diagnostics as rendered.
+    /// The secrets this error may show: those of a suite that did not load.
+    pub fn redactor(&self) -> crate::redact::Redactor {
+        match self {
+            Error::Suite(diags) => diags.redactor().clone(),
+            _ => crate::redact::Redactor::none(),
+        }
+    }
+
     pub fn render(&self) -> String {
         match self {
             Error::Suite(diags) => diags.to_string(),
@@ -57,7 +65,7 @@ impl Error {
     /// The first line of a Nagios plugin's answer to this, and the rest as long output.
     pub fn nagios_lines(&self) -> (String, String) {
         let first = match self {
-            Error::Suite(diags) => diags.0.first().map_or_else(
+            Error::Suite(diags) => diags.list.first().map_or_else(
                 || "the suite did not load".to_string(),
                 |d| d.message.clone(),
             ),

@@ -365,7 +365,7 @@ fn classify(
         return Class::NewCheck { fails };
     };
     // Without a fingerprint to compare, the definition cannot be shown unchanged.
-    if past.fingerprint.as_deref() != Some(check.fingerprint().as_str()) {
+    if past.fingerprint.as_deref() != Some(check.fingerprint.as_str()) {
         return Class::Changed { fails };
     }
     match (failed_before(past, check, policy), fails) {

@@ -22,10 +22,10 @@ pub mod pem;
 pub mod plugin_output;
 pub mod probe;
 pub mod process;
+pub mod redact;
 pub mod report;
 pub mod runner;
 pub mod sanitize;
-pub mod secrets;
 pub mod select;
 
 use std::ffi::OsString;

@@ -73,6 +73,24 @@ pub fn untrusted(text: &str) -> String {
     defuse_markers(&clean(text))
 }
 
+/// `i` made a char boundary of `s` by moving it back (and into `s`).
+pub fn floor_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// `i` made a char boundary of `s` by moving it forward (and into `s`).
+pub fn ceil_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

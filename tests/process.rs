@@ -103,6 +103,7 @@ fn ctx(stop: CancellationToken) -> ProbeCtx {
         shared: Default::default(),
         phase: Default::default(),
         timeout: Duration::from_secs(60),
+        redact: Default::default(),
     }
 }
 

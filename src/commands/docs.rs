@@ -14,7 +14,10 @@ pub fn completions(shell: clap_complete::Shell) -> i32 {
     let mut command = Cli::command();
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "smokegate", &mut script);
-    out(&String::from_utf8_lossy(&script));
+    out(
+        &String::from_utf8_lossy(&script),
+        &crate::redact::Redactor::none(),
+    );
     exit::GATE_PASSED
 }
 
@@ -37,10 +40,10 @@ pub fn man(command: Option<&str>) -> i32 {
                         .version(env!("CARGO_PKG_VERSION"))
                 }
                 None => {
-                    return fail(&Error::Usage(format!(
-                        "no command `{name}`: one of {}",
-                        names.join(", ")
-                    )))
+                    return fail(
+                        &Error::Usage(format!("no command `{name}`: one of {}", names.join(", "))),
+                        &crate::redact::Redactor::none(),
+                    )
                 }
             }
         }
@@ -48,10 +51,16 @@ pub fn man(command: Option<&str>) -> i32 {
     let mut roff = Vec::new();
     match clap_mangen::Man::new(page).render(&mut roff) {
         Ok(()) => {
-            out(&String::from_utf8_lossy(&roff));
+            out(
+                &String::from_utf8_lossy(&roff),
+                &crate::redact::Redactor::none(),
+            );
             exit::GATE_PASSED
         }
-        Err(e) => fail(&Error::Usage(format!("cannot render the manual page: {e}"))),
+        Err(e) => fail(
+            &Error::Usage(format!("cannot render the manual page: {e}")),
+            &crate::redact::Redactor::none(),
+        ),
     }
 }
 
@@ -74,6 +83,6 @@ pub fn steps() -> i32 {
             text.push('\n');
         }
     }
-    self::out(&text);
+    self::out(&text, &crate::redact::Redactor::none());
     exit::GATE_PASSED
 }

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use super::output::{fail, out};
 use crate::cli::ImportCommand;
 use crate::error::Error;
-use crate::{config, exit, secrets};
+use crate::redact::Redactor;
+use crate::{config, exit};
 
 /// The suite text of an imported command line: run as the import runs it (through `/bin/sh -c`
 /// when it uses the shell, otherwise as its words), with `$` and `{{` kept literal.
@@ -169,18 +170,27 @@ fn nrpe(files: &[PathBuf]) -> i32 {
         }
     }
     if !diags.is_empty() {
-        return fail(&Error::Suite(config::Diagnostics(diags)));
+        return fail(
+            &Error::Suite(config::Diagnostics::plain(diags)),
+            &Redactor::none(),
+        );
     }
-    out(&printer.suite(
-        "# Imported by `smokegate import nrpe`: one check per NRPE command.\n",
-        &text,
-    ));
+    out(
+        &printer.suite(
+            "# Imported by `smokegate import nrpe`: one check per NRPE command.\n",
+            &text,
+        ),
+        &Redactor::none(),
+    );
     exit::GATE_PASSED
 }
 
 /// `smokegate import nagios`: every service on every selected host as a check.
 fn nagios(opts: config::nagios_objects::ImportOptions) -> i32 {
-    match config::nagios_objects::import(&opts) {
+    let mut secrets = Vec::new();
+    let imported = config::nagios_objects::import(&opts, &mut secrets);
+    let redact = Redactor::new(secrets);
+    match imported {
         Ok(imported) => {
             let mut header = String::from(
                 "# Imported by `smokegate import nagios`: one check per service and host.\n",
@@ -194,7 +204,7 @@ fn nagios(opts: config::nagios_objects::ImportOptions) -> i32 {
             let any_secret = imported
                 .services
                 .iter()
-                .any(|s| secrets::mask(&s.command_line) != s.command_line.as_str());
+                .any(|s| redact.holds_secret(&s.command_line));
             if any_secret {
                 header.push_str("# Values from the resource file are secrets and show as ****: declare them in [secrets]\n# (e.g. db_pass = \"${DB_PASS}\") and use {{db_pass}} in the command.\n");
             }
@@ -204,11 +214,15 @@ fn nagios(opts: config::nagios_objects::ImportOptions) -> i32 {
             }
             for s in imported.services {
                 let origin = format!("{}:{}", s.file.display(), s.line);
+                // Masked on the way out, in whatever quoting TOML gives it.
                 text.push_str(&printer.check(&s.name(), &s.tags(), &s.command_line, &origin));
             }
-            out(&printer.suite(&header, &text));
+            out(&printer.suite(&header, &text), &redact);
             exit::GATE_PASSED
         }
-        Err(diags) => fail(&Error::Suite(config::Diagnostics(diags))),
+        Err(diags) => fail(
+            &Error::Suite(config::Diagnostics::new(diags, redact.clone())),
+            &redact,
+        ),
     }
 }

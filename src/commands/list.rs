@@ -10,11 +10,11 @@ use crate::model::Check;
 pub fn list(args: &ListArgs) -> i32 {
     let loaded = match load_selected(&args.suite) {
         Ok(loaded) => loaded,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e, &crate::redact::Redactor::none()),
     };
     let checks = &loaded.checks;
     if args.json {
-        out(&json(checks));
+        out(&json(checks), &loaded.redactor);
         return exit::GATE_PASSED;
     }
     // Which checks wait on which, when any does.
@@ -79,7 +79,7 @@ pub fn list(args: &ListArgs) -> i32 {
         };
         text.push_str(&format!("browser sessions at once: {sessions} ({why})\n"));
     }
-    out(&text);
+    out(&text, &loaded.redactor);
     exit::GATE_PASSED
 }
 

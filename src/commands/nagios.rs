@@ -9,17 +9,19 @@ use super::suite::{baseline_for, load_selected, shared_for};
 use crate::cli::{GateArg, NagiosArgs};
 use crate::error::Error;
 use crate::model::State;
+use crate::redact::Redactor;
 use crate::runner::{self, RunOptions};
 use crate::{gate, report};
 
 pub async fn nagios(args: NagiosArgs) -> i32 {
     let loaded = match load_selected(&args.suite) {
         Ok(loaded) => loaded,
-        Err(e) => return unknown(&e),
+        Err(e) => return unknown(&e, &Redactor::none()),
     };
+    let redact = loaded.redactor.clone();
     let baseline = match baseline_for(args.compare.baseline.as_deref(), &loaded.checks) {
         Ok(baseline) => baseline,
-        Err(e) => return unknown(&e),
+        Err(e) => return unknown(&e, &redact),
     };
     let budget = Duration::from_secs(u64::from(args.timeout));
     let grace = (budget / 20).min(Duration::from_secs(1));
@@ -28,6 +30,7 @@ pub async fn nagios(args: NagiosArgs) -> i32 {
         jobs: args.jobs,
         deadline: Some(budget.saturating_sub(grace + margin + runner::STOP_SLACK)),
         grace,
+        redactor: redact.clone(),
         ..RunOptions::default()
     };
     let shared = match shared_for(
@@ -36,7 +39,7 @@ pub async fn nagios(args: NagiosArgs) -> i32 {
         PathBuf::from("smokegate-artifacts"),
     ) {
         Ok(shared) => shared,
-        Err(e) => return unknown(&e),
+        Err(e) => return unknown(&e, &redact),
     };
     let (tx, _) = tokio::sync::mpsc::unbounded_channel();
     let mut record = runner::run(loaded.checks, opts, shared, tx).await;
@@ -51,14 +54,17 @@ pub async fn nagios(args: NagiosArgs) -> i32 {
     });
     let verdict = gate::decide(&record, &policy, against);
     let report = report::nagios::render(&record, &verdict);
-    out(&report.text);
+    out(&report.text, &redact);
     report.state.exit_code()
 }
 
 /// What a plugin says when it could not start its work: UNKNOWN with the reason on the first
 /// line and the whole of it as long output (no `|`, which would start perfdata).
-fn unknown(error: &Error) -> i32 {
+fn unknown(error: &Error, redact: &Redactor) -> i32 {
     let (first, all) = error.nagios_lines();
+    // Masked before `|` is rewritten: a secret holding one would escape the mask after.
+    let mask = |s: &str| redact.mask(&error.redactor().mask(s)).into_owned();
+    let (first, all) = (mask(&first), mask(&all));
     let mut text = format!(
         "SMOKEGATE UNKNOWN - suite not loaded: {}\n",
         first.replace('|', "/")
@@ -67,7 +73,7 @@ fn unknown(error: &Error) -> i32 {
         text.push_str(&line.replace('|', "/"));
         text.push('\n');
     }
-    out(&text);
+    out(&text, redact);
     State::Unknown.exit_code()
 }
 
@@ -76,7 +82,9 @@ fn unknown(error: &Error) -> i32 {
 pub fn usage_error(e: &clap::Error) -> i32 {
     use clap::error::ErrorKind;
     match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => out(&e.to_string()),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            out(&e.to_string(), &Redactor::none())
+        }
         _ => {
             let text = e.to_string();
             let first = text
@@ -84,7 +92,10 @@ pub fn usage_error(e: &clap::Error) -> i32 {
                 .next()
                 .unwrap_or("")
                 .trim_start_matches("error: ");
-            out(&format!("SMOKEGATE UNKNOWN - usage: {first}\n"));
+            out(
+                &format!("SMOKEGATE UNKNOWN - usage: {first}\n"),
+                &Redactor::none(),
+            );
         }
     }
     State::Unknown.exit_code()

@@ -8,6 +8,7 @@ use super::output::{fail, out, use_color};
 use super::suite::{baseline_for, load_selected, shared_for, with_base_url};
 use crate::cli::{GateArg, RunArgs};
 use crate::model::{self, Check};
+use crate::redact::Redactor;
 use crate::report::human::{self, Style};
 use crate::runner::{self, RunOptions, SoakHooks, SoakOptions};
 use crate::{gate, probe, report};
@@ -15,8 +16,9 @@ use crate::{gate, probe, report};
 pub async fn run(args: RunArgs) -> i32 {
     let loaded = match load_selected(&args.suite) {
         Ok(loaded) => loaded,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e, &Redactor::none()),
     };
+    let redact = loaded.redactor.clone();
     let reports: Vec<(&str, &std::path::Path)> = [
         ("--junit", &args.junit),
         ("--json", &args.json),
@@ -27,11 +29,11 @@ pub async fn run(args: RunArgs) -> i32 {
     .filter_map(|(flag, path)| path.as_deref().map(|p| (flag, p)))
     .collect();
     if let Err(e) = report::prepare(&reports) {
-        return fail(&e);
+        return fail(&e, &redact);
     }
     let baseline = match baseline_for(args.compare.baseline.as_deref(), &loaded.checks) {
         Ok(baseline) => baseline,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e, &redact),
     };
     let artifacts = args.artifacts.clone().unwrap_or_else(|| {
         let beside = args
@@ -48,7 +50,7 @@ pub async fn run(args: RunArgs) -> i32 {
     let checks = with_base_url(loaded.checks, args.base_url.as_deref());
     let shared = match shared_for(&checks, loaded.browser.clone(), artifacts.clone()) {
         Ok(shared) => shared,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(&e, &redact),
     };
     let style = Style {
         color: use_color(args.color),
@@ -61,6 +63,7 @@ pub async fn run(args: RunArgs) -> i32 {
         jobs: args.jobs,
         deadline: args.deadline,
         keep_output: args.max_output,
+        redactor: redact.clone(),
         ..RunOptions::default()
     };
     let soak = (args.soak.is_some() || args.soak_count.is_some()).then_some(SoakOptions {
@@ -132,7 +135,7 @@ pub async fn run(args: RunArgs) -> i32 {
     let mut written = Vec::new();
     for (what, path, render) in &reports {
         if let Some(path) = path {
-            match report::write(path, render(&verdict).as_bytes()) {
+            match report::write(path, render(&verdict).as_bytes(), &redact) {
                 Ok(()) => written.push((path, render)),
                 Err(e) => unrecorded.push(format!(
                     "the {what} report could not be written to {}: {e}",
@@ -147,10 +150,10 @@ pub async fn run(args: RunArgs) -> i32 {
     // it says the gate failed and why.
     if lost {
         for (path, render) in written {
-            let _ = report::write(path, render(&verdict).as_bytes());
+            let _ = report::write(path, render(&verdict).as_bytes(), &redact);
         }
     }
-    out(&human::summary(&record, &verdict, style));
+    out(&human::summary(&record, &verdict, style), &redact);
     verdict.exit_code()
 }
 
@@ -165,7 +168,7 @@ pub async fn execute(
     style: Style,
     live: bool,
 ) -> (model::RunRecord, gate::Verdict) {
-    let (tx, printer) = printer(live.then(|| checks.clone()), style);
+    let (tx, printer) = printer(live.then(|| checks.clone()), style, &opts.redactor);
     let record = runner::run(checks, opts, shared, tx).await;
     let _ = printer.await;
     let verdict = gate::decide(&record, policy, against);
@@ -193,7 +196,7 @@ pub async fn execute_soak(
     style: Style,
     live: bool,
 ) -> (model::RunRecord, gate::Verdict) {
-    let (tx, printer) = printer(live.then(|| checks.clone()), style);
+    let (tx, printer) = printer(live.then(|| checks.clone()), style, &opts.redactor);
     // A soak stops early only when it can no longer pass under the gate in force.
     let counted = gate::soak_counts(&checks, gate.policy, gate.against);
     let shared = || fresh(&checks);
@@ -216,16 +219,18 @@ pub async fn execute_soak(
 fn printer(
     checks: Option<Vec<Arc<Check>>>,
     style: Style,
+    redact: &Redactor,
 ) -> (
     tokio::sync::mpsc::UnboundedSender<runner::Event>,
     tokio::task::JoinHandle<()>,
 ) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let redact = redact.clone();
     let printer = tokio::spawn(async move {
         while let Some(event) = rx.recv().await {
             let Some(checks) = &checks else { continue };
             if let Some(line) = human::event_line(&event, checks, style) {
-                out(&format!("{line}\n"));
+                out(&format!("{line}\n"), &redact);
             }
         }
     });

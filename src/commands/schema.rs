@@ -9,10 +9,13 @@ use crate::exit;
 pub fn schema() -> i32 {
     match serde_json::to_string_pretty(&crate::config::suite_schema()) {
         Ok(text) => {
-            out(&text);
-            out("\n");
+            out(&text, &crate::redact::Redactor::none());
+            out("\n", &crate::redact::Redactor::none());
             exit::GATE_PASSED
         }
-        Err(e) => fail(&Error::Usage(format!("cannot write the schema: {e}"))),
+        Err(e) => fail(
+            &Error::Usage(format!("cannot write the schema: {e}")),
+            &crate::redact::Redactor::none(),
+        ),
     }
 }

@@ -20,6 +20,8 @@ pub struct Loaded {
     pub browser: Option<crate::model::spec::BrowserConfig>,
     /// What imports left out and why, one line each.
     pub skipped: Vec<String>,
+    /// Masks the suite's secrets in everything the command prints or writes.
+    pub redactor: crate::redact::Redactor,
 }
 
 /// The probes' shared resources for these checks; a browser pool only when a check needs one.
@@ -95,6 +97,7 @@ pub fn load_selected(args: &SuiteArgs) -> Result<Loaded, Error> {
         files: suite.files.len(),
         browser: suite.browser,
         skipped: suite.skipped,
+        redactor: suite.redactor,
     })
 }
 

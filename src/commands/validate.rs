@@ -3,6 +3,7 @@
 use super::output::{fail, out};
 use super::suite::load_selected;
 use crate::cli::SuiteArgs;
+use crate::redact::Redactor;
 use crate::{exit, format};
 
 pub fn validate(args: &SuiteArgs) -> i32 {
@@ -21,9 +22,9 @@ pub fn validate(args: &SuiteArgs) -> i32 {
             for skipped in &loaded.skipped {
                 text.push_str(&format!("skipped: {skipped}\n"));
             }
-            out(&text);
+            out(&text, &loaded.redactor);
             exit::GATE_PASSED
         }
-        Err(e) => fail(&e),
+        Err(e) => fail(&e, &Redactor::none()),
     }
 }

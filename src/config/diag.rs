@@ -6,6 +6,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::redact::Redactor;
+
 /// One problem in one input file.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
@@ -53,7 +55,7 @@ impl Diagnostic {
 
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = floor_char_boundary(source, offset.min(source.len()));
+    let offset = crate::sanitize::floor_boundary(source, offset.min(source.len()));
     let before = &source[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -77,7 +79,7 @@ impl LineIndex {
 
     /// Same as [`line_col`], in O(log lines + line length).
     pub fn line_col(&self, source: &str, offset: usize) -> (usize, usize) {
-        let offset = floor_char_boundary(source, offset.min(source.len()));
+        let offset = crate::sanitize::floor_boundary(source, offset.min(source.len()));
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
         (line.max(1), source[start..offset].chars().count() + 1)
@@ -101,13 +103,6 @@ impl LineIndex {
     }
 }
 
-fn floor_char_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 /// Characters of a long source line shown on each side of a problem (a line of up to three
 /// times as many is shown whole).
 const WINDOW: usize = 80;
@@ -124,8 +119,12 @@ impl fmt::Display for Diagnostic {
             let gutter = line.to_string().len();
             let pad = " ".repeat(gutter);
             let text_chars = text.chars().count();
-            let start = floor_char_boundary(&self.source, self.span.start.min(self.source.len()));
-            let end = floor_char_boundary(&self.source, self.span.end.min(self.source.len()));
+            let start = crate::sanitize::floor_boundary(
+                &self.source,
+                self.span.start.min(self.source.len()),
+            );
+            let end =
+                crate::sanitize::floor_boundary(&self.source, self.span.end.min(self.source.len()));
             let width = self.source[start..end.max(start)]
                 .lines()
                 .next()
@@ -159,16 +158,45 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Every problem found while loading, in file order.
+/// Every problem found while loading, in file order, with the secrets the loading found: what
+/// is shown of the problems never holds one (a source line, a value quoted in a message).
 #[derive(Debug, Default)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
+pub struct Diagnostics {
+    pub list: Vec<Diagnostic>,
+    redactor: Redactor,
+}
+
+impl Diagnostics {
+    pub fn new(list: Vec<Diagnostic>, redactor: Redactor) -> Diagnostics {
+        Diagnostics { list, redactor }
+    }
+
+    /// The secrets read while loading.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// Problems found where no secret was read.
+    pub fn plain(list: Vec<Diagnostic>) -> Diagnostics {
+        Diagnostics::new(list, Redactor::none())
+    }
+}
 
 impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.render();
+        f.write_str(&self.redactor.mask(&text))
+    }
+}
+
+impl Diagnostics {
     /// Each problem once: a background step shared by every scenario of a feature, or a var
     /// every check of a file uses, is one error at its one place.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fn render(&self) -> String {
+        use std::fmt::Write as _;
+        let mut f = String::new();
         let mut shown: Vec<&Diagnostic> = Vec::new();
-        for d in &self.0 {
+        for d in &self.list {
             let same = |e: &&Diagnostic| {
                 e.file == d.file && e.span == d.span && e.message == d.message && e.note == d.note
             };
@@ -176,18 +204,18 @@ impl fmt::Display for Diagnostics {
                 continue;
             }
             if !shown.is_empty() {
-                writeln!(f)?;
-                writeln!(f)?;
+                f.push_str("\n\n");
             }
-            write!(f, "{d}")?;
+            let _ = write!(f, "{d}");
             shown.push(d);
         }
         let n = shown.len();
-        write!(
+        let _ = write!(
             f,
             "\n\nerror: the suite has {n} error{}; nothing ran",
             if n == 1 { "" } else { "s" }
-        )
+        );
+        f
     }
 }
 

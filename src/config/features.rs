@@ -24,6 +24,8 @@ pub(super) struct FeatureContext<'a> {
     pub vars: &'a Vars,
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub plugin: &'a dyn Fn(&str) -> Result<CommandSpec, String>,
+    /// Where the secrets the steps read go.
+    pub secrets: &'a std::cell::RefCell<Vec<String>>,
 }
 
 /// One scenario as a check, before the suite's defaults are applied.
@@ -343,7 +345,6 @@ impl Loader<'_> {
             file: self.file.to_path_buf(),
             base_url: None,
             steps,
-            secrets: Vec::new(),
         };
         let probe = if browser {
             if !tags.iter().any(|t| t == "browser") {
@@ -401,14 +402,14 @@ impl Loader<'_> {
         // URL: it must reach no output, whatever the page does with it. The site's address
         // alone is not (an unreadable step's values are masked in its error either way).
         let Some(steps) = found else {
-            crate::secrets::register(&read);
+            self.ctx.secrets.borrow_mut().extend(read.iter().cloned());
             return None;
         };
         if !steps
             .iter()
             .all(|s| matches!(s.action, crate::model::scenario::Action::Site(_)))
         {
-            crate::secrets::register(&read);
+            self.ctx.secrets.borrow_mut().extend(read.iter().cloned());
         }
         Some(steps)
     }

@@ -195,18 +195,19 @@ impl FileLoader<'_> {
             hostgroups: spans(&raw.hostgroups),
             services: spans(&raw.services),
         };
-        let services = match nagios_objects::import_from(&opts, Some(&sites)) {
-            Ok(imported) => {
-                self.hostgroups = imported.hostgroups;
-                self.skipped
-                    .extend(imported.skipped.iter().map(ToString::to_string));
-                imported.services
-            }
-            Err(diags) => {
-                self.diags.extend(diags);
-                return Vec::new();
-            }
-        };
+        let services =
+            match nagios_objects::import_from(&opts, Some(&sites), &mut self.found_secrets) {
+                Ok(imported) => {
+                    self.hostgroups = imported.hostgroups;
+                    self.skipped
+                        .extend(imported.skipped.iter().map(ToString::to_string));
+                    imported.services
+                }
+                Err(diags) => {
+                    self.diags.extend(diags);
+                    return Vec::new();
+                }
+            };
         let mut out = Vec::new();
         for svc in services {
             match command_line_probe(CommandForm::of_nagios(&svc.command_line), defaults) {

@@ -86,12 +86,30 @@ pub fn load_with_env(
             )),
         }
     }
-    let mut suite = load_sources(&sources, overrides, env, &mut diags);
+    let mut secrets = Vec::new();
+    let mut suite = load_sources(&sources, overrides, env, &mut secrets, &mut diags);
     suite.files = files;
+    loaded(suite, secrets, diags)
+}
+
+/// The suite, or its problems, each with a redactor for the secrets read.
+fn loaded(
+    mut suite: Suite,
+    secrets: Vec<String>,
+    diags: Vec<Diagnostic>,
+) -> Result<Suite, Diagnostics> {
+    let redactor = crate::redact::Redactor::new(secrets);
+    for entry in &mut suite.entries {
+        if let Some(check) = &mut entry.check {
+            let check = Arc::make_mut(check);
+            check.fingerprint = check.digest(&redactor);
+        }
+    }
     if diags.is_empty() {
+        suite.redactor = redactor;
         Ok(suite)
     } else {
-        Err(Diagnostics(diags))
+        Err(Diagnostics::new(diags, redactor))
     }
 }
 
@@ -103,19 +121,18 @@ pub fn load_text(
 ) -> Result<Suite, Diagnostics> {
     let mut diags = Vec::new();
     let source = [(name.to_path_buf(), Arc::from(text))];
-    let mut suite = load_sources(&source, &Overrides::new(), env, &mut diags);
+    let mut secrets = Vec::new();
+    let mut suite = load_sources(&source, &Overrides::new(), env, &mut secrets, &mut diags);
     suite.files = vec![name.to_path_buf()];
-    if diags.is_empty() {
-        Ok(suite)
-    } else {
-        Err(Diagnostics(diags))
-    }
+    loaded(suite, secrets, diags)
 }
 
+/// `secrets` gets every secret read, also from files that have errors (which may show them).
 fn load_sources(
     sources: &[(PathBuf, Arc<str>)],
     overrides: &Overrides,
     env: &dyn Fn(&str) -> Option<String>,
+    secrets: &mut Vec<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Suite {
     let mut suite = Suite::default();
@@ -123,7 +140,7 @@ fn load_sources(
     let mut written_needs = Vec::new();
     for (file, source) in sources {
         if file.extension().is_some_and(|e| e == "feature") {
-            let loaded = standalone_feature(file, source, env, diags);
+            let loaded = standalone_feature(file, source, env, secrets, diags);
             admit(
                 loaded,
                 Vec::new(),
@@ -153,12 +170,14 @@ fn load_sources(
             always_env: BTreeSet::new(),
             fan_out_hosts: None,
             written_needs: Vec::new(),
+            found_secrets: Vec::new(),
         };
         let loaded = loader.load();
         suite.vars.append(&mut loader.var_names);
         suite.always_env.append(&mut loader.always_env);
         suite.skipped.append(&mut loader.skipped);
         written_needs.append(&mut loader.written_needs);
+        secrets.append(&mut loader.found_secrets);
         let failed = std::mem::take(&mut loader.failed);
         if let Some((config, span, env_use)) = loader.browser.take() {
             match &suite.browser {
@@ -247,18 +266,23 @@ fn standalone_feature(
     file: &Path,
     source: &Arc<str>,
     env: &dyn Fn(&str) -> Option<String>,
+    secrets: &mut Vec<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(Entry, Range<usize>)> {
     let dirs: Vec<PathBuf> = DEFAULT_PLUGIN_DIRS.iter().map(PathBuf::from).collect();
     let base = file.parent().unwrap_or(Path::new(".")).to_path_buf();
     let plugin = |line: &str| features::plugin_command(line, &dirs, &base);
     let vars = Vars::new();
+    let found = std::cell::RefCell::new(Vec::new());
     let ctx = features::FeatureContext {
         vars: &vars,
         env,
         plugin: &plugin,
+        secrets: &found,
     };
-    features::load(file, source, &ctx, diags)
+    let checks = features::load(file, source, &ctx, diags);
+    secrets.append(&mut found.into_inner());
+    checks
         .into_iter()
         .map(|f| {
             let check = Check {
@@ -273,6 +297,7 @@ fn standalone_feature(
                 source: f.source,
                 probe: f.probe,
                 needs: Vec::new(),
+                fingerprint: String::new(),
             };
             (Entry::loaded(check, f.env_use), f.span)
         })
@@ -357,6 +382,7 @@ impl Defaults {
             source,
             probe,
             needs: Vec::new(),
+            fingerprint: String::new(),
         }
     }
 }
@@ -420,6 +446,9 @@ struct FileLoader<'a> {
     always_env: BTreeSet<String>,
     /// The hosts of the check being loaded, once known, when it fans out.
     fan_out_hosts: Option<Vec<String>>,
+    /// Every secret this file's loading read: `[secrets]`, http passwords, `$USERn$`, values
+    /// feature steps read from the environment.
+    found_secrets: Vec<String>,
 }
 
 impl FileLoader<'_> {
@@ -664,7 +693,7 @@ impl FileLoader<'_> {
 
     /// `[secrets]`: like `[vars]` (usable as `{{name}}`), but their values are masked in every
     /// output. Each is expanded from the environment (and the vars); a value shorter than
-    /// [`secrets::MIN_LEN`] cannot be masked safely and is an error.
+    /// [`crate::redact::MIN_LEN`] cannot be masked safely and is an error.
     fn secrets(&mut self, value: Option<Spanned<DeValue<'_>>>, vars: &mut Vars) {
         let Some(value) = value else { return };
         let span = value.span();
@@ -705,7 +734,7 @@ impl FileLoader<'_> {
                 vars.insert(name, expanded);
                 continue;
             };
-            if secret.chars().count() < crate::secrets::MIN_LEN {
+            if secret.chars().count() < crate::redact::MIN_LEN {
                 let diag = Diagnostic::new(
                     self.file,
                     self.source,
@@ -713,7 +742,7 @@ impl FileLoader<'_> {
                     format!(
                         "secret `{name}` is {} characters long: a secret shorter than {} cannot be masked safely",
                         secret.chars().count(),
-                        crate::secrets::MIN_LEN
+                        crate::redact::MIN_LEN
                     ),
                 );
                 self.diags.push(match overridden {
@@ -723,7 +752,7 @@ impl FileLoader<'_> {
                 self.broken_vars.insert(name);
                 continue;
             }
-            crate::secrets::register([&secret]);
+            self.found_secrets.push(secret.clone());
             vars.insert(name, expanded);
         }
     }
@@ -902,6 +931,7 @@ impl FileLoader<'_> {
                     suite: self.file.to_path_buf(),
                     probe,
                     needs: Vec::new(),
+                    fingerprint: String::new(),
                 };
                 Entry {
                     instance: host.map(|host| suite::Instance {
@@ -1110,12 +1140,16 @@ impl FileLoader<'_> {
             let base = file.parent().unwrap_or(Path::new(".")).to_path_buf();
             let dirs = defaults.plugin_dirs.clone();
             let plugin = |line: &str| features::plugin_command(line, &dirs, &base);
+            let found = std::cell::RefCell::new(Vec::new());
             let ctx = features::FeatureContext {
                 vars,
                 env: self.env,
                 plugin: &plugin,
+                secrets: &found,
             };
-            for f in features::load(&file, &source, &ctx, self.diags) {
+            let loaded = features::load(&file, &source, &ctx, self.diags);
+            self.found_secrets.append(&mut found.into_inner());
+            for f in loaded {
                 let suite = self.file.to_path_buf();
                 let check = defaults.imported(&f.name, f.tags, suite, f.source, f.probe);
                 out.push((Entry::loaded(check, f.env_use), span.clone()));

@@ -181,8 +181,13 @@ pub struct NagiosImport {
     pub hostgroups: BTreeMap<String, Vec<(String, String)>>,
 }
 
-pub fn import(opts: &ImportOptions) -> Result<NagiosImport, Vec<Diagnostic>> {
-    import_from(opts, None)
+/// The `$USERn$` values read are added to `secrets`, also when the import fails: its errors may
+/// show them.
+pub fn import(
+    opts: &ImportOptions,
+    secrets: &mut Vec<String>,
+) -> Result<NagiosImport, Vec<Diagnostic>> {
+    import_from(opts, None, secrets)
 }
 
 /// [`import`] for a suite file's `[import] nagios`: a selection entry that selects nothing is an
@@ -190,6 +195,7 @@ pub fn import(opts: &ImportOptions) -> Result<NagiosImport, Vec<Diagnostic>> {
 pub fn import_from(
     opts: &ImportOptions,
     sites: Option<&SelectionSites>,
+    secrets: &mut Vec<String>,
 ) -> Result<NagiosImport, Vec<Diagnostic>> {
     let mut sources = Sources { files: Vec::new() };
     let mut diags = Vec::new();
@@ -218,6 +224,7 @@ pub fn import_from(
         }
     }
     let user = UserMacros::read(&collected.resources, opts.resource.as_deref(), &mut diags);
+    secrets.extend(user.secrets().map(str::to_string));
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -1175,8 +1182,8 @@ mod tests {
             resource: Some(fixture().join("resource.cfg")),
             ..ImportOptions::default()
         };
-        let imported =
-            import(&opts).unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics(d)));
+        let imported = import(&opts, &mut Vec::new())
+            .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics::plain(d)));
         assert_eq!(
             imported.hostgroups["app"],
             [
@@ -1242,8 +1249,8 @@ mod tests {
             services: vec!["HTTP*".into()],
             ..ImportOptions::default()
         };
-        let services = import(&opts)
-            .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics(d)))
+        let services = import(&opts, &mut Vec::new())
+            .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics::plain(d)))
             .services;
         let got: Vec<(&str, &str)> = services
             .iter()
@@ -1272,10 +1279,13 @@ mod tests {
              define host {\n  host_name unterminated\n",
         )
         .expect("write");
-        let errors = import(&ImportOptions {
-            config: vec![bad.clone()],
-            ..ImportOptions::default()
-        })
+        let errors = import(
+            &ImportOptions {
+                config: vec![bad.clone()],
+                ..ImportOptions::default()
+            },
+            &mut Vec::new(),
+        )
         .expect_err("bad");
         let shown: Vec<String> = errors
             .iter()
@@ -1289,10 +1299,13 @@ mod tests {
                 .replace("  host_name unterminated\n", "  host_name x\n}\n"),
         )
         .expect("write");
-        let errors = import(&ImportOptions {
-            config: vec![bad],
-            ..ImportOptions::default()
-        })
+        let errors = import(
+            &ImportOptions {
+                config: vec![bad],
+                ..ImportOptions::default()
+            },
+            &mut Vec::new(),
+        )
         .expect_err("bad");
         let shown: Vec<String> = errors
             .iter()
@@ -1313,10 +1326,13 @@ mod tests {
              define service {\n  host_name h\n  service_description s\n  check_command c\n}\n",
         )
         .expect("write");
-        let errors = import(&ImportOptions {
-            config: vec![macro_cfg],
-            ..ImportOptions::default()
-        })
+        let errors = import(
+            &ImportOptions {
+                config: vec![macro_cfg],
+                ..ImportOptions::default()
+            },
+            &mut Vec::new(),
+        )
         .expect_err("bad");
         let shown: Vec<String> = errors
             .iter()
@@ -1358,10 +1374,13 @@ mod tests {
              define service {\n  host_name h\n  service_description s\n  check_command c\n}\n",
         )
         .expect("write");
-        let errors = import(&ImportOptions {
-            config: vec![templates.clone(), objects.clone()],
-            ..ImportOptions::default()
-        })
+        let errors = import(
+            &ImportOptions {
+                config: vec![templates.clone(), objects.clone()],
+                ..ImportOptions::default()
+            },
+            &mut Vec::new(),
+        )
         .expect_err("bad");
         let shown: Vec<String> = errors
             .iter()
@@ -1391,11 +1410,14 @@ mod tests {
     #[test]
     fn host_checks_run_and_passive_checks_are_left_out() {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/nagios-host-checks");
-        let imported = import(&ImportOptions {
-            config: vec![dir.clone()],
-            ..ImportOptions::default()
-        })
-        .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics(d)));
+        let imported = import(
+            &ImportOptions {
+                config: vec![dir.clone()],
+                ..ImportOptions::default()
+            },
+            &mut Vec::new(),
+        )
+        .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics::plain(d)));
         let got: Vec<(String, String, usize, bool)> = imported
             .services
             .iter()
@@ -1442,19 +1464,22 @@ mod tests {
         );
         // A `services` selection picks services only; a host selection gets its host check.
         let only = |hosts: &[&str], services: &[&str]| {
-            import(&ImportOptions {
-                config: vec![dir.clone()],
-                hosts: hosts.iter().map(|h| h.to_string()).collect(),
-                services: services.iter().map(|s| s.to_string()).collect(),
-                ..ImportOptions::default()
-            })
+            import(
+                &ImportOptions {
+                    config: vec![dir.clone()],
+                    hosts: hosts.iter().map(|h| h.to_string()).collect(),
+                    services: services.iter().map(|s| s.to_string()).collect(),
+                    ..ImportOptions::default()
+                },
+                &mut Vec::new(),
+            )
             .map(|i| {
                 i.services
                     .iter()
                     .map(ImportedService::name)
                     .collect::<Vec<_>>()
             })
-            .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics(d)))
+            .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics::plain(d)))
         };
         assert_eq!(only(&["app2"], &["Answers"]), ["Answers @ app2"]);
         assert_eq!(

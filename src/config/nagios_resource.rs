@@ -124,9 +124,6 @@ impl UserMacros {
             };
             // Nagios keeps passwords here so that they are not shown: every $USERn$ is a
             // secret, except a folder that exists ($USER1$, the plugins).
-            if !is_folder(v) && v.chars().count() >= crate::secrets::MIN_LEN {
-                crate::secrets::register([v]);
-            }
             let at = start + raw_line.find(v).unwrap_or(0);
             self.macros.insert(
                 format!("USER{name}"),
@@ -143,6 +140,15 @@ impl UserMacros {
         Ok(())
     }
 
+    /// Every value that is a secret: Nagios keeps passwords here so that they are not shown,
+    /// so every `$USERn$` is one, except a folder that exists (`$USER1$`, the plugins).
+    pub fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.macros
+            .values()
+            .map(|m| m.value.as_str())
+            .filter(|v| !is_folder(v))
+    }
+
     /// The value of `name` (`USER3`). A secret too short to be masked is an error at its line.
     pub fn get(&self, name: &str) -> Result<&str, UserMacroError> {
         let Some(m) = self.macros.get(name) else {
@@ -152,10 +158,10 @@ impl UserMacros {
             return Err(UserMacroError::Unknown { note });
         };
         let len = m.value.chars().count();
-        if !is_folder(&m.value) && len < crate::secrets::MIN_LEN {
+        if !is_folder(&m.value) && len < crate::redact::MIN_LEN {
             return Err(UserMacroError::TooShort(m.at.diag(format!(
                 "${name}$ is {len} characters long: a secret shorter than {} cannot be masked safely",
-                crate::secrets::MIN_LEN
+                crate::redact::MIN_LEN
             ))));
         }
         Ok(&m.value)

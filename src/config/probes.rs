@@ -196,19 +196,19 @@ impl FileLoader<'_> {
         let secrets = spec.secrets();
         if let Some(short) = secrets
             .iter()
-            .find(|s| s.chars().count() < crate::secrets::MIN_LEN)
+            .find(|s| s.chars().count() < crate::redact::MIN_LEN)
         {
             self.error(
                 table,
                 format!(
                     "a password or token of {} characters: a secret shorter than {} cannot be masked safely",
                     short.chars().count(),
-                    crate::secrets::MIN_LEN
+                    crate::redact::MIN_LEN
                 ),
             );
             return None;
         }
-        crate::secrets::register(&secrets);
+        self.found_secrets.extend(secrets.iter().cloned());
         Some(ProbeSpec::Http(Box::new(spec)))
     }
 

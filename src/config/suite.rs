@@ -84,6 +84,8 @@ pub struct Suite {
     pub vars: BTreeSet<String>,
     /// What imports left out and why (a passive Nagios service), one line each.
     pub skipped: Vec<String>,
+    /// Masks every secret the suite's loading read, in every form.
+    pub redactor: crate::redact::Redactor,
 }
 
 /// The checks a selection admits, ready to run, and the environment variables they read.
@@ -159,7 +161,7 @@ impl Suite {
         let mut unset = env_use.unset;
         unset.sort_by_key(order);
         unset.dedup_by_key(|d| order(d));
-        Err(Diagnostics(unset))
+        Err(Diagnostics::new(unset, self.redactor.clone()))
     }
 }
 

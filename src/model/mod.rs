@@ -304,19 +304,21 @@ impl Outcome {
         self
     }
 
-    /// Every registered secret in the outcome's text replaced by `****` (before anything is cut,
-    /// so that no cut leaves part of one).
-    pub fn masked(mut self) -> Outcome {
-        use crate::secrets::mask;
-        self.summary = mask(&self.summary).into_owned();
-        for line in &mut self.long_output {
-            *line = mask(line).into_owned();
-        }
+    /// Every secret in the outcome's text replaced by `****` (before anything is cut, so that no
+    /// cut leaves part of one).
+    pub fn masked(mut self, redactor: &crate::redact::Redactor) -> Outcome {
+        let mask = |s: &mut String| {
+            if let std::borrow::Cow::Owned(masked) = redactor.mask(s) {
+                *s = masked;
+            }
+        };
+        mask(&mut self.summary);
+        self.long_output.iter_mut().for_each(mask);
         for e in &mut self.evidence {
-            e.text = mask(&e.text).into_owned();
+            mask(&mut e.text);
         }
         for p in &mut self.perfdata {
-            p.label = mask(&p.label).into_owned();
+            mask(&mut p.label);
         }
         self
     }
@@ -447,6 +449,9 @@ pub struct Check {
     /// Checks (by name) that must end OK or WARNING before this one runs; otherwise it is
     /// skipped. Resolved at load: every name is a check of the suite, with no cycle.
     pub needs: Vec<String>,
+    /// [`Check::digest`] with the suite's secrets, set once the suite is loaded: what a
+    /// baseline compares.
+    pub fingerprint: String,
 }
 
 impl Check {
@@ -458,10 +463,10 @@ impl Check {
     /// added above a scenario) and the folder the suite sits in (another checkout path, another
     /// current directory) are left out. Only the secrets the loaders know are masked — not those
     /// met while running — so that the same definition always has the same digest.
-    pub fn fingerprint(&self) -> String {
+    pub fn digest(&self, redactor: &crate::redact::Redactor) -> String {
         let definition = format!("{:?}|{:?}|{:?}", self.probe, self.timeout, self.fail_on);
         let definition = self.placeless(&definition);
-        let masked = crate::secrets::mask_loaded(&definition);
+        let masked = redactor.mask_loaded(&definition);
         let digest = ring::digest::digest(&ring::digest::SHA256, masked.as_bytes());
         let hex: String = digest.as_ref()[..12]
             .iter()
@@ -643,6 +648,9 @@ pub struct RunRecord {
     /// With `--soak`: every check's figures over the repeated runs; `results` then hold each
     /// check's last failing result (its last result when it never failed).
     pub soak: Option<soak::Soak>,
+    /// The run's secrets (the suite's and those met while running): what every output of the
+    /// run is masked with.
+    pub redactor: crate::redact::Redactor,
 }
 
 #[cfg(test)]

@@ -19,8 +19,6 @@ pub struct ScenarioSpec {
     /// Relative pages are joined to this; set by a `the site "..."` step or `base_url`.
     pub base_url: Option<String>,
     pub steps: Vec<ScenarioStep>,
-    /// Values that must never appear in any output (`[secrets]` the steps use).
-    pub secrets: Vec<String>,
 }
 
 /// One step as written and what it does.

@@ -32,6 +32,7 @@ pub fn shell_check(name: &str, script: &str) -> Check {
             args: vec!["-c".to_string(), script.to_string()],
         }),
         needs: Vec::new(),
+        fingerprint: String::new(),
     }
 }
 
@@ -76,5 +77,6 @@ pub fn record(results: Vec<CheckResult>, cancelled: Option<CancelReason>) -> Run
         cancelled,
         labels: Vec::new(),
         soak: None,
+        redactor: crate::redact::Redactor::none(),
     }
 }

@@ -14,8 +14,8 @@ pub async fn run(spec: &ExecSpec, ctx: &ProbeCtx) -> Outcome {
         Ok(finished) => finished,
         Err(outcome) => return outcome,
     };
-    let stdout = captured_text(&finished.stdout);
-    let stderr = captured_text(&finished.stderr);
+    let stdout = captured_text(&finished.stdout, &ctx.redact);
+    let stderr = captured_text(&finished.stderr, &ctx.redact);
     let mut lines = stdout.lines().filter(|l| !l.trim().is_empty());
     let first = lines
         .next()

@@ -51,6 +51,9 @@ pub struct ProbeCtx {
     /// The attempt's time limit, which the runner enforces: a probe only makes sure that nothing
     /// of its own (a client's request timeout) gives up before it.
     pub timeout: Duration,
+    /// Masks secrets in what a probe keeps or cuts, and is told those it meets (a password
+    /// typed).
+    pub redact: crate::redact::Redactor,
 }
 
 /// What an attempt is doing now ("waiting for response headers from http://..."), shared

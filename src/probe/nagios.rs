@@ -17,8 +17,8 @@ pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
         Err(outcome) => return outcome,
     };
 
-    let stdout = captured_text(&finished.stdout);
-    let stderr = captured_text(&finished.stderr);
+    let stdout = captured_text(&finished.stdout, &ctx.redact);
+    let stderr = captured_text(&finished.stderr, &ctx.redact);
     let parsed = plugin_output::parse(&stdout);
     let text = if parsed.summary.is_empty() {
         let later = parsed.long_output.iter().find(|l| !l.trim().is_empty());
@@ -58,12 +58,12 @@ pub async fn run(spec: &NagiosSpec, ctx: &ProbeCtx) -> Outcome {
 /// A captured stream as text, its secrets masked before it is split into status, perfdata and
 /// long output (a secret with a `|` in it would be cut in two and each half missed); when it
 /// was cut at the capture bound, a secret whose start made it in before the cut is masked too.
-pub(super) fn captured_text(cap: &Captured) -> String {
+pub(super) fn captured_text(cap: &Captured, redact: &crate::redact::Redactor) -> String {
     let text = sanitize::text_from_bytes(&cap.head);
     if cap.dropped > 0 {
-        crate::secrets::mask_cut(&text)
+        redact.mask_cut(&text)
     } else {
-        crate::secrets::mask(&text).into_owned()
+        redact.mask(&text).into_owned()
     }
 }
 

@@ -215,10 +215,9 @@ fn details(r: &CheckResult) -> String {
     out
 }
 
-/// Text as HTML text or attribute value, its secrets masked first (escaped, a secret would no
-/// longer be found by the mask on the way out).
+/// Text as HTML text or attribute value (its secrets are masked on the way out, entities
+/// decoded).
 fn esc(text: &str) -> String {
-    let text = crate::secrets::mask(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -276,7 +276,7 @@ fn check(r: &CheckResult, fails_gate: bool) -> JsonCheck {
         optional: c.optional,
         suite: c.suite.display().to_string(),
         source: c.source.to_string(),
-        fingerprint: Some(c.fingerprint()),
+        fingerprint: Some(c.fingerprint.clone()),
         baseline: None,
         state: r.state().label().to_string(),
         fails_gate,

@@ -10,6 +10,7 @@ use crate::model::RunRecord;
 const MAX_ROWS: usize = 200;
 
 pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
+    let redact = &run.redactor;
     let c = &verdict.counts;
     let head = if verdict.passed {
         "✅ gate PASSED"
@@ -20,7 +21,7 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
     let labels = if labels.is_empty() {
         String::new()
     } else {
-        format!(" for {}", cell(&labels.join(", ")))
+        format!(" for {}", cell(redact, &labels.join(", ")))
     };
     let mut out = format!(
         "### smokegate: {head}{labels}\n\n{} of {} checks fail the gate ({} ok, {} warning, {} critical, {} unknown, {} not run) in {}.\n",
@@ -34,13 +35,16 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
         format::duration(run.duration)
     );
     for problem in &verdict.problems {
-        out.push_str(&format!("\n**{}**\n", cell(problem)));
+        out.push_str(&format!("\n**{}**\n", cell(redact, problem)));
     }
     let answer = super::answer(run, verdict);
     if !answer.is_empty() {
         out.push('\n');
         for (what, names) in answer {
-            let names: Vec<String> = names.iter().map(|n| format!("**{}**", cell(n))).collect();
+            let names: Vec<String> = names
+                .iter()
+                .map(|n| format!("**{}**", cell(redact, n)))
+                .collect();
             out.push_str(&format!("- {what}: {}\n", names.join(", ")));
         }
     }
@@ -51,15 +55,15 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
             format::duration(soak.elapsed)
         ));
         if let Some(why) = &soak.stopped_early {
-            out.push_str(&format!(" Stopped early: {}.", cell(why)));
+            out.push_str(&format!(" Stopped early: {}.", cell(redact, why)));
         }
         out.push('\n');
     }
     if let Some(c) = verdict.baseline.as_ref().filter(|c| !c.gone.is_empty()) {
         out.push_str(&format!(
             "\nGone since {}: {}\n",
-            cell(&c.baseline.describe()),
-            cell(&c.gone.join(", "))
+            cell(redact, &c.baseline.describe()),
+            cell(redact, &c.gone.join(", "))
         ));
     }
     let listed = super::listed(verdict);
@@ -83,7 +87,7 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
         };
         let class = v
             .class
-            .map(|c| format!(" {} |", cell(&c.to_string())))
+            .map(|c| format!(" {} |", cell(redact, &c.to_string())))
             .unwrap_or_else(|| {
                 if with_class {
                     " |".to_string()
@@ -94,9 +98,9 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
         out.push_str(&format!(
             "| {mark} | {} | {} | {} |{class} {} |\n",
             super::tag(r, v),
-            cell(&r.check.name),
-            cell(&super::meaning(run, v).unwrap_or_default()),
-            cell(said.as_deref().unwrap_or(r.summary()))
+            cell(redact, &r.check.name),
+            cell(redact, &super::meaning(run, v).unwrap_or_default()),
+            cell(redact, said.as_deref().unwrap_or(r.summary()))
         ));
     }
     if listed.len() > MAX_ROWS {
@@ -110,9 +114,10 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
 
 /// Text for a table cell: one line; `|`, Markdown emphasis and GitHub's strikethrough escaped, and `<`, `>`, `&` as
 /// entities, so that text from outside neither breaks the table nor brings markup.
-fn cell(text: &str) -> String {
+fn cell(redact: &crate::redact::Redactor, text: &str) -> String {
     // Masked before it is escaped: `\|` in a secret would escape the mask on the way out.
-    let one_line: String = crate::secrets::mask(text)
+    let one_line: String = redact
+        .mask(text)
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();

@@ -284,12 +284,12 @@ fn is_special(target: &Path) -> bool {
 /// temp file in the same folder as the file a symlink leads to, then a rename, with the mode a
 /// plain create would give (the umask applies) or the mode the file already had; a device or
 /// a FIFO is written in place. A missing folder is made.
-pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
+pub fn write(path: &Path, contents: &[u8], redact: &crate::redact::Redactor) -> io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
     // No secret leaves in a report, whatever put it in the text (no copy when none is there).
     let text = String::from_utf8_lossy(contents);
-    let masked = crate::secrets::mask(&text);
+    let masked = redact.mask(&text);
     let contents = masked.as_bytes();
     let target = resolve(path);
     if is_special(&target) {

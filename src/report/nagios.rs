@@ -29,6 +29,7 @@ pub struct NagiosReport {
 }
 
 pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
+    let redact = &run.redactor;
     let state = verdict.state;
     let total = run.results.len();
     let with = |wanted: &dyn Fn(Disposition) -> bool| -> Vec<&CheckResult> {
@@ -65,11 +66,15 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         );
         if !failing.is_empty() {
             s.push_str(": ");
-            s.push_str(&name_list(&failing));
+            s.push_str(&name_list(redact, &failing));
         }
         for (list, what) in &others {
             if !list.is_empty() {
-                s.push_str(&format!(". {} {what}: {}", list.len(), name_list(list)));
+                s.push_str(&format!(
+                    ". {} {what}: {}",
+                    list.len(),
+                    name_list(redact, list)
+                ));
             }
         }
         s
@@ -93,7 +98,10 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
     // A `|` would start perfdata where Nagios reads it: it is shown as `/`, and a last line says
     // so when that happened.
     let mut piped = first.contains('|');
-    let mut text = format!("{} | {perf}\n", cut(&nagios_text(&first), MAX_FIRST_LINE));
+    let mut text = format!(
+        "{} | {perf}\n",
+        cut(&nagios_text(redact, &first), MAX_FIRST_LINE)
+    );
     // What goes after the check lines is known first, so that the budget holds it too.
     let gone = verdict
         .baseline
@@ -106,7 +114,7 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
                 c.gone.join(", ")
             );
             piped |= gone.contains('|');
-            format!("{}\n", cut(&nagios_text(&gone), MAX_LINE))
+            format!("{}\n", cut(&nagios_text(redact, &gone), MAX_LINE))
         })
         .unwrap_or_default();
     let listed = super::listed(verdict);
@@ -147,10 +155,10 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> NagiosReport {
         let raw = format!(
             "{}: {}{notes} - {}",
             super::tag(r, v),
-            cut(&r.check.name, MAX_NAME),
+            cut(&redact.mask(&r.check.name), MAX_NAME),
             said.as_deref().unwrap_or(r.summary())
         );
-        let line = format!("{}\n", cut(&nagios_text(&raw), per_line));
+        let line = format!("{}\n", cut(&nagios_text(redact, &raw), per_line));
         if text.len() + line.len() + reserved > MAX_OUTPUT {
             text.push_str(&format!(
                 "... {} more not OK (Nagios keeps 8 KiB of output: see `smokegate run`)\n",
@@ -199,7 +207,7 @@ fn checks_perfdata(run: &RunRecord, room: usize) -> (String, usize) {
         .iter()
         .filter_map(|r| {
             let outcome = r.outcome()?;
-            let name = label_text(&cut(&crate::secrets::mask(&r.check.name), MAX_NAME));
+            let name = label_text(&cut(&run.redactor.mask(&r.check.name), MAX_NAME));
             let items: Vec<String> = outcome
                 .perfdata
                 .iter()
@@ -233,11 +241,11 @@ fn label_text(s: &str) -> String {
         .replace('|', "%7C")
 }
 
-fn name_list(results: &[&CheckResult]) -> String {
+fn name_list(redact: &crate::redact::Redactor, results: &[&CheckResult]) -> String {
     let mut names: Vec<String> = results
         .iter()
         .take(NAMES_ON_FIRST_LINE)
-        .map(|r| cut(&r.check.name, MAX_NAME))
+        .map(|r| cut(&redact.mask(&r.check.name), MAX_NAME))
         .collect();
     let more = results.len().saturating_sub(NAMES_ON_FIRST_LINE);
     if more > 0 {
@@ -248,9 +256,9 @@ fn name_list(results: &[&CheckResult]) -> String {
 
 /// Text for Nagios: a `|` would start perfdata (shown as `/`, and `PIPE_NOTE` says so) and
 /// Nagios itself rewrites `;` as `:`; control characters and the like are escaped.
-fn nagios_text(s: &str) -> String {
+fn nagios_text(redact: &crate::redact::Redactor, s: &str) -> String {
     // Masked before it is rewritten: a secret with `|` or `;` would escape the mask after.
-    let s = crate::secrets::mask(s);
+    let s = redact.mask(s);
     crate::sanitize::clean(&s.replace('|', "/").replace(';', ":"))
 }
 

@@ -38,6 +38,8 @@ pub struct RunOptions {
     /// Bytes of text (output, evidence) kept per attempt, so that what a run holds is bounded
     /// whatever its checks print.
     pub keep_output: usize,
+    /// Masks the suite's secrets, and those the run meets, in every outcome.
+    pub redactor: crate::redact::Redactor,
 }
 
 /// Default for [`RunOptions::keep_output`]: twice what Nagios keeps of a plugin's output.
@@ -52,6 +54,7 @@ impl Default for RunOptions {
             capture_limit: 64 * 1024,
             handle_signals: true,
             keep_output: DEFAULT_KEEP_OUTPUT,
+            redactor: crate::redact::Redactor::none(),
         }
     }
 }
@@ -122,6 +125,7 @@ pub async fn run(
 ) -> RunRecord {
     let started_at = SystemTime::now();
     let start = Instant::now();
+    let redactor = opts.redactor.clone();
     let cancel = Arc::new(Cancel::default());
     let slots = Arc::new(Semaphore::new(opts.jobs.max(1)));
     let all_done = CancellationToken::new();
@@ -242,6 +246,7 @@ pub async fn run(
         cancelled,
         labels: Vec::new(),
         soak: None,
+        redactor,
     }
 }
 
@@ -498,6 +503,7 @@ impl Unit {
             shared: Arc::clone(&self.shared),
             phase: probe::Phase::default(),
             timeout: self.check.timeout,
+            redact: self.opts.redactor.clone(),
         };
         let timeout = self.check.timeout;
         let probe = probe::run(&self.check.probe, &ctx);
@@ -524,7 +530,10 @@ impl Unit {
             number,
             started: began.duration_since(self.start),
             duration: began.elapsed(),
-            outcome: outcome.masked().bounded(self.opts.keep_output).sanitized(),
+            outcome: outcome
+                .masked(&self.opts.redactor)
+                .bounded(self.opts.keep_output)
+                .sanitized(),
         }
     }
 

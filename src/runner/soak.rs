@@ -60,6 +60,7 @@ pub async fn soak(
         cancelled: None,
         labels: Vec::new(),
         soak: None,
+        redactor: opts.redactor.clone(),
     };
     let mut signals = Signals::new(opts.handle_signals);
     let mut number = 0u32;

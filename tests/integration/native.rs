@@ -215,10 +215,19 @@ fn credentials_never_reach_any_report() {
     out.code(1);
     let everything = format!("{}{}{}{}", out.stdout, out.stderr, json, out.read("r.xml"));
     assert!(
-        everything.contains("Bearer ********"),
+        everything.contains("Bearer ****"),
         "the excerpt shows the header, masked"
     );
-    for secret in ["tok-SECRET-123", "pw-SECRET-456"] {
+    assert!(
+        everything.contains("Basic ****"),
+        "a Basic credential echoed back is masked in its base64 form"
+    );
+    for secret in [
+        "tok-SECRET-123",
+        "pw-SECRET-456",
+        "cHctU0VDUkVULTQ1Ni",
+        "SECRET",
+    ] {
         assert!(!everything.contains(secret), "{secret} leaked");
     }
 }
@@ -1177,4 +1186,69 @@ fn a_timeout_says_what_the_probe_was_waiting_for() {
         assert_eq!(result(&json, name)["state"], "CRITICAL", "{name}");
         assert_eq!(summary(&json, name), message, "{name}");
     }
+}
+
+/// What servers make of a secret they echo: Python's `json.dumps` (`\u00c4`), `html.escape`
+/// (`&#x27;`), `urllib.parse.quote` (`/` kept, `%40`) in the followed redirect's final URL and
+/// `quote_plus` in the body. The forms are as Python 3 prints them for `Äp'fel@home/42`.
+#[test]
+fn a_secret_echoed_in_any_encoding_reaches_no_output() {
+    let port = serve(|mut stream, head| {
+        let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let reply = if path == "/" {
+            "HTTP/1.1 302 Found\r\nLocation: /next?v=%C3%84p%27fel%40home/42\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
+        } else {
+            let body = "Traceback: {\"echo\": \"\\u00c4p'fel@home/42\"} <b>\u{c4}p&#x27;fel@home/42</b> q=%C3%84p%27fel%40home%2F42";
+            format!(
+                "HTTP/1.1 500 Oops\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+        };
+        let _ = stream.write_all(reply.as_bytes());
+    });
+    let suite = format!(
+        "[secrets]\ntok = \"\u{c4}p'fel@home/42\"\n\n{}",
+        check(
+            "echo",
+            &format!("http = {{ url = \"http://127.0.0.1:{port}/\", follow_redirects = true, headers = {{ X-Token = \"{{{{tok}}}}\" }} }}"),
+        )
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&[
+            "run",
+            "--json",
+            "r.json",
+            "--junit",
+            "r.xml",
+            "--html",
+            "r.html",
+            "--summary",
+            "r.md",
+            "--color",
+            "never",
+        ])
+        .run();
+    out.code(1);
+    let json = out.json("r.json");
+    let everything = format!(
+        "{}{}{}{}{}{}",
+        out.stdout,
+        out.stderr,
+        json,
+        out.read("r.xml"),
+        out.read("r.html"),
+        out.read("r.md")
+    );
+    assert!(
+        everything.contains("Traceback"),
+        "the body is shown: {everything}"
+    );
+    for form in ["fel@home", "fel%40home", "\\u00c4p", "&#x27;fel", "p%27fel"] {
+        assert!(!everything.contains(form), "{form} leaked: {everything}");
+    }
+    assert!(
+        everything.contains("next?v=****"),
+        "the final URL is shown, masked"
+    );
 }

@@ -106,7 +106,7 @@ pub async fn run(spec: &BrowserSpec, ctx: &ProbeCtx) -> Outcome {
         pool,
     };
     let mut outcome = match &session.driver {
-        Some(driver) => scenario(spec, pool, driver).await,
+        Some(driver) => scenario(spec, pool, driver, &ctx.redact).await,
         None => Outcome::unknown("internal error: session lost"),
     };
     outcome.perfdata.push(Perfdata::new(
@@ -257,7 +257,12 @@ fn capabilities(pool: &Pool, profile: &std::path::Path) -> WebDriverResult<Chrom
     Ok(caps)
 }
 
-async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcome {
+async fn scenario(
+    spec: &BrowserSpec,
+    pool: &Pool,
+    driver: &WebDriver,
+    redact: &crate::redact::Redactor,
+) -> Outcome {
     let started = Instant::now();
     let links = match flow::link(&spec.steps) {
         Ok(links) => links,
@@ -268,6 +273,7 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
     let mut run = StepRun {
         spec,
         driver,
+        redact,
         wait: pool.config.implicit_wait,
         vars: HashMap::new(),
         echoes: Vec::new(),
@@ -388,7 +394,7 @@ async fn scenario(spec: &BrowserSpec, pool: &Pool, driver: &WebDriver) -> Outcom
         if let Ok(title) = driver.title().await {
             outcome = outcome.with_evidence(Label::PageTitle, sanitize::clean(&title));
         }
-        match screenshot(pool, driver, &spec.origin).await {
+        match screenshot(pool, driver, &redact.mask(&spec.origin)).await {
             _ if broken => {}
             Ok(path) => outcome = outcome.with_evidence(Label::Screenshot, path),
             Err(e) => outcome = outcome.with_evidence(Label::Screenshot, format!("not taken: {e}")),
@@ -407,12 +413,11 @@ async fn screenshot(pool: &Pool, driver: &WebDriver, origin: &str) -> Result<Str
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis());
-    // A file name is an output too: no secret in it.
-    let origin = crate::secrets::mask(origin);
+    // A file name is an output too: `origin` comes masked.
     let name: String = origin
         .rsplit('/')
         .next()
-        .unwrap_or(&origin)
+        .unwrap_or(origin)
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
@@ -681,10 +686,10 @@ fn first_line(s: &str) -> String {
 }
 
 /// What is typed into a password field never reaches an output, as over HTTP.
-async fn secret_if_password(el: &WebElement, value: &str) {
+async fn secret_if_password(el: &WebElement, value: &str, redact: &crate::redact::Redactor) {
     if let Ok(Some(kind)) = el.attr("type").await {
         if kind.eq_ignore_ascii_case("password") {
-            crate::secrets::register_seen([value]);
+            redact.see([value]);
         }
     }
 }
@@ -723,6 +728,7 @@ fn millis(text: &str, default: Duration) -> Duration {
 struct StepRun<'a> {
     spec: &'a BrowserSpec,
     driver: &'a WebDriver,
+    redact: &'a crate::redact::Redactor,
     wait: Duration,
     vars: HashMap<String, Value>,
     echoes: Vec<String>,
@@ -1051,13 +1057,13 @@ impl StepRun<'_> {
             }
             Command::Type => {
                 let el = find(driver, loc()?, wait).await?;
-                secret_if_password(&el, value).await;
+                secret_if_password(&el, value, self.redact).await;
                 el.clear().await.map_err(wd)?;
                 el.send_keys(value).await.map_err(wd)
             }
             Command::SendKeys => {
                 let el = find(driver, loc()?, wait).await?;
-                secret_if_password(&el, value).await;
+                secret_if_password(&el, value, self.redact).await;
                 el.send_keys(value).await.map_err(wd)
             }
             Command::Select => {

@@ -23,6 +23,8 @@ const BODY_ENDS: usize = 600;
 /// What the assertions found: failures in order, and the evidence that explains them.
 #[derive(Default)]
 struct Findings {
+    /// Cuts the excerpts shown without splitting a secret.
+    redact: crate::redact::Redactor,
     failures: Vec<(State, String)>,
     body_evidence: Option<String>,
     /// Body assertions a cut body could not settle either way.
@@ -39,7 +41,9 @@ impl Findings {
 
     /// Shows the body's start and end unless a more telling excerpt was chosen.
     fn show_body(&mut self, text: &str) {
-        self.body_evidence.get_or_insert_with(|| body_ends(text));
+        let redact = &self.redact;
+        self.body_evidence
+            .get_or_insert_with(|| body_ends(redact, text));
     }
 
     fn state(&self) -> State {
@@ -50,11 +54,18 @@ impl Findings {
 }
 
 /// Every assertion over one response, then the outcome with perfdata and evidence.
-pub(super) fn judge_response(spec: &HttpSpec, response: &Response) -> Outcome {
+pub(super) fn judge_response(
+    spec: &HttpSpec,
+    response: &Response,
+    redact: &crate::redact::Redactor,
+) -> Outcome {
     let body = decode_body(&response.body, &response.headers, response.truncated);
     let text = body.text.as_str();
     let partial = why_partial(response);
-    let mut found = Findings::default();
+    let mut found = Findings {
+        redact: redact.clone(),
+        ..Findings::default()
+    };
     check_status(spec, response.status, &response.headers, text, &mut found);
     check_text(spec, &body, partial.is_some(), &mut found);
     check_headers(spec, &response.headers, &mut found);
@@ -248,7 +259,7 @@ fn check_text(spec: &HttpSpec, body: &BodyText, partial: bool, found: &mut Findi
         match hit {
             Some((view, at)) => {
                 found.fail(format!("body contains {needle:?}"));
-                found.body_evidence = Some(excerpt(view, at.start, at.len()));
+                found.body_evidence = Some(excerpt(&found.redact, view, at.start, at.len()));
             }
             None if partial => found.unsettled.push(format!("body_lacks {needle:?}")),
             None => {}
@@ -273,7 +284,7 @@ fn check_text(spec: &HttpSpec, body: &BodyText, partial: bool, found: &mut Findi
         match hit {
             Some((view, m)) => {
                 found.fail(format!("body matches /{re}/: {:?}", m.as_str()));
-                found.body_evidence = Some(excerpt(view, m.start(), m.len()));
+                found.body_evidence = Some(excerpt(&found.redact, view, m.start(), m.len()));
             }
             None if partial => found.unsettled.push(format!("body_lacks_match /{re}/")),
             None => {}
@@ -355,7 +366,7 @@ fn check_json(spec: &HttpSpec, text: &str, partial: bool, found: &mut Findings) 
             None => found.fail(format!("JSON {pointer} is missing, expected {expected}")),
             Some(value) if !json_matches(value, expected) => found.fail(format!(
                 "JSON {pointer} is {}, expected {expected}",
-                shorten(value.get().trim(), EXCERPT)
+                shorten(&found.redact, value.get().trim(), EXCERPT)
             )),
             Some(_) => {}
         }
@@ -388,7 +399,12 @@ pub(super) fn status_line(
 }
 
 /// Up to EXCERPT characters around `text[at..at+len]` (or from the start), escaped.
-pub(super) fn excerpt(text: &str, at: usize, len: usize) -> String {
+pub(super) fn excerpt(
+    redact: &crate::redact::Redactor,
+    text: &str,
+    at: usize,
+    len: usize,
+) -> String {
     if text.is_empty() {
         return "(empty body)".to_string();
     }
@@ -400,7 +416,7 @@ pub(super) fn excerpt(text: &str, at: usize, len: usize) -> String {
             .min(text.len()),
     );
     // No secret is cut in two (half of one would escape the mask).
-    let (start, end) = crate::secrets::widen(text, start, end);
+    let (start, end) = redact.widen(text, start, end);
     let mut out = String::new();
     if start > 0 {
         out.push('…');
@@ -413,15 +429,15 @@ pub(super) fn excerpt(text: &str, at: usize, len: usize) -> String {
 }
 
 /// The body's first and last BODY_ENDS bytes (all of it when short), escaped.
-pub(super) fn body_ends(text: &str) -> String {
+pub(super) fn body_ends(redact: &crate::redact::Redactor, text: &str) -> String {
     if text.is_empty() {
         return "(empty body)".to_string();
     }
     if text.len() <= 2 * BODY_ENDS + EXCERPT {
         return sanitize::clean(text);
     }
-    let (_, head) = crate::secrets::widen(text, 0, floor(text, BODY_ENDS));
-    let (tail, _) = crate::secrets::widen(text, ceil(text, text.len() - BODY_ENDS), text.len());
+    let (_, head) = redact.widen(text, 0, floor(text, BODY_ENDS));
+    let (tail, _) = redact.widen(text, ceil(text, text.len() - BODY_ENDS), text.len());
     let tail = tail.max(head);
     format!(
         "{}\n… ({} bytes) …\n{}",
@@ -432,26 +448,13 @@ pub(super) fn body_ends(text: &str) -> String {
 }
 
 /// At most `max` bytes of `text`, escaped, with "…" when cut.
-pub(super) fn shorten(text: &str, max: usize) -> String {
-    let (_, end) = crate::secrets::widen(text, 0, floor(text, max));
+pub(super) fn shorten(redact: &crate::redact::Redactor, text: &str, max: usize) -> String {
+    let (_, end) = redact.widen(text, 0, floor(text, max));
     let more = if end < text.len() { "…" } else { "" };
     format!("{}{more}", sanitize::clean(&text[..end]))
 }
 
-fn floor(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil(s: &str, mut i: usize) -> usize {
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i.min(s.len())
-}
+use crate::sanitize::{ceil_boundary as ceil, floor_boundary as floor};
 
 /// Unicode lowercase, char by char, with the final sigma folded to sigma: what
 /// case-insensitive text assertions compare.
@@ -583,6 +586,7 @@ mod tests {
     use super::*;
     use crate::model::range::{Range, Thresholds};
     use crate::model::spec::{CertDays, HeaderRule, StatusRule};
+    use crate::redact::Redactor;
     use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
     // Synthetic responses, judged without a server: one test per assertion kind.
@@ -626,7 +630,7 @@ mod tests {
 
     #[test]
     fn a_response_that_meets_everything_is_ok_with_time_and_size() {
-        let outcome = judge_response(&spec(), &response(200, &[], "hello"));
+        let outcome = judge_response(&spec(), &response(200, &[], "hello"), &Redactor::none());
         assert_eq!(outcome.state, State::Ok);
         assert_eq!(outcome.summary, "HTTP OK: 200 OK - 5 bytes in 0.042 s");
         let perf: Vec<(&str, Option<f64>)> = outcome
@@ -641,16 +645,23 @@ mod tests {
     #[test]
     fn status_defaults_to_2xx_or_3xx_and_names_a_redirect_target() {
         let redirect = response(302, &[("location", "/login")], "");
-        assert_eq!(judge_response(&spec(), &redirect).state, State::Ok);
+        assert_eq!(
+            judge_response(&spec(), &redirect, &Redactor::none()).state,
+            State::Ok
+        );
         let mut exact = spec();
         exact.status = vec![StatusRule::Code(200), StatusRule::Class(2)];
-        let outcome = judge_response(&exact, &redirect);
+        let outcome = judge_response(&exact, &redirect, &Redactor::none());
         assert_eq!(outcome.state, State::Critical);
         assert_eq!(
             outcome.summary,
             "HTTP CRITICAL: status 302 Found, expected 200 or 2xx (Location: /login)"
         );
-        let missing = judge_response(&spec(), &response(404, &[], "no such page"));
+        let missing = judge_response(
+            &spec(),
+            &response(404, &[], "no such page"),
+            &Redactor::none(),
+        );
         assert_eq!(
             missing.summary,
             "HTTP CRITICAL: status 404 Not Found, expected 2xx or 3xx"
@@ -667,16 +678,20 @@ mod tests {
         let mut has = spec();
         has.body_has = vec!["welcome".to_string()];
         assert_eq!(
-            judge_response(&has, &response(200, &[], "WELCOME back")).state,
+            judge_response(&has, &response(200, &[], "WELCOME back"), &Redactor::none()).state,
             State::Ok
         );
         has.case_sensitive = true;
-        let outcome = judge_response(&has, &response(200, &[], "WELCOME back"));
+        let outcome = judge_response(&has, &response(200, &[], "WELCOME back"), &Redactor::none());
         assert_eq!(outcome.summary, "HTTP CRITICAL: body lacks \"welcome\"");
 
         let mut lacks = spec();
         lacks.body_lacks = vec!["lorem ipsum".to_string()];
-        let outcome = judge_response(&lacks, &response(200, &[], "Our shop. Lorem Ipsum dolor"));
+        let outcome = judge_response(
+            &lacks,
+            &response(200, &[], "Our shop. Lorem Ipsum dolor"),
+            &Redactor::none(),
+        );
         assert_eq!(
             outcome.summary,
             "HTTP CRITICAL: body contains \"lorem ipsum\""
@@ -690,10 +705,14 @@ mod tests {
         re.body_matches = vec![regex::Regex::new(r"v\d+\.\d+").expect("re")];
         re.body_lacks_match = vec![regex::Regex::new(r"(?i)traceback").expect("re")];
         assert_eq!(
-            judge_response(&re, &response(200, &[], "version v1.4")).state,
+            judge_response(&re, &response(200, &[], "version v1.4"), &Redactor::none()).state,
             State::Ok
         );
-        let outcome = judge_response(&re, &response(200, &[], "Traceback (most recent)"));
+        let outcome = judge_response(
+            &re,
+            &response(200, &[], "Traceback (most recent)"),
+            &Redactor::none(),
+        );
         assert_eq!(
             outcome.summary,
             "HTTP CRITICAL: body does not match /v\\d+\\.\\d+/; body matches /(?i)traceback/: \"Traceback\""
@@ -707,7 +726,7 @@ mod tests {
         cut.body_lacks = vec!["secret".to_string(), "debug".to_string()];
         let mut partial = response(200, &[], "header DEBUG");
         partial.truncated = true;
-        let outcome = judge_response(&cut, &partial);
+        let outcome = judge_response(&cut, &partial, &Redactor::none());
         assert_eq!(outcome.state, State::Critical);
         assert_eq!(
             outcome.summary,
@@ -720,7 +739,7 @@ mod tests {
         let mut lacks = spec();
         lacks.body_lacks = vec!["secret".to_string()];
         assert_eq!(
-            judge_response(&lacks, &undecoded).summary,
+            judge_response(&lacks, &undecoded, &Redactor::none()).summary,
             "HTTP CRITICAL: body has Content-Encoding \"zstd\", which smokegate does not decode: \
              cannot establish body_lacks \"secret\""
         );
@@ -740,10 +759,13 @@ mod tests {
             &[("set-cookie", "a=1"), ("set-cookie", "session=x")],
             "",
         );
-        assert_eq!(judge_response(&headers, &two).state, State::Ok);
+        assert_eq!(
+            judge_response(&headers, &two, &Redactor::none()).state,
+            State::Ok
+        );
         headers.response_headers =
             vec![rule("set-cookie", "sid=*"), rule("x-frame-options", "DENY")];
-        let outcome = judge_response(&headers, &two);
+        let outcome = judge_response(&headers, &two, &Redactor::none());
         assert_eq!(
             outcome.summary,
             "HTTP CRITICAL: header set-cookie: none of its 2 values (\"a=1\", \"session=x\") \
@@ -759,14 +781,17 @@ mod tests {
             ("/count".to_string(), serde_json::json!(3)),
         ];
         let ok = response(200, &[], r#"{"version": "1.4.2", "count": 3.0}"#);
-        assert_eq!(judge_response(&json, &ok).state, State::Ok);
+        assert_eq!(
+            judge_response(&json, &ok, &Redactor::none()).state,
+            State::Ok
+        );
         let wrong = response(200, &[], r#"{"version": "1.4.1"}"#);
         assert_eq!(
-            judge_response(&json, &wrong).summary,
+            judge_response(&json, &wrong, &Redactor::none()).summary,
             "HTTP CRITICAL: JSON /version is \"1.4.1\", expected \"1.4.2\"; \
              JSON /count is missing, expected 3"
         );
-        let html = judge_response(&json, &response(200, &[], "<html>"));
+        let html = judge_response(&json, &response(200, &[], "<html>"), &Redactor::none());
         assert!(
             html.summary
                 .starts_with("HTTP CRITICAL: body is not JSON: "),
@@ -782,7 +807,7 @@ mod tests {
             warn: Some(Range::parse("0.01").expect("range")),
             crit: Some(Range::parse("1").expect("range")),
         };
-        let outcome = judge_response(&slow, &response(200, &[], ""));
+        let outcome = judge_response(&slow, &response(200, &[], ""), &Redactor::none());
         assert_eq!(outcome.state, State::Warning);
         assert_eq!(
             outcome.summary,
@@ -798,7 +823,7 @@ mod tests {
             warn: Some(30),
             crit: Some(7),
         });
-        let outcome = judge_response(&days, &response(200, &[], ""));
+        let outcome = judge_response(&days, &response(200, &[], ""), &Redactor::none());
         assert_eq!(outcome.state, State::Unknown);
         assert_eq!(
             outcome.summary,
@@ -807,7 +832,7 @@ mod tests {
         let mut broken = response(200, &[], "");
         broken.cert = Some(Err("cannot parse the certificate".to_string()));
         assert_eq!(
-            judge_response(&days, &broken).summary,
+            judge_response(&days, &broken, &Redactor::none()).summary,
             "HTTP UNKNOWN: cannot parse the certificate"
         );
     }
@@ -860,10 +885,13 @@ mod tests {
     #[test]
     fn long_bodies_show_their_start_and_end() {
         let body = format!("{}{}{}", "head ", "x".repeat(5000), " tail");
-        let shown = body_ends(&body);
+        let shown = body_ends(&crate::redact::Redactor::none(), &body);
         assert!(shown.starts_with("head xx"));
         assert!(shown.ends_with("xx tail"));
         assert!(shown.contains("\n… (3810 bytes) …\n"), "{shown}");
-        assert_eq!(body_ends("short"), "short");
+        assert_eq!(
+            body_ends(&crate::redact::Redactor::none(), "short"),
+            "short"
+        );
     }
 }

@@ -88,8 +88,10 @@ impl Clients {
 }
 
 pub async fn run(spec: &HttpSpec, ctx: &ProbeCtx) -> Outcome {
-    let outcome = run_unmasked(spec, ctx).await;
-    mask(outcome, &spec.secrets())
+    match fetch(spec, None, ctx).await {
+        Ok(response) => judge_response(spec, &response, &ctx.redact),
+        Err(outcome) => outcome,
+    }
 }
 
 /// What came back: everything the assertions look at.
@@ -106,13 +108,6 @@ pub(super) struct Response {
     /// A Content-Encoding smokegate cannot undo: `body` is as sent.
     pub(super) undecoded: Option<String>,
     pub(super) secs: f64,
-}
-
-async fn run_unmasked(spec: &HttpSpec, ctx: &ProbeCtx) -> Outcome {
-    match fetch(spec, None, ctx).await {
-        Ok(response) => judge_response(spec, &response),
-        Err(outcome) => outcome,
-    }
 }
 
 /// Sends the request and reads at most `max_body` bytes of the (decoded) body.
@@ -293,24 +288,4 @@ fn error_chain(err: &dyn std::error::Error) -> String {
         source = s.source();
     }
     parts.join(": ")
-}
-
-/// Replaces every secret in every text of the outcome.
-pub(super) fn mask(mut outcome: Outcome, secrets: &[String]) -> Outcome {
-    if secrets.is_empty() {
-        return outcome;
-    }
-    let hide = |s: &mut String| {
-        for secret in secrets {
-            if s.contains(secret.as_str()) {
-                *s = s.replace(secret.as_str(), "********");
-            }
-        }
-    };
-    hide(&mut outcome.summary);
-    outcome.long_output.iter_mut().for_each(hide);
-    for ev in &mut outcome.evidence {
-        hide(&mut ev.text);
-    }
-    outcome
 }

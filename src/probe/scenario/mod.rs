@@ -28,8 +28,7 @@ const MAX_REDIRECTS: usize = 20;
 const MAX_PAGE: usize = 4 * 1024 * 1024;
 
 pub async fn run(spec: &ScenarioSpec, ctx: &ProbeCtx) -> Outcome {
-    let outcome = play(spec, ctx).await;
-    http::mask(outcome, &spec.secrets)
+    play(spec, ctx).await
 }
 
 /// The page the scenario is on.
@@ -66,6 +65,7 @@ fn fail(message: impl Into<String>) -> Fail {
 
 struct Session<'a> {
     spec: &'a ScenarioSpec,
+    redact: &'a crate::redact::Redactor,
     jar: reqwest::cookie::Jar,
     base: Option<Url>,
     page: Option<Current>,
@@ -78,6 +78,7 @@ async fn play(spec: &ScenarioSpec, ctx: &ProbeCtx) -> Outcome {
     let start = Instant::now();
     let mut session = Session {
         spec,
+        redact: &ctx.redact,
         jar: Default::default(),
         base: spec.base_url.as_deref().and_then(|b| Url::parse(b).ok()),
         page: None,
@@ -124,7 +125,7 @@ impl Session<'_> {
                 .with_evidence(Label::Response, format!("{} {}", page.version, page.status));
             let text = page::page_text(&Html::parse_document(&page.html));
             if !text.is_empty() {
-                outcome = outcome.with_evidence(Label::Body, excerpt(&text));
+                outcome = outcome.with_evidence(Label::Body, excerpt(self.redact, &text));
             }
         }
         outcome
@@ -231,7 +232,8 @@ impl Session<'_> {
                 .await
             }
             Action::Fill { field, value } => {
-                self.on_field(field, |form, _, el| form.fill(el, value))
+                let redact = self.redact;
+                self.on_field(field, |form, _, el| form.fill(el, value, redact))
             }
             Action::Select {
                 field,
@@ -518,7 +520,10 @@ impl Session<'_> {
                 )
                 .map_err(|f| {
                     let shown = found.or(texts.first()).map_or("", String::as_str);
-                    f.with(Label::Reply, format!("its text: {}", excerpt(shown)))
+                    f.with(
+                        Label::Reply,
+                        format!("its text: {}", excerpt(self.redact, shown)),
+                    )
                 })
             }
             Action::ElementHtml { css, html, not } => {
@@ -742,12 +747,12 @@ fn has_password_field(doc: &Html) -> bool {
     page::parse_css("input[type=password]").is_ok_and(|s| doc.select(&s).next().is_some())
 }
 
-fn excerpt(text: &str) -> String {
+fn excerpt(redact: &crate::redact::Redactor, text: &str) -> String {
     const MAX: usize = 600;
     match text.char_indices().nth(MAX) {
         Some((i, _)) => {
             // No secret is cut in two (half of one would escape the mask).
-            let (_, end) = crate::secrets::widen(text, 0, i);
+            let (_, end) = redact.widen(text, 0, i);
             if end < text.len() {
                 format!("{}…", &text[..end])
             } else {

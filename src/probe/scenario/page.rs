@@ -392,7 +392,13 @@ impl Form {
     }
 
     /// Types into a text control.
-    pub fn fill(&mut self, el: ElementRef, value: &str) -> Result<(), String> {
+    /// What is typed into a password field is told to `redact`.
+    pub fn fill(
+        &mut self,
+        el: ElementRef,
+        value: &str,
+        redact: &crate::redact::Redactor,
+    ) -> Result<(), String> {
         match kind(el).as_str() {
             "checkbox" | "radio" | "file" | "select" => Err(format!(
                 "it is a {} field: use {}",
@@ -407,7 +413,7 @@ impl Form {
             kind => {
                 // What is typed into a password field never reaches an output.
                 if kind == "password" {
-                    crate::secrets::register_seen([value]);
+                    redact.see([value]);
                 }
                 self.set.insert(el.id(), Set::Text(value.to_string()));
                 Ok(())
