@@ -178,6 +178,17 @@ impl Redactor {
     }
 }
 
+/// Why a password typed while running cannot be kept secret, when it is too short to mask.
+pub fn too_short_to_type(value: &str) -> Option<String> {
+    let n = value.chars().count();
+    (n < MIN_LEN).then(|| {
+        format!(
+            "a password of {n} character{} cannot be masked safely (a secret has {MIN_LEN} or more): it was not typed",
+            if n == 1 { "" } else { "s" }
+        )
+    })
+}
+
 /// The values long enough to be secrets, once each.
 fn keep<I, S>(values: I) -> Vec<String>
 where

@@ -391,11 +391,12 @@ impl Loader<'_> {
         // What this step reads from the environment, apart: its form values are secrets.
         let mut step_env = EnvUse::default();
         let found = self.step_with(step, values, dir, &mut step_env);
-        let read: Vec<String> = step_env
+        let read_named: Vec<(String, String)> = step_env
             .env
             .iter()
-            .filter_map(|name| (self.ctx.env)(name))
+            .filter_map(|name| (self.ctx.env)(name).map(|v| (name.clone(), v)))
             .collect();
+        let read: Vec<String> = read_named.iter().map(|(_, v)| v.clone()).collect();
         env_use.add(step_env);
         // A value a step reads from the environment is a credential until shown otherwise — a
         // password typed inline, in a table row or a doc string, or through a var; a token in a
@@ -405,10 +406,51 @@ impl Loader<'_> {
             self.ctx.secrets.borrow_mut().extend(read.iter().cloned());
             return None;
         };
+        if let Some(what) = steps.iter().find_map(|s| s.action.blank_expectation()) {
+            self.ctx.secrets.borrow_mut().extend(read.iter().cloned());
+            let at = step.span.start..step.span.end;
+            let written = &self.source[at.clone()];
+            let text_at = at.start + written.find(step.value.as_str()).unwrap_or(0);
+            let expanded = if ["${", "{{", "<"].iter().any(|m| step.value.contains(m)) {
+                " (after what the step names was expanded)"
+            } else {
+                ""
+            };
+            self.error(
+                text_at..text_at + step.value.len(),
+                format!(
+                    "step `{}`: the expected {what} is empty{expanded}: every page would meet it",
+                    step.value
+                ),
+            );
+            return None;
+        }
         if !steps
             .iter()
             .all(|s| matches!(s.action, crate::model::scenario::Action::Site(_)))
         {
+            // A secret too short to be masked would show wherever the page puts it.
+            if let Some((name, value)) = read_named
+                .iter()
+                .find(|(_, v)| v.chars().count() < crate::redact::MIN_LEN)
+            {
+                let at = step.span.start..step.span.end;
+                let text = &self.source[at.clone()];
+                let span = text
+                    .find(&format!("${{{name}}}"))
+                    .map_or(at.clone(), |i| at.start + i..at.start + i + name.len() + 3);
+                let len = value.chars().count();
+                self.error(
+                    span,
+                    format!(
+                        "`{name}` is {len} character{} long: a value a step reads from the environment is a secret, and a secret shorter than {} cannot be masked safely",
+                        if len == 1 { "" } else { "s" },
+                        crate::redact::MIN_LEN
+                    ),
+                );
+                self.ctx.secrets.borrow_mut().extend(read.iter().cloned());
+                return None;
+            }
             self.ctx.secrets.borrow_mut().extend(read.iter().cloned());
         }
         Some(steps)

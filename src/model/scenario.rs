@@ -227,6 +227,44 @@ impl Action {
         )
     }
 
+    /// What of the step's expectation is empty or blank, if any: a page always holds an empty
+    /// text (and never lacks one), so such a step would pass on a 500 Traceback page. Also when
+    /// a `${VAR}` or a `{{var}}` expanded to nothing.
+    pub fn blank_expectation(&self) -> Option<&'static str> {
+        let blank = |s: &str| s.trim().is_empty();
+        match self {
+            Action::OnPage(url) if blank(url) => Some("URL"),
+            Action::UrlMatches(re) | Action::SeeMatch { pattern: re, .. } if blank(re.as_str()) => {
+                Some("pattern")
+            }
+            Action::SeeText { text, .. }
+            | Action::ResponseContains { text, .. }
+            | Action::WaitText { text, .. }
+                if blank(text) =>
+            {
+                Some("text")
+            }
+            Action::ElementText { css, .. }
+            | Action::ElementHtml { css, .. }
+            | Action::ElementPresent { css, .. }
+            | Action::ElementCount { css, .. }
+            | Action::WaitElement { css, .. }
+                if blank(css) =>
+            {
+                Some("selector")
+            }
+            Action::ElementText { text, .. } if blank(text) => Some("text"),
+            Action::ElementHtml { html, .. } if blank(html) => Some("HTML"),
+            Action::FieldValue { value, .. } if blank(value) => Some("value"),
+            Action::Header {
+                value,
+                contains: true,
+                ..
+            } if blank(value) => Some("value"),
+            _ => None,
+        }
+    }
+
     pub fn needs_browser(&self) -> bool {
         matches!(self, Action::WaitText { .. } | Action::WaitElement { .. })
     }

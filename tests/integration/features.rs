@@ -619,3 +619,110 @@ fn a_feature_file_on_the_command_line_runs_and_lists_as_scenarios() {
         out.stdout
     );
 }
+
+/// A value a step reads from the environment is a secret: one too short to be masked (it would
+/// show in the page URL, an echoed body, the step list) is a load error at its place.
+#[test]
+fn a_step_value_from_the_environment_too_short_to_mask_is_a_load_error() {
+    let marker = marker("feature-short-secret");
+    let out = Smokegate::new()
+        .file(
+            "checks/f.feature",
+            "Feature: F\n  Scenario: S\n    Given the site \"http://127.0.0.1:9\"\n    When I go to \"/login\"\n    And I fill in \"Password\" with \"${SHOP_PASS}\"\n",
+        )
+        .env("SHOP_PASS", "q7z")
+        .marked(&marker)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    out.code(2);
+    let err = &out.stderr;
+    assert!(
+        err.contains("error: `SHOP_PASS` is 3 characters long: a value a step reads from the environment is a secret, and a secret shorter than 4 cannot be masked safely\n --> checks/f.feature:5:36"),
+        "{err}"
+    );
+    assert!(!err.contains("q7z"), "{err}");
+    assert!(!out.dir.path().join("r.json").exists(), "nothing ran");
+    assert!(leftovers(&marker).is_empty());
+}
+
+/// A password typed into a password field is a secret; one too short to be masked is not typed,
+/// and the scenario fails saying why.
+#[test]
+fn a_password_too_short_to_mask_is_not_typed_and_fails_the_scenario() {
+    let port = shop();
+    let out = Smokegate::new()
+        .file(
+            "checks/f.feature",
+            &format!("Feature: F\n  Scenario: S\n    Given the site \"http://127.0.0.1:{port}\"\n    And I am on \"/login\"\n    When I fill in \"User name\" with \"bob\"\n    And I fill in \"Password\" with \"q7z\"\n    And I press \"Sign in\"\n    Then I should see \"Hello, shopper\"\n"),
+        )
+        .args(&["run", "--json", "r.json", "--color", "never"])
+        .run();
+    out.code(1);
+    let json = out.json("r.json");
+    let check = &json["checks"][0];
+    assert_eq!(check["state"], "CRITICAL", "{check}");
+    assert!(
+        check["summary"].as_str().unwrap_or_default().contains(
+            "field \"Password\": a password of 3 characters cannot be masked safely (a secret has 4 or more): it was not typed"
+        ),
+        "{check}"
+    );
+}
+
+/// An expectation that is empty or blank — written so, or a `${VAR}` that expanded to nothing —
+/// is met by every page (a 500 Traceback too): a load error at the step, for every kind.
+#[test]
+fn an_empty_expectation_is_a_load_error_also_after_expansion() {
+    let marker = marker("feature-empty-expectation");
+    let steps = [
+        "Then I should see \"${EXPECTED_VERSION}\"",
+        "Then the response should contain \"${BLANK}\"",
+        "Then I should see text matching \"${EXPECTED_VERSION}\"",
+        "Then the \"Content-Type\" response header should contain \"${EXPECTED_VERSION}\"",
+        "Then the url should match \"\"",
+        "Then I should see \"v1\" in the \"${BLANK}\" element",
+        "Then I should not see \"  \"",
+    ];
+    let mut feature = String::from("Feature: F\n");
+    for (i, step) in steps.iter().enumerate() {
+        feature.push_str(&format!(
+            "  Scenario: S{i}\n    Given the site \"http://127.0.0.1:9\"\n    When I go to \"/\"\n    {step}\n"
+        ));
+    }
+    let out = Smokegate::new()
+        .file("checks/f.feature", &feature)
+        .env("EXPECTED_VERSION", "")
+        .env("BLANK", "   ")
+        .marked(&marker)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    out.code(2);
+    let err = &out.stderr;
+    for (i, (what, expanded)) in [
+        ("text", true),
+        ("text", true),
+        ("pattern", true),
+        ("value", true),
+        ("pattern", false),
+        ("selector", true),
+        ("text", false),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let written = steps[i].trim_start_matches("Then ");
+        let note = if *expanded {
+            " (after what the step names was expanded)"
+        } else {
+            ""
+        };
+        let line = 5 + 4 * i;
+        let expected = format!(
+            "error: step `{written}`: the expected {what} is empty{note}: every page would meet it\n --> checks/f.feature:{line}:10"
+        );
+        assert!(err.contains(&expected), "missing {expected:?} in\n{err}");
+    }
+    assert!(err.contains("the suite has 7 errors; nothing ran"), "{err}");
+    assert!(!out.dir.path().join("r.json").exists(), "nothing ran");
+    assert!(leftovers(&marker).is_empty());
+}

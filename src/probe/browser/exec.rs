@@ -686,12 +686,29 @@ fn first_line(s: &str) -> String {
 }
 
 /// What is typed into a password field never reaches an output, as over HTTP.
-async fn secret_if_password(el: &WebElement, value: &str, redact: &crate::redact::Redactor) {
+/// A password too short to be masked is not typed: the step fails.
+async fn secret_if_password(
+    el: &WebElement,
+    value: &str,
+    redact: &crate::redact::Redactor,
+) -> Result<(), Failure> {
+    // Keys (`${KEY_ENTER}`, WebDriver's private-use codes) are pressed, not typed.
+    let typed: String = value
+        .chars()
+        .filter(|c| !('\u{E000}'..='\u{F8FF}').contains(c))
+        .collect();
+    if typed.is_empty() {
+        return Ok(());
+    }
     if let Ok(Some(kind)) = el.attr("type").await {
         if kind.eq_ignore_ascii_case("password") {
-            redact.see([value]);
+            if let Some(why) = crate::redact::too_short_to_type(&typed) {
+                return Err(Failure::new("a password that can be masked", why));
+            }
+            redact.see([typed]);
         }
     }
+    Ok(())
 }
 
 /// The variable a Gherkin scenario's in-page check stores its verdict in (`model::scenario`).
@@ -1057,13 +1074,13 @@ impl StepRun<'_> {
             }
             Command::Type => {
                 let el = find(driver, loc()?, wait).await?;
-                secret_if_password(&el, value, self.redact).await;
+                secret_if_password(&el, value, self.redact).await?;
                 el.clear().await.map_err(wd)?;
                 el.send_keys(value).await.map_err(wd)
             }
             Command::SendKeys => {
                 let el = find(driver, loc()?, wait).await?;
-                secret_if_password(&el, value, self.redact).await;
+                secret_if_password(&el, value, self.redact).await?;
                 el.send_keys(value).await.map_err(wd)
             }
             Command::Select => {

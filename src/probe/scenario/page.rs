@@ -413,6 +413,9 @@ impl Form {
             kind => {
                 // What is typed into a password field never reaches an output.
                 if kind == "password" {
+                    if let Some(why) = crate::redact::too_short_to_type(value) {
+                        return Err(why);
+                    }
                     redact.see([value]);
                 }
                 self.set.insert(el.id(), Set::Text(value.to_string()));
