@@ -408,6 +408,33 @@ const NAGIOS_PROGRAM: Program = Program {
     search_path: false,
 };
 
+/// `vars` with each secret's value replaced by a placeholder that no shell splits or unquotes
+/// (private-use characters around a number), and the placeholders with their values.
+fn hold_secrets(vars: &Vars, secrets: &[String]) -> (Vars, Vec<(String, String)>) {
+    let mut held = vars.clone();
+    let mut placeholders = Vec::new();
+    for value in held.values_mut() {
+        if secrets.contains(&value.text) {
+            let placeholder = format!("\u{E000}{}\u{E001}", placeholders.len());
+            placeholders.push((
+                placeholder.clone(),
+                std::mem::replace(&mut value.text, placeholder),
+            ));
+        }
+    }
+    (held, placeholders)
+}
+
+/// A word with the secrets [`hold_secrets`] held put back.
+fn put_back(word: String, placeholders: &[(String, String)]) -> String {
+    if !word.contains('\u{E000}') {
+        return word;
+    }
+    placeholders.iter().fold(word, |w, (placeholder, value)| {
+        w.replace(placeholder.as_str(), value)
+    })
+}
+
 /// A plain command: by name in the plugin dirs, then `$PATH`, or by path.
 const EXEC_PROGRAM: Program = Program {
     key: "program",
@@ -1010,9 +1037,16 @@ impl FileLoader<'_> {
                     );
                     return None;
                 }
-                let line = self.expand(&command, vars)?;
+                // A secret is put in after the line is split into words: whatever it holds
+                // (a space, a quote, a backslash), the program gets it exact, within its word.
+                let (held, placeholders) = hold_secrets(vars, &self.found_secrets);
+                let line = self.expand(&command, &held)?;
                 let mut words = match shell_words::split(&line) {
-                    Ok(words) => words.into_iter(),
+                    Ok(words) => words
+                        .into_iter()
+                        .map(|w| put_back(w, &placeholders))
+                        .collect::<Vec<_>>()
+                        .into_iter(),
                     Err(e) => {
                         self.error(
                             command.span(),

@@ -359,3 +359,38 @@ fn a_password_typed_in_a_browser_scenario_reaches_no_output() {
         "{stdout}"
     );
 }
+
+/// A secret in `command = "..."` is put in after the line is split into words: a value with a
+/// space, quotes and a backslash reaches the program exact, as one argument, and no output shows
+/// it (`list --json` too).
+#[test]
+fn a_secret_in_a_command_reaches_the_program_exact_as_one_argument() {
+    let secret = r#"p a"ss\w'rd 1"#;
+    let suite = "[secrets]\ntok = \"${SMOKEGATE_TEST_TOK}\"\n\n[[check]]\nname = \"exact\"\nexec = { command = \"/bin/sh -c 'test $# = 1 && test \\\"$1\\\" = \\\"$SMOKEGATE_TEST_TOK\\\" && echo got it: $1' x {{tok}}\" }\n";
+    let run = Smokegate::new()
+        .suite(suite)
+        .env("SMOKEGATE_TEST_TOK", secret)
+        .args(&["run", "--json", "r.json", "--color", "never"])
+        .run();
+    run.code(0);
+    let json = run.read("r.json");
+    assert!(json.contains("got it: ****"), "{json}");
+    let listed = Smokegate::new()
+        .suite(suite)
+        .env("SMOKEGATE_TEST_TOK", secret)
+        .args(&["list", "--json"])
+        .run();
+    listed.code(0);
+    for (what, text) in [
+        ("run stdout", run.stdout.as_str()),
+        ("JSON", json.as_str()),
+        ("list --json", listed.stdout.as_str()),
+    ] {
+        for part in ["ss\\", "ss\\\\w", "rd 1", "p a"] {
+            assert!(
+                !text.contains(part),
+                "{part:?} of the secret in {what}: {text}"
+            );
+        }
+    }
+}
