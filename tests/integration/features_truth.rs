@@ -95,6 +95,9 @@ fn site(other: u16) -> u16 {
         "/shown" => html(
             r#"<div hidden style="display:block">Traceback one</div><p style="display:none; display:block">Traceback two</p><div style="visibility:hidden"><span style="visibility:visible">Traceback three</span><span>Quiet</span></div>"#,
         ),
+        "/drawn" => html(
+            r#"<details><summary>More</summary>Traceback (most recent call last)</details><dialog>Internal Server Error</dialog><p>Lo&shy;rem ip&#x200B;sum</p><p style="color: rgba(0, 0, 0, 0)">Debug <b>mode</b></p>"#,
+        ),
         "/signin" => html(LOGIN_FORM),
         "/auth/admin" => redirect(301, "/auth/admin/"),
         "/auth/admin/" => html(&format!(
@@ -228,6 +231,23 @@ const TRUTH: &str = r#"Feature: Truth
     And I should see "Traceback three"
     And I should not see "Quiet"
     And I should not see "Traceback"
+
+  Scenario: a closed details shows its summary only
+    When I go to "/drawn"
+    Then I should see "More"
+    And I should see "Traceback"
+
+  Scenario: a dialog not open is not seen
+    When I go to "/drawn"
+    Then I should see "Internal Server Error"
+
+  Scenario: characters that draw nothing do not hide a word
+    When I go to "/drawn"
+    Then I should not see "lorem ipsum"
+
+  Scenario: transparent text is not seen
+    When I go to "/drawn"
+    Then I should see "Debug mode"
 "#;
 
 /// Runs `feature` against the site (and the other host); the base URL, the other host's port and
@@ -273,6 +293,10 @@ fn steps_do_not_pass_on_pages_that_only_look_right() {
         ("text the HTML shows after all", "CRITICAL", "And I should not see \"Traceback\" - the text \"Traceback\" is on the page, and should not be".into()),
         ("a disabled option", "CRITICAL", "And I select \"Express\" from \"ship\" - field \"ship\": its option `Express` is disabled".into()),
         ("a trailing-slash redirect under /auth", "CRITICAL", format!("Then access is refused - access is not refused: 200 OK at {base}/auth/admin/ (expected 401, 403, or a redirect to a login page with a password field)")),
+        ("a closed details shows its summary only", "CRITICAL", "And I should see \"Traceback\" - the text \"Traceback\" is not on the page".into()),
+        ("a dialog not open is not seen", "CRITICAL", "Then I should see \"Internal Server Error\" - the text \"Internal Server Error\" is not on the page".into()),
+        ("characters that draw nothing do not hide a word", "CRITICAL", "Then I should not see \"lorem ipsum\" - the text \"lorem ipsum\" is on the page, and should not be".into()),
+        ("transparent text is not seen", "CRITICAL", "Then I should see \"Debug mode\" - the text \"Debug mode\" is not on the page".into()),
     ];
     for (scenario, state, summary) in &expect {
         let check = crate::browser_checks::result(&json, &format!("Truth / {scenario}"));

@@ -141,26 +141,64 @@ fn not_rendered(el: &scraper::node::Element, style: &[(String, String)]) -> bool
     ) {
         return true;
     }
+    if declared(style, "opacity").is_some_and(|o| is_zero(&o)) {
+        return true;
+    }
     match declared(style, "display") {
         Some(display) => display == "none",
-        None => el.attr("hidden").is_some(),
+        // A dialog is shown only while open.
+        None => el.attr("hidden").is_some() || (el.name() == "dialog" && el.attr("open").is_none()),
     }
 }
 
+/// `0`, `0.0`, `0%`: a CSS number or percentage that is zero.
+fn is_zero(value: &str) -> bool {
+    value
+        .trim_end_matches('%')
+        .parse::<f64>()
+        .is_ok_and(|v| v == 0.0)
+}
+
+/// Characters that draw nothing and do not part words: a word written with them is the word.
+fn draws_nothing(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
 /// The text of an element as a reader sees it: what the HTML removes or makes invisible left
-/// out (`visibility` is inherited, and a child may show itself again), inline elements run
-/// together and blocks apart.
+/// out (`visibility` and a transparent `color` are inherited, and a child may show itself
+/// again; `opacity: 0` hides all within), a closed `<details>` but its summary, a `<dialog>`
+/// not open, characters that draw nothing (soft hyphen, zero-width ones) dropped, inline
+/// elements run together and blocks apart.
 pub fn element_text(el: ElementRef) -> String {
     let mut out = String::new();
-    walk_text(*el, true, &mut out);
+    walk_text(*el, Ink::default(), &mut out);
     collapse(&out)
 }
 
-fn walk_text(node: ego_tree::NodeRef<scraper::Node>, visible: bool, out: &mut String) {
+/// What an element passes on to its text: whether it is visible and drawn in a colour.
+#[derive(Clone, Copy)]
+struct Ink {
+    visible: bool,
+    coloured: bool,
+}
+
+impl Default for Ink {
+    fn default() -> Ink {
+        Ink {
+            visible: true,
+            coloured: true,
+        }
+    }
+}
+
+fn walk_text(node: ego_tree::NodeRef<scraper::Node>, ink: Ink, out: &mut String) {
     match node.value() {
         scraper::Node::Text(t) => {
-            if visible {
-                out.push_str(t);
+            if ink.visible && ink.coloured {
+                out.extend(t.chars().filter(|&c| !draws_nothing(c)));
             }
         }
         scraper::Node::Element(e) => {
@@ -171,14 +209,33 @@ fn walk_text(node: ego_tree::NodeRef<scraper::Node>, visible: bool, out: &mut St
             let visible = match declared(&style, "visibility").as_deref() {
                 Some("hidden" | "collapse") => false,
                 Some("visible") => true,
-                _ => visible,
+                _ => ink.visible,
             };
+            let coloured = match declared(&style, "color").as_deref() {
+                Some(c) => !is_transparent(c),
+                None => ink.coloured,
+            };
+            let ink = Ink { visible, coloured };
             let block = BLOCKS.contains(&e.name());
             if block {
                 out.push(' ');
             }
+            // A closed `<details>` shows its first `<summary>` only.
+            let closed = e.name() == "details" && e.attr("open").is_none();
+            let summary = closed
+                .then(|| {
+                    node.children().find(|c| {
+                        c.value()
+                            .as_element()
+                            .is_some_and(|el| el.name() == "summary")
+                    })
+                })
+                .flatten();
             for child in node.children() {
-                walk_text(child, visible, out);
+                if closed && summary.is_none_or(|s| s.id() != child.id()) {
+                    continue;
+                }
+                walk_text(child, ink, out);
             }
             if block {
                 out.push(' ');
@@ -186,9 +243,35 @@ fn walk_text(node: ego_tree::NodeRef<scraper::Node>, visible: bool, out: &mut St
         }
         _ => {
             for child in node.children() {
-                walk_text(child, visible, out);
+                walk_text(child, ink, out);
             }
         }
+    }
+}
+
+/// A colour that draws nothing: `transparent`, or one whose alpha is zero.
+fn is_transparent(colour: &str) -> bool {
+    let c = colour.trim();
+    if c == "transparent" {
+        return true;
+    }
+    let inner = c
+        .strip_prefix("rgba(")
+        .or_else(|| c.strip_prefix("rgb("))
+        .or_else(|| c.strip_prefix("hsla("))
+        .or_else(|| c.strip_prefix("hsl("))
+        .and_then(|r| r.strip_suffix(')'));
+    if let Some(inner) = inner {
+        // `rgba(0, 0, 0, 0)` or `rgb(0 0 0 / 0%)`: the alpha is last.
+        let alpha = inner.rsplit([',', '/']).next().unwrap_or("");
+        return (inner.contains(',') && inner.split(',').count() == 4 || inner.contains('/'))
+            && is_zero(alpha.trim());
+    }
+    // `#rgba` and `#rrggbbaa` with a zero alpha.
+    match c.strip_prefix('#') {
+        Some(hex) if hex.len() == 4 => hex.ends_with('0'),
+        Some(hex) if hex.len() == 8 => hex.ends_with("00"),
+        _ => false,
     }
 }
 
