@@ -26,6 +26,9 @@ pub(super) struct FeatureContext<'a> {
     pub plugin: &'a dyn Fn(&str) -> Result<CommandSpec, String>,
     /// Where the secrets the steps read go.
     pub secrets: &'a std::cell::RefCell<Vec<String>>,
+    /// Vars and secrets whose definition is in error (said there): a use of one is not another
+    /// error.
+    pub broken: &'a std::collections::BTreeSet<String>,
 }
 
 /// One scenario as a check, before the suite's defaults are applied.
@@ -567,6 +570,14 @@ impl Loader<'_> {
                 }
                 env_use.env.extend(expanded.env.iter().cloned());
                 Some(expanded.text)
+            }
+            // A var whose own definition is in error was said there, once.
+            Err(e)
+                if e.unknown
+                    .as_ref()
+                    .is_some_and(|n| self.ctx.broken.contains(n)) =>
+            {
+                None
             }
             Err(e) => {
                 self.error(span, e.message);

@@ -279,6 +279,7 @@ fn standalone_feature(
         env,
         plugin: &plugin,
         secrets: &found,
+        broken: &Default::default(),
     };
     let checks = features::load(file, source, &ctx, diags);
     secrets.append(&mut found.into_inner());
@@ -766,11 +767,18 @@ impl FileLoader<'_> {
                     self.file,
                     self.source,
                     value.span(),
-                    format!(
-                        "secret `{name}` is {} characters long: a secret shorter than {} cannot be masked safely",
-                        secret.chars().count(),
-                        crate::redact::MIN_LEN
-                    ),
+                    if secret.is_empty() {
+                        format!(
+                            "secret `{name}` is empty (what it is made of is set to nothing): a secret has {} characters or more",
+                            crate::redact::MIN_LEN
+                        )
+                    } else {
+                        format!(
+                            "secret `{name}` is {} characters long: a secret shorter than {} cannot be masked safely",
+                            secret.chars().count(),
+                            crate::redact::MIN_LEN
+                        )
+                    },
                 );
                 self.diags.push(match overridden {
                     Some(_) => diag.with_note(format!("its value comes from `--var {name}=...`")),
@@ -1175,11 +1183,13 @@ impl FileLoader<'_> {
             let dirs = defaults.plugin_dirs.clone();
             let plugin = |line: &str| features::plugin_command(line, &dirs, &base);
             let found = std::cell::RefCell::new(Vec::new());
+            let broken = self.broken_vars.clone();
             let ctx = features::FeatureContext {
                 vars,
                 env: self.env,
                 plugin: &plugin,
                 secrets: &found,
+                broken: &broken,
             };
             let loaded = features::load(&file, &source, &ctx, self.diags);
             self.found_secrets.append(&mut found.into_inner());

@@ -394,3 +394,33 @@ fn a_secret_in_a_command_reaches_the_program_exact_as_one_argument() {
         }
     }
 }
+
+/// An empty secret (Nagios and cron start smokegate with an empty environment) is said once, at
+/// its definition: a feature that uses it is not a second, misleading "unknown variable".
+#[test]
+fn an_empty_secret_is_said_once_clearly() {
+    let out = Smokegate::new()
+        .file(
+            "checks/s.toml",
+            "[secrets]\nshop_pass = \"${SMOKEGATE_TEST_SHOP_PASS}\"\n\n[vars]\nbase = \"http://127.0.0.1:9\"\n\n[import]\nfeatures = [\"../features/f.feature\"]\n",
+        )
+        .file(
+            "features/f.feature",
+            "Feature: F\n  Scenario: S\n    Given the site \"{{base}}\"\n    When I go to \"/login\"\n    And I fill in \"Password\" with \"{{shop_pass}}\"\n    Then I should see \"Hello\"\n",
+        )
+        .env("SMOKEGATE_TEST_SHOP_PASS", "")
+        .args(&["validate", "checks"])
+        .run();
+    out.code(2);
+    assert!(
+        out.stderr.starts_with("error: secret `shop_pass` is empty (what it is made of is set to nothing): a secret has 4 characters or more\n --> checks/s.toml:2:13"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("unknown variable"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the suite has 1 error; nothing ran"),
+        "{}",
+        out.stderr
+    );
+}
