@@ -731,10 +731,31 @@ impl FileLoader<'_> {
         };
         for (key, value) in table {
             let name = key.get_ref().to_string();
-            let Some(text) = value.get_ref().as_str() else {
-                self.error(value.span(), format!("secret `{name}` must be a string"));
-                continue;
+            let mut from_file = None;
+            let text = match value.get_ref() {
+                DeValue::Table(t) => match self.secret_file(&name, t, value.span()) {
+                    Some(contents) => {
+                        from_file = Some(contents);
+                        String::new()
+                    }
+                    None => {
+                        self.var_names.insert(name.clone());
+                        self.broken_vars.insert(name);
+                        continue;
+                    }
+                },
+                other => match other.as_str() {
+                    Some(text) => text.to_string(),
+                    None => {
+                        self.error(
+                            value.span(),
+                            format!("secret `{name}` must be a string or `{{ file = \"...\" }}`"),
+                        );
+                        continue;
+                    }
+                },
             };
+            let text = text.as_str();
             if vars.contains_key(&name) {
                 self.error(key.span(), format!("`{name}` is both a var and a secret"));
                 continue;
@@ -743,9 +764,11 @@ impl FileLoader<'_> {
             self.var_sources
                 .insert(name.clone(), (value.span(), text.to_string()));
             let overridden = self.overrides.get(&name);
-            let expanded = match overridden {
-                Some(value) => vars::Expanded::literal(value),
-                None => {
+            let expanded = match (overridden, &from_file) {
+                (Some(value), _) => vars::Expanded::literal(value),
+                // Taken as it is: nothing in a file is expanded.
+                (None, Some(contents)) => vars::Expanded::literal(contents),
+                (None, None) => {
                     let text = Spanned::new(value.span(), text.to_string());
                     let Some(mut expanded) = self.expand_text(&text, vars) else {
                         self.broken_vars.insert(name);
@@ -789,6 +812,88 @@ impl FileLoader<'_> {
             }
             self.found_secrets.push(secret.clone());
             vars.insert(name, expanded);
+        }
+    }
+
+    /// `name = { file = "..." }` of `[secrets]`: the file's text (one line ending dropped), read
+    /// where the environment cannot carry it (Nagios and cron give plugins an empty one). A file
+    /// others may read is refused: the secret would be no secret.
+    fn secret_file(
+        &mut self,
+        name: &str,
+        table: &DeTable<'_>,
+        span: Range<usize>,
+    ) -> Option<String> {
+        use std::os::unix::fs::PermissionsExt;
+        let mut path = None;
+        for (key, value) in table {
+            match (key.get_ref().as_ref(), value.get_ref().as_str()) {
+                ("file", Some(p)) => path = Some((p.to_string(), value.span())),
+                ("file", None) => {
+                    self.error(
+                        value.span(),
+                        format!("secret `{name}`: `file` must be a string"),
+                    );
+                    return None;
+                }
+                (other, _) => {
+                    self.error(
+                        key.span(),
+                        format!("secret `{name}`: unknown key `{other}`, expected `file`"),
+                    );
+                    return None;
+                }
+            }
+        }
+        let Some((written, at)) = path else {
+            self.error(
+                span,
+                format!("secret `{name}`: write `{{ file = \"...\" }}`"),
+            );
+            return None;
+        };
+        let base = self.file.parent().unwrap_or(Path::new("."));
+        let file = base.join(&written);
+        let mode = match std::fs::metadata(&file) {
+            Ok(m) if m.is_file() => m.permissions().mode(),
+            Ok(_) => {
+                self.error(
+                    at,
+                    format!("secret `{name}`: {} is not a file", file.display()),
+                );
+                return None;
+            }
+            Err(e) => {
+                self.error(
+                    at,
+                    format!("secret `{name}`: cannot read {}: {e}", file.display()),
+                );
+                return None;
+            }
+        };
+        if mode & 0o077 != 0 {
+            self.error(
+                at,
+                format!(
+                    "secret `{name}`: {} may be read by others (mode {:o}): make it its owner's only (`chmod 600`)",
+                    file.display(),
+                    mode & 0o777
+                ),
+            );
+            return None;
+        }
+        match std::fs::read_to_string(&file) {
+            Ok(text) => {
+                let text = text.strip_suffix('\n').unwrap_or(&text);
+                Some(text.strip_suffix('\r').unwrap_or(text).to_string())
+            }
+            Err(e) => {
+                self.error(
+                    at,
+                    format!("secret `{name}`: cannot read {}: {e}", file.display()),
+                );
+                None
+            }
         }
     }
 

@@ -424,3 +424,39 @@ fn an_empty_secret_is_said_once_clearly() {
         out.stderr
     );
 }
+
+/// Nagios runs plugins with an empty environment: a secret can come from a file instead, one
+/// that only its owner may read (any other is refused at its place, and nothing runs).
+#[test]
+fn a_secret_is_read_from_a_file_only_its_owner_may_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let suite = "[secrets]\ndb_pass = { file = \"db_pass\" }\n\n[[check]]\nname = \"db\"\nnagios = { command = \"check_dummy 0 'pw={{db_pass}}'\" }\n";
+    let gate = Smokegate::new()
+        .file("checks/db_pass", "s3cr3t $HOME {{x}}\n")
+        .file("checks/suite.toml", suite);
+    let secret_file = gate.dir().join("checks/db_pass");
+    std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let out = gate
+        .args(&["run", "checks", "--json", "r.json", "--color", "never"])
+        .run();
+    out.code(0);
+    let json = out.json("r.json");
+    assert_eq!(json["checks"][0]["summary"], "OK: pw=****", "{json}");
+    assert!(!out.stdout.contains("s3cr3t"), "{}", out.stdout);
+
+    let gate = Smokegate::new()
+        .file("checks/db_pass", "s3cr3t\n")
+        .file("checks/suite.toml", suite);
+    let secret_file = gate.dir().join("checks/db_pass");
+    std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let out = gate.args(&["run", "checks", "--json", "r.json"]).run();
+    out.code(2);
+    let expected = "error: secret `db_pass`: checks/db_pass may be read by others (mode 644): make it its owner's only (`chmod 600`)\n --> checks/suite.toml:2:20";
+    assert!(
+        out.stderr.contains(expected),
+        "missing {expected:?} in\n{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("unknown variable"), "{}", out.stderr);
+    assert!(!out.dir.path().join("r.json").exists(), "nothing ran");
+}
