@@ -47,11 +47,11 @@ pub struct Redactor(Arc<RwLock<State>>);
 struct State {
     loaded: Vec<String>,
     seen: Vec<String>,
-    /// Every secret, loaded and seen.
-    all: Matcher,
+    /// Every secret, loaded and seen (the loaded ones' own until one is seen).
+    all: Arc<Matcher>,
     /// The loaded secrets only: what a check's definition is masked with before it is
     /// digested, the same in every run.
-    loaded_only: Matcher,
+    loaded_only: Arc<Matcher>,
 }
 
 impl fmt::Debug for Redactor {
@@ -75,12 +75,11 @@ impl Redactor {
         S: AsRef<str>,
     {
         let loaded = keep(secrets);
-        let all = Matcher::new(&loaded);
-        let loaded_only = Matcher::new(&loaded);
+        let loaded_only = Arc::new(Matcher::new(&loaded));
         Redactor(Arc::new(RwLock::new(State {
             loaded,
             seen: Vec::new(),
-            all,
+            all: Arc::clone(&loaded_only),
             loaded_only,
         })))
     }
@@ -106,7 +105,7 @@ impl Redactor {
         }
         if state.seen.len() != before {
             let every: Vec<String> = state.loaded.iter().chain(&state.seen).cloned().collect();
-            state.all = Matcher::new(&every);
+            state.all = Arc::new(Matcher::new(&every));
         }
     }
 

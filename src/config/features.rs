@@ -399,18 +399,22 @@ impl Loader<'_> {
             .iter()
             .filter_map(|name| (self.ctx.env)(name).map(|v| (name.clone(), v)))
             .collect();
-        let read: Vec<String> = read_named.iter().map(|(_, v)| v.clone()).collect();
         env_use.add(step_env);
         // A value a step reads from the environment is a credential until shown otherwise — a
         // password typed inline, in a table row or a doc string, or through a var; a token in a
         // URL: it must reach no output, whatever the page does with it. The site's address
         // alone is not (an unreadable step's values are masked in its error either way).
-        let Some(steps) = found else {
-            self.ctx.secrets.borrow_mut().extend(read.iter().cloned());
-            return None;
-        };
+        let site_only = found.as_ref().is_some_and(|steps| {
+            steps
+                .iter()
+                .all(|s| matches!(s.action, crate::model::scenario::Action::Site(_)))
+        });
+        if !site_only {
+            let values = read_named.iter().map(|(_, v)| v.clone());
+            self.ctx.secrets.borrow_mut().extend(values);
+        }
+        let steps = found?;
         if let Some(what) = steps.iter().find_map(|s| s.action.blank_expectation()) {
-            self.ctx.secrets.borrow_mut().extend(read.iter().cloned());
             let at = step.span.start..step.span.end;
             let written = &self.source[at.clone()];
             let text_at = at.start + written.find(step.value.as_str()).unwrap_or(0);
@@ -428,10 +432,7 @@ impl Loader<'_> {
             );
             return None;
         }
-        if !steps
-            .iter()
-            .all(|s| matches!(s.action, crate::model::scenario::Action::Site(_)))
-        {
+        if !site_only {
             // A secret too short to be masked would show wherever the page puts it.
             if let Some((name, value)) = read_named
                 .iter()
@@ -451,10 +452,8 @@ impl Loader<'_> {
                         crate::redact::MIN_LEN
                     ),
                 );
-                self.ctx.secrets.borrow_mut().extend(read.iter().cloned());
                 return None;
             }
-            self.ctx.secrets.borrow_mut().extend(read.iter().cloned());
         }
         Some(steps)
     }

@@ -1155,11 +1155,7 @@ impl FileLoader<'_> {
                 let (held, placeholders) = hold_secrets(vars, &self.found_secrets);
                 let line = self.expand(&command, &held)?;
                 let mut words = match shell_words::split(&line) {
-                    Ok(words) => words
-                        .into_iter()
-                        .map(|w| put_back(w, &placeholders))
-                        .collect::<Vec<_>>()
-                        .into_iter(),
+                    Ok(words) => words.into_iter().map(|w| put_back(w, &placeholders)),
                     Err(e) => {
                         self.error(
                             command.span(),
