@@ -5,6 +5,7 @@ pub mod browser;
 pub mod dns;
 pub mod exec;
 pub mod http;
+pub mod judge;
 pub mod nagios;
 pub mod scenario;
 pub mod tcp;

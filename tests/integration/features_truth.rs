@@ -23,6 +23,9 @@ fn redirect(status: u16, to: &str) -> Reply {
 
 const LOGIN_FORM: &str = r#"<form method="post" action="/session"><input name="user"><input type="password" name="pass"><button>Sign in</button></form>"#;
 
+/// An admin page of the kind a broken deploy sends with its refusal.
+const DASHBOARD: &str = "<html><body><nav><a href=\"/\">Home</a><a href=\"/orders\">Orders</a></nav><h1>Customers</h1><table><tr><th>Name</th><th>Email</th></tr><tr><td>Ada</td><td>ada@shop.test</td></tr><tr><td>Bob</td><td>bob@shop.test</td></tr></table></body></html>";
+
 /// The site under test: pages that look right to a naive reading and are not.
 fn site(other: u16) -> u16 {
     serve_routes(move |r| {
@@ -99,6 +102,12 @@ fn site(other: u16) -> u16 {
             r#"<details><summary>More</summary>Traceback (most recent call last)</details><dialog>Internal Server Error</dialog><p>Lo&shy;rem ip&#x200B;sum</p><p style="color: rgba(0, 0, 0, 0)">Debug <b>mode</b></p>"#,
         ),
         "/signin" => html(LOGIN_FORM),
+        // Execution after redirect: the refusal still sends what it protects.
+        "/dashboard" => (302, vec!["Location: /session/login".into()], DASHBOARD.as_bytes().to_vec()),
+        "/session/login" => html(LOGIN_FORM),
+        "/orders" => (302, vec!["Location: /session/login".into()], b"Found. Redirecting to /session/login".to_vec()),
+        "/customers" => (401, Vec::new(), DASHBOARD.as_bytes().to_vec()),
+        "/invoices" => (401, Vec::new(), b"<h1>401 Unauthorized</h1><p>Sign in to see this page.</p><a href=\"/\">Home</a>".to_vec()),
         "/auth/admin" => redirect(301, "/auth/admin/"),
         "/auth/admin/" => html(&format!(
             "<h1>Admin</h1><label>Reset password <input type=password name=p></label>{LOGIN_FORM}"
@@ -248,6 +257,22 @@ const TRUTH: &str = r#"Feature: Truth
   Scenario: transparent text is not seen
     When I go to "/drawn"
     Then I should see "Debug mode"
+
+  Scenario: a redirect that sends the page it protects
+    When I go to "/dashboard"
+    Then access is refused
+
+  Scenario: a redirect that says only where to go
+    When I go to "/orders"
+    Then access is refused
+
+  Scenario: a 401 that sends the data it protects
+    When I go to "/customers"
+    Then access is refused
+
+  Scenario: a 401 that only says so
+    When I go to "/invoices"
+    Then access is refused
 "#;
 
 /// Runs `feature` against the site (and the other host); the base URL, the other host's port and
@@ -297,6 +322,10 @@ fn steps_do_not_pass_on_pages_that_only_look_right() {
         ("a dialog not open is not seen", "CRITICAL", "Then I should see \"Internal Server Error\" - the text \"Internal Server Error\" is not on the page".into()),
         ("characters that draw nothing do not hide a word", "CRITICAL", "Then I should not see \"lorem ipsum\" - the text \"lorem ipsum\" is on the page, and should not be".into()),
         ("transparent text is not seen", "CRITICAL", "Then I should see \"Debug mode\" - the text \"Debug mode\" is not on the page".into()),
+        ("a redirect that sends the page it protects", "CRITICAL", format!("Then access is refused - access is refused, but the 302 Found response from {base}/dashboard still carries a page (2 links): what it protects is sent anyway")),
+        ("a redirect that says only where to go", "OK", "SCENARIO OK - 3 steps passed".into()),
+        ("a 401 that sends the data it protects", "CRITICAL", format!("Then access is refused - access is refused, but the 401 Unauthorized response from {base}/customers still carries a page (2 table rows): what it protects is sent anyway")),
+        ("a 401 that only says so", "OK", "SCENARIO OK - 3 steps passed".into()),
     ];
     for (scenario, state, summary) in &expect {
         let check = crate::browser_checks::result(&json, &format!("Truth / {scenario}"));

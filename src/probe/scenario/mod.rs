@@ -16,6 +16,7 @@ use reqwest::{Method, Url};
 use scraper::Html;
 
 use super::http::{self, decode_body};
+use super::judge;
 use super::ProbeCtx;
 use crate::model::scenario::{step_list, Action, ScenarioSpec};
 use crate::model::spec::HttpSpec;
@@ -40,6 +41,8 @@ struct Current {
     html: String,
     /// Statuses and URLs of the redirects that led here.
     redirects: Vec<(u16, Url)>,
+    /// What each of those redirects carried besides its Location.
+    refusals: Vec<judge::Refusal>,
     /// Seconds the navigation took, redirects included.
     secs: f64,
     form: Form,
@@ -125,7 +128,7 @@ impl Session<'_> {
                 .with_evidence(Label::Response, format!("{} {}", page.version, page.status));
             let text = page::page_text(&Html::parse_document(&page.html));
             if !text.is_empty() {
-                outcome = outcome.with_evidence(Label::Body, excerpt(self.redact, &text));
+                outcome = outcome.with_evidence(Label::Body, judge::excerpt(self.redact, &text));
             }
         }
         outcome
@@ -317,6 +320,7 @@ impl Session<'_> {
     ) -> Result<(), Fail> {
         let start = Instant::now();
         let mut redirects = Vec::new();
+        let mut refusals = Vec::new();
         loop {
             let mut headers = vec![(
                 "Accept".to_string(),
@@ -371,6 +375,14 @@ impl Session<'_> {
                 let next = url.join(location).map_err(|e| {
                     fail(format!("redirect to `{location}`, which is not a URL: {e}"))
                 })?;
+                let sent = decode_body(&response.body, &response.headers, response.truncated).text;
+                refusals.push(page::refusal(
+                    &Html::parse_document(&sent),
+                    response.status.as_u16(),
+                    &url,
+                    sent.len(),
+                    location.len(),
+                ));
                 redirects.push((response.status.as_u16(), url));
                 let code = response.status.as_u16();
                 if code == 303 || (matches!(code, 301 | 302) && method == Method::POST) {
@@ -390,6 +402,7 @@ impl Session<'_> {
                 headers: response.headers,
                 html,
                 redirects,
+                refusals,
                 secs: start.elapsed().as_secs_f64(),
                 form: Form::default(),
             });
@@ -413,249 +426,73 @@ impl Session<'_> {
             _ => {}
         }
         let page = self.page()?;
-        if let Some(why) = page.partial.as_ref().filter(|_| reads_the_page(action)) {
-            return Err(Fail {
-                state: State::Unknown,
-                message: format!("{why}: cannot establish this step"),
-                evidence: Vec::new(),
-            });
-        }
-        // Parsed only for the steps that look into the page.
-        let parsed = std::cell::OnceCell::new();
-        let doc = || parsed.get_or_init(|| Html::parse_document(&page.html));
-        let expect = |ok: bool, message: String| if ok { Ok(()) } else { Err(fail(message)) };
-        match action {
-            Action::OnPage(expected) => {
-                let actual = if Url::parse(expected).is_ok() {
-                    page.url.to_string()
-                } else if expected.contains('?') {
-                    format!(
-                        "{}?{}",
-                        page.url.path(),
-                        page.url.query().unwrap_or_default()
-                    )
-                } else {
-                    page.url.path().to_string()
-                };
-                let wanted = Url::parse(expected).map_or(expected.clone(), |u| u.to_string());
-                // A path is on the site: the same path on another host is not "on" it.
-                let off_site = self.base.as_ref().is_some_and(|site| {
-                    Url::parse(expected).is_err() && site.origin() != page.url.origin()
-                });
-                expect(
-                    actual == wanted && !off_site,
-                    format!("expected to be on {wanted}, but the page is {}", page.url),
-                )
-            }
-            Action::UrlMatches(pattern) => {
-                let path = page.url.path();
-                expect(
-                    pattern.is_match(path),
-                    format!("the URL path `{path}` does not match `{pattern}`"),
-                )
-            }
-            Action::Status { code, not } => {
-                let actual = page.status.as_u16();
-                if *not {
-                    expect(
-                        actual != *code,
-                        format!("the response status code is {actual}, which it should not be"),
-                    )
-                } else {
-                    expect(
-                        actual == *code,
-                        format!("the response status code is {actual}, expected {code}"),
-                    )
-                }
-            }
-            Action::AccessRefused => {
-                let status = page.status.as_u16();
-                // A redirect counts only when it lands on a login form that loaded: a page at a
-                // login path, with a password field, answered 2xx.
-                let refused = matches!(status, 401 | 403)
-                    || (!page.redirects.is_empty()
-                        && page.status.is_success()
-                        && looks_like_login(&page.url)
-                        && has_password_field(doc()));
-                expect(refused, format!(
-                    "access is not refused: {} {} at {} (expected 401, 403, or a redirect to a login page with a password field)",
-                    status,
-                    page.status.canonical_reason().unwrap_or_default(),
-                    page.url
-                ))
-            }
-            Action::SeeText { text, not } => {
-                let found = contains_ci(&page::page_text(doc()), &page::collapse(text));
-                see(found, *not, &format!("the text \"{text}\""), "on the page")
-            }
-            Action::SeeMatch { pattern, not } => {
-                let found = pattern.is_match(&page::page_text(doc()));
-                see(
-                    found,
-                    *not,
-                    &format!("text matching `{pattern}`"),
-                    "on the page",
-                )
-            }
-            Action::ResponseContains { text, not } => see(
-                contains_ci(&page.html, text),
-                *not,
-                &format!("\"{text}\""),
-                "in the response",
-            ),
-            // Every element the selector finds: "should see" in any of them, "should not
-            // see" in none (the first alone would let a second one through).
-            Action::ElementText { css, text, not } => {
-                let texts: Vec<String> = all(doc(), css)?
-                    .into_iter()
-                    .map(page::element_text)
-                    .collect();
-                let needle = page::collapse(text);
-                let found = texts.iter().find(|t| contains_ci(t, &needle));
-                see(
-                    found.is_some(),
-                    *not,
-                    &format!("the text \"{text}\""),
-                    &format!("in the \"{css}\" element"),
-                )
-                .map_err(|f| {
-                    let shown = found.or(texts.first()).map_or("", String::as_str);
-                    f.with(
-                        Label::Reply,
-                        format!("its text: {}", excerpt(self.redact, shown)),
+        let facts = self.facts(page, &judge::need(action));
+        judge::judge(action, &facts, self.redact).map_err(|miss| Fail {
+            state: miss.state,
+            message: miss.message,
+            evidence: miss.evidence,
+        })
+    }
+
+    /// The facts of the page a step needs, as a browser without JavaScript sees them.
+    fn facts(&self, page: &Current, need: &judge::Need) -> judge::Facts {
+        let doc = Html::parse_document(&page.html);
+        let mut facts = judge::Facts::at(page.url.clone());
+        facts.site = self.base.clone();
+        facts.status = Some(page.status.as_u16());
+        facts.redirected = Some(!page.redirects.is_empty());
+        facts.password_field = Some(has_password_field(&doc));
+        facts.secs = Some(page.secs);
+        facts.partial = page.partial.clone();
+        facts.headers = Some(
+            page.headers
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_string(),
+                        crate::sanitize::text_from_bytes(v.as_bytes()),
                     )
                 })
-            }
-            Action::ElementHtml { css, html, not } => {
-                let found = all(doc(), css)?
-                    .into_iter()
-                    .any(|el| contains_ci(&el.html(), html));
-                see(
-                    found,
-                    *not,
-                    &format!("\"{html}\""),
-                    &format!("in the \"{css}\" element"),
-                )
-            }
-            Action::ElementPresent { css, not } => {
-                let n = doc().select(&page::parse_css(css).map_err(fail)?).count();
-                see(n > 0, *not, &format!("a \"{css}\" element"), "on the page")
-            }
-            Action::ElementCount { css, count } => {
-                let n = doc().select(&page::parse_css(css).map_err(fail)?).count();
-                expect(
-                    n == *count,
-                    format!("{n} \"{css}\" elements on the page, expected {count}"),
-                )
-            }
-            Action::FieldValue { field, value, not } => {
-                let el = page::find_field(doc(), field).ok_or_else(|| {
-                    fail(format!("no field \"{field}\" on {}", page.url))
-                        .with(Label::Reply, known_fields(doc()))
-                })?;
-                let actual = page.form.value(el);
-                let equal = actual.trim().eq_ignore_ascii_case(value.trim());
-                if *not {
-                    expect(
-                        !equal,
-                        format!("the \"{field}\" field contains \"{actual}\", which it should not"),
-                    )
-                } else {
-                    expect(
-                        equal,
-                        format!(
-                            "the \"{field}\" field contains \"{actual}\", expected \"{value}\""
-                        ),
-                    )
-                }
-            }
-            Action::Checkbox { field, checked } => {
-                let el = page::find_field(doc(), field).ok_or_else(|| {
-                    fail(format!("no checkbox \"{field}\" on {}", page.url))
-                        .with(Label::Reply, known_fields(doc()))
-                })?;
-                if !page::is_checkable(el) {
-                    return Err(fail(format!(
-                        "\"{field}\" is a {}, not a checkbox or a radio button",
-                        page::control_kind(el)
-                    ))
-                    .with(Label::Reply, known_fields(doc())));
-                }
-                let actual = page.form.checked(el);
-                expect(
-                    actual == *checked,
-                    format!(
-                        "the \"{field}\" checkbox is {}checked",
-                        if actual { "" } else { "not " }
-                    ),
-                )
-            }
-            Action::Json { pointer, expected } => {
-                // Numbers by their exact decimal value, as the http probe compares them.
-                let value: &serde_json::value::RawValue = serde_json::from_str(&page.html)
-                    .map_err(|e| fail(format!("the response is not JSON: {e}")))?;
-                match http::json_pointer(value, pointer) {
-                    None => Err(fail(format!("the JSON has no value at `{pointer}`"))),
-                    Some(actual) if http::json_matches(actual, expected) => Ok(()),
-                    Some(actual) => Err(fail(format!(
-                        "the JSON at `{pointer}` is {}, expected {expected}",
-                        actual.get().trim()
-                    ))),
-                }
-            }
-            Action::Header {
-                name,
-                value,
-                contains,
-            } => {
-                let values: Vec<String> = page
-                    .headers
-                    .get_all(name.as_str())
-                    .iter()
-                    .map(|v| crate::sanitize::text_from_bytes(v.as_bytes()))
-                    .collect();
-                if values.is_empty() {
-                    return Err(fail(format!("the response has no \"{name}\" header")));
-                }
-                // A header sent several times is one value, its fields joined by commas
-                // (RFC 9110), as a browser reads X-Frame-Options: ALLOWALL and DENY together
-                // are not DENY. Set-Cookie alone is a list of separate cookies.
-                let whole = values.join(", ");
-                let ok = if name.eq_ignore_ascii_case("set-cookie") {
-                    values.iter().any(|v| {
-                        if *contains {
-                            contains_ci(v, value)
-                        } else {
-                            v == value
-                        }
-                    })
-                } else if *contains {
-                    contains_ci(&whole, value)
-                } else {
-                    whole == *value
-                };
-                expect(
-                    ok,
-                    format!(
-                        "the \"{name}\" header is \"{}\", expected {}\"{value}\"",
-                        values.join(", "),
-                        if *contains { "it to contain " } else { "" }
-                    ),
-                )
-            }
-            Action::ResponseTime(bound) => {
-                let secs = page.secs;
-                expect(
-                    secs <= bound.as_secs_f64(),
-                    format!(
-                        "the response took {:.0} ms, more than {:.0} ms",
-                        secs * 1000.0,
-                        bound.as_secs_f64() * 1000.0
-                    ),
-                )
-            }
-            _ => Ok(()),
+                .collect(),
+        );
+        if need.text {
+            facts.text = Some(page::page_text(&doc));
         }
+        if need.source || need.body {
+            facts.source = Some(page.html.clone());
+            facts.body = facts.source.clone();
+        }
+        if let Some(css) = &need.css {
+            facts.elements = Some(page::parse_css(css).map(|selector| {
+                doc.select(&selector)
+                    .map(|el| judge::Element {
+                        text: page::element_text(el),
+                        html: if need.html { el.html() } else { String::new() },
+                    })
+                    .collect()
+            }));
+        }
+        if let Some(named) = &need.field {
+            facts.control = Some(page::find_field(&doc, named).map(|el| judge::Control {
+                kind: page::control_kind(el),
+                value: page.form.value(el),
+                checked: page::is_checkable(el).then(|| page.form.checked(el)),
+            }));
+            facts.known_fields = known_fields(&doc);
+        }
+        if need.refusal {
+            facts.refusals = page.refusals.clone();
+            if matches!(page.status.as_u16(), 401 | 403) {
+                facts.refusals.push(page::refusal(
+                    &doc,
+                    page.status.as_u16(),
+                    &page.url,
+                    page.html.len(),
+                    0,
+                ));
+            }
+        }
+        facts
     }
 }
 
@@ -689,78 +526,8 @@ fn nested(outcome: Outcome) -> Result<(), Fail> {
     })
 }
 
-fn see(found: bool, not: bool, what: &str, place: &str) -> Result<(), Fail> {
-    match (found, not) {
-        (true, false) | (false, true) => Ok(()),
-        (false, false) => Err(fail(format!("{what} is not {place}"))),
-        (true, true) => Err(fail(format!("{what} is {place}, and should not be"))),
-    }
-}
-
-/// Every element `css` selects; none is a failure (there is nothing to look into).
-fn all<'a>(doc: &'a Html, css: &str) -> Result<Vec<scraper::ElementRef<'a>>, Fail> {
-    let selector = page::parse_css(css).map_err(fail)?;
-    let found: Vec<_> = doc.select(&selector).collect();
-    if found.is_empty() {
-        return Err(fail(format!("no \"{css}\" element on the page")));
-    }
-    Ok(found)
-}
-
-/// Whether a step judges the page by its body (its text, elements, fields or JSON).
-fn reads_the_page(action: &Action) -> bool {
-    matches!(
-        action,
-        Action::SeeText { .. }
-            | Action::SeeMatch { .. }
-            | Action::ResponseContains { .. }
-            | Action::ElementText { .. }
-            | Action::ElementHtml { .. }
-            | Action::ElementPresent { .. }
-            | Action::ElementCount { .. }
-            | Action::FieldValue { .. }
-            | Action::Checkbox { .. }
-            | Action::Json { .. }
-    )
-}
-
-fn contains_ci(haystack: &str, needle: &str) -> bool {
-    crate::probe::http::find_text(haystack, needle, false).is_some()
-}
-
-/// A login page's address: its last path segment (its extension aside) names signing in —
-/// `/login`, `/users/sign_in`, `/wp-login.php`, Keycloak's `.../openid-connect/auth` — not a
-/// path that merely contains the word (`/authors`, `/blog/login-tips`, `/auth/admin/`).
-fn looks_like_login(url: &Url) -> bool {
-    let last = url
-        .path_segments()
-        .into_iter()
-        .flatten()
-        .rfind(|s| !s.is_empty())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let stem = last.split('.').next().unwrap_or_default();
-    crate::model::scenario::LOGIN_SEGMENTS.contains(&stem)
-}
-
 fn has_password_field(doc: &Html) -> bool {
     page::parse_css("input[type=password]").is_ok_and(|s| doc.select(&s).next().is_some())
-}
-
-fn excerpt(redact: &crate::redact::Redactor, text: &str) -> String {
-    const MAX: usize = 600;
-    match text.char_indices().nth(MAX) {
-        Some((i, _)) => {
-            // No secret is cut in two (half of one would escape the mask).
-            let (_, end) = redact.widen(text, 0, i);
-            if end < text.len() {
-                format!("{}…", &text[..end])
-            } else {
-                text.to_string()
-            }
-        }
-        None => text.to_string(),
-    }
 }
 
 fn known_fields(doc: &Html) -> String {

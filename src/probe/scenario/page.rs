@@ -721,3 +721,27 @@ impl Form {
         })
     }
 }
+
+/// What a refusing response (a redirect, a 401 or a 403) carries, for `access is refused`.
+pub fn refusal(
+    doc: &Html,
+    status: u16,
+    url: &reqwest::Url,
+    bytes: usize,
+    location: usize,
+) -> crate::probe::judge::Refusal {
+    let count = |css: &str| doc.select(&selector(css)).count();
+    crate::probe::judge::Refusal {
+        status,
+        url: url.to_string(),
+        bytes: Some(bytes),
+        location,
+        chars: page_text(doc).chars().count(),
+        links: count("a[href]"),
+        rows: doc
+            .select(&selector("tr"))
+            .filter(|tr| tr.select(&selector("td")).next().is_some())
+            .count(),
+        password_field: count("input[type=password]") > 0,
+    }
+}
