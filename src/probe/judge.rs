@@ -157,6 +157,70 @@ impl Miss {
     }
 }
 
+/// The element a step acts on (a button, a link, a field), as a backend found it by name.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct Target {
+    pub found: bool,
+    /// The page it was looked for on.
+    pub url: String,
+    /// What the page has instead, when it was not found (its fields, its links).
+    #[serde(default)]
+    pub known: String,
+    #[serde(default)]
+    pub disabled: bool,
+    /// A select that takes one option.
+    #[serde(default)]
+    pub single: bool,
+}
+
+/// What a step that acts looks for: `("button", "Place order")`.
+pub fn target(action: &Action) -> Option<(&'static str, &str)> {
+    match action {
+        Action::Press(n) => Some(("button", n)),
+        Action::Follow(n) => Some(("link", n)),
+        Action::Fill { field, .. }
+        | Action::Select { field, .. }
+        | Action::Check(field)
+        | Action::Uncheck(field)
+        | Action::Attach { field, .. } => Some(("field", field)),
+        _ => None,
+    }
+}
+
+/// Whether the step can act on the element it found: there is one, it is not disabled (a click
+/// on it does nothing, and the scenario would go on as if it had worked), and a select adds an
+/// option only to a list that takes several.
+pub fn usable(action: &Action, found: &Target) -> Result<(), Miss> {
+    let Some((what, named)) = target(action) else {
+        return Ok(());
+    };
+    if !found.found {
+        return Err(
+            Miss::critical(format!("no {what} \"{named}\" on {}", found.url))
+                .with(Label::Reply, found.known.clone()),
+        );
+    }
+    if found.disabled {
+        return Err(Miss::critical(format!(
+            "{what} \"{named}\": it is disabled"
+        )));
+    }
+    if found.single
+        && matches!(
+            action,
+            Action::Select {
+                additionally: true,
+                ..
+            }
+        )
+    {
+        return Err(Miss::critical(format!(
+            "{what} \"{named}\": it takes one option: use `select \"…\" from \"…\"`"
+        )));
+    }
+    Ok(())
+}
+
 /// The facts `action` is judged by, beyond the address and the status.
 pub fn need(action: &Action) -> Need {
     let mut need = Need::default();

@@ -199,15 +199,13 @@ impl Session<'_> {
                 let url = self.history[to].clone();
                 self.load(Method::GET, url, None, ctx).await
             }
-            Action::Follow(named) => {
+            Action::Follow(_) => {
                 let href = {
                     let page = self.page()?;
                     let doc = Html::parse_document(&page.html);
-                    let link = page::find_link(&doc, named).ok_or_else(|| {
-                        fail(format!("no link \"{named}\" on {}", page.url))
-                            .with(Label::Reply, known_links(&doc))
-                    })?;
-                    let href = link.attr("href").unwrap_or_default();
+                    let link = page::find_link(&doc, named_of(action));
+                    usable(action, page, link, || known_links(&doc))?;
+                    let href = link.and_then(|l| l.attr("href")).unwrap_or_default();
                     page.url
                         .join(href.trim())
                         .map_err(|e| fail(format!("the link's href `{href}` is not a URL: {e}")))?
@@ -219,8 +217,11 @@ impl Session<'_> {
                 let submit = {
                     let page = self.page()?;
                     let doc = Html::parse_document(&page.html);
-                    let button = page::find_button(&doc, named)
-                        .ok_or_else(|| fail(format!("no button \"{named}\" on {}", page.url)))?;
+                    let button = page::find_button(&doc, named);
+                    usable(action, page, button, String::new)?;
+                    let Some(button) = button else {
+                        return Err(fail(format!("no button \"{named}\"")));
+                    };
                     page.form
                         .submit(&doc, button, &page.url)
                         .map_err(|e| fail(format!("button \"{named}\": {e}")))?
@@ -234,22 +235,20 @@ impl Session<'_> {
                 )
                 .await
             }
-            Action::Fill { field, value } => {
+            Action::Fill { value, .. } => {
                 let redact = self.redact;
-                self.on_field(field, |form, _, el| form.fill(el, value, redact))
+                self.on_field(action, |form, _, el| form.fill(el, value, redact))
             }
             Action::Select {
-                field,
                 option,
                 additionally,
-            } => self.on_field(field, |form, doc, el| {
+                ..
+            } => self.on_field(action, |form, doc, el| {
                 form.select(doc, el, option, *additionally)
             }),
-            Action::Check(field) => self.on_field(field, |form, doc, el| form.check(doc, el, true)),
-            Action::Uncheck(field) => {
-                self.on_field(field, |form, doc, el| form.check(doc, el, false))
-            }
-            Action::Attach { field, path } => {
+            Action::Check(_) => self.on_field(action, |form, doc, el| form.check(doc, el, true)),
+            Action::Uncheck(_) => self.on_field(action, |form, doc, el| form.check(doc, el, false)),
+            Action::Attach { path, .. } => {
                 if !path.is_file() {
                     return Err(Fail {
                         state: State::Unknown,
@@ -257,30 +256,29 @@ impl Session<'_> {
                         evidence: Vec::new(),
                     });
                 }
-                self.on_field(field, |form, _, el| form.attach(el, path.clone()))
+                self.on_field(action, |form, _, el| form.attach(el, path.clone()))
             }
             _ => self.assert(action, ctx).await,
         }
     }
 
-    /// Finds a field of the current page and changes it.
+    /// Finds the field of the current page that `action` names and changes it.
     fn on_field(
         &mut self,
-        named: &str,
+        action: &Action,
         change: impl FnOnce(&mut Form, &Html, scraper::ElementRef) -> Result<(), String>,
     ) -> Result<(), Fail> {
+        let named = named_of(action);
         let page = self
             .page
             .as_mut()
             .ok_or_else(|| fail("no page is open yet: go to one first"))?;
         let doc = Html::parse_document(&page.html);
-        let el = page::find_field(&doc, named).ok_or_else(|| {
-            fail(format!("no field \"{named}\" on {}", page.url))
-                .with(Label::Reply, known_fields(&doc))
-        })?;
-        if page::is_disabled(el) {
-            return Err(fail(format!("field \"{named}\": it is disabled")));
-        }
+        let el = page::find_field(&doc, named);
+        usable(action, page, el, || known_fields(&doc))?;
+        let Some(el) = el else {
+            return Err(fail(format!("no field \"{named}\"")));
+        };
         change(&mut page.form, &doc, el).map_err(|e| fail(format!("field \"{named}\": {e}")))
     }
 
@@ -427,11 +425,7 @@ impl Session<'_> {
         }
         let page = self.page()?;
         let facts = self.facts(page, &judge::need(action));
-        judge::judge(action, &facts, self.redact).map_err(|miss| Fail {
-            state: miss.state,
-            message: miss.message,
-            evidence: miss.evidence,
-        })
+        judge::judge(action, &facts, self.redact).map_err(Fail::from)
     }
 
     /// The facts of the page a step needs, as a browser without JavaScript sees them.
@@ -496,13 +490,35 @@ impl Session<'_> {
     }
 }
 
-impl Fail {
-    fn with(mut self, label: Label, text: impl Into<String>) -> Fail {
-        let text = text.into();
-        if !text.is_empty() {
-            self.evidence.push((label, text));
+/// The name of what `action` acts on.
+fn named_of(action: &Action) -> &str {
+    judge::target(action).map_or("", |(_, named)| named)
+}
+
+/// Whether `action` can act on the element found (or not) on `page`, asked of the judge.
+fn usable(
+    action: &Action,
+    page: &Current,
+    el: Option<scraper::ElementRef>,
+    known: impl FnOnce() -> String,
+) -> Result<(), Fail> {
+    let found = judge::Target {
+        found: el.is_some(),
+        url: page.url.to_string(),
+        known: if el.is_none() { known() } else { String::new() },
+        disabled: el.is_some_and(page::is_disabled),
+        single: false,
+    };
+    judge::usable(action, &found).map_err(Fail::from)
+}
+
+impl From<judge::Miss> for Fail {
+    fn from(miss: judge::Miss) -> Fail {
+        Fail {
+            state: miss.state,
+            message: miss.message,
+            evidence: miss.evidence,
         }
-        self
     }
 }
 
