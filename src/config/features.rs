@@ -353,7 +353,7 @@ impl Loader<'_> {
             if !tags.iter().any(|t| t == "browser") {
                 tags.push("browser".into());
             }
-            match crate::model::scenario::browser_spec(&spec) {
+            match super::scenario_steps::browser_steps(&spec) {
                 Ok(b) => ProbeSpec::Browser(Box::new(b)),
                 Err((index, message)) => {
                     let step = &spec.steps[index];

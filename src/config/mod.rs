@@ -15,6 +15,7 @@ pub mod nrpe;
 mod probes;
 mod raw;
 mod remote;
+mod scenario_steps;
 pub mod side;
 mod suite;
 pub mod vars;

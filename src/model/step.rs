@@ -148,6 +148,14 @@ pub enum Command {
     WebdriverChooseCancelOnVisiblePrompt,
     SelectWindow,
     Close,
+    // Made by a Gherkin scenario run in a browser, never named in a Selenium IDE file: the
+    // feature step they were made from says what to find or judge.
+    /// Judges the page against the feature step (`probe/judge`).
+    Judge,
+    /// Finds and marks the element the feature step acts on (its target: the mark).
+    Find,
+    Back,
+    Forward,
 }
 
 /// Selenium IDE names (camelCase) of the commands, without the assert/verify prefix split.
@@ -439,6 +447,10 @@ impl Command {
                     | Command::WebdriverChooseCancelOnVisiblePrompt
                     | Command::SelectWindow
                     | Command::Close
+                    | Command::Judge
+                    | Command::Find
+                    | Command::Back
+                    | Command::Forward
             )
             && !matches!(
                 self,
@@ -482,6 +494,8 @@ impl Command {
                     | Command::Store
                     | Command::Echo
                     | Command::AssertVar
+                    | Command::Judge
+                    | Command::Find
                     | Command::StoreJson
                     | Command::AnswerOnNextPrompt
                     | Command::ChooseOkOnNextConfirmation
@@ -533,6 +547,19 @@ pub struct Step {
 }
 
 impl Step {
+    /// A step of a Gherkin scenario in a browser that no Selenium IDE file can name.
+    pub fn internal(command: Command, name: &str, target: &str) -> Step {
+        Step {
+            command,
+            verify: false,
+            name: name.to_string(),
+            target: target.to_string(),
+            value: String::new(),
+            locator: None,
+            opens_window: None,
+        }
+    }
+
     /// Validates a (command, target, value) triple. The error names what is unsupported.
     pub fn new(name: &str, target: &str, value: &str) -> Result<Step, String> {
         let (command, verify) =

@@ -102,11 +102,21 @@ fn site(other: u16) -> u16 {
             r#"<details><summary>More</summary>Traceback (most recent call last)</details><dialog>Internal Server Error</dialog><p>Lo&shy;rem ip&#x200B;sum</p><p style="color: rgba(0, 0, 0, 0)">Debug <b>mode</b></p>"#,
         ),
         "/signin" => html(LOGIN_FORM),
+        // Drawn where a text search would not look, and hidden where it would.
+        "/painted" => html(concat!(
+            r#"<div id="host"></div><script>document.getElementById('host').attachShadow({mode: 'open'}).innerHTML = '<p>Shadow error</p>';</script>"#,
+            r#"<iframe srcdoc="<p>Framed error</p>" style="width:300px;height:60px"></iframe>"#,
+            r#"<p style="color: transparent">Clear words</p><p style="-webkit-text-fill-color: transparent">Unfilled words</p>"#,
+            r#"<div style="background:#fff"><p style="color:#fff">White words</p></div>"#,
+            r#"<p style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)">Clipped words</p>"#,
+            r#"<div style="position:relative;height:40px"><p style="margin:0">Covered words</p><div style="position:absolute;inset:0;background:#eee"></div></div>"#,
+            r#"<div style="position:relative;height:40px"><p style="margin:0">Dimmed words</p><div style="position:absolute;inset:0;background:rgba(0,0,0,0.3)"></div></div>"#,
+        )),
+        "/customers" => (401, Vec::new(), DASHBOARD.as_bytes().to_vec()),
         // Execution after redirect: the refusal still sends what it protects.
         "/dashboard" => (302, vec!["Location: /session/login".into()], DASHBOARD.as_bytes().to_vec()),
         "/session/login" => html(LOGIN_FORM),
         "/orders" => (302, vec!["Location: /session/login".into()], b"Found. Redirecting to /session/login".to_vec()),
-        "/customers" => (401, Vec::new(), DASHBOARD.as_bytes().to_vec()),
         "/invoices" => (401, Vec::new(), b"<h1>401 Unauthorized</h1><p>Sign in to see this page.</p><a href=\"/\">Home</a>".to_vec()),
         "/auth/admin" => redirect(301, "/auth/admin/"),
         "/auth/admin/" => html(&format!(
@@ -373,6 +383,39 @@ Feature: Truth in a browser
   Background:
     Given the site "{{base}}"
 
+  Scenario: text drawn in a shadow root is seen
+    When I go to "/painted"
+    Then I should see "Dimmed words"
+    And I should not see "Shadow error"
+
+  Scenario: text in a frame is seen
+    When I go to "/painted"
+    Then I should not see "Framed error"
+
+  Scenario: transparent text is not seen
+    When I go to "/painted"
+    Then I should see "Clear words"
+
+  Scenario: text without a fill is not seen
+    When I go to "/painted"
+    Then I should see "Unfilled words"
+
+  Scenario: text in its background's colour is not seen
+    When I go to "/painted"
+    Then I should see "White words"
+
+  Scenario: text clipped away is not seen
+    When I go to "/painted"
+    Then I should see "Clipped words"
+
+  Scenario: text under an opaque element is not seen
+    When I go to "/painted"
+    Then I should see "Covered words"
+
+  Scenario: a 401 that sends the data it protects
+    When I go to "/customers"
+    Then access is refused
+
   Scenario: hidden text is not seen
     When I go to "/hidden"
     Then I should see "Payment failed"
@@ -447,19 +490,27 @@ fn in_a_browser_the_same_steps_do_not_pass_either() {
     let (base, _, json) = run_truth(TRUTH_IN_A_BROWSER);
     let expect = [
         ("hidden text is not seen", "CRITICAL", "BROWSER CRITICAL - And I should see \"Order confirmed\" - the text \"Order confirmed\" is not on the page".to_string()),
-        ("a redirect to the same page with a slash", "CRITICAL", format!("BROWSER CRITICAL - Then access is refused - access is not refused: 200 at {base}/admin/ (expected 401, 403, or a redirect to a login page with a password field)")),
+        ("a redirect to the same page with a slash", "CRITICAL", format!("BROWSER CRITICAL - Then access is refused - access is not refused: 200 OK at {base}/admin/ (expected 401, 403, or a redirect to a login page with a password field)")),
         ("a redirect to a login form", "OK", String::new()),
-        ("a JSON number past a double's precision", "CRITICAL", "BROWSER CRITICAL - And the JSON at \"/id\" should be \"9007199254740993\" - the JSON at /id is 9007199254740992, expected 9007199254740993".into()),
+        ("a JSON number past a double's precision", "CRITICAL", "BROWSER CRITICAL - And the JSON at \"/id\" should be \"9007199254740993\" - the JSON at `/id` is 9007199254740992, expected 9007199254740993".into()),
         ("text the page does not show", "CRITICAL", "BROWSER CRITICAL - And I should see \"Payment accepted\" in the \".msg\" element - the text \"Payment accepted\" is not in the \".msg\" element".into()),
         ("a disabled button", "CRITICAL", "BROWSER CRITICAL - And I press \"Place order\" - button \"Place order\": it is disabled".into()),
         ("a link to another window", "CRITICAL", "BROWSER CRITICAL - Then the response status code should be 200 - the response status code is 500, expected 200".into()),
-        ("a member no JSON value has", "CRITICAL", "BROWSER CRITICAL - And the JSON at \"/items/length\" should be \"2\" - the JSON has no value at /items/length".into()),
-        ("a number past a double", "CRITICAL", "BROWSER CRITICAL - Then the JSON at \"/big\" should be \"null\" - the JSON at /big is 1e400, expected null".into()),
-        ("a decimal past a double", "CRITICAL", "BROWSER CRITICAL - Then the JSON at \"/dec\" should be \"1\" - the JSON at /dec is 1.00000000000000001, expected 1".into()),
-        ("a login form visited directly", "CRITICAL", format!("BROWSER CRITICAL - Then access is refused - access is not refused: 200 at {base}/signin (expected 401, 403, or a redirect to a login page with a password field)")),
-        ("a trailing-slash redirect under /auth", "CRITICAL", format!("BROWSER CRITICAL - Then access is refused - access is not refused: 200 at {base}/auth/admin/ (expected 401, 403, or a redirect to a login page with a password field)")),
+        ("a member no JSON value has", "CRITICAL", "BROWSER CRITICAL - And the JSON at \"/items/length\" should be \"2\" - the JSON has no value at `/items/length`".into()),
+        ("a number past a double", "CRITICAL", "BROWSER CRITICAL - Then the JSON at \"/big\" should be \"null\" - the JSON at `/big` is 1e400, expected null".into()),
+        ("a decimal past a double", "CRITICAL", "BROWSER CRITICAL - Then the JSON at \"/dec\" should be \"1\" - the JSON at `/dec` is 1.00000000000000001, expected 1".into()),
+        ("a login form visited directly", "CRITICAL", format!("BROWSER CRITICAL - Then access is refused - access is not refused: 200 OK at {base}/signin (expected 401, 403, or a redirect to a login page with a password field)")),
+        ("a trailing-slash redirect under /auth", "CRITICAL", format!("BROWSER CRITICAL - Then access is refused - access is not refused: 200 OK at {base}/auth/admin/ (expected 401, 403, or a redirect to a login page with a password field)")),
+        ("text drawn in a shadow root is seen", "CRITICAL", "BROWSER CRITICAL - And I should not see \"Shadow error\" - the text \"Shadow error\" is on the page, and should not be".into()),
+        ("text in a frame is seen", "CRITICAL", "BROWSER CRITICAL - Then I should not see \"Framed error\" - the text \"Framed error\" is on the page, and should not be".into()),
+        ("transparent text is not seen", "CRITICAL", "BROWSER CRITICAL - Then I should see \"Clear words\" - the text \"Clear words\" is not on the page".into()),
+        ("text without a fill is not seen", "CRITICAL", "BROWSER CRITICAL - Then I should see \"Unfilled words\" - the text \"Unfilled words\" is not on the page".into()),
+        ("text in its background's colour is not seen", "CRITICAL", "BROWSER CRITICAL - Then I should see \"White words\" - the text \"White words\" is not on the page".into()),
+        ("text clipped away is not seen", "CRITICAL", "BROWSER CRITICAL - Then I should see \"Clipped words\" - the text \"Clipped words\" is not on the page".into()),
+        ("text under an opaque element is not seen", "CRITICAL", "BROWSER CRITICAL - Then I should see \"Covered words\" - the text \"Covered words\" is not on the page".into()),
+        ("a 401 that sends the data it protects", "CRITICAL", format!("BROWSER CRITICAL - Then access is refused - access is refused, but the 401 Unauthorized response from {base}/customers still carries a page (2 table rows): what it protects is sent anyway")),
         ("a checkbox step on a text field", "CRITICAL", "BROWSER CRITICAL - And the \"Newsletter\" checkbox should not be checked - \"Newsletter\" is a text field, not a checkbox or a radio button".into()),
-        ("every element a selector finds", "CRITICAL", "BROWSER CRITICAL - And I should not see \"Error\" in the \".alert\" element - the text \"Error\" is in the \".alert\" element".into()),
+        ("every element a selector finds", "CRITICAL", "BROWSER CRITICAL - And I should not see \"Error\" in the \".alert\" element - the text \"Error\" is in the \".alert\" element, and should not be".into()),
     ];
     for (scenario, state, summary) in &expect {
         let check =

@@ -260,7 +260,7 @@ fn in_page_phrasings_pass_and_fail_in_chromium() {
         .map(|c| c.2)
         .unwrap_or_default();
     let steps = format!(
-        "BROWSER OK - 85 steps of {}/vocabulary_browser.feature:5 in ",
+        "BROWSER OK - 41 steps of {}/vocabulary_browser.feature:5 in ",
         features()
     );
     assert!(passed.starts_with(&steps), "{passed}");

@@ -37,6 +37,10 @@ struct Failure {
     /// The browser or the driver itself failed (crashed, session gone): nothing about the page
     /// was established, so the check is UNKNOWN rather than CRITICAL.
     broken: bool,
+    /// `found` is the whole of what is wrong (the judge's word on a feature step).
+    said: bool,
+    /// What is wrong could not be established: the check is UNKNOWN.
+    unknown: bool,
 }
 
 impl Failure {
@@ -45,6 +49,8 @@ impl Failure {
             expected: expected.into(),
             found: found.into(),
             broken: false,
+            said: false,
+            unknown: false,
         }
     }
 }
@@ -281,10 +287,12 @@ async fn scenario(
         counts: HashMap::new(),
         dialogs: DialogState::default(),
         leave_dialog_open: false,
+        at: 0,
     };
     // Every failing step, in order; the first decides the message and the evidence.
     let mut failures: Vec<(usize, String)> = Vec::new();
     let mut broken = false;
+    let mut unknown = false;
     let (mut pc, mut jumped) = (0, false);
     while let Some(step) = spec.steps.get(pc) {
         let i = pc;
@@ -299,6 +307,7 @@ async fn scenario(
             run.leave_dialog_open = ahead(1).is_some_and(Command::on_visible_dialog)
                 || (ahead(1).is_some_and(is_dialog_assert)
                     && ahead(2).is_some_and(Command::on_visible_dialog));
+            run.at = pc;
             let mut result = run.opening(step, &target, &value).await;
             if result.is_ok() && step.command.may_open_dialog() && !run.leave_dialog_open {
                 run.settle_dialog().await;
@@ -315,12 +324,19 @@ async fn scenario(
             Ok((next, j)) => (pc, jumped) = (next, j),
             Err(f) => {
                 broken |= f.broken;
+                if failures.is_empty() {
+                    unknown = f.unknown;
+                }
                 let written = spec.feature.as_ref().and_then(|f| f.step_of(i));
                 let message = match written {
                     // A Gherkin step: named as written; its in-page check says what is wrong.
                     Some(written) => {
                         let text = written.text.trim();
-                        if step.command == Command::AssertVar && step.target == SCENARIO_CHECK {
+                        if f.said {
+                            format!("{text} - {}", f.found)
+                        } else if step.command == Command::AssertVar
+                            && step.target == SCENARIO_CHECK
+                        {
                             let found = serde_json::from_str::<String>(&f.found)
                                 .unwrap_or_else(|_| f.found.clone());
                             format!("{text} - {found}")
@@ -358,6 +374,9 @@ async fn scenario(
                 spec.origin
             ),
         ),
+        Some((_, message)) if unknown => {
+            Outcome::new(State::Unknown, format!("BROWSER UNKNOWN - {message}"))
+        }
         Some((_, message)) => {
             Outcome::new(State::Critical, format!("BROWSER CRITICAL - {message}"))
         }
@@ -715,7 +734,7 @@ async fn secret_if_password(
 const SCENARIO_CHECK: &str = "sgCheck";
 
 /// Whether a script error says the page it ran in went away (navigation), not that it failed.
-fn page_went_away(error: &str) -> bool {
+pub(super) fn page_went_away(error: &str) -> bool {
     let error = error.to_ascii_lowercase();
     [
         "script timeout",
@@ -755,6 +774,8 @@ struct StepRun<'a> {
     dialogs: DialogState,
     /// The next step acts on a dialog that is open now: leave it open.
     leave_dialog_open: bool,
+    /// The index of the step running.
+    at: usize,
 }
 
 /// What the test asked of the next dialogs, and the text of those answered but not yet asserted.
@@ -1023,6 +1044,38 @@ impl StepRun<'_> {
     }
 
     /// Carries out one step (its target and value already substituted).
+    /// A step a Gherkin scenario became: the feature step it was made from says what it does.
+    async fn gherkin(&self, step: &Step, target: &str) -> Result<(), Failure> {
+        use super::gherkin::{self, Wrong};
+        let action = self
+            .spec
+            .feature
+            .as_ref()
+            .and_then(|f| f.step_of(self.at))
+            .map(|s| &s.action)
+            .ok_or_else(|| Failure::new("the feature step of this step", "none"))?;
+        let site = self
+            .spec
+            .base_url
+            .as_deref()
+            .and_then(|b| url::Url::parse(b).ok());
+        let driver = self.driver;
+        let result = match step.command {
+            Command::Judge => gherkin::judge_page(driver, action, site.as_ref(), self.redact).await,
+            Command::Find => gherkin::find(driver, action, target).await,
+            Command::Back => gherkin::go(driver, true).await,
+            _ => gherkin::go(driver, false).await,
+        };
+        result.map_err(|wrong| match wrong {
+            Wrong::Browser(e) => wd(e),
+            Wrong::Miss(miss) => Failure {
+                said: true,
+                unknown: miss.state == State::Unknown,
+                ..Failure::new("", miss.message)
+            },
+        })
+    }
+
     async fn execute(&mut self, step: &Step, target: &str, value: &str) -> Result<(), Failure> {
         let (spec, driver, wait) = (self.spec, self.driver, self.wait);
         let vars = &mut self.vars;
@@ -1040,6 +1093,9 @@ impl StepRun<'_> {
                 .ok_or_else(|| Failure::new("a locator", "none"))
         };
         match step.command {
+            Command::Judge | Command::Find | Command::Back | Command::Forward => {
+                self.gherkin(step, target).await
+            }
             Command::Open => {
                 let url = join_url(spec.base_url.as_deref(), target)
                     .map_err(|why| Failure::new("a URL to open", why))?;

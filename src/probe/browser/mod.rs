@@ -4,6 +4,7 @@
 //! `sessions`, all stopped at the end. Must not retry, time itself out or print.
 
 mod exec;
+mod gherkin;
 
 use std::path::PathBuf;
 use std::sync::Arc;
