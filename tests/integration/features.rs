@@ -650,23 +650,31 @@ fn a_step_value_from_the_environment_too_short_to_mask_is_a_load_error() {
 #[test]
 fn a_password_too_short_to_mask_is_not_typed_and_fails_the_scenario() {
     let port = shop();
-    let out = Smokegate::new()
-        .file(
-            "checks/f.feature",
-            &format!("Feature: F\n  Scenario: S\n    Given the site \"http://127.0.0.1:{port}\"\n    And I am on \"/login\"\n    When I fill in \"User name\" with \"bob\"\n    And I fill in \"Password\" with \"q7z\"\n    And I press \"Sign in\"\n    Then I should see \"Hello, shopper\"\n"),
-        )
-        .args(&["run", "--json", "r.json", "--color", "never"])
-        .run();
-    out.code(1);
-    let json = out.json("r.json");
-    let check = &json["checks"][0];
-    assert_eq!(check["state"], "CRITICAL", "{check}");
-    assert!(
-        check["summary"].as_str().unwrap_or_default().contains(
-            "field \"Password\": a password of 3 characters cannot be masked safely (a secret has 4 or more): it was not typed"
-        ),
-        "{check}"
-    );
+    // Over HTTP and in Chromium alike.
+    for tag in ["", "@browser\n"] {
+        let out = Smokegate::new()
+            .file(
+                "checks/f.feature",
+                &format!("{tag}Feature: F\n  Scenario: S\n    Given the site \"http://127.0.0.1:{port}\"\n    And I am on \"/login\"\n    When I fill in \"User name\" with \"bob\"\n    And I fill in \"Password\" with \"q7z\"\n    And I press \"Sign in\"\n    Then I should see \"Hello, shopper\"\n"),
+            )
+            .args(&["run", "--json", "r.json", "--color", "never"])
+            .run();
+        out.code(1);
+        let json = out.json("r.json");
+        let check = &json["checks"][0];
+        assert_eq!(check["state"], "CRITICAL", "{tag}{check}");
+        let summary = check["summary"].as_str().unwrap_or_default();
+        // The step that failed is the one that would have typed it.
+        assert!(
+            summary
+                .trim_start_matches("BROWSER CRITICAL - ")
+                .starts_with("And I fill in \"Password\" with \"q7z\" - ")
+                && summary.contains(
+                    "a password of 3 characters cannot be masked safely (a secret has 4 or more): it was not typed"
+                ),
+            "{tag}{check}"
+        );
+    }
 }
 
 /// An expectation that is empty or blank — written so, or a `${VAR}` that expanded to nothing —
