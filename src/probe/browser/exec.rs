@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use thirtyfour::components::SelectElement;
 use thirtyfour::prelude::*;
 use thirtyfour::ChromeCapabilities;
 
@@ -14,13 +13,13 @@ use super::Pool;
 use crate::model::flow::{self, Link};
 use crate::model::scenario::step_list;
 use crate::model::spec::BrowserSpec;
-use crate::model::step::{coordinates, Command, Locator, Step};
+use crate::model::step::{Command, Locator, Step};
 use crate::model::{Label, Outcome, Perfdata, State};
 use crate::probe::ProbeCtx;
 use crate::sanitize;
 
 /// How often a step looks again for its element or condition.
-const POLL: Duration = Duration::from_millis(100);
+pub(super) const POLL: Duration = Duration::from_millis(100);
 
 /// The browser started locally when `[browser] binary` is not set.
 const DEFAULT_BINARY: &str = "/usr/bin/chromium";
@@ -31,20 +30,20 @@ const REMOTE_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 const REMOTE_REQUEST_SLACK: Duration = Duration::from_secs(5);
 
 /// What a failing step found.
-struct Failure {
-    expected: String,
-    found: String,
+pub(super) struct Failure {
+    pub(super) expected: String,
+    pub(super) found: String,
     /// The browser or the driver itself failed (crashed, session gone): nothing about the page
     /// was established, so the check is UNKNOWN rather than CRITICAL.
-    broken: bool,
+    pub(super) broken: bool,
     /// `found` is the whole of what is wrong (the judge's word on a feature step).
-    said: bool,
+    pub(super) said: bool,
     /// What is wrong could not be established: the check is UNKNOWN.
-    unknown: bool,
+    pub(super) unknown: bool,
 }
 
 impl Failure {
-    fn new(expected: impl Into<String>, found: impl Into<String>) -> Failure {
+    pub(super) fn new(expected: impl Into<String>, found: impl Into<String>) -> Failure {
         Failure {
             expected: expected.into(),
             found: found.into(),
@@ -329,17 +328,11 @@ async fn scenario(
                 }
                 let written = spec.feature.as_ref().and_then(|f| f.step_of(i));
                 let message = match written {
-                    // A Gherkin step: named as written; its in-page check says what is wrong.
+                    // A Gherkin step: named as written; the judge says what is wrong.
                     Some(written) => {
                         let text = written.text.trim();
                         if f.said {
                             format!("{text} - {}", f.found)
-                        } else if step.command == Command::AssertVar
-                            && step.target == SCENARIO_CHECK
-                        {
-                            let found = serde_json::from_str::<String>(&f.found)
-                                .unwrap_or_else(|_| f.found.clone());
-                            format!("{text} - {found}")
                         } else {
                             format!("{text} - expected {}, found {}", f.expected, f.found)
                         }
@@ -454,7 +447,7 @@ async fn screenshot(pool: &Pool, driver: &WebDriver, origin: &str) -> Result<Str
 }
 
 /// A stored value as JavaScript would turn it into text (`${var}` in a target or value).
-fn js_string(v: &Value) -> String {
+pub(super) fn js_string(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Array(items) => items
@@ -474,7 +467,7 @@ fn js_string(v: &Value) -> String {
 }
 
 /// A script with each `${name}` of a stored variable turned into `arguments[i]`, and the values.
-fn interpolate(script: &str, vars: &HashMap<String, Value>) -> (String, Vec<Value>) {
+pub(super) fn interpolate(script: &str, vars: &HashMap<String, Value>) -> (String, Vec<Value>) {
     let mut out = String::new();
     let mut names: Vec<&str> = Vec::new();
     let mut args = Vec::new();
@@ -557,7 +550,7 @@ fn key(name: &str) -> Option<Key> {
     })
 }
 
-fn by(locator: &Locator) -> By {
+pub(super) fn by(locator: &Locator) -> By {
     match locator {
         Locator::Id(s) => By::Id(s.as_str()),
         Locator::Name(s) => By::Name(s.as_str()),
@@ -570,7 +563,7 @@ fn by(locator: &Locator) -> By {
 
 /// The element, waiting up to `wait` for it to appear. An invalid locator or a dialog in the way
 /// fails at once, with what the browser said; anything else is waited out.
-async fn find(
+pub(super) async fn find(
     driver: &WebDriver,
     locator: &Locator,
     wait: Duration,
@@ -595,7 +588,7 @@ async fn find(
 /// Whether an element is at `locator`. Only an answer of "none" is absent: an invalid locator
 /// (`css=[[[`, an XPath that selects text, not elements) or a dialog in the way is the step's
 /// failure, never a pass of a "not present" check.
-async fn present(driver: &WebDriver, locator: &Locator) -> Result<bool, Failure> {
+pub(super) async fn present(driver: &WebDriver, locator: &Locator) -> Result<bool, Failure> {
     match driver.find_all(by(locator)).await {
         Ok(found) => Ok(!found.is_empty()),
         Err(e) => Err(wd(e)),
@@ -609,16 +602,8 @@ fn never_found(e: &WebDriverError) -> bool {
     matches!(**e, E::InvalidSelector(_) | E::UnexpectedAlertOpen(_))
 }
 
-/// Whether a WebDriver error says only that no element matched.
-fn none_found(e: &WebDriverError) -> bool {
-    matches!(
-        **e,
-        thirtyfour::error::WebDriverErrorInner::NoSuchElement(_)
-    )
-}
-
 /// Polls `check` until it returns Ok or `wait` passes; the last failure is reported.
-async fn eventually<F, Fut>(wait: Duration, mut check: F) -> Result<(), Failure>
+pub(super) async fn eventually<F, Fut>(wait: Duration, mut check: F) -> Result<(), Failure>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<(), Failure>>,
@@ -633,7 +618,7 @@ where
     }
 }
 
-fn wd(e: WebDriverError) -> Failure {
+pub(super) fn wd(e: WebDriverError) -> Failure {
     use thirtyfour::error::WebDriverErrorInner as E;
     let found = match &*e {
         E::UnexpectedAlertOpen(_) => {
@@ -664,33 +649,6 @@ fn wd(e: WebDriverError) -> Failure {
     }
 }
 
-/// The network error (`ERR_EMPTY_RESPONSE`, ...) when the page shown is Chromium's own error
-/// page rather than one the server sent.
-async fn error_page(driver: &WebDriver) -> Option<String> {
-    let script = "if (!String(document.URL).startsWith('chrome-error://')) { return null; } \
-                  var code = document.querySelector('.error-code'); \
-                  return code && code.textContent ? code.textContent : 'a network error';";
-    match driver.execute(script, Vec::new()).await {
-        Ok(ret) => match ret.json() {
-            serde_json::Value::String(code) => {
-                Some(format!("net::{}", sanitize::clean(code.trim())))
-            }
-            _ => None,
-        },
-        Err(_) => None,
-    }
-}
-
-/// `net::ERR_...` named anywhere in a driver error (the first line is often just "unknown error").
-fn net_error(text: &str) -> Option<String> {
-    let at = text.find("net::ERR_")?;
-    let name: String = text[at..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
-        .collect();
-    Some(sanitize::clean(&name))
-}
-
 /// The page's own message in a script error (`ReferenceError: x is not defined`), else its first line.
 fn script_error(text: &str) -> String {
     const MARK: &str = "javascript error: ";
@@ -700,38 +658,9 @@ fn script_error(text: &str) -> String {
     }
 }
 
-fn first_line(s: &str) -> String {
+pub(super) fn first_line(s: &str) -> String {
     sanitize::clean(s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim())
 }
-
-/// What is typed into a password field never reaches an output, as over HTTP.
-/// A password too short to be masked is not typed: the step fails.
-async fn secret_if_password(
-    el: &WebElement,
-    value: &str,
-    redact: &crate::redact::Redactor,
-) -> Result<(), Failure> {
-    // Keys (`${KEY_ENTER}`, WebDriver's private-use codes) are pressed, not typed.
-    let typed: String = value
-        .chars()
-        .filter(|c| !('\u{E000}'..='\u{F8FF}').contains(c))
-        .collect();
-    if typed.is_empty() {
-        return Ok(());
-    }
-    if let Ok(Some(kind)) = el.attr("type").await {
-        if kind.eq_ignore_ascii_case("password") {
-            if let Some(why) = crate::redact::too_short_to_type(&typed) {
-                return Err(Failure::new("a password that can be masked", why));
-            }
-            redact.see([typed]);
-        }
-    }
-    Ok(())
-}
-
-/// The variable a Gherkin scenario's in-page check stores its verdict in (`model::scenario`).
-const SCENARIO_CHECK: &str = "sgCheck";
 
 /// Whether a script error says the page it ran in went away (navigation), not that it failed.
 pub(super) fn page_went_away(error: &str) -> bool {
@@ -747,12 +676,12 @@ pub(super) fn page_went_away(error: &str) -> bool {
     .any(|w| error.contains(w))
 }
 
-fn quoted(s: &str) -> String {
+pub(super) fn quoted(s: &str) -> String {
     format!("{:?}", sanitize::clean(s))
 }
 
 /// Milliseconds from a step's value (or target), else the default.
-fn millis(text: &str, default: Duration) -> Duration {
+pub(super) fn millis(text: &str, default: Duration) -> Duration {
     text.trim()
         .parse::<u64>()
         .map(Duration::from_millis)
@@ -761,31 +690,31 @@ fn millis(text: &str, default: Duration) -> Duration {
 
 /// One scenario's run: where it runs, how long a step waits, and what its steps stored and
 /// echoed so far.
-struct StepRun<'a> {
-    spec: &'a BrowserSpec,
-    driver: &'a WebDriver,
-    redact: &'a crate::redact::Redactor,
-    wait: Duration,
-    vars: HashMap<String, Value>,
-    echoes: Vec<String>,
+pub(super) struct StepRun<'a> {
+    pub(super) spec: &'a BrowserSpec,
+    pub(super) driver: &'a WebDriver,
+    pub(super) redact: &'a crate::redact::Redactor,
+    pub(super) wait: Duration,
+    pub(super) vars: HashMap<String, Value>,
+    pub(super) echoes: Vec<String>,
     links: &'a [Link],
     /// Iterations so far of each running loop, by the index of the step that counts them.
     counts: HashMap<usize, u64>,
-    dialogs: DialogState,
+    pub(super) dialogs: DialogState,
     /// The next step acts on a dialog that is open now: leave it open.
-    leave_dialog_open: bool,
+    pub(super) leave_dialog_open: bool,
     /// The index of the step running.
-    at: usize,
+    pub(super) at: usize,
 }
 
 /// What the test asked of the next dialogs, and the text of those answered but not yet asserted.
 #[derive(Default)]
-struct DialogState {
+pub(super) struct DialogState {
     /// `chooseOk/CancelOnNextConfirmation`: accept or dismiss the next confirmation.
-    confirm: Option<bool>,
+    pub(super) confirm: Option<bool>,
     /// `answerOnNextPrompt` (Some(answer)) or `chooseCancelOnNextPrompt` (None).
-    prompt: Option<Option<String>>,
-    seen: std::collections::VecDeque<String>,
+    pub(super) prompt: Option<Option<String>>,
+    pub(super) seen: std::collections::VecDeque<String>,
 }
 
 /// The loop limit of `while`, `times` and `repeat if` unless their value gives one, as in the IDE.
@@ -983,7 +912,7 @@ impl StepRun<'_> {
 
     /// Answers a dialog the last step opened, as the test asked (accept unless told otherwise),
     /// and keeps its text for `assertAlert`/`assertConfirmation`/`assertPrompt`.
-    async fn settle_dialog(&mut self) -> bool {
+    pub(super) async fn settle_dialog(&mut self) -> bool {
         let Ok(text) = self.driver.get_alert_text().await else {
             return false;
         };
@@ -1013,73 +942,12 @@ impl StepRun<'_> {
         true
     }
 
-    /// Waits up to the implicit wait for a dialog to be open.
-    async fn dialog_open(&self) -> Result<String, Failure> {
-        let deadline = Instant::now() + self.wait;
-        loop {
-            if let Ok(text) = self.driver.get_alert_text().await {
-                return Ok(sanitize::clean(&text));
-            }
-            if Instant::now() >= deadline {
-                return Err(Failure::new(
-                    "a dialog",
-                    format!("none after {}", crate::format::duration(self.wait)),
-                ));
-            }
-            tokio::time::sleep(POLL).await;
-        }
-    }
-
-    /// The text of the next dialog: one answered already, or one that opens within the wait.
-    async fn next_dialog(&mut self) -> Result<String, Failure> {
-        if let Some(text) = self.dialogs.seen.pop_front() {
-            return Ok(text);
-        }
-        let text = self.dialog_open().await?;
-        if self.leave_dialog_open {
-            return Ok(text);
-        }
-        self.settle_dialog().await;
-        Ok(self.dialogs.seen.pop_front().unwrap_or(text))
-    }
-
-    /// Carries out one step (its target and value already substituted).
-    /// A step a Gherkin scenario became: the feature step it was made from says what it does.
-    async fn gherkin(&self, step: &Step, target: &str) -> Result<(), Failure> {
-        use super::gherkin::{self, Wrong};
-        let action = self
-            .spec
-            .feature
-            .as_ref()
-            .and_then(|f| f.step_of(self.at))
-            .map(|s| &s.action)
-            .ok_or_else(|| Failure::new("the feature step of this step", "none"))?;
-        let site = self
-            .spec
-            .base_url
-            .as_deref()
-            .and_then(|b| url::Url::parse(b).ok());
-        let driver = self.driver;
-        let result = match step.command {
-            Command::Judge => gherkin::judge_page(driver, action, site.as_ref(), self.redact).await,
-            Command::Find => gherkin::find(driver, action, target).await,
-            Command::Back => gherkin::go(driver, true).await,
-            _ => gherkin::go(driver, false).await,
-        };
-        result.map_err(|wrong| match wrong {
-            Wrong::Browser(e) => wd(e),
-            Wrong::Miss(miss) => Failure {
-                said: true,
-                unknown: miss.state == State::Unknown,
-                ..Failure::new("", miss.message)
-            },
-        })
-    }
-
+    /// Carries out one step (its target and value already substituted): one line per command,
+    /// its body in `commands`.
     async fn execute(&mut self, step: &Step, target: &str, value: &str) -> Result<(), Failure> {
-        let (spec, driver, wait) = (self.spec, self.driver, self.wait);
-        let vars = &mut self.vars;
-        let echoes = &mut self.echoes;
+        use super::commands::{
+            assert, dialog, feature, form, keyboard, navigate, pointer, script, store, wait,
+        };
         // The locator was validated at load; variables may have changed its text since.
         let locator = match &step.locator {
             Some(_) => {
@@ -1087,348 +955,85 @@ impl StepRun<'_> {
             }
             None => None,
         };
-        let loc = || {
-            locator
-                .as_ref()
-                .ok_or_else(|| Failure::new("a locator", "none"))
+        let act = &mut Act {
+            run: self,
+            step,
+            target,
+            value,
+            locator,
         };
         match step.command {
             Command::Judge | Command::Find | Command::Back | Command::Forward => {
-                self.gherkin(step, target).await
+                feature::step(act).await
             }
-            Command::Open => {
-                let url = join_url(spec.base_url.as_deref(), target)
-                    .map_err(|why| Failure::new("a URL to open", why))?;
-                let expected = || format!("{} to load", quoted(&url));
-                match driver.goto(url.as_str()).await {
-                    // Chromium answers a failed navigation with its own error page, which the
-                    // driver reports as a success: that page must never pass a check.
-                    Ok(()) => match error_page(driver).await {
-                        Some(code) => Err(Failure::new(
-                            expected(),
-                            format!("the browser's error page: {code}"),
-                        )),
-                        None => Ok(()),
-                    },
-                    Err(e) => match net_error(&e.to_string()) {
-                        Some(code) => Err(Failure::new(expected(), code)),
-                        None => Err(wd(e)),
-                    },
-                }
-            }
-            Command::Click | Command::ClickAt => {
-                find(driver, loc()?, wait).await?.click().await.map_err(wd)
-            }
-            Command::DoubleClick => {
-                let el = find(driver, loc()?, wait).await?;
-                driver
-                    .action_chain()
-                    .double_click_element(&el)
-                    .perform()
-                    .await
-                    .map_err(wd)
-            }
-            Command::Type => {
-                let el = find(driver, loc()?, wait).await?;
-                secret_if_password(&el, value, self.redact).await?;
-                el.clear().await.map_err(wd)?;
-                el.send_keys(value).await.map_err(wd)
-            }
-            Command::SendKeys => {
-                let el = find(driver, loc()?, wait).await?;
-                secret_if_password(&el, value, self.redact).await?;
-                el.send_keys(value).await.map_err(wd)
-            }
-            Command::Select => {
-                let el = find(driver, loc()?, wait).await?;
-                let select = SelectElement::new(&el).await.map_err(wd)?;
-                let (how, what) = value.split_once('=').unwrap_or(("label", value));
-                let done = match how {
-                    "label" => select.select_by_visible_text(what).await,
-                    "value" => select.select_by_value(what).await,
-                    "index" => match what.parse::<u32>() {
-                        Ok(i) => select.select_by_index(i).await,
-                        Err(_) => return Err(Failure::new("an option index", quoted(what))),
-                    },
-                    _ => select.select_by_visible_text(value).await,
-                };
-                done.map_err(|_| {
-                    Failure::new(format!("an option {}", quoted(value)), "no such option")
-                })
-            }
-            Command::Check | Command::Uncheck => {
-                let el = find(driver, loc()?, wait).await?;
-                let want = step.command == Command::Check;
-                if el.is_selected().await.map_err(wd)? != want {
-                    el.click().await.map_err(wd)?;
-                }
-                Ok(())
-            }
-            Command::Submit => {
-                let el = find(driver, loc()?, wait).await?;
-                let arg = el.to_json().map_err(wd)?;
-                driver
-                    .execute("var e = arguments[0]; (e.form || e).submit();", vec![arg])
-                    .await
-                    .map(|_| ())
-                    .map_err(wd)
-            }
-            Command::MouseOver => {
-                let el = find(driver, loc()?, wait).await?;
-                driver
-                    .action_chain()
-                    .move_to_element_center(&el)
-                    .perform()
-                    .await
-                    .map_err(wd)
-            }
-            Command::Pause => {
-                let ms = if value.trim().is_empty() {
-                    target
-                } else {
-                    value
-                };
-                tokio::time::sleep(millis(ms, Duration::ZERO)).await;
-                Ok(())
-            }
-            Command::SetWindowSize => {
-                let (w, h) = target
-                    .split_once('x')
-                    .and_then(|(w, h)| {
-                        Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?))
-                    })
-                    .ok_or_else(|| Failure::new("a size like 1280x800", quoted(target)))?;
-                driver.set_window_rect(0, 0, w, h).await.map_err(wd)
-            }
-            Command::SelectFrame => match target {
-                "relative=top" => driver.enter_default_frame().await.map_err(wd),
-                "relative=parent" => driver.enter_parent_frame().await.map_err(wd),
-                t if t.starts_with("index=") => {
-                    let n = t["index=".len()..]
-                        .parse::<u16>()
-                        .map_err(|_| Failure::new("a frame index", quoted(t)))?;
-                    driver.enter_frame(n).await.map_err(wd)
-                }
-                t => {
-                    let frame =
-                        Locator::parse(t).map_err(|e| Failure::new("a frame locator", e))?;
-                    find(driver, &frame, wait)
-                        .await?
-                        .enter_frame()
-                        .await
-                        .map_err(wd)
-                }
-            },
-            Command::Store => {
-                vars.insert(value.to_string(), Value::String(target.to_string()));
-                Ok(())
-            }
-            Command::StoreText => {
-                let text = find(driver, loc()?, wait).await?.text().await.map_err(wd)?;
-                vars.insert(value.to_string(), Value::String(text));
-                Ok(())
-            }
-            Command::StoreValue => {
-                let v = find(driver, loc()?, wait)
-                    .await?
-                    .value()
-                    .await
-                    .map_err(wd)?;
-                vars.insert(value.to_string(), Value::String(v.unwrap_or_default()));
-                Ok(())
-            }
-            Command::StoreTitle => {
-                let title = driver.title().await.map_err(wd)?;
-                let name = if value.is_empty() { target } else { value };
-                vars.insert(name.to_string(), Value::String(title));
-                Ok(())
-            }
-            Command::Echo => {
-                echoes.push(sanitize::clean(target));
-                Ok(())
-            }
-            Command::ExecuteScript | Command::RunScript => {
-                // `${var}` reaches a script as a value (`arguments[i]`), as in the IDE.
-                let (js, args) = interpolate(&step.target, vars);
-                let ret = driver.execute(js, args).await.map_err(wd)?;
-                if step.command == Command::ExecuteScript && !value.is_empty() {
-                    vars.insert(value.to_string(), ret.json().clone());
-                }
-                Ok(())
-            }
-            // Both wait up to the implicit wait for the text, as every element step does.
-            Command::AssertText | Command::WaitForText => {
-                let locator = loc()?;
-                eventually(wait, || async {
-                    let text = find(driver, locator, Duration::ZERO)
-                        .await?
-                        .text()
-                        .await
-                        .map_err(wd)?;
-                    if text.trim() == value.trim() {
-                        Ok(())
-                    } else {
-                        Err(Failure::new(
-                            format!("text {}", quoted(value)),
-                            format!("text {}", quoted(&text)),
-                        ))
-                    }
-                })
-                .await
-            }
-            Command::AssertNotText => {
-                let text = find(driver, loc()?, wait).await?.text().await.map_err(wd)?;
-                if text.trim() == value.trim() {
-                    Err(Failure::new(
-                        format!("text other than {}", quoted(value)),
-                        format!("text {}", quoted(&text)),
-                    ))
-                } else {
-                    Ok(())
-                }
-            }
-            Command::AssertTitle => {
-                eventually(wait, || async {
-                    let title = driver.title().await.map_err(wd)?;
-                    if title.trim() == target.trim() {
-                        Ok(())
-                    } else {
-                        Err(Failure::new(
-                            format!("title {}", quoted(target)),
-                            format!("title {}", quoted(&title)),
-                        ))
-                    }
-                })
-                .await
-            }
-            Command::AssertValue => {
-                // An element without a value (a div) has none, which no expected value is —
-                // not even an empty one (the IDE compares null).
-                let Some(v) = find(driver, loc()?, wait)
-                    .await?
-                    .value()
-                    .await
-                    .map_err(wd)?
-                else {
-                    return Err(Failure::new(
-                        format!("value {}", quoted(value)),
-                        "an element without a value",
-                    ));
-                };
-                if v == value {
-                    Ok(())
-                } else {
-                    Err(Failure::new(
-                        format!("value {}", quoted(value)),
-                        format!("value {}", quoted(&v)),
-                    ))
-                }
-            }
-            Command::AssertSelectedValue => {
-                let el = find(driver, loc()?, wait).await?;
-                let v = el.value().await.map_err(wd)?.unwrap_or_default();
-                if v == value {
-                    Ok(())
-                } else {
-                    Err(Failure::new(
-                        format!("selected value {}", quoted(value)),
-                        quoted(&v),
-                    ))
-                }
-            }
-            Command::AssertElementPresent => find(driver, loc()?, wait).await.map(|_| ()),
-            Command::AssertElementNotPresent => {
-                let locator = loc()?;
-                if present(driver, locator).await? {
-                    Err(Failure::new(format!("no element at {locator}"), "one"))
-                } else {
-                    Ok(())
-                }
-            }
-            Command::AssertChecked | Command::AssertNotChecked => {
-                let want = step.command == Command::AssertChecked;
-                let checked = find(driver, loc()?, wait)
-                    .await?
-                    .is_selected()
-                    .await
-                    .map_err(wd)?;
-                if checked == want {
-                    Ok(())
-                } else {
-                    let word = |b: bool| if b { "checked" } else { "not checked" };
-                    Err(Failure::new(word(want), word(checked)))
-                }
-            }
+            Command::Open => navigate::open(act).await,
+            Command::SetWindowSize => navigate::set_window_size(act).await,
+            Command::SelectFrame => navigate::select_frame(act).await,
+            Command::SelectWindow => navigate::select_window(act).await,
+            Command::Close => navigate::close(act).await,
+            Command::Click | Command::ClickAt => pointer::click(act).await,
+            Command::DoubleClick => pointer::double_click(act).await,
+            Command::MouseOver => pointer::mouse_over(act).await,
+            Command::MouseOut => pointer::mouse_out(act).await,
+            Command::MouseDown
+            | Command::MouseUp
+            | Command::MouseDownAt
+            | Command::MouseUpAt
+            | Command::MouseMoveAt
+            | Command::DoubleClickAt => pointer::mouse(act).await,
+            Command::DragAndDropToObject => pointer::drag_and_drop(act).await,
+            Command::Type => keyboard::type_text(act).await,
+            Command::SendKeys => keyboard::send_keys(act).await,
+            Command::EditContent => keyboard::edit_content(act).await,
+            Command::Select => form::select(act).await,
+            Command::AddSelection | Command::RemoveSelection => form::selection(act).await,
+            Command::Check | Command::Uncheck => form::check(act).await,
+            Command::Submit => form::submit(act).await,
+            Command::Store => store::store(act),
+            Command::StoreText => store::store_text(act).await,
+            Command::StoreValue => store::store_value(act).await,
+            Command::StoreTitle => store::store_title(act).await,
+            Command::StoreAttribute => store::store_attribute(act).await,
+            Command::StoreXpathCount => store::store_xpath_count(act).await,
+            Command::StoreJson => store::store_json(act),
+            Command::StoreWindowHandle => store::store_window_handle(act).await,
+            Command::Echo => store::echo(act),
+            Command::AssertVar => store::assert_var(act),
+            Command::ExecuteScript | Command::RunScript => script::execute(act).await,
+            Command::ExecuteAsyncScript => script::execute_async(act).await,
+            Command::AssertText | Command::WaitForText => assert::text(act).await,
+            Command::AssertNotText => assert::not_text(act).await,
+            Command::AssertTitle => assert::title(act).await,
+            Command::AssertValue => assert::value(act).await,
+            Command::AssertSelectedValue => assert::selected_value(act).await,
+            Command::AssertNotSelectedValue => assert::not_selected_value(act).await,
+            Command::AssertSelectedLabel => assert::selected_label(act).await,
+            Command::AssertElementPresent => assert::element_present(act).await,
+            Command::AssertElementNotPresent => assert::element_not_present(act).await,
+            Command::AssertChecked | Command::AssertNotChecked => assert::checked(act).await,
             Command::AssertEditable
             | Command::WaitForElementEditable
             | Command::AssertNotEditable
-            | Command::WaitForElementNotEditable => {
-                let waits = matches!(
-                    step.command,
-                    Command::WaitForElementEditable | Command::WaitForElementNotEditable
-                );
-                let want = matches!(
-                    step.command,
-                    Command::AssertEditable | Command::WaitForElementEditable
-                );
-                let budget = if waits { millis(value, wait) } else { wait };
-                let locator = loc()?;
-                eventually(budget, || async {
-                    let el = find(driver, locator, Duration::ZERO).await?;
-                    let enabled = el.is_enabled().await.map_err(wd)?;
-                    let readonly = el.attr("readonly").await.map_err(wd)?.is_some();
-                    let editable = enabled && !readonly;
-                    if editable == want {
-                        Ok(())
-                    } else if want {
-                        Err(Failure::new(
-                            "an editable element",
-                            if readonly { "read-only" } else { "disabled" },
-                        ))
-                    } else {
-                        Err(Failure::new("an element that is not editable", "editable"))
-                    }
-                })
-                .await
-            }
-            Command::WaitForElementPresent => {
-                find(driver, loc()?, millis(value, wait)).await.map(|_| ())
-            }
-            Command::WaitForElementNotPresent => {
-                let locator = loc()?;
-                eventually(millis(value, wait), || async {
-                    if present(driver, locator).await? {
-                        Err(Failure::new(
-                            format!("no element at {locator}"),
-                            "one still present",
-                        ))
-                    } else {
-                        Ok(())
-                    }
-                })
-                .await
-            }
+            | Command::WaitForElementNotEditable => assert::editable(act).await,
+            Command::Pause => wait::pause(act).await,
+            Command::WaitForElementPresent => wait::element_present(act).await,
+            Command::WaitForElementNotPresent => wait::element_not_present(act).await,
             Command::WaitForElementVisible | Command::WaitForElementNotVisible => {
-                let want = step.command == Command::WaitForElementVisible;
-                let locator = loc()?;
-                eventually(millis(value, wait), || async {
-                    let visible = match driver.find(by(locator)).await {
-                        Ok(el) => el.is_displayed().await.map_err(wd)?,
-                        Err(e) if none_found(&e) => false,
-                        Err(e) => return Err(wd(e)),
-                    };
-                    if visible == want {
-                        Ok(())
-                    } else {
-                        let word = |b: bool| if b { "visible" } else { "not visible" };
-                        Err(Failure::new(
-                            format!("{locator} {}", word(want)),
-                            word(visible),
-                        ))
-                    }
-                })
-                .await
+                wait::element_visible(act).await
             }
+            Command::AnswerOnNextPrompt => dialog::answer_on_next_prompt(act),
+            Command::ChooseCancelOnNextPrompt => dialog::cancel_on_next_prompt(act),
+            Command::ChooseOkOnNextConfirmation | Command::ChooseCancelOnNextConfirmation => {
+                dialog::on_next_confirmation(act)
+            }
+            Command::AssertAlert | Command::AssertConfirmation | Command::AssertPrompt => {
+                dialog::assert_text(act).await
+            }
+            Command::WebdriverAnswerOnVisiblePrompt
+            | Command::WebdriverChooseOkOnVisibleConfirmation
+            | Command::WebdriverChooseCancelOnVisibleConfirmation
+            | Command::WebdriverChooseCancelOnVisiblePrompt => dialog::on_visible(act).await,
+            // Control flow is `flow`'s: carried out as a step, it does nothing.
             Command::If
             | Command::ElseIf
             | Command::Else
@@ -1441,380 +1046,32 @@ impl StepRun<'_> {
             | Command::Break
             | Command::Run
             | Command::NoOp => Ok(()),
-            Command::AssertVar => match vars.get(target).map(js_string) {
-                None => Err(Failure::new(
-                    format!("a variable `{target}`"),
-                    "none stored",
-                )),
-                Some(v) if v == value => Ok(()),
-                Some(v) => Err(Failure::new(
-                    format!("`{target}` to be {}", quoted(value)),
-                    quoted(&v),
-                )),
-            },
-            Command::StoreAttribute => {
-                let (at, attr) = target
-                    .rsplit_once('@')
-                    .ok_or_else(|| Failure::new("`locator@attribute`", quoted(target)))?;
-                let locator = Locator::parse(at).map_err(|e| Failure::new("a valid locator", e))?;
-                match find(driver, &locator, wait)
-                    .await?
-                    .attr(attr)
-                    .await
-                    .map_err(wd)?
-                {
-                    Some(v) => {
-                        vars.insert(value.to_string(), Value::String(v));
-                        Ok(())
-                    }
-                    None => Err(Failure::new(
-                        format!("an attribute `{attr}` on {locator}"),
-                        "none",
-                    )),
-                }
-            }
-            Command::StoreXpathCount => {
-                let n = driver.find_all(by(loc()?)).await.map_err(wd)?.len();
-                vars.insert(value.to_string(), Value::from(n));
-                Ok(())
-            }
-            Command::StoreJson => {
-                let json = serde_json::from_str(target)
-                    .map_err(|e| Failure::new("JSON", format!("{e}")))?;
-                vars.insert(value.to_string(), json);
-                Ok(())
-            }
-            Command::StoreWindowHandle => {
-                let handle = driver.window().await.map_err(wd)?;
-                vars.insert(target.to_string(), Value::String(handle.to_string()));
-                Ok(())
-            }
-            Command::ExecuteAsyncScript => {
-                let (js, args) = interpolate(&step.target, vars);
-                let script = format!(
-                    "var done = arguments[arguments.length - 1]; \
-                     var args = Array.prototype.slice.call(arguments, 0, -1); \
-                     Promise.resolve().then(function () {{ return (function () {{ {js}\n}}).apply(null, args); }}) \
-                     .then(function (v) {{ done({{ ok: v === undefined ? null : v }}); }}, \
-                           function (e) {{ done({{ error: String(e) }}); }});"
-                );
-                // A scenario's in-page check only reads the page, so it may run again: when the
-                // page it started on unloads under it (a form a step before submitted is still
-                // navigating), the browser drops it, and it runs on the page that came.
-                let rerun = value == SCENARIO_CHECK;
-                let mut attempt = 0;
-                let ret = loop {
-                    attempt += 1;
-                    match driver.execute_async(script.clone(), args.clone()).await {
-                        Ok(ret) => break ret,
-                        Err(e) if rerun && attempt < 3 && page_went_away(&e.to_string()) => {}
-                        Err(e) => return Err(wd(e)),
-                    }
-                };
-                let ret = ret.json();
-                if let Some(e) = ret.get("error") {
-                    return Err(Failure::new(
-                        "the script's promise to resolve",
-                        format!("it rejected: {}", sanitize::clean(&js_string(e))),
-                    ));
-                }
-                if !value.is_empty() {
-                    vars.insert(
-                        value.to_string(),
-                        ret.get("ok").cloned().unwrap_or(Value::Null),
-                    );
-                }
-                Ok(())
-            }
-            Command::MouseDown
-            | Command::MouseUp
-            | Command::MouseDownAt
-            | Command::MouseUpAt
-            | Command::MouseMoveAt
-            | Command::DoubleClickAt => {
-                let el = find(driver, loc()?, wait).await?;
-                let at = matches!(
-                    step.command,
-                    Command::MouseDownAt
-                        | Command::MouseUpAt
-                        | Command::MouseMoveAt
-                        | Command::DoubleClickAt
-                );
-                let chain = if at {
-                    let (x, y) = coordinates(value)
-                        .ok_or_else(|| Failure::new("coordinates like 10,20", quoted(value)))?;
-                    let rect = el.rect().await.map_err(wd)?;
-                    // The IDE counts from the element's corner, WebDriver from its centre.
-                    let dx = (x as f64 - rect.width / 2.0).round() as i64;
-                    let dy = (y as f64 - rect.height / 2.0).round() as i64;
-                    driver
-                        .action_chain()
-                        .move_to_element_with_offset(&el, dx, dy)
-                } else {
-                    driver.action_chain().move_to_element_center(&el)
-                };
-                let chain = match step.command {
-                    Command::MouseDown | Command::MouseDownAt => chain.click_and_hold(),
-                    Command::MouseUp | Command::MouseUpAt => chain.release(),
-                    Command::DoubleClickAt => chain.double_click(),
-                    _ => chain,
-                };
-                chain.perform().await.map_err(wd)
-            }
-            Command::MouseOut => {
-                let el = find(driver, loc()?, wait).await?;
-                let rect = el.rect().await.map_err(wd)?;
-                // Just outside the element: above it, else left of it, else below it.
-                let (w, h) = (
-                    (rect.width / 2.0).ceil() as i64,
-                    (rect.height / 2.0).ceil() as i64,
-                );
-                let (dx, dy) = if rect.y >= 1.0 {
-                    (0, -h - 1)
-                } else if rect.x >= 1.0 {
-                    (-w - 1, 0)
-                } else {
-                    (0, h + 1)
-                };
-                driver
-                    .action_chain()
-                    .move_to_element_with_offset(&el, dx, dy)
-                    .perform()
-                    .await
-                    .map_err(wd)
-            }
-            Command::DragAndDropToObject => {
-                let from = find(driver, loc()?, wait).await?;
-                let onto =
-                    Locator::parse(value).map_err(|e| Failure::new("a valid drop locator", e))?;
-                let to = find(driver, &onto, wait).await?;
-                driver
-                    .action_chain()
-                    .click_and_hold_element(&from)
-                    .move_to_element_center(&to)
-                    .release()
-                    .perform()
-                    .await
-                    .map_err(wd)
-            }
-            Command::EditContent => {
-                let el = find(driver, loc()?, wait).await?;
-                let arg = el.to_json().map_err(wd)?;
-                let ret = driver
-                    .execute(
-                        "var e = arguments[0]; if (!e.isContentEditable) { return false; } \
-                         e.innerHTML = arguments[1]; return true;",
-                        vec![arg, Value::String(value.to_string())],
-                    )
-                    .await
-                    .map_err(wd)?;
-                if ret.json().as_bool() == Some(true) {
-                    Ok(())
-                } else {
-                    Err(Failure::new(
-                        "a content-editable element",
-                        "one that is not",
-                    ))
-                }
-            }
-            Command::AddSelection | Command::RemoveSelection => {
-                let el = find(driver, loc()?, wait).await?;
-                let select = SelectElement::new(&el).await.map_err(wd)?;
-                let add = step.command == Command::AddSelection;
-                let (how, what) = value.split_once('=').unwrap_or(("label", value));
-                let done = match (how, add) {
-                    ("value", true) => select.select_by_value(what).await,
-                    ("value", false) => select.deselect_by_value(what).await,
-                    ("index", _) => match what.parse::<u32>() {
-                        Ok(i) if add => select.select_by_index(i).await,
-                        Ok(i) => select.deselect_by_index(i).await,
-                        Err(_) => return Err(Failure::new("an option index", quoted(what))),
-                    },
-                    ("label", true) => select.select_by_visible_text(what).await,
-                    ("label", false) => select.deselect_by_visible_text(what).await,
-                    (_, true) => select.select_by_visible_text(value).await,
-                    (_, false) => select.deselect_by_visible_text(value).await,
-                };
-                done.map_err(|_| {
-                    Failure::new(format!("an option {}", quoted(value)), "no such option")
-                })
-            }
-            Command::AssertSelectedLabel => {
-                let el = find(driver, loc()?, wait).await?;
-                let arg = el.to_json().map_err(wd)?;
-                let ret = driver
-                    .execute(
-                        "var s = arguments[0]; return s.selectedIndex < 0 || !s.options ? null : s.options[s.selectedIndex].text;",
-                        vec![arg],
-                    )
-                    .await
-                    .map_err(wd)?;
-                // Nothing selected is no label, not an empty one (the IDE finds no option).
-                if ret.json().is_null() {
-                    return Err(Failure::new(
-                        format!("selected label {}", quoted(value)),
-                        "no option selected",
-                    ));
-                }
-                let label = js_string(ret.json());
-                if label.trim() == value.trim() {
-                    Ok(())
-                } else {
-                    Err(Failure::new(
-                        format!("selected label {}", quoted(value)),
-                        quoted(&label),
-                    ))
-                }
-            }
-            Command::AssertNotSelectedValue => {
-                let el = find(driver, loc()?, wait).await?;
-                let v = el.value().await.map_err(wd)?.unwrap_or_default();
-                if v == value {
-                    Err(Failure::new(
-                        format!("a selected value other than {}", quoted(value)),
-                        quoted(&v),
-                    ))
-                } else {
-                    Ok(())
-                }
-            }
-            Command::AnswerOnNextPrompt => {
-                self.dialogs.prompt = Some(Some(target.to_string()));
-                Ok(())
-            }
-            Command::ChooseCancelOnNextPrompt => {
-                self.dialogs.prompt = Some(None);
-                Ok(())
-            }
-            Command::ChooseOkOnNextConfirmation | Command::ChooseCancelOnNextConfirmation => {
-                self.dialogs.confirm = Some(step.command == Command::ChooseOkOnNextConfirmation);
-                Ok(())
-            }
-            Command::AssertAlert | Command::AssertConfirmation | Command::AssertPrompt => {
-                let kind = match step.command {
-                    Command::AssertAlert => "an alert",
-                    Command::AssertConfirmation => "a confirmation",
-                    _ => "a prompt",
-                };
-                let text = self
-                    .next_dialog()
-                    .await
-                    .map_err(|f| Failure::new(format!("{kind} {}", quoted(target)), f.found))?;
-                if text == target {
-                    Ok(())
-                } else {
-                    Err(Failure::new(
-                        format!("{kind} {}", quoted(target)),
-                        format!("{kind} {}", quoted(&text)),
-                    ))
-                }
-            }
-            Command::WebdriverAnswerOnVisiblePrompt
-            | Command::WebdriverChooseOkOnVisibleConfirmation
-            | Command::WebdriverChooseCancelOnVisibleConfirmation
-            | Command::WebdriverChooseCancelOnVisiblePrompt => {
-                self.dialog_open().await?;
-                match step.command {
-                    Command::WebdriverAnswerOnVisiblePrompt => {
-                        driver.send_alert_text(target).await.map_err(|e| {
-                            Failure::new(
-                                "a prompt",
-                                format!(
-                                    "a dialog that takes no text ({})",
-                                    first_line(&e.to_string())
-                                ),
-                            )
-                        })?;
-                        driver.accept_alert().await.map_err(wd)
-                    }
-                    Command::WebdriverChooseOkOnVisibleConfirmation => {
-                        driver.accept_alert().await.map_err(wd)
-                    }
-                    _ => driver.dismiss_alert().await.map_err(wd),
-                }
-            }
-            Command::SelectWindow => {
-                let handles = driver.windows().await.map_err(wd)?;
-                let wanted = if let Some(h) = target.strip_prefix("handle=") {
-                    handles.iter().find(|w| w.to_string() == h).cloned()
-                } else if target == "win_ser_local" {
-                    handles.first().cloned()
-                } else if let Some(n) = target.strip_prefix("win_ser_") {
-                    n.parse::<usize>()
-                        .ok()
-                        .and_then(|n| handles.get(n).cloned())
-                } else if let Some(name) = target.strip_prefix("name=") {
-                    let mut found = None;
-                    for h in &handles {
-                        if driver.switch_to_window(h.clone()).await.is_ok() {
-                            let n = driver
-                                .execute("return window.name;", Vec::new())
-                                .await
-                                .map_err(wd)?;
-                            if js_string(n.json()) == name {
-                                found = Some(h.clone());
-                                break;
-                            }
-                        }
-                    }
-                    found
-                } else {
-                    return Err(Failure::new(
-                        "handle=, name=, win_ser_local or win_ser_N",
-                        quoted(target),
-                    ));
-                };
-                match wanted {
-                    Some(h) => driver.switch_to_window(h).await.map_err(wd),
-                    None => Err(Failure::new(
-                        format!("a window {}", quoted(target)),
-                        format!("{} other windows", handles.len()),
-                    )),
-                }
-            }
-            Command::Close => driver.close_window().await.map_err(wd),
         }
     }
 }
 
-/// Joins a relative `open` target to the base URL; an absolute one is used as it is.
-/// `target` joined to the base URL as Selenium IDE joins them. A relative target without a base
-/// is an error: the browser would read `/index.html` as the host `index.html`.
-fn join_url(base: Option<&str>, target: &str) -> Result<String, String> {
-    if target.contains("://") || target.starts_with("about:") || target.starts_with("data:") {
-        return Ok(target.to_string());
-    }
-    match base {
-        Some(base) => Ok(format!(
-            "{}/{}",
-            base.trim_end_matches('/'),
-            target.trim_start_matches('/')
-        )),
-        None => Err(format!(
-            "`{target}` is relative and there is no base URL: set the project's url, or base_url"
-        )),
+/// One step being carried out, as `commands` see it: the run it is part of, the step, its
+/// target and value (variables substituted), and the locator its target names.
+pub(super) struct Act<'r, 'a> {
+    pub(super) run: &'r mut StepRun<'a>,
+    pub(super) step: &'r Step,
+    pub(super) target: &'r str,
+    pub(super) value: &'r str,
+    locator: Option<Locator>,
+}
+
+impl Act<'_, '_> {
+    /// The step's locator; a command that needs one fails without it.
+    pub(super) fn loc(&self) -> Result<&Locator, Failure> {
+        self.locator
+            .as_ref()
+            .ok_or_else(|| Failure::new("a locator", "none"))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_join_like_selenium_ide() {
-        let join = |base, target| join_url(base, target).unwrap_or_else(|e| e);
-        assert_eq!(
-            join(Some("http://x:8080/"), "/login"),
-            "http://x:8080/login"
-        );
-        assert_eq!(join(Some("http://x:8080"), "login"), "http://x:8080/login");
-        assert_eq!(join(Some("http://x"), "https://y/z"), "https://y/z");
-        assert_eq!(join(None, "https://y/z"), "https://y/z");
-        assert_eq!(
-            join(None, "/index.html"),
-            "`/index.html` is relative and there is no base URL: set the project's url, or base_url"
-        );
-    }
 
     #[test]
     fn variables_and_keys() {

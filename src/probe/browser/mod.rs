@@ -3,6 +3,7 @@
 //! through the process module (or a remote WebDriver end by URL), sessions bounded by
 //! `sessions`, all stopped at the end. Must not retry, time itself out or print.
 
+mod commands;
 mod exec;
 mod gherkin;
 
