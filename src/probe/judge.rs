@@ -29,6 +29,8 @@ pub struct Need {
     pub field: Option<String>,
     /// What a refusing response carries (`access is refused`).
     pub refusal: bool,
+    /// The response headers.
+    pub headers: bool,
 }
 
 /// One element a selector found.
@@ -242,6 +244,7 @@ pub fn need(action: &Action) -> Need {
             need.field = Some(field.clone())
         }
         Action::AccessRefused => need.refusal = true,
+        Action::Header { .. } => need.headers = true,
         _ => {}
     }
     need

@@ -39,16 +39,23 @@ struct Current {
     version: String,
     headers: HeaderMap,
     html: String,
-    /// Statuses and URLs of the redirects that led here.
-    redirects: Vec<(u16, Url)>,
-    /// What each of those redirects carried besides its Location.
-    refusals: Vec<judge::Refusal>,
+    /// The redirects that led here.
+    redirects: Vec<Hop>,
     /// Seconds the navigation took, redirects included.
     secs: f64,
     form: Form,
     /// Why the body is not all there (cut at the size limit, an encoding not decoded): no step
     /// may judge the page by it.
     partial: Option<String>,
+}
+
+/// A redirect on the way to a page: its status and URL, and what it sent besides its Location
+/// (read only by `access is refused`).
+struct Hop {
+    status: u16,
+    url: Url,
+    body: String,
+    location: usize,
 }
 
 /// One step's failure: the state it gives the scenario and what went wrong.
@@ -120,8 +127,8 @@ impl Session<'_> {
         }
         if let Some(page) = &self.page {
             let mut at = page.url.to_string();
-            for (status, url) in &page.redirects {
-                let _ = write!(at, "\n  after {status} from {url}");
+            for hop in &page.redirects {
+                let _ = write!(at, "\n  after {} from {}", hop.status, hop.url);
             }
             outcome = outcome
                 .with_evidence(Label::PageUrl, at)
@@ -317,8 +324,7 @@ impl Session<'_> {
         ctx: &ProbeCtx,
     ) -> Result<(), Fail> {
         let start = Instant::now();
-        let mut redirects = Vec::new();
-        let mut refusals = Vec::new();
+        let mut redirects: Vec<Hop> = Vec::new();
         loop {
             let mut headers = vec![(
                 "Accept".to_string(),
@@ -367,21 +373,18 @@ impl Session<'_> {
                 if redirects.len() == MAX_REDIRECTS {
                     return Err(fail(format!(
                         "more than {MAX_REDIRECTS} redirects from {}",
-                        redirects.first().map_or(&url, |(_, u): &(u16, Url)| u)
+                        redirects.first().map_or(&url, |hop| &hop.url)
                     )));
                 }
                 let next = url.join(location).map_err(|e| {
                     fail(format!("redirect to `{location}`, which is not a URL: {e}"))
                 })?;
-                let sent = decode_body(&response.body, &response.headers, response.truncated).text;
-                refusals.push(page::refusal(
-                    &Html::parse_document(&sent),
-                    response.status.as_u16(),
-                    &url,
-                    sent.len(),
-                    location.len(),
-                ));
-                redirects.push((response.status.as_u16(), url));
+                redirects.push(Hop {
+                    status: response.status.as_u16(),
+                    url,
+                    body: decode_body(&response.body, &response.headers, response.truncated).text,
+                    location: location.len(),
+                });
                 let code = response.status.as_u16();
                 if code == 303 || (matches!(code, 301 | 302) && method == Method::POST) {
                     method = Method::GET;
@@ -400,7 +403,6 @@ impl Session<'_> {
                 headers: response.headers,
                 html,
                 redirects,
-                refusals,
                 secs: start.elapsed().as_secs_f64(),
                 form: Form::default(),
             });
@@ -428,37 +430,43 @@ impl Session<'_> {
         judge::judge(action, &facts, self.redact).map_err(Fail::from)
     }
 
-    /// The facts of the page a step needs, as a browser without JavaScript sees them.
+    /// The facts of the page a step needs, as a browser without JavaScript sees them. The page
+    /// is parsed only for a step that looks into it.
     fn facts(&self, page: &Current, need: &judge::Need) -> judge::Facts {
-        let doc = Html::parse_document(&page.html);
+        let parsed = std::cell::OnceCell::new();
+        let doc = || parsed.get_or_init(|| Html::parse_document(&page.html));
         let mut facts = judge::Facts::at(page.url.clone());
         facts.site = self.base.clone();
         facts.status = Some(page.status.as_u16());
         facts.redirected = Some(!page.redirects.is_empty());
-        facts.password_field = Some(has_password_field(&doc));
         facts.secs = Some(page.secs);
         facts.partial = page.partial.clone();
-        facts.headers = Some(
-            page.headers
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_string(),
-                        crate::sanitize::text_from_bytes(v.as_bytes()),
-                    )
-                })
-                .collect(),
-        );
-        if need.text {
-            facts.text = Some(page::page_text(&doc));
+        if need.headers {
+            facts.headers = Some(
+                page.headers
+                    .iter()
+                    .map(|(n, v)| {
+                        (
+                            n.as_str().to_string(),
+                            crate::sanitize::text_from_bytes(v.as_bytes()),
+                        )
+                    })
+                    .collect(),
+            );
         }
-        if need.source || need.body {
+        if need.text {
+            facts.text = Some(page::page_text(doc()));
+        }
+        if need.source {
             facts.source = Some(page.html.clone());
-            facts.body = facts.source.clone();
+        }
+        if need.body {
+            facts.body = Some(page.html.clone());
         }
         if let Some(css) = &need.css {
             facts.elements = Some(page::parse_css(css).map(|selector| {
-                doc.select(&selector)
+                doc()
+                    .select(&selector)
                     .map(|el| judge::Element {
                         text: page::element_text(el),
                         html: if need.html { el.html() } else { String::new() },
@@ -467,23 +475,29 @@ impl Session<'_> {
             }));
         }
         if let Some(named) = &need.field {
-            facts.control = Some(page::find_field(&doc, named).map(|el| judge::Control {
+            facts.control = Some(page::find_field(doc(), named).map(|el| judge::Control {
                 kind: page::control_kind(el),
                 value: page.form.value(el),
                 checked: page::is_checkable(el).then(|| page.form.checked(el)),
             }));
-            facts.known_fields = known_fields(&doc);
+            facts.known_fields = known_fields(doc());
         }
         if need.refusal {
-            facts.refusals = page.refusals.clone();
-            if matches!(page.status.as_u16(), 401 | 403) {
-                facts.refusals.push(page::refusal(
-                    &doc,
-                    page.status.as_u16(),
-                    &page.url,
-                    page.html.len(),
-                    0,
-                ));
+            facts.password_field = Some(has_password_field(doc()));
+            facts.refusals = page
+                .redirects
+                .iter()
+                .map(|hop| {
+                    let sent = Html::parse_document(&hop.body);
+                    page::refusal(&sent, hop.status, &hop.url, hop.body.len(), hop.location)
+                })
+                .collect();
+            let status = page.status.as_u16();
+            if matches!(status, 401 | 403) {
+                let bytes = page.html.len();
+                facts
+                    .refusals
+                    .push(page::refusal(doc(), status, &page.url, bytes, 0));
             }
         }
         facts

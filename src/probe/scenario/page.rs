@@ -49,10 +49,7 @@ pub fn parse_css(css: &str) -> Result<Selector, String> {
     Selector::parse(css).map_err(|e| format!("`{css}` is not a CSS selector: {e}"))
 }
 
-/// Whitespace collapsed to single spaces, trimmed.
-pub fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+pub use crate::probe::judge::collapse;
 
 /// Elements whose text a reader sees on a line of its own: the text before and after them is
 /// not one word (`<p>a</p><p>b</p>` is "a b", `<b>Ex</b>ception` is "Exception").
