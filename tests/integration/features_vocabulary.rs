@@ -236,7 +236,19 @@ fn every_phrasing_fails_over_http_with_its_message() {
         expected.push((name, "CRITICAL", got.2.clone()));
     }
     exactly(&json, &expected);
+    // What the page has instead of the field it names.
+    let missing =
+        crate::browser_checks::result(&json, "Every phrasing fails / no field for a doc string");
+    assert_eq!(
+        crate::features::evidence(missing, "reply"),
+        ORDER_FIELDS,
+        "{missing}"
+    );
 }
+
+/// The fields of the shop's order form, as the judge names them when a step names another.
+const ORDER_FIELDS: &str =
+    "fields on the page: name, coupon, comment, shipping, extras, pay, newsletter, terms, photo";
 
 #[test]
 fn in_page_phrasings_pass_and_fail_in_chromium() {
@@ -289,7 +301,19 @@ fn in_page_phrasings_pass_and_fail_in_chromium() {
                 // The same words as over HTTP.
                 "BROWSER CRITICAL - Then the \"coupon\" field should not contain \"none\" - the \"coupon\" field contains \"NONE\", which it should not".into(),
             ),
+            (
+                fail("no field by that name"),
+                "CRITICAL",
+                format!("BROWSER CRITICAL - When I fill in \"Phone\" with \"0123\" - no field \"Phone\" on http://127.0.0.1:{}/order", world.shop),
+            ),
         ],
+    );
+    // The judge's evidence reaches the report as over HTTP: what fields the page has instead.
+    let missing = crate::browser_checks::result(&json, &fail("no field by that name"));
+    assert_eq!(
+        crate::features::evidence(missing, "reply"),
+        ORDER_FIELDS,
+        "{missing}"
     );
     assert!(leftovers(&marker).is_empty(), "{:?}", leftovers(&marker));
 }

@@ -40,6 +40,8 @@ pub(super) struct Failure {
     pub(super) said: bool,
     /// What is wrong could not be established: the check is UNKNOWN.
     pub(super) unknown: bool,
+    /// What of the page shows it (the judge's evidence: the fields it knows, the text it saw).
+    pub(super) evidence: Vec<(Label, String)>,
 }
 
 impl Failure {
@@ -50,6 +52,7 @@ impl Failure {
             broken: false,
             said: false,
             unknown: false,
+            evidence: Vec::new(),
         }
     }
 }
@@ -292,6 +295,7 @@ async fn scenario(
     let mut failures: Vec<(usize, String)> = Vec::new();
     let mut broken = false;
     let mut unknown = false;
+    let mut shown: Vec<(Label, String)> = Vec::new();
     let (mut pc, mut jumped) = (0, false);
     while let Some(step) = spec.steps.get(pc) {
         let i = pc;
@@ -325,6 +329,7 @@ async fn scenario(
                 broken |= f.broken;
                 if failures.is_empty() {
                     unknown = f.unknown;
+                    shown = f.evidence;
                 }
                 let written = spec.feature.as_ref().and_then(|f| f.step_of(i));
                 let message = match written {
@@ -400,6 +405,9 @@ async fn scenario(
             ),
         };
         outcome = outcome.with_evidence(Label::FailedStep, failed);
+        for (label, text) in shown {
+            outcome = outcome.with_evidence(label, text);
+        }
         if let Ok(url) = driver.current_url().await {
             outcome = outcome.with_evidence(Label::PageUrl, url.to_string());
         }

@@ -35,7 +35,7 @@ function link(n) {
 function knownFields() {
   var names = all('input[name], input[id], select, textarea').filter(function (e) {
     return !/^(hidden|submit|button|image|reset)$/i.test(e.getAttribute('type') || '');
-  }).map(function (e) { return e.getAttribute('name') || e.id; }).filter(function (n) { return n; });
+  }).map(function (e) { return e.getAttribute('name') || e.id; }).filter(function (n, i, a) { return n && a.indexOf(n) === i; });
   return names.length ? 'fields on the page: ' + names.join(', ') : 'the page has no form fields';
 }
 function knownLinks() {

@@ -573,7 +573,13 @@ fn known_fields(doc: &Html) -> String {
             )
         })
         .filter_map(|e| e.attr("name").or(e.attr("id")).map(str::to_string))
-        .collect();
+        .fold(Vec::new(), |mut names, name| {
+            // A radio group is one field.
+            if !names.contains(&name) {
+                names.push(name);
+            }
+            names
+        });
     if names.is_empty() {
         "the page has no form fields".into()
     } else {

@@ -35,6 +35,7 @@ pub(crate) async fn step(act: &Act<'_, '_>) -> Result<(), Failure> {
         Wrong::Miss(miss) => Failure {
             said: true,
             unknown: miss.state == State::Unknown,
+            evidence: miss.evidence,
             ..Failure::new("", miss.message)
         },
     })
