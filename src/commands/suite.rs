@@ -40,20 +40,41 @@ pub fn shared_for(
     Ok(Arc::new(shared))
 }
 
-/// `--base-url` replaces the base URL of every browser check.
+/// `--base-url` replaces the base URL of every browser check and of every scenario (as
+/// selenium-side-runner's and Behat's do): a `the site` step written in a scenario still names
+/// its own site, as an absolute URL does.
 pub fn with_base_url(checks: Vec<Arc<Check>>, base_url: Option<&str>) -> Vec<Arc<Check>> {
+    use crate::model::ProbeSpec;
     let Some(base) = base_url else { return checks };
+    let names_its_site = |steps: &[crate::model::scenario::ScenarioStep]| {
+        steps
+            .iter()
+            .any(|s| matches!(s.action, crate::model::scenario::Action::Site(_)))
+    };
     checks
         .into_iter()
-        .map(|c| match &c.probe {
-            crate::model::ProbeSpec::Browser(spec) => {
-                let mut spec = spec.clone();
-                spec.base_url = Some(base.to_string());
-                let mut check = (*c).clone();
-                check.probe = crate::model::ProbeSpec::Browser(spec);
-                Arc::new(check)
-            }
-            _ => c,
+        .map(|c| {
+            let probe = match &c.probe {
+                ProbeSpec::Browser(spec)
+                    if !spec
+                        .feature
+                        .as_ref()
+                        .is_some_and(|f| names_its_site(&f.steps)) =>
+                {
+                    let mut spec = spec.clone();
+                    spec.base_url = Some(base.to_string());
+                    ProbeSpec::Browser(spec)
+                }
+                ProbeSpec::Scenario(spec) => {
+                    let mut spec = spec.clone();
+                    spec.base_url = Some(base.to_string());
+                    ProbeSpec::Scenario(spec)
+                }
+                _ => return c,
+            };
+            let mut check = (*c).clone();
+            check.probe = probe;
+            Arc::new(check)
         })
         .collect()
 }

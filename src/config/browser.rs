@@ -292,6 +292,7 @@ impl FileLoader<'_> {
                 continue;
             };
             let mut selected: Vec<usize> = Vec::new();
+            let mut named: Vec<usize> = Vec::new();
             for suite in raw.suites.iter().flatten() {
                 match project.suite(suite.get_ref()) {
                     Some(tests) => selected.extend(tests),
@@ -319,10 +320,30 @@ impl FileLoader<'_> {
                         ),
                     );
                 }
+                named.extend(found.iter().copied());
                 selected.extend(found);
             }
             if raw.suites.is_none() && raw.tests.is_none() {
-                selected = (0..project.tests.len()).collect();
+                // As selenium-side-runner: the project's suites say what runs; a test in none
+                // is imported only when named. A project without suites runs every test.
+                let names = project.suite_names();
+                if names.is_empty() {
+                    selected = (0..project.tests.len()).collect();
+                } else {
+                    for name in names {
+                        selected.extend(project.suite(name).unwrap_or_default());
+                    }
+                    for (i, test) in project.tests.iter().enumerate() {
+                        if !selected.contains(&i) {
+                            self.skipped.push(format!(
+                                "test `{}` of {} is in no suite: name it (`tests = [\"{}\"]`) to import it",
+                                test.name,
+                                raw.file.get_ref(),
+                                test.name
+                            ));
+                        }
+                    }
+                }
             }
             let mut unique: Vec<usize> = Vec::new();
             for i in selected {
@@ -352,7 +373,15 @@ impl FileLoader<'_> {
                 }
             }
             for &i in &selected {
-                if project.tests[i].steps.is_empty() {
+                if project.tests[i].steps.is_empty() && !named.contains(&i) {
+                    // The IDE leaves an empty "Untitled" test in a new project: it is left out,
+                    // and said, never a check that passes having checked nothing.
+                    self.skipped.push(format!(
+                        "test `{}` of {} has no command to run: it is left out",
+                        project.tests[i].name,
+                        raw.file.get_ref()
+                    ));
+                } else if project.tests[i].steps.is_empty() {
                     self.error(
                         span.clone(),
                         format!(

@@ -29,6 +29,11 @@ pub(super) struct FeatureContext<'a> {
     /// Vars and secrets whose definition is in error (said there): a use of one is not another
     /// error.
     pub broken: &'a std::collections::BTreeSet<String>,
+    /// The site relative pages are on, as the import gives it (its `base_url`, behat.yml's
+    /// MinkExtension `base_url`); `--base-url` replaces it when the suite runs.
+    pub base_url: Option<&'a str>,
+    /// Where `attach the file` looks first (Mink's `files_path`), then the feature's folder.
+    pub files_path: Option<&'a Path>,
 }
 
 /// One scenario as a check, before the suite's defaults are applied.
@@ -42,6 +47,36 @@ pub(super) struct FeatureCheck {
     pub env_use: EnvUse,
 }
 
+/// The source as the gherkin crate takes what Behat and cucumber accept: the keyword line after
+/// tags may be indented (`@smoke` then `  Feature: Shop`). The indentation moves to the end of
+/// the line before, so every byte keeps its offset and every message its line and column.
+fn tolerated(source: &str) -> std::borrow::Cow<'_, str> {
+    let mut out = String::new();
+    let mut after_tags = false;
+    let mut changed = false;
+    for line in source.split_inclusive('\n') {
+        let body = line.trim_start_matches([' ', '\t']);
+        let indent = &line[..line.len() - body.len()];
+        let blank = body.trim().is_empty();
+        if after_tags && !blank && !indent.is_empty() && !body.starts_with(['@', '#']) {
+            let end = out.trim_end_matches(['\n', '\r']).len();
+            out.insert_str(end, indent);
+            out.push_str(body);
+            changed = true;
+        } else {
+            out.push_str(line);
+        }
+        if !blank {
+            after_tags = body.starts_with('@');
+        }
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(source)
+    }
+}
+
 /// Tags that make a scenario run in a browser: smokegate's, and Behat's.
 const BROWSER_TAGS: &[&str] = &["browser", "javascript"];
 
@@ -53,7 +88,7 @@ pub(super) fn load(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<FeatureCheck> {
     let env = GherkinEnv::default();
-    let feature = match Feature::parse(source.as_ref(), env) {
+    let feature = match Feature::parse(tolerated(source).as_ref(), env) {
         Ok(f) => f,
         Err(e) => {
             let mut d = parse_error(file, source, &e.to_string());
@@ -314,6 +349,19 @@ impl Loader<'_> {
                 None => broken = true,
             }
         }
+        // A file to attach is looked for in `files_path` first, as Mink does; then beside the
+        // feature file.
+        if let Some(files) = self.ctx.files_path {
+            for step in &mut steps {
+                if let crate::model::scenario::Action::Attach { path, .. } = &mut step.action {
+                    let rel = path.strip_prefix(&dir).unwrap_or(path);
+                    let first = files.join(rel);
+                    if first.is_file() || !path.is_file() {
+                        *path = first;
+                    }
+                }
+            }
+        }
         if broken {
             return None;
         }
@@ -346,7 +394,7 @@ impl Loader<'_> {
         let spec = ScenarioSpec {
             origin: format!("{}:{line}", self.file.display()),
             file: self.file.to_path_buf(),
-            base_url: None,
+            base_url: self.ctx.base_url.map(str::to_string),
             steps,
         };
         let probe = if browser {
@@ -500,7 +548,12 @@ impl Loader<'_> {
             None => None,
         };
         let plugin = self.ctx.plugin;
-        let context = Context { plugin, dir };
+        let language = crate::model::vocabulary_i18n::declared_language(self.source);
+        let context = Context {
+            plugin,
+            dir,
+            language,
+        };
         let written = Written {
             text: &expanded,
             docstring: docstring.as_deref(),
@@ -557,7 +610,7 @@ impl Loader<'_> {
 
     /// `{{var}}` and `${ENV}` in a step's text; an unset variable is noted in `env_use`.
     fn expand(&mut self, text: &str, span: Range<usize>, env_use: &mut EnvUse) -> Option<String> {
-        match vars::expand(text, self.ctx.vars, self.ctx.env) {
+        match vars::expand_feature(text, self.ctx.vars, self.ctx.env) {
             Ok(expanded) => {
                 for unset in &expanded.unset {
                     env_use.unset.push(Diagnostic::new(

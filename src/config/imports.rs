@@ -5,6 +5,7 @@
 //! passive ones are left out with a line saying so). Must not run anything.
 
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use globset::Glob;
@@ -50,13 +51,13 @@ impl FileLoader<'_> {
             let no_args = Default::default();
             let args = args.unwrap_or(&no_args);
             let path = self.relative(file);
-            let commands = match nrpe::load(&path) {
-                Ok(c) => c,
-                Err(diags) => {
-                    self.diags.extend(diags);
-                    continue;
-                }
-            };
+            // The file's errors are reported with those of its commands: one does not hide the
+            // others. What NRPE goes on without (a missing include) is a warning line.
+            let read = nrpe::read_file(&path);
+            self.diags.extend(read.diags);
+            self.skipped.extend(read.warnings);
+            let commands = read.commands;
+            let broken = read.broken;
             // A name or pattern that selects nothing is a typo until shown otherwise: the gate
             // would pass on the rest without the check that was meant. Each is an error at its
             // own place in the list.
@@ -66,7 +67,9 @@ impl FileLoader<'_> {
                 match Glob::new(pattern) {
                     Ok(g) => {
                         let m = g.compile_matcher();
-                        if !commands.iter().any(|c| m.is_match(&c.name)) {
+                        if !commands.iter().any(|c| m.is_match(&c.name))
+                            && !broken.iter().any(|b| m.is_match(b))
+                        {
                             let known: Vec<&str> =
                                 commands.iter().map(|c| c.name.as_str()).collect();
                             self.error(
@@ -87,7 +90,7 @@ impl FileLoader<'_> {
                 continue;
             }
             for name in args.keys() {
-                if !commands.iter().any(|c| &c.name == name) {
+                if !commands.iter().any(|c| &c.name == name) && !broken.contains(name) {
                     self.error(
                         span.clone(),
                         format!(
@@ -101,10 +104,16 @@ impl FileLoader<'_> {
                 .iter()
                 .filter(|c| globs.is_empty() || globs.iter().any(|g| g.is_match(&c.name)))
             {
-                let given = args
-                    .get(&command.name)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
+                let given = args.get(&command.name).map(Vec::as_slice);
+                // Named in `commands` as it is, it was meant: its missing arguments are an error.
+                let named = patterns.iter().any(|p| p.get_ref() == &command.name);
+                if given.is_none() && !named {
+                    if let Some(line) = needs_args(command) {
+                        self.skipped.push(line);
+                        continue;
+                    }
+                }
+                let given = given.unwrap_or_default();
                 if let Some(probe) = self.nrpe_probe(command, given, defaults) {
                     let mut all_tags = vec!["nrpe".to_string()];
                     all_tags.extend(tags.iter().cloned());
@@ -154,7 +163,7 @@ impl FileLoader<'_> {
                 return None;
             }
         };
-        match command_line_probe(CommandForm::of(&line), defaults) {
+        match command_line_probe(CommandForm::of(&line), defaults, &SearchPath::nrpe()) {
             Ok(probe) => Some(probe),
             Err(e) => {
                 self.diags.push(Diagnostic::new(
@@ -210,7 +219,8 @@ impl FileLoader<'_> {
             };
         let mut out = Vec::new();
         for svc in services {
-            match command_line_probe(CommandForm::of_nagios(&svc.command_line), defaults) {
+            let search = SearchPath::of_env((self.env)("PATH"));
+            match command_line_probe(CommandForm::of_nagios(&svc.command_line), defaults, &search) {
                 Ok(probe) => {
                     out.push(Imported {
                         name: svc.name(),
@@ -225,10 +235,16 @@ impl FileLoader<'_> {
                         span: span.clone(),
                     });
                 }
-                Err(e) => self.error(
-                    span.clone(),
-                    format!("{} ({}:{}): {e}", svc.what(), svc.file.display(), svc.line),
-                ),
+                Err(e) => {
+                    let e = match &svc.path_macro {
+                        Some((name, value)) => with_path_macro(&e, name, value),
+                        None => e,
+                    };
+                    self.error(
+                        span.clone(),
+                        format!("{} ({}:{}): {e}", svc.what(), svc.file.display(), svc.line),
+                    )
+                }
             }
         }
         out
@@ -300,40 +316,174 @@ fn literal_hashes(line: &str) -> String {
     out
 }
 
+/// The skipped line of a command that uses `$ARGn$` when the suite gives it no `args`: it is
+/// not imported (never run with a literal `$ARGn$`), and the line says how to give them, in the
+/// syntax of an `[import] nrpe` entry. `None` when it uses none.
+fn needs_args(command: &NrpeCommand) -> Option<String> {
+    let used = nrpe::arg_numbers(&command.line);
+    let last = *used.last()?;
+    let macros: Vec<String> = used.iter().map(|n| format!("$ARG{n}$")).collect();
+    let values = vec!["\"...\""; last].join(", ");
+    let (line, col) = super::diag::line_col(&command.source, command.name_span.start);
+    Some(format!(
+        "{}:{line}:{col}: {} needs {}: give them as args = {{ {} = [{values}] }}; not imported",
+        command.file.display(),
+        command.name,
+        macros.join(" "),
+        toml_key(&command.name),
+    ))
+}
+
+/// `name` as a TOML key: bare when it can be, else quoted.
+fn toml_key(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        name.to_string()
+    } else {
+        toml::Value::String(name.to_string()).to_string()
+    }
+}
+
+/// A "does not exist" message about a program whose path starts with a `$USERn$` macro's value,
+/// shown as the macro is written, with its value: `$USER1$/check_foo does not exist ($USER1$
+/// is /usr/lib/nagios/plugin, which is no folder)`. The value is a path, never a secret (see
+/// `nagios_resource::UserMacros::mark_paths`).
+fn with_path_macro(message: &str, name: &str, value: &str) -> String {
+    let shown = format!("`{value}/");
+    if value.is_empty() || !message.contains(&shown) {
+        return message.to_string();
+    }
+    let folder = if Path::new(value).is_dir() {
+        "a folder"
+    } else {
+        "no folder"
+    };
+    format!(
+        "{} (${name}$ is {value}, which is {folder})",
+        message.replacen(&shown, &format!("`${name}$/"), 1)
+    )
+}
+
+/// Where a bare program name is looked for, as the daemon's shell or `execvp` does, and how a
+/// message names that.
+pub(super) struct SearchPath {
+    dirs: Vec<PathBuf>,
+    label: String,
+}
+
+/// The `PATH` NRPE 4.1 runs its commands with: it clears its environment at start and sets
+/// glibc's `_PATH_STDPATH` (src/utils.c `clean_environ`), whatever `keep_env_vars` says.
+pub const NRPE_PATH: &str = "/usr/bin:/bin:/usr/sbin:/sbin";
+
+impl SearchPath {
+    /// NRPE's: its fixed `PATH`.
+    pub(super) fn nrpe() -> SearchPath {
+        SearchPath {
+            dirs: std::env::split_paths(NRPE_PATH).collect(),
+            label: format!("NRPE's PATH ({NRPE_PATH})"),
+        }
+    }
+
+    /// Nagios': the `PATH` it inherits, taken to be smokegate's own.
+    pub(super) fn of_env(path: Option<String>) -> SearchPath {
+        let path = path.unwrap_or_default();
+        SearchPath {
+            dirs: std::env::split_paths(&path)
+                .filter(|d| d.is_absolute())
+                .collect(),
+            label: "$PATH".to_string(),
+        }
+    }
+
+    fn find(&self, name: &str, plugin_dirs: &[PathBuf]) -> Option<PathBuf> {
+        let in_path = self
+            .dirs
+            .iter()
+            .map(|d| d.join(name))
+            .find(|p| is_program(p));
+        in_path.or_else(|| {
+            plugin_dirs
+                .iter()
+                .map(|d| d.join(name))
+                .find(|p| p.is_file())
+        })
+    }
+}
+
+/// A file that can be run (as `execvp` and the shell look for one).
+fn is_program(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// A shell variable assignment word (`LANG=C`): a name of letters, digits and `_`, not starting
+/// with a digit, then `=`.
+pub(super) fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        name.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
 /// The probe for a command line run as Nagios and NRPE run it: directly when it is a plain
-/// command, through `/bin/sh -c` when it uses the shell. A bare plugin name is looked up in the
-/// plugin dirs.
+/// command, through `/bin/sh -c` when it uses the shell. Leading `NAME=value` words set the
+/// program's environment (as the shell and Nagios' runcmd do), through `env`. A bare program
+/// name is looked for as the daemon looks for it, in `search` (its `PATH`), then in the plugin
+/// dirs; one found nowhere is an error naming both.
 pub(super) fn command_line_probe(
     form: Result<CommandForm, String>,
     defaults: &Defaults,
+    search: &SearchPath,
 ) -> Result<ProbeSpec, String> {
-    let mut words = match form? {
+    let words = match form? {
         CommandForm::Shell(line) => {
             return Ok(ProbeSpec::Nagios(NagiosSpec {
                 program: SHELL.into(),
                 args: vec!["-c".to_string(), line],
             }))
         }
-        CommandForm::Words(words) => words.into_iter(),
+        CommandForm::Words(words) => words,
     };
-    let first = words.next().unwrap_or_default();
+    let assignments = words.iter().take_while(|w| is_assignment(w)).count();
+    let Some(first) = words.get(assignments) else {
+        return Err("the command line sets variables and runs nothing".to_string());
+    };
     let program = if first.contains('/') {
-        std::path::PathBuf::from(&first)
+        let program = PathBuf::from(first);
+        if !program.is_file() {
+            return Err(format!("plugin `{}` does not exist", program.display()));
+        }
+        program
     } else {
-        defaults
-            .plugin_dirs
-            .iter()
-            .map(|d| d.join(&first))
-            .find(|p| p.is_file())
-            .unwrap_or_else(|| std::path::PathBuf::from(&first))
+        let Some(found) = search.find(first, &defaults.plugin_dirs) else {
+            let mut looked = vec![search.label.clone()];
+            looked.extend(defaults.plugin_dirs.iter().map(|d| d.display().to_string()));
+            return Err(format!(
+                "program `{first}` not found: looked in {}",
+                looked.join(", ")
+            ));
+        };
+        found
     };
-    if !program.is_file() {
-        return Err(format!("plugin `{}` does not exist", program.display()));
+    let rest = words[assignments + 1..].iter().cloned();
+    if assignments == 0 {
+        return Ok(ProbeSpec::Nagios(NagiosSpec {
+            program,
+            args: rest.collect(),
+        }));
     }
-    Ok(ProbeSpec::Nagios(NagiosSpec {
-        program,
-        args: words.collect(),
-    }))
+    let env = search
+        .find("env", &[])
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/env"));
+    let mut args: Vec<String> = words[..assignments].to_vec();
+    args.push(program.display().to_string());
+    args.extend(rest);
+    Ok(ProbeSpec::Nagios(NagiosSpec { program: env, args }))
 }
 
 /// The shell Nagios and NRPE run command lines with.

@@ -2,6 +2,7 @@
 //! found, each with file:line:col. Owns defaults, variables and plugin lookup; must not run
 //! anything or select checks.
 
+mod behat;
 mod browser;
 pub mod diag;
 pub mod files;
@@ -139,18 +140,15 @@ fn load_sources(
     let mut suite = Suite::default();
     let mut seen: HashMap<String, SourceLoc> = HashMap::new();
     let mut written_needs = Vec::new();
+    // Feature files found beside suite files load after them: one an import names is that
+    // import's; the others see the `[vars]`, `[secrets]` and `[defaults]` of the first suite file
+    // in their folder.
+    let mut loose = Vec::new();
+    let mut imported_features: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut folders: Vec<(PathBuf, PathBuf, Vars, Defaults)> = Vec::new();
     for (file, source) in sources {
         if file.extension().is_some_and(|e| e == "feature") {
-            let loaded = standalone_feature(file, source, env, secrets, diags);
-            admit(
-                loaded,
-                Vec::new(),
-                file,
-                source,
-                &mut seen,
-                &mut suite,
-                diags,
-            );
+            loose.push((file, source));
             continue;
         }
         let mut loader = FileLoader {
@@ -172,8 +170,17 @@ fn load_sources(
             fan_out_hosts: None,
             written_needs: Vec::new(),
             found_secrets: Vec::new(),
+            imported_features: Vec::new(),
+            kept: None,
         };
         let loaded = loader.load();
+        imported_features.extend(std::mem::take(&mut loader.imported_features));
+        if let Some((vars, defaults)) = loader.kept.take() {
+            let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
+            if !folders.iter().any(|(f, ..)| *f == folder) {
+                folders.push((folder, file.to_path_buf(), vars, defaults));
+            }
+        }
         suite.vars.append(&mut loader.var_names);
         suite.always_env.append(&mut loader.always_env);
         suite.skipped.append(&mut loader.skipped);
@@ -193,6 +200,26 @@ fn load_sources(
             suite.browser_env.add(env_use);
         }
         admit(loaded, failed, file, source, &mut seen, &mut suite, diags);
+    }
+    for (file, source) in loose {
+        if imported_features.contains(&canonical(file)) {
+            continue;
+        }
+        let folder = file.parent().unwrap_or(Path::new(""));
+        let owner = folders
+            .iter()
+            .find(|(f, ..)| f == folder)
+            .map(|(_, toml, vars, defaults)| (toml.as_path(), vars, defaults));
+        let loaded = standalone_feature(file, source, env, owner, secrets, diags);
+        admit(
+            loaded,
+            Vec::new(),
+            file,
+            source,
+            &mut seen,
+            &mut suite,
+            diags,
+        );
     }
     let loaded: std::collections::HashSet<&str> =
         suite.entries.iter().map(|e| e.name.as_str()).collect();
@@ -261,32 +288,50 @@ fn admit(
     }
 }
 
-/// A feature file given on the command line (or found in a suite folder): the environment for
-/// `${ENV}`, no vars, the default plugin folders and timeout.
+/// A file's path as the file system names it, to compare two ways of writing it.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A feature file given on the command line or found in a suite folder: the environment for
+/// `${ENV}`; the vars, secrets and defaults of the suite file it is beside (`owner`), if any, or
+/// none and the default plugin folders and timeout.
 fn standalone_feature(
     file: &Path,
     source: &Arc<str>,
     env: &dyn Fn(&str) -> Option<String>,
+    owner: Option<(&Path, &Vars, &Defaults)>,
     secrets: &mut Vec<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(Entry, Range<usize>)> {
-    let dirs: Vec<PathBuf> = DEFAULT_PLUGIN_DIRS.iter().map(PathBuf::from).collect();
+    let dirs: Vec<PathBuf> = match owner {
+        Some((_, _, defaults)) => defaults.plugin_dirs.clone(),
+        None => DEFAULT_PLUGIN_DIRS.iter().map(PathBuf::from).collect(),
+    };
     let base = file.parent().unwrap_or(Path::new(".")).to_path_buf();
     let plugin = |line: &str| features::plugin_command(line, &dirs, &base);
-    let vars = Vars::new();
+    let none = Vars::new();
+    let vars = owner.map_or(&none, |(_, vars, _)| vars);
     let found = std::cell::RefCell::new(Vec::new());
     let ctx = features::FeatureContext {
-        vars: &vars,
+        vars,
         env,
         plugin: &plugin,
         secrets: &found,
         broken: &Default::default(),
+        base_url: None,
+        files_path: None,
     };
     let checks = features::load(file, source, &ctx, diags);
     secrets.append(&mut found.into_inner());
     checks
         .into_iter()
         .map(|f| {
+            if let Some((suite, _, defaults)) = owner {
+                let check =
+                    defaults.imported(&f.name, f.tags, suite.to_path_buf(), f.source, f.probe);
+                return (Entry::loaded(check, f.env_use), f.span);
+            }
             let check = Check {
                 name: crate::sanitize::untrusted(&f.name),
                 tags: f.tags,
@@ -331,6 +376,7 @@ fn collect_files(path: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic
 }
 
 /// Settings from `[defaults]`, already parsed.
+#[derive(Clone)]
 struct Defaults {
     timeout: Duration,
     retries: u32,
@@ -478,6 +524,10 @@ struct FileLoader<'a> {
     /// Every secret this file's loading read: `[secrets]`, http passwords, `$USERn$`, values
     /// feature steps read from the environment.
     found_secrets: Vec<String>,
+    /// The feature files its imports loaded, as the file system names them.
+    imported_features: Vec<PathBuf>,
+    /// Its vars (secrets among them) and defaults, for the feature files beside it.
+    kept: Option<(Vars, Defaults)>,
 }
 
 impl FileLoader<'_> {
@@ -542,6 +592,7 @@ impl FileLoader<'_> {
         let defaults = self.defaults(raw_defaults);
         let mut vars = self.vars(raw_vars);
         self.secrets(raw_secrets, &mut vars);
+        self.kept = Some((vars.clone(), defaults.clone()));
         if let Some(value) = raw_browser {
             let span = value.span();
             match RawBrowserSettings::deserialize(ValueDeserializer::from(value)) {
@@ -573,8 +624,20 @@ impl FileLoader<'_> {
                         );
                         out.push((Entry::loaded(check, EnvUse::default()), imported.span));
                     }
-                    for path in raw.features.iter().flatten() {
-                        out.extend(self.feature_import(path, &vars, &defaults));
+                    for entry in raw.features.iter().flatten() {
+                        let span = entry.span();
+                        let source = match entry.get_ref() {
+                            raw::PathOr::Path(path) => FeatureSource::at(self.relative(path)),
+                            raw::PathOr::Table(t) => FeatureSource {
+                                base_url: t.base_url.as_ref().and_then(|b| self.expand(b, &vars)),
+                                files_path: t.files_path.as_ref().map(|f| self.relative(f)),
+                                ..FeatureSource::at(self.relative(&t.path))
+                            },
+                        };
+                        out.extend(self.feature_import(span, &source, &vars, &defaults));
+                    }
+                    if let Some(entry) = &raw.behat {
+                        out.extend(self.behat_import(entry, &vars, &defaults));
                     }
                     let imports = raw.side.unwrap_or_default();
                     for side in self.side_imports(&imports, &vars) {
@@ -1249,16 +1312,98 @@ impl FileLoader<'_> {
         None
     }
 
-    /// The scenarios of `[import] features` entry: a feature file or a folder of them.
-    fn feature_import(
+    /// The scenarios of a `behat.yml`: each enabled suite's paths (or the suites named), on the
+    /// profile's MinkExtension `base_url`, filtered as Behat filters them.
+    fn behat_import(
         &mut self,
-        path: &Spanned<String>,
+        entry: &Spanned<raw::RawBehatEntry>,
         vars: &Vars,
         defaults: &Defaults,
     ) -> Vec<(Entry, Range<usize>)> {
-        let span = path.span();
-        let at = self.relative(path.get_ref());
-        let files = match features::feature_files(&at) {
+        let span = entry.span();
+        let (file, profile, only, base_url) = match entry.get_ref() {
+            raw::PathOr::Path(path) => (self.relative(path), None, None, None),
+            raw::PathOr::Table(t) => (
+                self.relative(&t.file),
+                t.profile.clone(),
+                t.suites.clone(),
+                t.base_url.as_ref().and_then(|b| self.expand(b, vars)),
+            ),
+        };
+        let text = match files::read_text(&file) {
+            Ok(text) => text,
+            Err(e) => {
+                self.error(span, format!("cannot read {}: {e}", file.display()));
+                return Vec::new();
+            }
+        };
+        let project = match behat::read(&file, &text, profile.as_deref(), self.env) {
+            Ok(project) => project,
+            Err(e) => {
+                match e.at {
+                    Some(at) => self.diags.push(Diagnostic::new(
+                        &e.file,
+                        &Arc::from(text.as_str()),
+                        at..(at + 1).min(text.len()),
+                        e.message,
+                    )),
+                    None => self.error(span, format!("{}: {}", e.file.display(), e.message)),
+                }
+                return Vec::new();
+            }
+        };
+        for note in &project.notes {
+            self.skipped.push(format!("{}: {note}", file.display()));
+        }
+        let mut suites: Vec<&behat::Suite> = project.suites.iter().collect();
+        if let Some(only) = &only {
+            for name in only {
+                if !project.suites.iter().any(|s| s.name == *name.get_ref()) {
+                    let known: Vec<&str> = project.suites.iter().map(|s| s.name.as_str()).collect();
+                    self.error(
+                        name.span(),
+                        format!(
+                            "{} has no suite `{}` (it has: {})",
+                            file.display(),
+                            name.get_ref(),
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+            suites.retain(|s| only.iter().any(|n| *n.get_ref() == s.name));
+        }
+        let mut out = Vec::new();
+        let mut loaded: Vec<PathBuf> = Vec::new();
+        for suite in suites {
+            for path in &suite.paths {
+                let source = FeatureSource {
+                    base_url: base_url.clone().or_else(|| project.base_url.clone()),
+                    files_path: project.files_path.clone(),
+                    filters: Some(suite.filters.clone()),
+                    // A file two suites share is loaded once, by the first.
+                    skip: loaded.clone(),
+                    ..FeatureSource::at(path.clone())
+                };
+                out.extend(self.feature_import(span.clone(), &source, vars, defaults));
+                if let Ok(files) = features::feature_files(path) {
+                    loaded.extend(files);
+                }
+            }
+        }
+        out
+    }
+
+    /// The scenarios of `[import] features` entry: a feature file or a folder of them.
+    fn feature_import(
+        &mut self,
+        span: Range<usize>,
+        from: &FeatureSource,
+        vars: &Vars,
+        defaults: &Defaults,
+    ) -> Vec<(Entry, Range<usize>)> {
+        let at = &from.path;
+        let files = match features::feature_files(at) {
             Ok(files) if files.is_empty() => {
                 self.error(span, format!("no `.feature` files in {}", at.display()));
                 return Vec::new();
@@ -1274,6 +1419,10 @@ impl FileLoader<'_> {
         };
         let mut out = Vec::new();
         for file in files {
+            if from.skip.contains(&file) {
+                continue;
+            }
+            self.imported_features.push(canonical(&file));
             let source: Arc<str> = match files::read_text(&file) {
                 Ok(text) => Arc::from(text),
                 Err(e) => {
@@ -1292,10 +1441,18 @@ impl FileLoader<'_> {
                 plugin: &plugin,
                 secrets: &found,
                 broken: &broken,
+                base_url: from.base_url.as_deref(),
+                files_path: from.files_path.as_deref(),
             };
             let loaded = features::load(&file, &source, &ctx, self.diags);
             self.found_secrets.append(&mut found.into_inner());
             for f in loaded {
+                if let Some(filters) = &from.filters {
+                    let (feature, scenario) = f.name.split_once(" / ").unwrap_or(("", &f.name));
+                    if !filters.admit(&f.tags, feature, scenario) {
+                        continue;
+                    }
+                }
                 let suite = self.file.to_path_buf();
                 let check = defaults.imported(&f.name, f.tags, suite, f.source, f.probe);
                 out.push((Entry::loaded(check, f.env_use), span.clone()));
@@ -1476,5 +1633,27 @@ impl FileLoader<'_> {
             }
         }
         out
+    }
+}
+
+/// Where an import's feature files are and what they are loaded with.
+#[derive(Clone, Debug, Default)]
+struct FeatureSource {
+    /// A `.feature` file or a folder of them.
+    path: PathBuf,
+    base_url: Option<String>,
+    files_path: Option<PathBuf>,
+    /// Behat's filters of the suite it is in: only the scenarios they admit.
+    filters: Option<behat::Filters>,
+    /// Files already loaded by another suite of the same project.
+    skip: Vec<PathBuf>,
+}
+
+impl FeatureSource {
+    fn at(path: PathBuf) -> FeatureSource {
+        FeatureSource {
+            path,
+            ..FeatureSource::default()
+        }
     }
 }

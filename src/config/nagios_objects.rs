@@ -92,6 +92,9 @@ pub struct ImportedService {
     pub file: PathBuf,
     pub line: usize,
     pub col: usize,
+    /// The `$USERn$` (name and value) its command line's program path starts with
+    /// (`$USER1$/check_ping`): a path, shown as the macro in messages.
+    pub path_macro: Option<(String, String)>,
 }
 
 /// What a host check is called in place of a service_description.
@@ -123,24 +126,31 @@ impl ImportedService {
     }
 }
 
-/// A service or host check that Nagios never runs itself (`active_checks_enabled 0`: its
-/// results come from outside), left out of the import.
+/// A service or host check that Nagios never runs itself, left out of the import: passive
+/// (`active_checks_enabled 0`: its results come from outside), or a service on no host (a
+/// hostgroup without members, which nagios4 accepts and runs nowhere).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Skipped {
     pub file: PathBuf,
     pub line: usize,
     /// ``service `S` on `H1`, `H2` `` or ``host check of `H` ``.
     pub what: String,
+    /// Why Nagios does not run it, ending with `not imported`.
+    pub why: String,
 }
+
+/// Why a passive check is left out.
+const PASSIVE: &str = "passive (active_checks_enabled 0), not imported";
 
 impl std::fmt::Display for Skipped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{}:{}: {}: passive (active_checks_enabled 0), not imported",
+            "{}:{}: {}: {}",
             self.file.display(),
             self.line,
-            self.what
+            self.what,
+            self.why
         )
     }
 }
@@ -223,14 +233,29 @@ pub fn import_from(
             )),
         }
     }
-    let user = UserMacros::read(&collected.resources, opts.resource.as_deref(), &mut diags);
+    let mut user = UserMacros::read(&collected.resources, opts.resource.as_deref(), &mut diags);
+    // Templates included: a command inherits its command_line.
+    user.mark_paths(
+        objects
+            .iter()
+            .filter(|o| o.kind == "command")
+            .filter_map(|o| o.vars.get("command_line"))
+            .filter_map(|d| program_macro(&d.value)),
+    );
     secrets.extend(user.secrets().map(str::to_string));
     if !diags.is_empty() {
         return Err(diags);
     }
     let resolved = Resolver::new(&objects, &sources).resolve_all(&mut diags);
     let selection = Selection { opts, sites };
-    let (services, skipped) = instantiate(&resolved, &user, &selection, &sources, &mut diags);
+    let (services, skipped) = instantiate(
+        &resolved,
+        &user,
+        &selection,
+        &sources,
+        collected.allow_empty_hostgroup,
+        &mut diags,
+    );
     let hostgroups = hostgroups(&resolved);
     if diags.is_empty() {
         Ok(NagiosImport {
@@ -249,6 +274,10 @@ pub fn import_from(
 struct Collected {
     files: Vec<PathBuf>,
     resources: Vec<(PathBuf, Origin)>,
+    /// nagios.cfg's `allow_empty_hostgroup_assignment` (`atoi(value) > 0`, as nagios4 reads
+    /// it): a service whose `hostgroup_name` gives no hostgroup is then run nowhere, not an
+    /// error.
+    allow_empty_hostgroup: bool,
 }
 
 /// Files to read: a nagios.cfg is followed through cfg_file=/cfg_dir= (to any depth; a file
@@ -340,6 +369,10 @@ fn collect(
             )));
             continue;
         }
+        if key.trim() == "allow_empty_hostgroup_assignment" {
+            out.allow_empty_hostgroup = atoi(value) > 0;
+            continue;
+        }
         if let key @ ("cfg_file" | "cfg_dir" | "resource_file") = key.trim() {
             let value_at =
                 start + (line.len() - trimmed.len()) + trimmed.find('=').unwrap_or(0) + 1;
@@ -428,15 +461,28 @@ fn parse(
                     ));
                     continue;
                 };
-                let rest = rest.trim();
-                let Some(kind) = rest.strip_suffix('{').map(str::trim) else {
+                // As nagios4 reads it (xodtemplate_process_config_file): the type is the word
+                // after `define`, up to a space, a tab or `{`, and the `{` may be left out.
+                let rest = rest.trim_start();
+                let end = rest.find([' ', '\t', '{']).unwrap_or(rest.len());
+                let (kind, after) = rest.split_at(end);
+                if kind.is_empty() {
+                    diags.push(sources.diag(
+                        file,
+                        lead..start + line.len(),
+                        "expected `define TYPE {`",
+                    ));
+                    continue;
+                }
+                if !matches!(after.trim(), "" | "{") {
+                    // Nagios would pass over the rest of the line; the object is still read,
+                    // so that its lines are not each an error.
                     diags.push(sources.diag(
                         file,
                         lead..start + line.len(),
                         "expected `{` after `define TYPE`",
                     ));
-                    continue;
-                };
+                }
                 current = Some(Object {
                     kind: kind.to_string(),
                     vars: BTreeMap::new(),
@@ -454,6 +500,20 @@ fn parse(
                 let (key, value) = content
                     .split_once(char::is_whitespace)
                     .unwrap_or((content, ""));
+                if key == "{" {
+                    // nagios4 reads a `{` of its own line inside a definition as a directive,
+                    // and rejects the configuration for it.
+                    let (line_no, _) = super::diag::line_col(&sources.files[obj.file].1, obj.at);
+                    diags.push(sources.diag(
+                        file,
+                        lead..lead + 1,
+                        format!(
+                            "`{{` on a line of its own in `define {kind}` (line {line_no}): nagios4 rejects it too (\"Invalid {kind} object directive '{{'\"); write `define {kind} {{` on one line",
+                            kind = obj.kind
+                        ),
+                    ));
+                    continue;
+                }
                 let value_at = lead
                     + key.len()
                     + (content[key.len()..].len() - content[key.len()..].trim_start().len());
@@ -679,6 +739,7 @@ fn instantiate(
     user: &UserMacros,
     selection: &Selection<'_>,
     sources: &Sources,
+    allow_empty_hostgroup: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<ImportedService>, Vec<Skipped>) {
     let opts = selection.opts;
@@ -699,6 +760,10 @@ fn instantiate(
     let groups: BTreeMap<String, Vec<String>> = hostgroups(objects)
         .into_iter()
         .map(|(g, members)| (g, members.into_iter().map(|(name, _)| name).collect()))
+        .collect();
+    // The hostgroups defined (registered), as a service's `hostgroup_name` may name them.
+    let defined_groups: Vec<String> = of("hostgroup")
+        .filter_map(|o| o.vars.get("hostgroup_name").map(|d| d.value.clone()))
         .collect();
     let groups_of = |host: &str| -> Vec<String> {
         groups
@@ -767,6 +832,7 @@ fn instantiate(
                 file,
                 line,
                 what: whose,
+                why: PASSIVE.to_string(),
             });
             continue;
         }
@@ -784,6 +850,7 @@ fn instantiate(
                 file,
                 line,
                 col,
+                path_macro: path_macro_of(&command_line.value, user),
             }),
             Err(e) => macro_error(e, command_line, &parts[0], &whose, sources, diags),
         }
@@ -806,28 +873,31 @@ fn instantiate(
         for &i in &matching {
             service_defined[i] = true;
         }
-        let mut targets: Vec<String> = Vec::new();
-        let mut excluded: Vec<String> = Vec::new();
-        for h in list(svc.vars.get("host_name")) {
-            if let Some(x) = h.strip_prefix('!') {
-                excluded.push(x.to_string());
-            } else if h == "*" {
-                targets.extend(hosts.iter().map(|o| host_name(o)));
-            } else {
-                targets.push(h);
-            }
-        }
-        for g in list(svc.vars.get("hostgroup_name")) {
-            targets.extend(groups.get(&g).cloned().unwrap_or_default());
-        }
-        if targets.is_empty() {
-            diags.push(sources.diag(
-                svc.file,
-                svc.at..svc.at + 6,
-                format!("service `{desc}` names no host_name or hostgroup_name"),
-            ));
+        let Some(targets) = service_hosts(
+            svc,
+            &desc,
+            &hosts,
+            &groups,
+            &defined_groups,
+            allow_empty_hostgroup,
+            sources,
+            diags,
+        ) else {
             continue;
-        }
+        };
+        let (targets, excluded) = match targets {
+            Targets::Hosts { on, excluded } => (on, excluded),
+            Targets::Nowhere(why) => {
+                let (file, line, _) = whereabouts(svc);
+                skipped.push(Skipped {
+                    file,
+                    line,
+                    what: format!("service `{desc}`"),
+                    why,
+                });
+                continue;
+            }
+        };
         // The selected hosts it runs on, in definition order, each once. The selection is
         // credited before the service's own errors, which are reported for themselves.
         let mut selected: Vec<&Object> = Vec::new();
@@ -863,6 +933,7 @@ fn instantiate(
                 file,
                 line: line_no,
                 what: format!("service `{desc}` on {}", on.join(", ")),
+                why: PASSIVE.to_string(),
             });
             continue;
         }
@@ -901,6 +972,7 @@ fn instantiate(
                     file: file.clone(),
                     line: line_no,
                     col,
+                    path_macro: path_macro_of(&command_line.value, user),
                 }),
                 Err(e) => {
                     let whose = format!("service `{desc}` on `{name}`");
@@ -949,6 +1021,184 @@ fn instantiate(
     }
     out.sort_by_key(|s| hosts.iter().position(|h| host_name(h) == s.host));
     (out, skipped)
+}
+
+/// The `$USERn$` (`USER1`) a command line's program path starts with: the first word that is
+/// not a `NAME=value` assignment begins with it, followed by `/` or nothing.
+fn program_macro(line: &str) -> Option<String> {
+    let word = line
+        .split_whitespace()
+        .find(|w| !super::imports::is_assignment(w))?;
+    let (n, after) = word.strip_prefix("$USER")?.split_once('$')?;
+    let digits = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    (digits && (after.is_empty() || after.starts_with('/'))).then(|| format!("USER{n}"))
+}
+
+/// The macro a command line's program path starts with and its value, when that value is a
+/// path (see [`UserMacros::mark_paths`]).
+fn path_macro_of(line: &str, user: &UserMacros) -> Option<(String, String)> {
+    let name = program_macro(line)?;
+    let value = user.path(&name)?.to_string();
+    Some((name, value))
+}
+
+/// The hosts a service names, before selection.
+enum Targets {
+    /// Host names it runs on, and those it excludes.
+    Hosts {
+        on: Vec<String>,
+        excluded: Vec<String>,
+    },
+    /// It runs on no host, which nagios4 accepts: why, for the skipped line.
+    Nowhere(String),
+}
+
+/// The hosts a service's `host_name` and `hostgroup_name` give, as nagios4 expands them
+/// (xodtemplate_duplicate_services): `*` is every host (every hostgroup), `!name` excludes; a
+/// host or hostgroup that is not defined is an error at its place. A hostgroup without members
+/// gives no host, which nagios4 accepts whatever `allow_empty_hostgroup_assignment` says; a
+/// `hostgroup_name` that gives no hostgroup at all (`*` with none defined, or only `!group`s
+/// that exclude nobody) is an error unless `allow_empty_hostgroup_assignment` is set. `None`
+/// when that was an error.
+#[allow(clippy::too_many_arguments)]
+fn service_hosts(
+    svc: &Object,
+    desc: &str,
+    hosts: &[&Object],
+    groups: &BTreeMap<String, Vec<String>>,
+    defined_groups: &[String],
+    allow_empty_hostgroup: bool,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Targets> {
+    let host_name = |o: &Object| {
+        o.vars
+            .get("host_name")
+            .map(|d| d.value.clone())
+            .unwrap_or_default()
+    };
+    let named_hosts = list(svc.vars.get("host_name"));
+    let named_groups = list(svc.vars.get("hostgroup_name"));
+    if named_hosts.is_empty() && named_groups.is_empty() {
+        diags.push(sources.diag(
+            svc.file,
+            svc.at..svc.at + 6,
+            format!("service `{desc}` names no host_name or hostgroup_name"),
+        ));
+        return None;
+    }
+    // Where `name` is written in the value of directive `key`, for an error about it.
+    let at = |key: &str, name: &str| {
+        let d = &svc.vars[key];
+        let text = &sources.files[d.file].1;
+        let value = text.get(d.at..d.at + d.value.len()).unwrap_or_default();
+        let offset = value.find(name).unwrap_or(0);
+        (d.file, d.at + offset..d.at + offset + name.len().max(1))
+    };
+    let mut on: Vec<String> = Vec::new();
+    let mut excluded: Vec<String> = Vec::new();
+    let mut ok = true;
+    for h in &named_hosts {
+        let (exclude, name) = match h.strip_prefix('!') {
+            Some(x) => (true, x),
+            None => (false, h.as_str()),
+        };
+        if name == "*" {
+            on.extend(hosts.iter().map(|o| host_name(o)));
+        } else if !hosts.iter().any(|o| host_name(o) == name) {
+            let (file, span) = at("host_name", h);
+            diags.push(sources.diag(
+                file,
+                span,
+                format!("service `{desc}` names host `{name}`, which is not defined"),
+            ));
+            ok = false;
+        } else if exclude {
+            excluded.push(name.to_string());
+        } else {
+            on.push(name.to_string());
+        }
+    }
+    // The hostgroups the list gives, and the hosts its `!group`s exclude: nagios4 fails a
+    // service only when it gives neither.
+    let mut given = 0;
+    let mut rejected = 0;
+    let mut empty: Vec<&str> = Vec::new();
+    for g in &named_groups {
+        let (exclude, name) = match g.strip_prefix('!') {
+            Some(x) => (true, x),
+            None => (false, g.as_str()),
+        };
+        let members = groups.get(name).cloned().unwrap_or_default();
+        if name == "*" && !exclude {
+            given += defined_groups.len();
+            for group in defined_groups {
+                on.extend(groups.get(group).cloned().unwrap_or_default());
+            }
+        } else if !defined_groups.iter().any(|d| d == name) {
+            let (file, span) = at("hostgroup_name", g);
+            diags.push(sources.diag(
+                file,
+                span,
+                format!("service `{desc}` names hostgroup `{name}`, which is not defined"),
+            ));
+            ok = false;
+        } else if exclude {
+            rejected += members.len();
+            excluded.extend(members);
+        } else {
+            given += 1;
+            if members.is_empty() {
+                empty.push(name);
+            }
+            on.extend(members);
+        }
+    }
+    if !ok {
+        return None;
+    }
+    if !named_groups.is_empty() && given == 0 && rejected == 0 && !allow_empty_hostgroup {
+        let d = &svc.vars["hostgroup_name"];
+        diags.push(
+            sources
+                .diag(
+                    d.file,
+                    d.at..d.at + d.value.len(),
+                    format!(
+                        "service `{desc}`: `hostgroup_name {}` gives no hostgroup to run on, which nagios4 rejects (\"Could not expand hostgroups and/or hosts specified in service\")",
+                        d.value
+                    ),
+                )
+                .with_note("set allow_empty_hostgroup_assignment=1 in nagios.cfg to have Nagios (and smokegate) run it nowhere instead"),
+        );
+        return None;
+    }
+    let runs = on.iter().any(|h| !excluded.contains(h));
+    if runs {
+        return Some(Targets::Hosts { on, excluded });
+    }
+    let why = if !empty.is_empty() {
+        let names: Vec<String> = empty.iter().map(|g| format!("`{g}`")).collect();
+        let (them, have) = if empty.len() == 1 {
+            ("hostgroup", "has")
+        } else {
+            ("hostgroups", "have")
+        };
+        format!(
+            "{them} {} {have} no members: Nagios runs it on no host, not imported",
+            names.join(", ")
+        )
+    } else if given == 0 {
+        "`hostgroup_name` gives no hostgroup (allow_empty_hostgroup_assignment=1): Nagios runs it on no host, not imported".to_string()
+    } else {
+        "every host it names is excluded: Nagios runs it on no host, not imported".to_string()
+    };
+    Some(Targets::Nowhere(why))
+}
+
+/// C's `atoi`, as nagios4 reads a number in nagios.cfg: digits after white space and a sign.
+fn atoi(text: &str) -> i64 {
+    super::nrpe::atoi(text)
 }
 
 /// Passive: Nagios never runs its check itself (`active_checks_enabled 0`, own or inherited;
@@ -1485,6 +1735,43 @@ mod tests {
         assert_eq!(
             only(&["app2"], &[]),
             ["host check @ app2", "Answers @ app2"]
+        );
+    }
+
+    /// nagios4 reads the type after `define` up to a space, a tab or `{`, the `{` optional; a
+    /// `{` on a line of its own is one error (nagios4 rejects it too), not one per line.
+    #[test]
+    fn define_lines_as_nagios4_reads_them() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let cfg = dir.path().join("objects.cfg");
+        let load = |text: &str| {
+            std::fs::write(&cfg, text).expect("write");
+            import(
+                &ImportOptions {
+                    config: vec![cfg.clone()],
+                    ..ImportOptions::default()
+                },
+                &mut Vec::new(),
+            )
+        };
+        let objects = "define command\n  command_name c\n  command_line /usr/lib/nagios/plugins/check_dummy 0 up\n}\n\
+                       define host{\n  host_name h\n}\n\
+                       define service {\n  host_name h\n  service_description s\n  check_command c\n}\n";
+        let imported =
+            load(objects).unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics::plain(d)));
+        assert_eq!(imported.services.len(), 1);
+        let allman = objects.replace(
+            "define service {\n",
+            "define service\n\n; the service\n  {\n",
+        );
+        let errors = load(&allman).expect_err("allman");
+        let shown: Vec<String> = errors
+            .iter()
+            .map(|d| format!("{}:{}: {}", d.line_col().0, d.line_col().1, d.message))
+            .collect();
+        assert_eq!(
+            shown,
+            ["11:3: `{` on a line of its own in `define service` (line 8): nagios4 rejects it too (\"Invalid service object directive '{'\"); write `define service {` on one line"]
         );
     }
 

@@ -1,9 +1,9 @@
 //! Nagios resource files: the `$USERn$` macros of every `resource_file=` of a nagios.cfg (in
 //! order, a later one replacing an earlier value) and of an explicit `resource` (which wins for
-//! the macros it defines). Values are secrets unless they name an existing folder. Must not know
-//! about objects or checks.
+//! the macros it defines). Values are secrets unless they are paths (see [`UserMacros::mark_paths`]).
+//! Must not know about objects or checks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -42,6 +42,8 @@ pub struct UserMacros {
     /// Lines Nagios passes over that look like a macro's (`$USER2$ = x`, with spaces around
     /// `=`), by macro name: named beside the macro when it is missing.
     ignored: HashMap<String, String>,
+    /// Macros the configuration uses as the start of a program's path.
+    paths: HashSet<String>,
 }
 
 /// Why a `$USERn$` has no usable value.
@@ -140,13 +142,37 @@ impl UserMacros {
         Ok(())
     }
 
-    /// Every value that is a secret: Nagios keeps passwords here so that they are not shown,
-    /// so every `$USERn$` is one, except a folder that exists (`$USER1$`, the plugins).
+    /// Marks the macros (`USER1`) a command line starts its program's path with
+    /// (`command_line $USER1$/check_ping ...`).
+    ///
+    /// The rule: Nagios keeps passwords here so that they are not shown, so every `$USERn$` is
+    /// a secret, masked everywhere, except a path: an absolute value that is a folder that
+    /// exists, or an absolute value some command line starts its program with. A program path
+    /// is not a password, and masking it would hide the one fact needed to fix a wrong one
+    /// (`$USER1$=/usr/lib/nagios/plugin`). A macro used only as an argument, or anywhere else in
+    /// a command line, or whose value is not absolute, stays a secret.
+    pub fn mark_paths(&mut self, names: impl IntoIterator<Item = String>) {
+        self.paths.extend(names);
+    }
+
+    /// Whether the value of `name` is a secret (see [`UserMacros::mark_paths`]).
+    fn is_secret(&self, name: &str, value: &str) -> bool {
+        let absolute = Path::new(value).is_absolute();
+        !(is_folder(value) || (absolute && self.paths.contains(name)))
+    }
+
+    /// Every value that is a secret (see [`UserMacros::mark_paths`]).
     pub fn secrets(&self) -> impl Iterator<Item = &str> {
         self.macros
-            .values()
-            .map(|m| m.value.as_str())
-            .filter(|v| !is_folder(v))
+            .iter()
+            .filter(|(name, m)| self.is_secret(name, &m.value))
+            .map(|(_, m)| m.value.as_str())
+    }
+
+    /// The value of `name` when it is a path, not a secret.
+    pub fn path(&self, name: &str) -> Option<&str> {
+        let m = self.macros.get(name)?;
+        (!self.is_secret(name, &m.value)).then_some(m.value.as_str())
     }
 
     /// The value of `name` (`USER3`). A secret too short to be masked is an error at its line.
@@ -158,7 +184,7 @@ impl UserMacros {
             return Err(UserMacroError::Unknown { note });
         };
         let len = m.value.chars().count();
-        if !is_folder(&m.value) && len < crate::redact::MIN_LEN {
+        if self.is_secret(name, &m.value) && len < crate::redact::MIN_LEN {
             return Err(UserMacroError::TooShort(m.at.diag(format!(
                 "${name}$ is {len} characters long: a secret shorter than {} cannot be masked safely",
                 crate::redact::MIN_LEN
@@ -221,6 +247,28 @@ mod tests {
             macros.get("USER9"),
             Err(UserMacroError::Unknown { note: None })
         ));
+    }
+
+    /// Only an absolute value that a command line starts its program with, or an existing
+    /// folder, is a path; every other value is a secret, also one that looks like a path.
+    #[test]
+    fn a_program_path_macro_is_a_path_and_the_rest_are_secrets() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let file = dir.path().join("resource.cfg");
+        std::fs::write(
+            &file,
+            "$USER1$=/usr/lib/nagios/plugin\n$USER2$=/usr\n$USER3$=/opt/Db-Pass\n$USER4$=relative/plugins\n",
+        )
+        .expect("write");
+        let mut macros = UserMacros::read(&[], Some(&file), &mut Vec::new());
+        macros.mark_paths(["USER1".to_string(), "USER4".to_string()]);
+        let mut secrets: Vec<&str> = macros.secrets().collect();
+        secrets.sort_unstable();
+        assert_eq!(secrets, ["/opt/Db-Pass", "relative/plugins"]);
+        assert_eq!(macros.path("USER1"), Some("/usr/lib/nagios/plugin"));
+        assert_eq!(macros.path("USER2"), Some("/usr"));
+        assert_eq!(macros.path("USER3"), None);
+        assert_eq!(macros.path("USER4"), None);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Loading `nrpe.cfg`: every `command[NAME]=LINE` becomes a check named NAME, following
-//! `include=` and `include_dir=` as NRPE 4.1 does, and the line's `$` macros processed as NRPE
-//! processes them. `$ARGn$` must be given arguments in the suite, never run literally. Must not
-//! run anything.
+//! `include=` (`include_file=`) and `include_dir=` as NRPE 4.1 does (one that does not exist is
+//! logged and passed over by NRPE, and is a warning here), and the line's `$` macros processed
+//! as NRPE processes them. `$ARGn$` must be given arguments in the suite, never run literally.
+//! Must not run anything.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -22,31 +23,53 @@ pub struct NrpeCommand {
     pub name_span: Range<usize>,
 }
 
+/// What reading an nrpe.cfg gives: the commands that are well defined, the errors of the rest
+/// (each at its place), and warnings: what NRPE logs and goes on without (an `include=` or
+/// `include_dir=` that does not exist), one line each with its file:line:col.
+#[derive(Debug, Default)]
+pub struct NrpeFile {
+    pub commands: Vec<NrpeCommand>,
+    pub diags: Vec<Diagnostic>,
+    pub warnings: Vec<String>,
+    /// Names of `command[NAME]` definitions that had an error: not "undefined" for a selection.
+    pub broken: Vec<String>,
+}
+
 /// Reads `file` and what it includes; commands in definition order (a later definition of the
-/// same name replaces an earlier one, as in NRPE).
-pub fn load(file: &Path) -> Result<Vec<NrpeCommand>, Vec<Diagnostic>> {
-    let mut commands: Vec<NrpeCommand> = Vec::new();
-    let mut diags = Vec::new();
+/// same name replaces an earlier one, as in NRPE). Errors do not hide the other commands.
+pub fn read_file(file: &Path) -> NrpeFile {
+    let mut out = NrpeFile::default();
     let mut prefix = None;
-    read(
-        file,
-        &mut Vec::new(),
-        &mut commands,
-        &mut diags,
-        None,
-        &mut prefix,
-    );
+    read(file, &mut Vec::new(), &mut out, None, &mut prefix);
     // NRPE puts `command_prefix=` (sudo, say) before every command it runs.
     if let Some(prefix) = prefix.filter(|p| !p.trim().is_empty()) {
-        for c in &mut commands {
+        for c in &mut out.commands {
             c.line = format!("{} {}", prefix.trim(), c.line);
         }
     }
-    if diags.is_empty() {
-        Ok(commands)
+    out
+}
+
+/// [`read_file`] as all or nothing: the commands, or every error. Warnings are dropped.
+pub fn load(file: &Path) -> Result<Vec<NrpeCommand>, Vec<Diagnostic>> {
+    let read = read_file(file);
+    if read.diags.is_empty() {
+        Ok(read.commands)
     } else {
-        Err(diags)
+        Err(read.diags)
     }
+}
+
+/// Where an include line points, as a warning's prefix: `file:line:col`.
+fn place(file: &Path, source: &str, at: usize) -> String {
+    let (line, col) = super::diag::line_col(source, at);
+    format!("{}:{line}:{col}", file.display())
+}
+
+/// Whether `path` does not exist (a dangling symlink does not either), as opposed to existing
+/// and not being readable.
+fn missing(path: &Path) -> bool {
+    matches!(std::fs::metadata(path), Err(e) if e.kind() == std::io::ErrorKind::NotFound)
 }
 
 /// Reads one file; `including` is the chain of files that included it (an include of any of
@@ -54,11 +77,11 @@ pub fn load(file: &Path) -> Result<Vec<NrpeCommand>, Vec<Diagnostic>> {
 fn read(
     file: &Path,
     including: &mut Vec<(PathBuf, (u64, u64))>,
-    commands: &mut Vec<NrpeCommand>,
-    diags: &mut Vec<Diagnostic>,
+    out: &mut NrpeFile,
     from: Option<(&Path, &Arc<str>, Range<usize>)>,
     prefix: &mut Option<String>,
 ) {
+    let diags = &mut out.diags;
     let fail = |diags: &mut Vec<Diagnostic>, message: String| match from {
         Some((f, src, span)) => diags.push(Diagnostic::new(f, src, span, message)),
         None => diags.push(Diagnostic::file_level(file, message)),
@@ -92,7 +115,7 @@ fn read(
     if let Some(id) = id {
         including.push((file.to_path_buf(), id));
     }
-    read_lines(file, &source, including, commands, diags, prefix);
+    read_lines(file, &source, including, out, prefix);
     if id.is_some() {
         including.pop();
     }
@@ -102,8 +125,7 @@ fn read_lines(
     file: &Path,
     source: &Arc<str>,
     including: &mut Vec<(PathBuf, (u64, u64))>,
-    commands: &mut Vec<NrpeCommand>,
-    diags: &mut Vec<Diagnostic>,
+    out: &mut NrpeFile,
     prefix: &mut Option<String>,
 ) {
     let mut offset = 0;
@@ -117,6 +139,7 @@ fn read_lines(
         }
         let lead = line.len() - trimmed.len();
         let at = start + lead;
+        let diags = &mut out.diags;
         let Some((key, value)) = trimmed.split_once('=') else {
             diags.push(Diagnostic::new(
                 file,
@@ -164,10 +187,11 @@ fn read_lines(
                     value_span,
                     format!("command `{name}` has no command line"),
                 ));
+                out.broken.push(name.to_string());
                 continue;
             }
-            commands.retain(|c| c.name != name);
-            commands.push(NrpeCommand {
+            out.commands.retain(|c| c.name != name);
+            out.commands.push(NrpeCommand {
                 name: name.to_string(),
                 line: value.trim().to_string(),
                 file: file.to_path_buf(),
@@ -178,7 +202,7 @@ fn read_lines(
         } else if key == "command_prefix" {
             // The last one read wins, as in NRPE.
             *prefix = Some(value.trim().to_string());
-        } else if key == "include" || key == "include_dir" {
+        } else if matches!(key, "include" | "include_file" | "include_dir") {
             let path = value.trim();
             let path_start = value_start + (value.len() - value.trim_start().len());
             let path_span = path_start..path_start + path.len();
@@ -205,15 +229,29 @@ fn read_lines(
                 continue;
             }
             let target = Path::new(path);
+            // NRPE 4.1 logs one it cannot open ("Unable to open config file", "Could not open
+            // config directory") and goes on: the daemon runs without its commands.
+            if missing(target) {
+                let what = if key == "include_dir" {
+                    "no such folder"
+                } else {
+                    "no such file"
+                };
+                out.warnings.push(format!(
+                    "{}: `{key}={path}`: {what}; NRPE logs it and goes on without it, and so does this import",
+                    place(file, source, path_start)
+                ));
+                continue;
+            }
             let here = Some((file, source, value_span.clone()));
-            if key == "include" {
-                read(target, including, commands, diags, here, prefix);
+            if key != "include_dir" {
+                read(target, including, out, here, prefix);
             } else {
                 // NRPE reads every `*.cfg` below, hidden files included, but not hidden folders.
                 match super::files::walk_skipping_hidden_dirs(target, &["cfg"]) {
                     Ok(walked) => {
                         for (refused, why) in walked.refused {
-                            diags.push(Diagnostic::new(
+                            out.diags.push(Diagnostic::new(
                                 file,
                                 source,
                                 value_span.clone(),
@@ -221,10 +259,10 @@ fn read_lines(
                             ));
                         }
                         for f in walked.files {
-                            read(&f, including, commands, diags, here.clone(), prefix);
+                            read(&f, including, out, here.clone(), prefix);
                         }
                     }
-                    Err(e) => diags.push(Diagnostic::new(
+                    Err(e) => out.diags.push(Diagnostic::new(
                         file,
                         source,
                         value_span,
@@ -247,6 +285,18 @@ const MAX_ARGS: usize = 16;
 /// with the given arguments; `Err(n)` names the first one missing.
 pub fn apply_args(line: &str, args: &[String]) -> Result<String, usize> {
     process_macros(line, |n| args.get(n - 1).cloned().ok_or(n))
+}
+
+/// The `$ARGn$` a line uses, as NRPE reads them (1 to 16), each once, in order.
+pub fn arg_numbers(line: &str) -> Vec<usize> {
+    let mut used = Vec::new();
+    let _ = process_macros(line, |n| {
+        used.push(n);
+        Ok::<_, usize>(String::new())
+    });
+    used.sort_unstable();
+    used.dedup();
+    used
 }
 
 /// The line as NRPE runs it, with each `$ARGn$` left as `$ARGn$`, for a person to fill in.
@@ -283,7 +333,7 @@ fn process_macros(
 }
 
 /// C's `atoi`: leading white space, a sign, then digits; 0 when there are none.
-fn atoi(text: &str) -> i64 {
+pub(super) fn atoi(text: &str) -> i64 {
     let text = text.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
     let (sign, digits) = match text.as_bytes().first() {
         Some(b'-') => (-1, &text[1..]),
@@ -348,6 +398,43 @@ mod tests {
         ] {
             assert_eq!(apply_args(line, &[]), Ok(runs.to_string()), "{line}");
         }
+    }
+
+    #[test]
+    fn the_arg_macros_a_line_uses() {
+        assert_eq!(
+            arg_numbers("c -w $ARG2$ -c $ARG1$ -x $ARG2$ $ARG17$ 'pa$$ARG3$'"),
+            [1, 2]
+        );
+        assert!(arg_numbers("c -w 1 -p 'pa$$word'").is_empty());
+    }
+
+    #[test]
+    fn a_missing_include_is_a_warning_and_the_rest_still_loads() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let cfg = dir.path().join("nrpe.cfg");
+        let gone = dir.path().join("nrpe.d");
+        std::fs::write(
+            &cfg,
+            format!(
+                "include_dir={}\ninclude_file={}/local.cfg\ncommand[a]=/bin/true\ncommand[b]=\n",
+                gone.display(),
+                dir.path().display()
+            ),
+        )
+        .expect("write");
+        let read = read_file(&cfg);
+        assert_eq!(read.commands.len(), 1);
+        assert_eq!(read.broken, ["b"]);
+        assert_eq!(read.diags.len(), 1);
+        assert_eq!(read.diags[0].line_col(), (4, 12));
+        assert_eq!(read.warnings.len(), 2);
+        assert!(
+            read.warnings[0].starts_with(&format!("{}:1:13: `include_dir=", cfg.display())),
+            "{:?}",
+            read.warnings
+        );
+        assert!(read.warnings[1].contains(": no such file; NRPE logs it"));
     }
 
     #[test]

@@ -525,9 +525,80 @@ pub struct RawImport {
     #[schemars(with = "Option<RawNagiosEntry>")]
     pub nagios: Option<Spanned<RawNagiosEntry>>,
     /// Gherkin `.feature` files, or folders of them, relative to the suite file: every scenario
-    /// (every example row of an outline) becomes a check.
+    /// (every example row of an outline) becomes a check. A path, or
+    /// `{ path = "features/", base_url = "{{base}}" }`.
+    #[schemars(with = "Option<Vec<RawFeatureEntry>>")]
+    pub features: Option<Vec<Spanned<RawFeatureEntry>>>,
+    /// A Behat project's `behat.yml`: its suites' features, filtered as Behat filters them, on
+    /// MinkExtension's `base_url`. A path, or `{ file = "behat.yml", profile = "ci" }`.
+    #[schemars(with = "Option<RawBehatEntry>")]
+    pub behat: Option<Spanned<RawBehatEntry>>,
+}
+
+/// `{ path = "features/", base_url = "{{base}}", files_path = "fixtures/" }`
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFeatureImport {
+    /// A `.feature` file or a folder of them, relative to this file.
+    pub path: String,
+    /// The site relative pages are on (`--base-url` replaces it).
+    #[schemars(with = "Option<String>")]
+    pub base_url: Option<Spanned<String>>,
+    /// Where `attach the file` looks first, relative to this file (Mink's `files_path`); then
+    /// the feature file's folder.
+    pub files_path: Option<String>,
+}
+
+/// `{ file = "behat.yml", profile = "ci", suites = ["smoke"] }`
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBehatImport {
+    /// The project's `behat.yml` (or `behat.yml.dist`), relative to this file.
+    pub file: String,
+    /// The profile, as `behat --profile` (default: `default`).
+    pub profile: Option<String>,
+    /// Only these suites, as `behat --suite`.
     #[schemars(with = "Option<Vec<String>>")]
-    pub features: Option<Vec<Spanned<String>>>,
+    pub suites: Option<Vec<Spanned<String>>>,
+    /// Replaces MinkExtension's `base_url` (`--base-url` replaces both).
+    #[schemars(with = "Option<String>")]
+    pub base_url: Option<Spanned<String>>,
+}
+
+/// An import entry written as its path alone, or as its table.
+#[derive(Clone, Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum PathOr<T> {
+    Path(String),
+    Table(T),
+}
+
+pub type RawFeatureEntry = PathOr<RawFeatureImport>;
+pub type RawBehatEntry = PathOr<RawBehatImport>;
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for PathOr<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entry<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Entry<T> {
+            type Value = PathOr<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a path, or a table")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PathOr<T>, E> {
+                Ok(PathOr::Path(v.to_string()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PathOr<T>, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(PathOr::Table)
+            }
+        }
+        deserializer.deserialize_any(Entry(std::marker::PhantomData))
+    }
 }
 
 /// `nagios = { config = ["/etc/nagios4/objects/"], resource = "...", hosts = [...], ... }`

@@ -4,7 +4,7 @@
 //! at its place. Pure data: it holds no JavaScript and judges nothing (the browser probe finds,
 //! gathers facts and asks `probe/judge`).
 
-use crate::model::scenario::{Action, FeatureSteps, ScenarioSpec};
+use crate::model::scenario::{page_on_site, Action, FeatureSteps, ScenarioSpec};
 use crate::model::spec::BrowserSpec;
 use crate::model::step::{Command, Step};
 
@@ -12,10 +12,8 @@ use crate::model::step::{Command, Step};
 pub fn browser_steps(spec: &ScenarioSpec) -> Result<BrowserSpec, (usize, String)> {
     let mut steps = Vec::new();
     let mut of = Vec::new();
-    let mut site: Option<url::Url> = spec
-        .base_url
-        .as_deref()
-        .and_then(|b| url::Url::parse(b).ok());
+    // The site a `the site` step names; until one, pages are relative to the run's base URL.
+    let mut site: Option<url::Url> = None;
     let mut marks = 0usize;
     for (index, s) in spec.steps.iter().enumerate() {
         let mut add = |step: Step| {
@@ -46,18 +44,14 @@ pub fn browser_steps(spec: &ScenarioSpec) -> Result<BrowserSpec, (usize, String)
                 );
             }
             Action::Visit(target) => {
+                // Without a site in the scenario, a relative page is joined when it runs, to the
+                // base URL the run gives (`--base-url`, the import's, behat.yml's).
                 let url = match (url::Url::parse(target), &site) {
                     (Ok(u), _) => u.to_string(),
-                    (Err(_), Some(base)) => base
-                        .join(target)
-                        .map_err(|e| (index, format!("`{target}` is not a URL: {e}")))?
+                    (Err(_), Some(base)) => page_on_site(base, target)
+                        .map_err(|e| (index, e))?
                         .to_string(),
-                    (Err(_), None) => {
-                        return Err((
-                            index,
-                            format!("`{target}` is relative and no site is known: start with `Given the site \"https://…\"`"),
-                        ))
-                    }
+                    (Err(_), None) => target.clone(),
                 };
                 add(selenium("open", &url, "")?);
             }
@@ -111,7 +105,9 @@ pub fn browser_steps(spec: &ScenarioSpec) -> Result<BrowserSpec, (usize, String)
     }
     Ok(BrowserSpec {
         origin: spec.origin.clone(),
-        base_url: site.map(|s| s.to_string()),
+        base_url: site
+            .map(|s| s.to_string())
+            .or_else(|| spec.base_url.clone()),
         steps,
         feature: Some(FeatureSteps {
             file: spec.file.clone(),

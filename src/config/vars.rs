@@ -70,8 +70,44 @@ pub fn expand(
     lookup_env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Expanded, VarError> {
     let mut out = Expanded::default();
-    expand_into(text, 0, vars, lookup_env, &mut out)?;
+    expand_into(text, 0, vars, lookup_env, false, &mut out)?;
     Ok(out)
+}
+
+/// As [`expand`], for the text of a feature step, which Behat keeps as written: a template a
+/// page must not show (`{{ user.name }}`, `${price}`) is text. `{{name}}`, written as smokegate
+/// writes vars, is a var (unknown: an error); `{{ … }}` otherwise (spaces inside, dots) is a var
+/// when it names a defined one, an error when it is two edits or fewer from one (a typo), and
+/// text otherwise. `${NAME}` is the environment when NAME is upper case (`${SHOP_URL}`);
+/// `${x}`, `${user.name}` are text.
+pub fn expand_feature(
+    text: &str,
+    vars: &Vars,
+    lookup_env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Expanded, VarError> {
+    let mut out = Expanded::default();
+    expand_into(text, 0, vars, lookup_env, true, &mut out)?;
+    Ok(out)
+}
+
+/// `base`, `shop-url`, `port_2`: a name a `[vars]` key can be.
+fn is_var_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c == '-' || c.is_ascii_alphanumeric())
+}
+
+/// `SHOP_URL`, `HOME`, `_X1`: a name written as the environment's are.
+fn is_upper_env_name(name: &str) -> bool {
+    is_env_name(name) && !name.chars().any(|c| c.is_ascii_lowercase())
+}
+
+/// A defined var `name` is within two edits of: a typo of it.
+fn typo_of<'v>(name: &str, vars: &'v Vars) -> Option<&'v str> {
+    vars.keys()
+        .map(String::as_str)
+        .filter(|k| strsim::levenshtein(k, name) <= 2 && !k.is_empty() && name.len() > 2)
+        .min_by_key(|k| strsim::levenshtein(k, name))
 }
 
 /// Expands `text`, found at byte `base` of the text being expanded, onto `out`.
@@ -80,6 +116,7 @@ fn expand_into(
     base: usize,
     vars: &Vars,
     lookup_env: &dyn Fn(&str) -> Option<String>,
+    text_as_written: bool,
     out: &mut Expanded,
 ) -> Result<(), VarError> {
     let mut rest = text;
@@ -91,6 +128,23 @@ fn expand_into(
         let consumed = if tail.starts_with("$$") {
             out.text.push('$');
             2
+        } else if let Some(literal) = tail
+            .strip_prefix("${")
+            .filter(|_| text_as_written)
+            .and_then(|body| {
+                let name = match closing_brace(body) {
+                    Some(end) => body[..end].split(":-").next().unwrap_or_default(),
+                    None => "",
+                };
+                // Not the environment: the text as written, up to its `}`.
+                (!is_upper_env_name(name)).then(|| match closing_brace(body) {
+                    Some(end) => end + 3,
+                    None => 2,
+                })
+            })
+        {
+            out.text.push_str(&tail[..literal]);
+            literal
         } else if let Some(body) = tail.strip_prefix("${") {
             let end = closing_brace(body).ok_or_else(|| VarError {
                 offset: base + at,
@@ -119,10 +173,12 @@ fn expand_into(
             out.env.insert(name.to_string());
             match (lookup_env(name), fallback) {
                 (Some(v), Some(fb)) if v.is_empty() => {
-                    expand_into(fb, fallback_at, vars, lookup_env, out)?;
+                    expand_into(fb, fallback_at, vars, lookup_env, text_as_written, out)?;
                 }
                 (Some(v), _) => out.text.push_str(&v),
-                (None, Some(fb)) => expand_into(fb, fallback_at, vars, lookup_env, out)?,
+                (None, Some(fb)) => {
+                    expand_into(fb, fallback_at, vars, lookup_env, text_as_written, out)?
+                }
                 (None, None) => out.unset.push(Unset {
                     name: name.to_string(),
                     var: None,
@@ -131,6 +187,23 @@ fn expand_into(
                 }),
             }
             len
+        } else if let Some(literal) = tail
+            .strip_prefix("{{")
+            .filter(|_| text_as_written)
+            .and_then(|body| {
+                let Some(end) = body.find("}}") else {
+                    return Some(2);
+                };
+                let inner = &body[..end];
+                let name = inner.trim();
+                // `{{name}}` as smokegate writes it is always a var (unknown: an error).
+                let ours = inner == name && is_var_name(name);
+                (!ours && vars.get(name).is_none() && typo_of(name, vars).is_none())
+                    .then_some(end + 4)
+            })
+        {
+            out.text.push_str(&tail[..literal]);
+            literal
         } else if let Some(body) = tail.strip_prefix("{{") {
             let end = body.find("}}").ok_or_else(|| VarError {
                 offset: base + at,

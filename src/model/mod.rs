@@ -18,6 +18,7 @@ pub mod step;
 #[cfg(test)]
 pub mod testing;
 pub mod vocabulary;
+pub mod vocabulary_i18n;
 
 pub use spec::ProbeSpec;
 

@@ -21,6 +21,24 @@ pub struct ScenarioSpec {
     pub steps: Vec<ScenarioStep>,
 }
 
+/// A page of a feature step on its site, as Mink's `locatePath` joins it to `base_url`: a path
+/// starts at the site as given (a site under a path keeps its path), whatever its leading `/`.
+pub fn page_on_site(site: &url::Url, target: &str) -> Result<url::Url, String> {
+    let mut root = site.clone();
+    if !root.path().ends_with('/') {
+        root.set_path(&format!("{}/", root.path()));
+    }
+    root.join(target.trim_start_matches('/'))
+        .map_err(|e| format!("`{target}` is not a URL: {e}"))
+}
+
+/// Why a relative page of a feature step cannot be opened: no site was given anywhere.
+pub fn no_site(target: &str) -> String {
+    format!(
+        "`{target}` is relative and no site is known: run with `--base-url`, give the import a `base_url` (or behat.yml one), or start with `Given the site \"https://…\"`"
+    )
+}
+
 /// One step as written and what it does.
 #[derive(Clone, Debug)]
 pub struct ScenarioStep {

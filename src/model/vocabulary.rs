@@ -1,7 +1,8 @@
 //! The built-in step vocabulary of feature files: Behat MinkContext's phrasings (with and without
 //! "I"), plus what deploy checks need (access refused, JSON, headers, response time, waiting,
-//! services, certificates, Nagios plugins). Matches one step's text to exactly one phrasing and
-//! builds its [`Action`]; an unknown step gets the closest phrasings, an ambiguous one both.
+//! services, certificates, Nagios plugins). Matches one step's text to exactly one phrasing (in
+//! English, or in Mink's translation into the file's language: `vocabulary_i18n`) and builds its
+//! [`Action`]; an unknown step gets the closest phrasings, an ambiguous one both.
 //! Owns the phrasings; must not read files or run anything.
 
 use std::path::Path;
@@ -12,6 +13,7 @@ use regex::Regex;
 
 use super::scenario::Action;
 use super::spec::{CertDays, CommandSpec, TcpSpec, TlsSpec};
+use super::vocabulary_i18n;
 
 /// What a step carries besides its text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,10 +26,13 @@ pub enum Extra {
 }
 
 /// What the loader lends the vocabulary to build actions: how a plugin command line becomes a
-/// program, and where relative file paths start.
+/// program, where relative file paths start, and the language the feature file declares.
 pub struct Context<'a> {
     pub plugin: &'a dyn Fn(&str) -> Result<CommandSpec, String>,
     pub dir: &'a Path,
+    /// `# language:` of the feature file (`fr`, `zh-CN`), or empty: Mink's translations of its
+    /// phrasings into it apply besides the English ones ([`super::vocabulary_i18n`]).
+    pub language: &'a str,
 }
 
 /// A step's text and what came with it.
@@ -502,6 +507,16 @@ pub fn phrases() -> &'static [Phrase] {
         ),
         phrase!(
             "Content",
+            r"the Q checkbox is checked",
+            r#"Then the "Remember me" checkbox is checked"#,
+            Plain,
+            |a, _, _| Ok(Action::Checkbox {
+                field: text(a, 0),
+                checked: true
+            })
+        ),
+        phrase!(
+            "Content",
             r"the checkbox Q (?:is|should be) checked",
             r#"Then the checkbox "Remember me" is checked"#,
             Plain,
@@ -522,8 +537,28 @@ pub fn phrases() -> &'static [Phrase] {
         ),
         phrase!(
             "Content",
+            r"the Q checkbox is (?:unchecked|not checked)",
+            r#"Then the "Terms" checkbox is not checked"#,
+            Plain,
+            |a, _, _| Ok(Action::Checkbox {
+                field: text(a, 0),
+                checked: false
+            })
+        ),
+        phrase!(
+            "Content",
             r"the checkbox Q (?:should be|is) (?:unchecked|not checked)",
             r#"Then the checkbox "Newsletter" is unchecked"#,
+            Plain,
+            |a, _, _| Ok(Action::Checkbox {
+                field: text(a, 0),
+                checked: false
+            })
+        ),
+        phrase!(
+            "Content",
+            r"the checkbox Q should not be checked",
+            r#"Then the checkbox "Newsletter" should not be checked"#,
             Plain,
             |a, _, _| Ok(Action::Checkbox {
                 field: text(a, 0),
@@ -694,6 +729,22 @@ fn compiled() -> &'static [Compiled] {
     &vocabulary().0
 }
 
+/// The values of a phrasing's example as written (quotes off, escapes kept), in order.
+pub(super) fn example_values(phrase: usize) -> Vec<&'static str> {
+    let (Some(c), Some(p)) = (compiled().get(phrase), phrases().get(phrase)) else {
+        return Vec::new();
+    };
+    c.regex
+        .captures(example_step(p.example))
+        .map(|caps| {
+            caps.iter()
+                .skip(1)
+                .map(|m| m.map_or("", |m| m.as_str()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Every phrasing compiled, and all of them as one set: a step is matched against the set in
 /// one pass, and only the phrasings it matches capture their values.
 fn vocabulary() -> &'static (Vec<Compiled>, regex::RegexSet) {
@@ -719,28 +770,37 @@ fn vocabulary() -> &'static (Vec<Compiled>, regex::RegexSet) {
     })
 }
 
-/// `Q` (a quoted string) and `N` (a whole number), as whole words, made regexes.
-fn placeholders(pattern: &str) -> String {
-    static WORDS: OnceLock<(Regex, Regex)> = OnceLock::new();
-    let (q, n) = WORDS.get_or_init(|| {
-        (
-            Regex::new(r"\bQ\b").unwrap_or_else(|e| panic!("{e}")),
-            Regex::new(r"\bN\b").unwrap_or_else(|e| panic!("{e}")),
-        )
-    });
-    let pattern = q.replace_all(pattern, regex::NoExpand(Q));
-    n.replace_all(&pattern, regex::NoExpand(r"(\d+)"))
-        .into_owned()
+/// `Q` (a quoted string) and `N` (a whole number) made regexes, where they stand apart from ASCII
+/// letters and digits: `fill in Q with Q`, `Q を表示`, but not the N of `JSON`.
+pub(super) fn placeholders(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() * 2);
+    for (i, c) in chars.iter().enumerate() {
+        match placeholder_at(&chars, i) {
+            Some('Q') => out.push_str(Q),
+            Some(_) => out.push_str(r"(\d+)"),
+            None => out.push(*c),
+        }
+    }
+    out
+}
+
+/// `Q` or `N` when the character at `i` of a pattern is that placeholder.
+pub(super) fn placeholder_at(chars: &[char], i: usize) -> Option<char> {
+    let apart = |c: Option<&char>| !c.is_some_and(char::is_ascii_alphanumeric);
+    let c = *chars.get(i)?;
+    let before = i.checked_sub(1).and_then(|j| chars.get(j));
+    (matches!(c, 'Q' | 'N') && apart(before) && apart(chars.get(i + 1))).then_some(c)
 }
 
 /// The step of an example without its keyword and what follows its first line.
-fn example_step(example: &str) -> &str {
+pub(super) fn example_step(example: &str) -> &str {
     let first = example.lines().next().unwrap_or_default();
     first.split_once(' ').map_or(first, |(_, rest)| rest)
 }
 
 /// A step with its quoted values and numbers replaced: what "close to" compares.
-fn shape(text: &str) -> String {
+pub(super) fn shape(text: &str) -> String {
     static QUOTED: OnceLock<(Regex, Regex)> = OnceLock::new();
     let (quoted, digits) = QUOTED.get_or_init(|| {
         (
@@ -767,7 +827,8 @@ pub enum StepError {
 pub fn parse(written: &Written, context: &Context) -> Result<Actions, StepError> {
     let text = written.text.trim();
     let (compiled, set) = vocabulary();
-    let matches: Vec<(usize, Vec<String>)> = set
+    let all = phrases();
+    let mut matches: Vec<(usize, Vec<String>, &'static str)> = set
         .matches(text)
         .iter()
         .filter_map(|i| {
@@ -777,16 +838,21 @@ pub fn parse(written: &Written, context: &Context) -> Result<Actions, StepError>
                     .skip(1)
                     .map(|m| unescape(m.map_or("", |m| m.as_str())))
                     .collect();
-                (i, values)
+                (i, values, all[i].example)
             })
         })
         .collect();
-    let all = phrases();
+    // A translation that reads as another of the same phrasing, with the same values, is one.
+    for found in vocabulary_i18n::matches(context.language, text) {
+        if !matches.iter().any(|m| (m.0, &m.1) == (found.0, &found.1)) {
+            matches.push(found);
+        }
+    }
     match matches.as_slice() {
         [] => Err(StepError::Unknown {
-            closest: closest(text),
+            closest: closest(text, context.language),
         }),
-        [(i, values)] => {
+        [(i, values, _)] => {
             let phrase = &all[*i];
             let has = match (written.docstring, written.table) {
                 (Some(_), _) => Extra::DocString,
@@ -815,7 +881,7 @@ pub fn parse(written: &Written, context: &Context) -> Result<Actions, StepError>
                 .map_err(StepError::Invalid)
         }
         many => Err(StepError::Ambiguous(
-            many.iter().map(|(i, _)| all[*i].example).collect(),
+            many.iter().map(|(_, _, example)| *example).collect(),
         )),
     }
 }
@@ -839,17 +905,19 @@ fn fill_table(rows: &[Vec<String>]) -> Result<Actions, StepError> {
         .collect()
 }
 
-fn unescape(text: &str) -> String {
+pub(super) fn unescape(text: &str) -> String {
     text.replace("\\\"", "\"").replace("\\\\", "\\")
 }
 
-/// The three examples closest in shape to an unknown step.
-fn closest(text: &str) -> Vec<&'static str> {
+/// The three examples closest in shape to an unknown step, in English or the file's language.
+fn closest(text: &str, language: &str) -> Vec<&'static str> {
     let wanted = shape(text);
     let mut scored: Vec<(f64, &'static str)> = compiled()
         .iter()
         .zip(phrases())
-        .map(|(c, p)| (strsim::normalized_levenshtein(&wanted, &c.shape), p.example))
+        .map(|(c, p)| (c.shape.as_str(), p.example))
+        .chain(vocabulary_i18n::examples(language))
+        .map(|(shape, example)| (strsim::normalized_levenshtein(&wanted, shape), example))
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut out: Vec<&'static str> = Vec::new();
@@ -865,7 +933,7 @@ fn closest(text: &str) -> Vec<&'static str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn context() -> Context<'static> {
@@ -879,6 +947,7 @@ mod tests {
         Context {
             plugin: &plugin,
             dir: Path::new("/features"),
+            language: "",
         }
     }
 
@@ -894,11 +963,17 @@ mod tests {
     }
 
     /// Each example parses to exactly one phrasing, its own: no two phrasings overlap there.
-    #[test]
-    fn every_example_parses_as_its_own_phrase() {
-        for (i, p) in phrases().iter().enumerate() {
-            let mut lines = p.example.lines();
-            let first = example_step(lines.next().unwrap_or_default());
+    /// An example as a feature file has it: its step, then doc string or table lines.
+    pub(crate) struct Example {
+        pub(crate) first: String,
+        doc: String,
+        table: Vec<Vec<String>>,
+    }
+
+    impl Example {
+        pub(crate) fn of(example: &str) -> Example {
+            let mut lines = example.lines();
+            let first = example_step(lines.next().unwrap_or_default()).to_string();
             let rest: Vec<&str> = lines.map(str::trim).collect();
             let doc = rest
                 .iter()
@@ -906,7 +981,7 @@ mod tests {
                 .copied()
                 .collect::<Vec<_>>()
                 .join("\n");
-            let table: Vec<Vec<String>> = rest
+            let table = rest
                 .iter()
                 .filter(|l| l.starts_with('|'))
                 .map(|l| {
@@ -916,11 +991,24 @@ mod tests {
                         .collect()
                 })
                 .collect();
-            let written = Written {
-                text: first,
-                docstring: (p.extra == Extra::DocString).then_some(doc.as_str()),
-                table: (p.extra == Extra::Table).then_some(table.as_slice()),
-            };
+            Example { first, doc, table }
+        }
+
+        pub(crate) fn written(&self, extra: Extra) -> Written<'_> {
+            Written {
+                text: &self.first,
+                docstring: (extra == Extra::DocString).then_some(self.doc.as_str()),
+                table: (extra == Extra::Table).then_some(self.table.as_slice()),
+            }
+        }
+    }
+
+    #[test]
+    fn every_example_parses_as_its_own_phrase() {
+        for (i, p) in phrases().iter().enumerate() {
+            let example = Example::of(p.example);
+            let first = example.first.as_str();
+            let written = example.written(p.extra);
             let matched: Vec<usize> = compiled()
                 .iter()
                 .enumerate()

@@ -126,7 +126,7 @@ fn every_phrasing_passes_over_http() {
         &[
             (
                 "Every phrasing passes / an order with a control of every kind, and a file",
-                "SCENARIO OK - 32 steps passed",
+                "SCENARIO OK - 35 steps passed",
             ),
             (
                 "Every phrasing passes / the services behind the shop",
@@ -147,9 +147,9 @@ fn every_phrasing_fails_over_http_with_its_message() {
     let dir = features();
     let c = "CRITICAL";
     let expected: Vec<(&str, &str, String)> = vec![
-        ("no site for the homepage", c, "Given I am on the homepage - `/` is relative and no site is known: start with `Given the site \"https://…\"`".into()),
+        ("no site for the homepage", c, "Given I am on the homepage - `/` is relative and no site is known: run with `--base-url`, give the import a `base_url` (or behat.yml one), or start with `Given the site \"https://…\"`".into()),
         ("the homepage of a closed port", c, format!("When I go to the homepage - connection refused: http://{closed}/")),
-        ("no site for a page", c, "Given I am on \"/login\" - `/login` is relative and no site is known: start with `Given the site \"https://…\"`".into()),
+        ("no site for a page", c, "Given I am on \"/login\" - `/login` is relative and no site is known: run with `--base-url`, give the import a `base_url` (or behat.yml one), or start with `Given the site \"https://…\"`".into()),
         ("a page on a closed port", c, format!("When I go to \"/login\" - connection refused: http://{closed}/login")),
         ("nothing to reload", c, "When I reload the page - no page is open yet: go to one first".into()),
         ("nothing to go back to", c, "When I move backward one page - there is no page to go back to".into()),
@@ -191,6 +191,9 @@ fn every_phrasing_fails_over_http_with_its_message() {
         ("an unchecked checkbox that is said to be checked", c, "Then the checkbox \"Terms\" is checked - the \"Terms\" checkbox is not checked".into()),
         ("a checked checkbox that should be unchecked", c, "Then the \"newsletter\" checkbox should not be checked - the \"newsletter\" checkbox is checked".into()),
         ("a checked checkbox that is said to be unchecked", c, "Then the checkbox \"Newsletter\" is unchecked - the \"Newsletter\" checkbox is checked".into()),
+        ("an unchecked checkbox that is checked, it says", c, "Then the \"Terms\" checkbox is checked - the \"Terms\" checkbox is not checked".into()),
+        ("a checked checkbox that is not checked, it says", c, "Then the \"Newsletter\" checkbox is not checked - the \"Newsletter\" checkbox is checked".into()),
+        ("a checked checkbox that should not be checked", c, "Then the checkbox \"newsletter\" should not be checked - the \"newsletter\" checkbox is checked".into()),
         ("another JSON value", c, "Then the JSON at \"/status\" should be \"down\" - the JSON at `/status` is \"ok\", expected \"down\"".into()),
         ("another header", c, "Then the \"Cache-Control\" header should be \"public\" - the \"Cache-Control\" header is \"no-store\", expected \"public\"".into()),
         ("a header without the text", c, "Then the \"Content-Type\" response header should contain \"xml\" - the \"Content-Type\" header is \"application/json\", expected it to contain \"xml\"".into()),

@@ -71,14 +71,221 @@ fn nrpe_commands_become_checks_with_their_origin() {
     );
 }
 
+/// A command that uses `$ARGn$` with no `args` in the suite is left out saying how to give
+/// them; the file's other commands are imported. It is never run (with the literal `$ARGn$` or
+/// otherwise) and never counted: the run's counts do not have it, and selecting it alone
+/// selects nothing.
 #[test]
-fn arg_macros_without_arguments_are_an_error_at_their_line() {
+fn arg_macros_without_arguments_are_skipped_saying_how_to_give_them() {
     let (_fixture, nrpe_cfg) = nrpe_fixture();
     let suite = format!("[import]\nnrpe = [\"{}\"]\n", nrpe_cfg);
     let out = Smokegate::new().suite(&suite).args(&["validate"]).run();
+    out.code(0);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "ok: 7 checks selected from 1 suite file\n\
+             skipped: {nrpe_cfg}:21:9: check_disk_arg needs $ARG1$ $ARG2$ $ARG3$: give them as args = {{ check_disk_arg = [\"...\", \"...\", \"...\"] }}; not imported\n"
+        )
+    );
+    let list = Smokegate::new().suite(&suite).args(&["list"]).run();
+    list.code(0);
+    assert!(
+        list.stdout.contains("\n7 checks\nskipped: "),
+        "{}",
+        list.stdout
+    );
+    assert!(!list.stdout.contains("check_disk_arg  "), "{}", list.stdout);
+    for name in [
+        "check_users",
+        "check_load",
+        "check_root_disk",
+        "check_app_heartbeat",
+    ] {
+        assert!(list.stdout.contains(name), "{name} lost: {}", list.stdout);
+    }
+    let run = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    let json = run.json("r.json");
+    let names: Vec<&str> = json["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 7, "{names:?}");
+    assert!(!names.contains(&"check_disk_arg"), "{names:?}");
+    assert_eq!(json["verdict"]["total"], 7, "{}", json["verdict"]);
+    let alone = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--name", "check_disk_arg"])
+        .run();
+    assert_eq!(alone.code, 2, "{}{}", alone.stdout, alone.stderr);
+}
+
+/// Arguments given for a command but too few, or a command named in `commands` as it is without
+/// its arguments: meant to run, so an error at its line.
+#[test]
+fn arg_macros_of_a_command_meant_to_run_are_an_error_at_their_line() {
+    let (_fixture, nrpe_cfg) = nrpe_fixture();
+    for entry in [
+        format!("{{ file = \"{nrpe_cfg}\", args = {{ check_disk_arg = [\"20%\"] }} }}"),
+        format!("{{ file = \"{nrpe_cfg}\", commands = [\"check_load\", \"check_disk_arg\"] }}"),
+    ] {
+        let out = Smokegate::new()
+            .suite(&format!("[import]\nnrpe = [{entry}]\n"))
+            .args(&["validate"])
+            .run();
+        out.code(2);
+        let n = if entry.contains("20%") { 2 } else { 1 };
+        assert!(
+            out.stderr.starts_with(&format!(
+                "error: command `check_disk_arg` uses $ARG{n}$ but no argument {n} is given\n --> {nrpe_cfg}:21:25\n"
+            )),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr
+                .ends_with("error: the suite has 1 error; nothing ran\n"),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+/// A copy of `fixtures/NAME` in a temp dir with `@HERE@` replaced by the copy's path, and the
+/// path of its nrpe.cfg.
+fn fixture_copy(name: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let here = dir.path().display().to_string();
+    let from = repo().join("fixtures").join(name);
+    for entry in std::fs::read_dir(&from).expect("fixture") {
+        let entry = entry.expect("entry");
+        let text = std::fs::read_to_string(entry.path()).expect("read fixture");
+        std::fs::write(
+            dir.path().join(entry.file_name()),
+            text.replace("@HERE@", &here),
+        )
+        .expect("write fixture");
+    }
+    let cfg = dir.path().join("nrpe.cfg").display().to_string();
+    (dir, cfg)
+}
+
+/// An `include=` and an `include_dir=` that do not exist: NRPE 4.1 logs each and goes on; so
+/// does the import, with a warning line at each, and every command of the file is imported.
+/// Wrapped (`env LANG=C ...`, `LC_ALL=C ...`, `timeout 50 ...`) and bare (`uptime`) programs
+/// are found in NRPE's PATH.
+#[test]
+fn a_missing_include_is_a_warning_and_wrapped_programs_are_found_in_nrpes_path() {
+    let (_fixture, nrpe_cfg) = fixture_copy("nrpe-wrapped");
+    let here = std::path::Path::new(&nrpe_cfg)
+        .parent()
+        .expect("dir")
+        .display()
+        .to_string();
+    let suite = format!(
+        "[import]\nnrpe = [{{ file = \"{nrpe_cfg}\", args = {{ check_disk = [\"20%\", \"10%\"] }} }}]\n"
+    );
+    let out = Smokegate::new().suite(&suite).args(&["validate"]).run();
+    out.code(0);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "ok: 5 checks selected from 1 suite file\n\
+             skipped: {nrpe_cfg}:29:9: `include={here}/nrpe_local.cfg`: no such file; NRPE logs it and goes on without it, and so does this import\n\
+             skipped: {nrpe_cfg}:30:13: `include_dir={here}/nrpe.d/`: no such folder; NRPE logs it and goes on without it, and so does this import\n\
+             skipped: {nrpe_cfg}:26:9: check_procs_arg needs $ARG1$ $ARG2$ $ARG3$: give them as args = {{ check_procs_arg = [\"...\", \"...\", \"...\"] }}; not imported\n"
+        )
+    );
+    let list = Smokegate::new()
+        .suite(&suite)
+        .args(&["list", "--json"])
+        .run();
+    list.code(0);
+    let json: serde_json::Value = serde_json::from_str(&list.stdout).expect("json");
+    let commands: Vec<(String, String)> = json["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let field = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (field("name"), field("command"))
+        })
+        .collect();
+    let p = "/usr/lib/nagios/plugins";
+    let want: Vec<(String, String)> = [
+        (
+            "check_load",
+            format!("/usr/bin/env 'LANG=C' {p}/check_load -r -w 15,10,5 -c 30,25,20"),
+        ),
+        (
+            "check_users",
+            format!("/usr/bin/env 'LC_ALL=C' {p}/check_users -w 50 -c 100"),
+        ),
+        (
+            "check_slow_disk",
+            format!("/usr/bin/timeout 50 {p}/check_disk -w '10%' -c '5%' -p /"),
+        ),
+        ("check_uptime", "/usr/bin/uptime".to_string()),
+        ("check_disk", format!("{p}/check_disk -w '20%' -c '10%'")),
+    ]
+    .into_iter()
+    .map(|(n, c)| (n.to_string(), c))
+    .collect();
+    assert_eq!(commands, want);
+    // The wrapped plugins really run.
+    let run = Smokegate::new()
+        .suite(&suite)
+        .args(&[
+            "run",
+            "--json",
+            "r.json",
+            "--name",
+            "check_load",
+            "--name",
+            "check_uptime",
+        ])
+        .run();
+    for check in run.json("r.json")["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let state = check["state"].as_str().unwrap_or_default();
+        assert!(["OK", "WARNING", "CRITICAL"].contains(&state), "{check}");
+    }
+}
+
+/// A missing include_dir does not hide the file's other errors: each is reported at its place,
+/// the file's own and its commands'. A program found nowhere names where it was looked for.
+#[test]
+fn a_missing_include_dir_does_not_hide_the_files_other_errors() {
+    let gate = Smokegate::new();
+    let gone = gate.dir().join("nrpe.d").display().to_string();
+    let out = gate
+        .file(
+            "nrpe.cfg",
+            &format!(
+                "server_port=5666\ninclude_dir={gone}\ncommand[check_ok]=/usr/lib/nagios/plugins/check_dummy 0 fine\n\
+                 command[]=/bin/true\ncommand[check_foo]=check_foo -w 1\n"
+            ),
+        )
+        .suite("[import]\nnrpe = [\"../nrpe.cfg\"]\n")
+        .args(&["validate"])
+        .run();
     out.code(2);
-    assert!(out.stderr.contains("/nrpe.cfg:21:25"), "{}", out.stderr);
-    stable().bind(|| insta::assert_snapshot!(out.stderr));
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: empty command name\n --> checks/../nrpe.cfg:4:9\n  |\n4 | command[]=/bin/true\n  |         ^\n\n\
+         error: program `check_foo` not found: looked in NRPE's PATH (/usr/bin:/bin:/usr/sbin:/sbin), /usr/lib/nagios/plugins, /usr/lib64/nagios/plugins, /usr/local/nagios/libexec\n \
+         --> checks/../nrpe.cfg:5:20\n  |\n5 | command[check_foo]=check_foo -w 1\n  |                    ^^^^^^^^^^^^^^\n\n\
+         error: the suite has 2 errors; nothing ran\n"
+    );
 }
 
 #[test]
@@ -737,4 +944,132 @@ fn nagios_host_checks_run_and_passive_checks_are_left_out_saying_so() {
         .run();
     out.code(0);
     assert_eq!(out.stdout, "ok: 6 checks selected from 1 suite file\n");
+}
+
+fn empty_groups(file: &str) -> String {
+    repo()
+        .join("fixtures/nagios-empty-groups")
+        .join(file)
+        .display()
+        .to_string()
+}
+
+/// `allow_empty_hostgroup_assignment=1`, as a staging nagios.cfg has it: services on hostgroups
+/// without members run nowhere under nagios4 and are left out saying so; the rest is imported.
+/// A `$USERn$` holding a password stays masked.
+#[test]
+fn services_on_empty_hostgroups_are_left_out_saying_so() {
+    let services = empty_groups("objects/services.cfg");
+    let suite = format!("[import]\nnagios = \"{}\"\n", empty_groups("nagios.cfg"));
+    let out = Smokegate::new().suite(&suite).args(&["validate"]).run();
+    out.code(0);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "ok: 2 checks selected from 1 suite file\n\
+             skipped: {services}:11: service `MySQL login`: hostgroup `database-servers` has no members: Nagios runs it on no host, not imported\n\
+             skipped: {services}:17: service `Ping`: hostgroups `database-servers`, `mail-servers` have no members: Nagios runs it on no host, not imported\n"
+        )
+    );
+    let list = Smokegate::new()
+        .suite(&suite)
+        .args(&["list", "--json"])
+        .run();
+    list.code(0);
+    assert!(
+        list.stdout.contains("\"Current Load @ web1\""),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        list.stdout
+            .contains("/usr/lib/nagios/plugins/check_dummy 0 'mysql login as nagios with -p ****'"),
+        "{}",
+        list.stdout
+    );
+    assert!(!list.stdout.contains("4711"), "{}", list.stdout);
+}
+
+/// With the option at 0 (Debian's default), nagios4 still accepts a service on a hostgroup
+/// that exists without members (it runs it nowhere); it rejects one whose `hostgroup_name`
+/// gives no hostgroup at all, which is then an error at the value.
+#[test]
+fn a_hostgroup_name_that_gives_no_hostgroup_is_an_error_unless_allowed() {
+    let objects = "define command {\n    command_name  c\n    command_line  /usr/lib/nagios/plugins/check_dummy 0 up\n}\n\
+                   define host {\n    host_name     web1\n    hostgroups    web\n}\n\
+                   define hostgroup {\n    hostgroup_name  web\n}\n\
+                   define hostgroup {\n    hostgroup_name  empty\n}\n\
+                   define service {\n    hostgroup_name       !empty\n    service_description  not on empty\n    check_command        c\n}\n\
+                   define service {\n    hostgroup_name       empty\n    service_description  on empty\n    check_command        c\n}\n\
+                   define service {\n    host_name            web1\n    service_description  kept\n    check_command        c\n}\n";
+    let load = |option: &str| {
+        Smokegate::new()
+            .file(
+                "nagios/nagios.cfg",
+                &format!("cfg_file=objects.cfg\nallow_empty_hostgroup_assignment={option}\n"),
+            )
+            .file("nagios/objects.cfg", objects)
+            .suite("[import]\nnagios = \"../nagios/nagios.cfg\"\n")
+            .args(&["validate"])
+            .run()
+    };
+    let strict = load("0");
+    strict.code(2);
+    assert_eq!(
+        strict.stderr,
+        "error: service `not on empty`: `hostgroup_name !empty` gives no hostgroup to run on, which nagios4 rejects (\"Could not expand hostgroups and/or hosts specified in service\")\n \
+         --> checks/../nagios/objects.cfg:16:26\n   |\n16 |     hostgroup_name       !empty\n   |                          ^^^^^^\n  \
+         = note: set allow_empty_hostgroup_assignment=1 in nagios.cfg to have Nagios (and smokegate) run it nowhere instead\n\n\
+         error: the suite has 1 error; nothing ran\n"
+    );
+    let allowed = load("1");
+    allowed.code(0);
+    assert_eq!(
+        allowed.stdout,
+        "ok: 1 check selected from 1 suite file\n\
+         skipped: checks/../nagios/objects.cfg:15: service `not on empty`: `hostgroup_name` gives no hostgroup (allow_empty_hostgroup_assignment=1): Nagios runs it on no host, not imported\n\
+         skipped: checks/../nagios/objects.cfg:20: service `on empty`: hostgroup `empty` has no members: Nagios runs it on no host, not imported\n"
+    );
+}
+
+/// A `$USER1$` that names no folder is shown as the macro and its value where the plugin is
+/// missing: a value a command line starts its program with is a path. The password macro used
+/// as an argument in the same configuration is never shown.
+#[test]
+fn a_plugin_path_macro_is_shown_and_a_password_macro_is_not() {
+    let services = empty_groups("objects/services.cfg");
+    let suite = format!(
+        "[import]\nnagios = {{ config = [\"{}\"], resource = \"{}\" }}\n",
+        empty_groups("nagios.cfg"),
+        empty_groups("resource-typo.cfg")
+    );
+    let out = Smokegate::new().suite(&suite).args(&["validate"]).run();
+    out.code(2);
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            format!("error: service `Current Load` on `web1` ({services}:5): plugin `$USER1$/check_load` does not exist ($USER1$ is /usr/lib/nagios/plugin, which is no folder)"),
+            format!("error: service `MySQL login from web` on `web1` ({services}:23): plugin `$USER1$/check_dummy` does not exist ($USER1$ is /usr/lib/nagios/plugin, which is no folder)"),
+            "error: the suite has 2 errors; nothing ran".to_string(),
+        ]
+    );
+    assert!(!out.stderr.contains("4711"), "{}", out.stderr);
+    // Nor in what `import nagios` prints.
+    let printed = Smokegate::new()
+        .args(&[
+            "import",
+            "nagios",
+            &empty_groups("nagios.cfg"),
+            "--resource",
+            &empty_groups("resource-typo.cfg"),
+        ])
+        .run();
+    assert!(!printed.stdout.contains("4711"), "{}", printed.stdout);
+    assert!(!printed.stderr.contains("4711"), "{}", printed.stderr);
+    assert!(printed.stdout.contains("-p ****"), "{}", printed.stdout);
 }

@@ -4,6 +4,7 @@
 mod harness;
 
 mod baseline;
+mod behat;
 mod browser_checks;
 mod config_errors;
 mod containment;
@@ -13,6 +14,7 @@ mod distro_configs;
 mod docs;
 mod faults;
 mod features;
+mod features_i18n;
 mod features_truth;
 mod features_vocabulary;
 mod grid;

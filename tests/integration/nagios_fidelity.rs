@@ -205,3 +205,154 @@ fn what_nagios_reads_otherwise_is_said_at_load() {
     );
     assert!(!spaced.stderr.contains("secret"), "{}", spaced.stderr);
 }
+
+/// Whether `nagios4 -v` accepts `objects` (with a 24x7 period, a contact and host `web1`) under
+/// a nagios.cfg with `main` added, and what `smokegate validate` says of the same files.
+fn nagios4_and_smokegate(main: &str, objects: &str) -> (bool, String, Output) {
+    let dir = tempfile::Builder::new()
+        .prefix("smokegate-verify-")
+        .tempdir()
+        .expect("tmp");
+    let d = dir.path();
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::create_dir_all(d.join("checkresults")).expect("mkdir");
+    let host = "define host {\n host_name web1\n address 127.0.0.1\n max_check_attempts 1\n check_period 24x7\n contacts admin\n notification_period 24x7\n}\n";
+    std::fs::write(d.join("base.cfg"), format!("{TIMEPERIOD}{host}")).expect("base");
+    std::fs::write(d.join("objects.cfg"), objects).expect("objects");
+    let p = d.display();
+    let cfg = d.join("nagios.cfg");
+    std::fs::write(
+        &cfg,
+        format!(
+            "cfg_file={p}/base.cfg\ncfg_file={p}/objects.cfg\ncheck_result_path={p}/checkresults\n\
+             lock_file={p}/nagios.lock\ntemp_file={p}/nagios.tmp\nillegal_macro_output_chars=`\n{main}"
+        ),
+    )
+    .expect("nagios.cfg");
+    let chown = Command::new("chown")
+        .args(["-R", "nagios:nagios"])
+        .arg(d)
+        .status()
+        .expect("chown");
+    assert!(chown.success());
+    let verify = Command::new("/usr/sbin/nagios4")
+        .arg("-v")
+        .arg(&cfg)
+        .output()
+        .expect("nagios4 -v");
+    let said = String::from_utf8_lossy(&verify.stdout).into_owned();
+    let out = Smokegate::new()
+        .suite(&format!("[import]\nnagios = \"{}\"\n", cfg.display()))
+        .args(&["validate"])
+        .run();
+    // The temp dir goes with the test; smokegate has read what it needs.
+    drop(dir);
+    (verify.status.success(), said, out)
+}
+
+fn service(desc: &str, on: &str) -> String {
+    format!("define service {{\n service_description {desc}\n {on}\n check_command c\n max_check_attempts 1\n check_interval 600\n retry_interval 600\n check_period 24x7\n contacts admin\n notification_period 24x7\n notification_interval 0\n}}\n")
+}
+
+const COMMAND: &str =
+    "define command {\n command_name c\n command_line /usr/lib/nagios/plugins/check_dummy 0 up\n}\n";
+
+/// nagios4 reads the type after `define` up to a space, a tab or `{`, and leaves the `{` out
+/// if it likes: a `define command` line without one is accepted by both. A `{` on the next line
+/// (Allman style) is a directive `{` to nagios4, which rejects it; smokegate says so once, at
+/// the brace, instead of an error per line.
+#[test]
+fn brace_placement_as_nagios4_reads_it() {
+    let braceless = COMMAND.replace("define command {", "define command");
+    let (accepted, said, out) = nagios4_and_smokegate(
+        "",
+        &format!("{braceless}{}", service("s", "host_name web1")),
+    );
+    assert!(accepted, "nagios4 -v: {said}");
+    out.code(0);
+    assert_eq!(out.stdout, "ok: 1 check selected from 1 suite file\n");
+
+    for allman in ["define command\n{\n", "define command\n\n# the check\n{\n"] {
+        let objects = format!(
+            "{}{}",
+            COMMAND.replace("define command {\n", allman),
+            service("s", "host_name web1")
+        );
+        let (accepted, said, out) = nagios4_and_smokegate("", &objects);
+        assert!(!accepted, "nagios4 -v accepted it: {said}");
+        assert!(
+            said.contains("Error: Invalid command object directive '{'."),
+            "{said}"
+        );
+        out.code(2);
+        let line = allman.lines().count();
+        let errors: Vec<&str> = out
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error: ") || l.starts_with(" --> "))
+            .collect();
+        assert_eq!(errors.len(), 3, "one error, then the count: {}", out.stderr);
+        assert_eq!(
+            errors[0],
+            "error: `{` on a line of its own in `define command` (line 1): nagios4 rejects it too (\"Invalid command object directive '{'\"); write `define command {` on one line"
+        );
+        assert!(
+            errors[1].ends_with(&format!("/objects.cfg:{line}:1")),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+/// `allow_empty_hostgroup_assignment` as nagios4 applies it: a service on a hostgroup that
+/// exists without members is accepted (run nowhere) whatever the option says; one whose
+/// `hostgroup_name` gives no hostgroup (`!group` only) is rejected unless the option is 1.
+#[test]
+fn empty_hostgroups_as_nagios4_reads_them() {
+    let groups = "define hostgroup {\n hostgroup_name empty\n alias empty\n}\n";
+    let on_empty = format!(
+        "{COMMAND}{groups}{}{}",
+        service("kept", "host_name web1"),
+        service("on empty", "hostgroup_name empty")
+    );
+    let (accepted, said, out) =
+        nagios4_and_smokegate("allow_empty_hostgroup_assignment=0\n", &on_empty);
+    assert!(accepted, "nagios4 -v: {said}");
+    assert!(said.contains("Checked 1 services."), "{said}");
+    out.code(0);
+    assert!(
+        out.stdout
+            .starts_with("ok: 1 check selected from 1 suite file\nskipped: "),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains(": service `on empty`: hostgroup `empty` has no members: Nagios runs it on no host, not imported\n"), "{}", out.stdout);
+
+    let excluding = format!(
+        "{COMMAND}{groups}{}{}",
+        service("kept", "host_name web1"),
+        service("not on empty", "hostgroup_name !empty")
+    );
+    let (accepted, said, out) =
+        nagios4_and_smokegate("allow_empty_hostgroup_assignment=0\n", &excluding);
+    assert!(!accepted, "nagios4 -v accepted it: {said}");
+    assert!(
+        said.contains("Could not expand hostgroups and/or hosts specified in service"),
+        "{said}"
+    );
+    out.code(2);
+    assert!(
+        out.stderr.starts_with(
+            "error: service `not on empty`: `hostgroup_name !empty` gives no hostgroup to run on"
+        ),
+        "{}",
+        out.stderr
+    );
+
+    let (accepted, said, out) =
+        nagios4_and_smokegate("allow_empty_hostgroup_assignment=1\n", &excluding);
+    assert!(accepted, "nagios4 -v: {said}");
+    assert!(said.contains("Checked 1 services."), "{said}");
+    out.code(0);
+    assert!(out.stdout.contains(": service `not on empty`: `hostgroup_name` gives no hostgroup (allow_empty_hostgroup_assignment=1): Nagios runs it on no host, not imported\n"), "{}", out.stdout);
+}

@@ -193,3 +193,114 @@ fn spaces_around_the_equals_sign_of_a_command_are_accepted() {
         ])
     );
 }
+
+/// What the real NRPE 4.1 daemon does with an nrpe.cfg whose `include=` and `include_dir=` do
+/// not exist, and with programs named without a path: it goes on without the includes, and its
+/// shell finds a program in its own fixed PATH (/usr/bin:/bin:/usr/sbin:/sbin), whatever the
+/// PATH it was started with. smokegate imports the same commands, with a warning per include,
+/// and runs the same programs.
+#[test]
+fn missing_includes_and_bare_programs_as_the_nrpe_daemon_has_them() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::Builder::new()
+        .prefix("smokegate-nrpe-")
+        .tempdir()
+        .expect("tmp");
+    let d = dir.path();
+    std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let p = d.display();
+    let defined = "command[check_path]=printenv PATH\n\
+                    command[check_env]=env LANG=C /usr/lib/nagios/plugins/check_dummy 0 wrapped\n\
+                    command[check_assigned]=LC_ALL=C /usr/lib/nagios/plugins/check_dummy 0 assigned\n";
+    let cfg = d.join("nrpe.cfg");
+    std::fs::write(
+        &cfg,
+        format!(
+            "server_address=127.0.0.1\nserver_port={port}\nallowed_hosts=127.0.0.1\nnrpe_user=nagios\nnrpe_group=nagios\n\
+             pid_file={p}/nrpe.pid\ndont_blame_nrpe=0\ncommand_timeout=30\n\
+             include={p}/nrpe_local.cfg\ninclude_dir={p}/nrpe.d\n{defined}"
+        ),
+    )
+    .expect("nrpe.cfg");
+    let chown = Command::new("chown")
+        .args(["-R", "nagios:nagios"])
+        .arg(d)
+        .status()
+        .expect("chown");
+    assert!(chown.success());
+    let _nrpe = Daemon::start(
+        Command::new("/usr/sbin/nrpe")
+            .args(["-c", &cfg.display().to_string(), "-f", "-n"])
+            .env("PATH", "/nowhere")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    );
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "nrpe did not start: missing includes must not stop it"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let query = |command: &str| {
+        let out = Command::new("/usr/lib/nagios/plugins/check_nrpe")
+            .args([
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-n",
+                "-t",
+                "20",
+                "-c",
+                command,
+            ])
+            .output()
+            .expect("check_nrpe");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(query("check_path"), "/usr/bin:/bin:/usr/sbin:/sbin");
+    assert_eq!(query("check_env"), "OK: wrapped");
+    assert_eq!(query("check_assigned"), "OK: assigned");
+
+    let suite = format!("[import]\nnrpe = [\"{}\"]\n", cfg.display());
+    let validate = Smokegate::new().suite(&suite).args(&["validate"]).run();
+    validate.code(0);
+    let file = cfg.display();
+    assert_eq!(
+        validate.stdout,
+        format!(
+            "ok: 3 checks selected from 1 suite file\n\
+             skipped: {file}:9:9: `include={p}/nrpe_local.cfg`: no such file; NRPE logs it and goes on without it, and so does this import\n\
+             skipped: {file}:10:13: `include_dir={p}/nrpe.d`: no such folder; NRPE logs it and goes on without it, and so does this import\n"
+        )
+    );
+    let run = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    run.code(0);
+    let summaries: BTreeMap<String, String> = run.json("r.json")["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let field = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (field("name"), field("summary"))
+        })
+        .collect();
+    assert_eq!(summaries["check_env"], "OK: wrapped");
+    assert_eq!(summaries["check_assigned"], "OK: assigned");
+    assert_eq!(
+        commands(Smokegate::new().suite(&suite))["check_path"],
+        "/usr/bin/printenv PATH"
+    );
+}

@@ -241,10 +241,18 @@ fn side_tests_of_one_name_and_tests_with_nothing_to_run_are_load_errors() {
         both.stderr,
         format!("error: two selected tests of {file} are named `dup`: each becomes a check named after its test; rename one in the IDE\n{}\n\nerror: the suite has 1 error; nothing ran\n", at("both dups"))
     );
-    let nothing = Smokegate::new()
-        .suite(&suite("nothing to run"))
-        .args(&["validate"])
-        .run();
+    // Named one by one, tests with nothing to run are errors; a suite's are left out (below).
+    let named = |_: &str| {
+        format!("[import]\nside = [{{ file = \"{file}\", tests = [\"empty\", \"disabled only\"], base_url = \"http://127.0.0.1:9\" }}]\n")
+    };
+    let at = |_: &str| {
+        let line = named("").lines().nth(1).unwrap_or_default().to_string();
+        format!(
+            " --> checks/suite.toml:2:9\n  |\n2 | {line}\n  |         {}",
+            "^".repeat(line.len() - 9)
+        )
+    };
+    let nothing = Smokegate::new().suite(&named("")).args(&["validate"]).run();
     nothing.code(2);
     assert_eq!(
         nothing.stderr,
@@ -255,4 +263,39 @@ fn side_tests_of_one_name_and_tests_with_nothing_to_run_are_load_errors() {
             at = at("nothing to run")
         )
     );
+}
+
+#[test]
+fn a_new_ide_project_runs_its_suites_and_leaves_out_the_empty_untitled_test() {
+    // As the IDE saves a new project: the empty "Untitled" test it made, in "Default Suite"
+    // with the one recorded since, and a test in no suite.
+    let file = fixture("new-project.side");
+    let out = Smokegate::new()
+        .suite(&format!("[import]\nside = [{{ file = \"{file}\" }}]\n"))
+        .args(&["validate"])
+        .run();
+    out.code(0);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "ok: 1 check selected from 1 suite file\n\
+             skipped: test `draft` of {file} is in no suite: name it (`tests = [\"draft\"]`) to import it\n\
+             skipped: test `Untitled` of {file} has no command to run: it is left out\n"
+        )
+    );
+    let listed = Smokegate::new()
+        .suite(&format!(
+            "[import]\nside = [{{ file = \"{file}\", tests = [\"draft\"] }}]\n"
+        ))
+        .args(&["list", "--json"])
+        .run();
+    listed.code(0);
+    let json: serde_json::Value = serde_json::from_str(&listed.stdout).expect("list --json");
+    let names: Vec<&str> = json["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, ["draft"]);
 }

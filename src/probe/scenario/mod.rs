@@ -154,22 +154,16 @@ impl Session<'_> {
         if let Ok(url) = Url::parse(target) {
             return Ok(url);
         }
-        let joined = if let Some(site) = &self.base {
-            // A path starts at the site's root as given (a site under a path keeps its path).
-            let mut root = site.clone();
-            if !root.path().ends_with('/') {
-                root.set_path(&format!("{}/", root.path()));
-            }
-            root.join(target.trim_start_matches('/'))
-        } else {
-            let page = self.page.as_ref().ok_or_else(|| {
-                fail(format!(
-                    "`{target}` is relative and no site is known: start with `Given the site \"https://…\"`"
-                ))
-            })?;
-            page.url.join(target)
-        };
-        joined.map_err(|e| fail(format!("`{target}` is not a URL: {e}")))
+        if let Some(site) = &self.base {
+            return crate::model::scenario::page_on_site(site, target).map_err(fail);
+        }
+        let page = self
+            .page
+            .as_ref()
+            .ok_or_else(|| fail(crate::model::scenario::no_site(target)))?;
+        page.url
+            .join(target)
+            .map_err(|e| fail(format!("`{target}` is not a URL: {e}")))
     }
 
     async fn step(&mut self, action: &Action, ctx: &ProbeCtx) -> Result<(), Fail> {

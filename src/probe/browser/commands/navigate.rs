@@ -11,8 +11,14 @@ use crate::sanitize;
 /// `open`: the target, joined to the base URL, loaded.
 pub(crate) async fn open(act: &Act<'_, '_>) -> Result<(), Failure> {
     let (spec, driver, target) = (act.run.spec, act.run.driver, act.target);
-    let url = join_url(spec.base_url.as_deref(), target)
-        .map_err(|why| Failure::new("a URL to open", why))?;
+    let url = join_url(spec.base_url.as_deref(), target).map_err(|why| match &spec.feature {
+        // A feature step says what a feature's user can do about it.
+        Some(_) => Failure {
+            said: true,
+            ..Failure::new("", crate::model::scenario::no_site(target))
+        },
+        None => Failure::new("a URL to open", why),
+    })?;
     let expected = || format!("{} to load", quoted(&url));
     match driver.goto(url.as_str()).await {
         // Chromium answers a failed navigation with its own error page, which the
