@@ -56,7 +56,7 @@ pub enum Command {
 
 #[derive(Debug, Args, Clone)]
 pub struct SuiteArgs {
-    /// Suite files or folders of *.toml (default: ./checks).
+    /// Suite files, `.feature` files, or folders of *.toml and *.feature (default: ./checks).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
     /// Run checks having this tag (repeatable: any of them).

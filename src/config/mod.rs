@@ -17,6 +17,7 @@ mod probes;
 mod raw;
 mod remote;
 mod scenario_steps;
+mod settings;
 pub mod side;
 mod suite;
 pub mod vars;
@@ -610,8 +611,26 @@ impl FileLoader<'_> {
             let span = value.span();
             match RawImport::deserialize(ValueDeserializer::from(value)) {
                 Ok(raw) => {
+                    // Each entry's checks, and the settings its `checks` gives them.
+                    let mut groups: Vec<(Range<usize>, Option<settings::RawChecks>, bool)> =
+                        Vec::new();
+                    let mut made = Vec::new();
+                    if let Some(nrpe) = &raw.nrpe {
+                        for (span, entry) in raw::RawNrpeList::entries(nrpe) {
+                            let checks = match entry {
+                                raw::RawNrpeImport::Table(t) => t.checks.clone(),
+                                _ => None,
+                            };
+                            groups.push((span, checks, false));
+                        }
+                    }
                     let mut imported_checks = self.nrpe_imports(raw.nrpe.as_ref(), &defaults);
                     if let Some(nagios) = &raw.nagios {
+                        groups.push((
+                            nagios.span(),
+                            nagios.get_ref().table().checks.clone(),
+                            false,
+                        ));
                         imported_checks.extend(self.nagios_imports(nagios, &defaults));
                     }
                     for imported in imported_checks {
@@ -622,24 +641,41 @@ impl FileLoader<'_> {
                             imported.source,
                             imported.probe,
                         );
-                        out.push((Entry::loaded(check, EnvUse::default()), imported.span));
+                        made.push((Entry::loaded(check, EnvUse::default()), imported.span));
                     }
                     for entry in raw.features.iter().flatten() {
                         let span = entry.span();
-                        let source = match entry.get_ref() {
-                            raw::PathOr::Path(path) => FeatureSource::at(self.relative(path)),
-                            raw::PathOr::Table(t) => FeatureSource {
-                                base_url: t.base_url.as_ref().and_then(|b| self.expand(b, &vars)),
-                                files_path: t.files_path.as_ref().map(|f| self.relative(f)),
-                                ..FeatureSource::at(self.relative(&t.path))
-                            },
+                        let (source, checks) = match entry.get_ref() {
+                            raw::PathOr::Path(path) => {
+                                (FeatureSource::at(self.relative(path)), None)
+                            }
+                            raw::PathOr::Table(t) => (
+                                FeatureSource {
+                                    base_url: t
+                                        .base_url
+                                        .as_ref()
+                                        .and_then(|b| self.expand(b, &vars)),
+                                    files_path: t.files_path.as_ref().map(|f| self.relative(f)),
+                                    ..FeatureSource::at(self.relative(&t.path))
+                                },
+                                t.checks.clone(),
+                            ),
                         };
-                        out.extend(self.feature_import(span, &source, &vars, &defaults));
+                        groups.push((span.clone(), checks, true));
+                        made.extend(self.feature_import(span, &source, &vars, &defaults));
                     }
                     if let Some(entry) = &raw.behat {
-                        out.extend(self.behat_import(entry, &vars, &defaults));
+                        let checks = match entry.get_ref() {
+                            raw::PathOr::Table(t) => t.checks.clone(),
+                            raw::PathOr::Path(_) => None,
+                        };
+                        groups.push((entry.span(), checks, true));
+                        made.extend(self.behat_import(entry, &vars, &defaults));
                     }
                     let imports = raw.side.unwrap_or_default();
+                    for side in &imports {
+                        groups.push((side.span(), side.get_ref().checks.clone(), false));
+                    }
                     for side in self.side_imports(&imports, &vars) {
                         let browser::SideCheck {
                             name,
@@ -651,8 +687,16 @@ impl FileLoader<'_> {
                         let suite = self.file.to_path_buf();
                         let check =
                             defaults.imported(&name, tags, suite, self.loc(span.start), probe);
-                        out.push((Entry::loaded(check, env_use), span));
+                        made.push((Entry::loaded(check, env_use), span));
                     }
+                    for (span, checks, tagged) in groups {
+                        let (mut mine, rest): (Vec<_>, Vec<_>) =
+                            made.into_iter().partition(|(_, s)| *s == span);
+                        self.apply_settings(&mut mine, checks.as_ref(), tagged);
+                        out.extend(mine);
+                        made = rest;
+                    }
+                    out.extend(made);
                 }
                 Err(e) => self.toml_error(&e, span),
             }

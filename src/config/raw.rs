@@ -547,6 +547,10 @@ pub struct RawFeatureImport {
     /// Where `attach the file` looks first, relative to this file (Mink's `files_path`); then
     /// the feature file's folder.
     pub files_path: Option<String>,
+    /// Settings for its checks, as a `[[check]]` has them, by name or glob (`"*"`: all):
+    /// `checks = { "*" = { needs = ["nginx"] }, check_load = { optional = true } }`.
+    #[schemars(with = "Option<std::collections::BTreeMap<String, super::settings::RawSettings>>")]
+    pub checks: Option<super::settings::RawChecks>,
 }
 
 /// `{ file = "behat.yml", profile = "ci", suites = ["smoke"] }`
@@ -563,6 +567,10 @@ pub struct RawBehatImport {
     /// Replaces MinkExtension's `base_url` (`--base-url` replaces both).
     #[schemars(with = "Option<String>")]
     pub base_url: Option<Spanned<String>>,
+    /// Settings for its checks, as a `[[check]]` has them, by name or glob (`"*"`: all):
+    /// `checks = { "*" = { needs = ["nginx"] }, check_load = { optional = true } }`.
+    #[schemars(with = "Option<std::collections::BTreeMap<String, super::settings::RawSettings>>")]
+    pub checks: Option<super::settings::RawChecks>,
 }
 
 /// An import entry written as its path alone, or as its table.
@@ -618,6 +626,10 @@ pub struct RawNagiosImport {
     /// Only services whose description matches one of these globs.
     #[schemars(with = "Option<Vec<String>>")]
     pub services: Option<Vec<Spanned<String>>>,
+    /// Settings for its checks, as a `[[check]]` has them, by name or glob (`"*"`: all):
+    /// `checks = { "*" = { needs = ["nginx"] }, check_load = { optional = true } }`.
+    #[schemars(with = "Option<std::collections::BTreeMap<String, super::settings::RawSettings>>")]
+    pub checks: Option<super::settings::RawChecks>,
 }
 
 /// `[import] nagios`: `"/etc/nagios4/nagios.cfg"`, a list of such paths, or a table with `config`
@@ -644,6 +656,7 @@ impl RawNagiosEntry {
             hosts: None,
             hostgroups: None,
             services: None,
+            checks: None,
         })
     }
 }
@@ -787,6 +800,10 @@ pub struct RawNrpeTable {
     /// Tags for these checks (besides nrpe).
     #[schemars(with = "Option<Vec<String>>")]
     pub tags: Option<Vec<Spanned<String>>>,
+    /// Settings for its checks, as a `[[check]]` has them, by name or glob (`"*"`: all):
+    /// `checks = { "*" = { needs = ["nginx"] }, check_load = { optional = true } }`.
+    #[schemars(with = "Option<std::collections::BTreeMap<String, super::settings::RawSettings>>")]
+    pub checks: Option<super::settings::RawChecks>,
 }
 
 /// `{ file = "shop.side", suites = ["smoke"], base_url = "{{base}}" }`
@@ -808,4 +825,8 @@ pub struct RawSideImport {
     /// Tags for these checks.
     #[schemars(with = "Option<Vec<String>>")]
     pub tags: Option<Vec<Spanned<String>>>,
+    /// Settings for its checks, as a `[[check]]` has them, by name or glob (`"*"`: all):
+    /// `checks = { "*" = { needs = ["nginx"] }, check_load = { optional = true } }`.
+    #[schemars(with = "Option<std::collections::BTreeMap<String, super::settings::RawSettings>>")]
+    pub checks: Option<super::settings::RawChecks>,
 }

@@ -508,15 +508,11 @@ impl Unit {
         let timeout = self.check.timeout;
         let probe = probe::run(&self.check.probe, &ctx);
         tokio::pin!(probe);
+        // Biased, the run's cancellation first: the probe's stop token is a child of it, so a
+        // probe that ends because the run was cancelled must be told as stopped, whichever of
+        // the two a loaded machine wakes first.
         let outcome = tokio::select! {
-            outcome = &mut probe => outcome,
-            () = tokio::time::sleep(timeout) => {
-                let partial = self.stop_probe(&stop, probe).await;
-                let waiting = ctx.phase.get().map(|p| format!(" {p}")).unwrap_or_default();
-                let mut outcome = stopped(format!("timed out after {}{waiting}", crate::format::duration(timeout)), partial);
-                outcome.state = self.check.probe.timeout_state();
-                outcome
-            }
+            biased;
             () = self.cancel.token.cancelled() => {
                 let partial = self.stop_probe(&stop, probe).await;
                 let why = match self.cancel.reason() {
@@ -524,6 +520,14 @@ impl Unit {
                     _ => "interrupted",
                 };
                 stopped(format!("{why} after {}", crate::format::duration(began.elapsed())), partial)
+            }
+            outcome = &mut probe => outcome,
+            () = tokio::time::sleep(timeout) => {
+                let partial = self.stop_probe(&stop, probe).await;
+                let waiting = ctx.phase.get().map(|p| format!(" {p}")).unwrap_or_default();
+                let mut outcome = stopped(format!("timed out after {}{waiting}", crate::format::duration(timeout)), partial);
+                outcome.state = self.check.probe.timeout_state();
+                outcome
             }
         };
         Attempt {

@@ -22,6 +22,7 @@ mod hangs;
 mod hostile_text;
 mod html_report;
 mod icinga;
+mod import_settings;
 mod imports;
 mod junit_readers;
 mod nagios_daemons;
