@@ -171,8 +171,10 @@ Feature: Pages of a site named elsewhere
     Given I am on \"/about\"
     Then I should see \"since 1999\"
 ";
-    let plain = "[import]\nfeatures = [\"pages.feature\"]\n";
-    let named = "[vars]\nsite = \"SITE\"\n\n[import]\nfeatures = [{ path = \"pages.feature\", base_url = \"{{site}}\" }]\n"
+    // A browser's start on a loaded machine and a positive step's patience (5 s) fit well
+    // within the timeout: a hang guard, not a speed bound.
+    let plain = "[defaults]\ntimeout = \"60s\"\n\n[import]\nfeatures = [\"pages.feature\"]\n";
+    let named = "[defaults]\ntimeout = \"60s\"\n\n[vars]\nsite = \"SITE\"\n\n[import]\nfeatures = [{ path = \"pages.feature\", base_url = \"{{site}}\" }]\n"
         .replace("SITE", &site);
     let names = [
         "Pages of a site named elsewhere / over HTTP",
