@@ -150,8 +150,9 @@ pub struct RunArgs {
     /// Where browser checks put screenshots (default: `smokegate-artifacts` beside the reports).
     #[arg(long, value_name = "DIR")]
     pub artifacts: Option<PathBuf>,
-    /// Base URL for browser checks, replacing the one of each check or .side project.
-    #[arg(long, value_name = "URL")]
+    /// The site of the run: the base URL of browser checks (over each check's or .side
+    /// project's) and of scenarios' relative pages (over the import's or behat.yml's).
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     pub base_url: Option<String>,
     /// No live progress: only non-OK checks and the verdict.
     #[arg(short, long)]
@@ -237,6 +238,17 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
             Err("write NAME=VALUE: the name is empty".to_string())
         }
         Some((name, value)) => Ok((name.to_string(), value.to_string())),
+    }
+}
+
+/// A whole http(s) URL: anything else would send every relative page nowhere, or elsewhere.
+fn parse_base_url(s: &str) -> Result<String, String> {
+    match url::Url::parse(s) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(s.to_string()),
+        Ok(u) => Err(format!("`{}` is no http or https site", u.scheme())),
+        Err(e) => Err(format!(
+            "{e}: write the whole URL, as `https://shop.example`"
+        )),
     }
 }
 

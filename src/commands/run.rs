@@ -47,6 +47,15 @@ pub async fn run(args: RunArgs) -> i32 {
             .unwrap_or(std::path::Path::new("."))
             .join("smokegate-artifacts")
     });
+    // A password in the run's site is a secret, as one in a check's URL is.
+    if let Some(password) = args
+        .base_url
+        .as_deref()
+        .and_then(|b| url::Url::parse(b).ok())
+        .and_then(|u| u.password().map(str::to_string))
+    {
+        redact.see([password]);
+    }
     let checks = with_base_url(loaded.checks, args.base_url.as_deref());
     let shared = match shared_for(&checks, loaded.browser.clone(), artifacts.clone()) {
         Ok(shared) => shared,

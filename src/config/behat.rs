@@ -115,7 +115,16 @@ pub fn read(
     match profile {
         None | Some("default") => {}
         Some(name) => match profiles.get(name) {
-            Some(over) => merge(&mut config, over.clone()),
+            // A profile left empty (`ci: ~`) is `default` as it is.
+            Some(Value::Null) => {}
+            Some(over @ Value::Mapping(_)) => merge(&mut config, over.clone()),
+            Some(_) => {
+                return Err(BehatError {
+                    file: file.to_path_buf(),
+                    at: None,
+                    message: format!("profile `{name}` is not a mapping of settings"),
+                })
+            }
             None => {
                 let known: Vec<String> = profiles
                     .keys()
@@ -202,12 +211,13 @@ fn with_imports(file: &Path, text: &str, depth: usize) -> Result<Value, BehatErr
 /// `%` (`paths: [ %paths.base%/features ]`).
 fn parse(file: &Path, text: &str) -> Result<Value, BehatError> {
     let strict = serde_norway::from_str::<Value>(text);
-    if strict.is_err() {
-        if let Ok(value) = serde_norway::from_str::<Value>(&quote_percent(text)) {
-            return Ok(value);
-        }
-    }
-    strict.map_err(|e| {
+    let read = match strict {
+        Err(_) => serde_norway::from_str::<Value>(&quote_percent(text)).or(strict),
+        ok => ok,
+    };
+    // `<<: *common`, as Symfony YAML applies it.
+    let read = read.and_then(|mut v| v.apply_merge().map(|()| v));
+    read.map_err(|e| {
         let at = e.location().map(|l| {
             let line_start: usize = text
                 .split_inclusive('\n')
@@ -319,11 +329,14 @@ impl Placeholders<'_> {
     fn path(&self, text: &str) -> Result<PathBuf, String> {
         let expanded = self.expand(text)?;
         let path = PathBuf::from(&expanded);
-        Ok(if path.is_absolute() {
-            path
-        } else {
-            self.base.join(path)
-        })
+        // `%paths.base%/x` is already under the folder, whether that is absolute or not.
+        Ok(
+            if path.is_absolute() || text.trim_start().starts_with("%paths.base%") {
+                path
+            } else {
+                self.base.join(path)
+            },
+        )
     }
 }
 
@@ -344,16 +357,21 @@ fn project(file: &Path, config: &Value, place: &Placeholders) -> Result<Project,
     let mut project = Project::default();
     // MinkExtension, under any of the names it has been registered by.
     let extensions = key(config, "extensions").and_then(Value::as_mapping);
-    let mink = extensions.and_then(|e| {
-        e.iter()
-            .find(|(k, _)| {
-                k.as_str().is_some_and(|k| {
-                    k.trim_start_matches('\\')
-                        .starts_with("Behat\\MinkExtension")
-                })
-            })
-            .map(|(_, v)| v)
-    });
+    // MinkExtension under every name it is registered by (`Behat\MinkExtension`, its
+    // `…\ServiceContainer\MinkExtension` class, Drupal's `Drupal\MinkExtension`): one
+    // extension, the later settings over the earlier (BEHAT_PARAMS come last).
+    let mut merged = Value::Mapping(Mapping::new());
+    for (k, v) in extensions.into_iter().flatten() {
+        let is_mink = k.as_str().is_some_and(|k| {
+            k.trim_start_matches('\\')
+                .split('\\')
+                .any(|part| part == "MinkExtension")
+        });
+        if is_mink && v.is_mapping() {
+            merge(&mut merged, v.clone());
+        }
+    }
+    let mink = Some(&merged);
     if let Some(mink) = mink.and_then(Value::as_mapping) {
         if let Some(url) = key(mink, "base_url").and_then(scalar) {
             project.base_url = Some(place.expand(&url).map_err(fail)?);
@@ -575,6 +593,42 @@ default:
             p.notes,
             vec!["`suites.admin.filters.role` is not read: smokegate filters by `tags` and `name`"]
         );
+    }
+
+    #[test]
+    fn merge_keys_every_name_of_mink_and_empty_profiles_are_read_as_behat_reads_them() {
+        let yml = "\
+common: &common
+  extensions:
+    Drupal\\MinkExtension:
+      base_url: http://drupal.local
+      files_path: files
+default:
+  <<: *common
+ci: ~
+broken: 'oops'
+";
+        let file = Path::new("/p/behat.yml");
+        let p = read(file, yml, None, &no_env).expect("reads");
+        assert_eq!(p.base_url.as_deref(), Some("http://drupal.local"));
+        let p = read(file, yml, Some("ci"), &no_env).expect("an empty profile is default");
+        assert_eq!(p.base_url.as_deref(), Some("http://drupal.local"));
+        assert_eq!(
+            read(file, yml, Some("broken"), &no_env)
+                .expect_err("not a mapping")
+                .message,
+            "profile `broken` is not a mapping of settings"
+        );
+        // BEHAT_PARAMS under the extension's class name is the same extension.
+        let params = |name: &str| {
+            (name == "BEHAT_PARAMS").then(|| {
+                r#"{"extensions":{"Behat\\MinkExtension\\ServiceContainer\\MinkExtension":{"base_url":"http://127.0.0.1:7"}}}"#
+                    .to_string()
+            })
+        };
+        let p = read(file, yml, None, &params).expect("reads");
+        assert_eq!(p.base_url.as_deref(), Some("http://127.0.0.1:7"));
+        assert_eq!(p.files_path, Some(PathBuf::from("/p/files")));
     }
 
     #[test]

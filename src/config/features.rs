@@ -18,6 +18,9 @@ use crate::model::spec::CommandSpec;
 use crate::model::vocabulary::{self, Context, StepError, Written};
 use crate::model::{ProbeSpec, SourceLoc};
 
+/// Whether a scenario is loaded, by its tags, feature title and scenario title.
+pub(super) type Admit<'a> = &'a dyn Fn(&[String], &str, &str) -> bool;
+
 /// What a feature file is loaded with: the suite's vars, the environment, and how a plugin
 /// command line becomes a program.
 pub(super) struct FeatureContext<'a> {
@@ -34,6 +37,9 @@ pub(super) struct FeatureContext<'a> {
     pub base_url: Option<&'a str>,
     /// Where `attach the file` looks first (Mink's `files_path`), then the feature's folder.
     pub files_path: Option<&'a Path>,
+    /// Which scenarios are loaded at all, by their tags, feature and scenario title (Behat's
+    /// filters); none: every one.
+    pub admit: Option<Admit<'a>>,
 }
 
 /// One scenario as a check, before the suite's defaults are applied.
@@ -49,12 +55,19 @@ pub(super) struct FeatureCheck {
 
 /// The source as the gherkin crate takes what Behat and cucumber accept: the keyword line after
 /// tags may be indented (`@smoke` then `  Feature: Shop`). The indentation moves to the end of
-/// the line before, so every byte keeps its offset and every message its line and column.
+/// the line before, so every byte keeps its offset and every message its line and column. A
+/// leading byte order mark (as Windows editors save) is read as the spaces it is as wide as.
 fn tolerated(source: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::new();
     let mut after_tags = false;
     let mut changed = false;
-    for line in source.split_inclusive('\n') {
+    // A byte order mark (as Windows editors save) is three spaces to the parser.
+    let unmarked = source
+        .strip_prefix('\u{feff}')
+        .map(|rest| format!("   {rest}"));
+    changed |= unmarked.is_some();
+    let text = unmarked.as_deref().unwrap_or(source);
+    for line in text.split_inclusive('\n') {
         let body = line.trim_start_matches([' ', '\t']);
         let indent = &line[..line.len() - body.len()];
         let blank = body.trim().is_empty();
@@ -266,6 +279,13 @@ impl Loader<'_> {
             };
             let mut row_tags = tags.clone();
             row_tags.extend(example_tags.into_iter().filter(|t| !tags.contains(t)));
+            // Behat filters before it reads a step: a scenario left out (`~@wip`) may hold
+            // steps nobody has written yet.
+            if let Some(admit) = self.ctx.admit {
+                if !admit(&row_tags, feature.name.trim(), scenario.name.trim()) {
+                    continue;
+                }
+            }
             if let Some(check) = self.check(name, row_tags, background, scenario, &values) {
                 out.push(check);
             }

@@ -289,6 +289,11 @@ fn admit(
     }
 }
 
+/// The password a URL carries (`https://user:pass@host/`), which is a secret.
+fn url_password(url: &str) -> Option<String> {
+    url::Url::parse(url).ok()?.password().map(str::to_string)
+}
+
 /// A file's path as the file system names it, to compare two ways of writing it.
 fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
@@ -322,6 +327,7 @@ fn standalone_feature(
         broken: &Default::default(),
         base_url: None,
         files_path: None,
+        admit: None,
     };
     let checks = features::load(file, source, &ctx, diags);
     secrets.append(&mut found.into_inner());
@@ -1446,6 +1452,10 @@ impl FileLoader<'_> {
         vars: &Vars,
         defaults: &Defaults,
     ) -> Vec<(Entry, Range<usize>)> {
+        // A password in the site is a secret, as one in a check's URL is.
+        if let Some(password) = from.base_url.as_deref().and_then(url_password) {
+            self.found_secrets.push(password);
+        }
         let at = &from.path;
         let files = match features::feature_files(at) {
             Ok(files) if files.is_empty() => {
@@ -1461,6 +1471,9 @@ impl FileLoader<'_> {
                 return Vec::new();
             }
         };
+        let admit = from.filters.as_ref().map(|f| {
+            move |tags: &[String], feature: &str, scenario: &str| f.admit(tags, feature, scenario)
+        });
         let mut out = Vec::new();
         for file in files {
             if from.skip.contains(&file) {
@@ -1487,14 +1500,21 @@ impl FileLoader<'_> {
                 broken: &broken,
                 base_url: from.base_url.as_deref(),
                 files_path: from.files_path.as_deref(),
+                admit: admit
+                    .as_ref()
+                    .map(|a| a as &dyn Fn(&[String], &str, &str) -> bool),
             };
             let loaded = features::load(&file, &source, &ctx, self.diags);
             self.found_secrets.append(&mut found.into_inner());
             for f in loaded {
-                if let Some(filters) = &from.filters {
-                    let (feature, scenario) = f.name.split_once(" / ").unwrap_or(("", &f.name));
-                    if !filters.admit(&f.tags, feature, scenario) {
-                        continue;
+                let steps = match &f.probe {
+                    ProbeSpec::Scenario(spec) => Some(&spec.steps),
+                    ProbeSpec::Browser(spec) => spec.feature.as_ref().map(|f| &f.steps),
+                    _ => None,
+                };
+                for step in steps.into_iter().flatten() {
+                    if let crate::model::scenario::Action::Site(site) = &step.action {
+                        self.found_secrets.extend(url_password(site));
                     }
                 }
                 let suite = self.file.to_path_buf();

@@ -4,7 +4,7 @@
 //! at its place. Pure data: it holds no JavaScript and judges nothing (the browser probe finds,
 //! gathers facts and asks `probe/judge`).
 
-use crate::model::scenario::{page_on_site, Action, FeatureSteps, ScenarioSpec};
+use crate::model::scenario::{is_whole_url, page_on_site, Action, FeatureSteps, ScenarioSpec};
 use crate::model::spec::BrowserSpec;
 use crate::model::step::{Command, Step};
 
@@ -46,12 +46,14 @@ pub fn browser_steps(spec: &ScenarioSpec) -> Result<BrowserSpec, (usize, String)
             Action::Visit(target) => {
                 // Without a site in the scenario, a relative page is joined when it runs, to the
                 // base URL the run gives (`--base-url`, the import's, behat.yml's).
-                let url = match (url::Url::parse(target), &site) {
-                    (Ok(u), _) => u.to_string(),
-                    (Err(_), Some(base)) => page_on_site(base, target)
+                let url = match &site {
+                    _ if is_whole_url(target) => url::Url::parse(target)
+                        .map_err(|e| (index, format!("`{target}` is not a URL: {e}")))?
+                        .to_string(),
+                    Some(base) => page_on_site(base, target)
                         .map_err(|e| (index, e))?
                         .to_string(),
-                    (Err(_), None) => target.clone(),
+                    None => target.clone(),
                 };
                 add(selenium("open", &url, "")?);
             }

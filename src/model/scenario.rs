@@ -23,13 +23,38 @@ pub struct ScenarioSpec {
 
 /// A page of a feature step on its site, as Mink's `locatePath` joins it to `base_url`: a path
 /// starts at the site as given (a site under a path keeps its path), whatever its leading `/`.
+/// Whatever the text (`//other.host/x`, ` //x`, `\\\\x`, `/http://x`), the page stays on the
+/// site: a result on another scheme, host or port is an error, never a request elsewhere.
 pub fn page_on_site(site: &url::Url, target: &str) -> Result<url::Url, String> {
-    let mut root = site.clone();
-    if !root.path().ends_with('/') {
-        root.set_path(&format!("{}/", root.path()));
+    let joined = format!(
+        "{}/{}",
+        site.as_str().trim_end_matches('/'),
+        target.trim_start_matches(['/', '\\'])
+    );
+    let url = url::Url::parse(&joined).map_err(|e| format!("`{target}` is not a URL: {e}"))?;
+    if url.origin() != site.origin() {
+        return Err(format!(
+            "`{target}` leads off the site {}: write the whole URL to go elsewhere",
+            site.origin().ascii_serialization()
+        ));
     }
-    root.join(target.trim_start_matches('/'))
-        .map_err(|e| format!("`{target}` is not a URL: {e}"))
+    Ok(url)
+}
+
+/// Whether a feature step's page is a whole URL (`https://…`, `about:blank`) rather than a path
+/// on the site (`/r?to=http://x`, `localhost:8080/x`).
+pub fn is_whole_url(target: &str) -> bool {
+    let Some((scheme, rest)) = target.split_once(':') else {
+        return false;
+    };
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
+    scheme_ok && (rest.starts_with("//") || matches!(scheme, "about" | "data" | "mailto"))
 }
 
 /// Why a relative page of a feature step cannot be opened: no site was given anywhere.
@@ -285,5 +310,37 @@ impl Action {
 
     pub fn needs_browser(&self) -> bool {
         matches!(self, Action::WaitText { .. } | Action::WaitElement { .. })
+    }
+}
+
+#[cfg(test)]
+mod site_tests {
+    use super::*;
+
+    #[test]
+    fn a_page_of_a_feature_stays_on_its_site_whatever_its_text() {
+        let site = url::Url::parse("http://127.0.0.1:8/app").expect("a URL");
+        let on = |t: &str| page_on_site(&site, t).map(|u| u.to_string());
+        assert_eq!(on("/x").as_deref(), Ok("http://127.0.0.1:8/app/x"));
+        assert_eq!(on("x").as_deref(), Ok("http://127.0.0.1:8/app/x"));
+        assert_eq!(on("?q=1").as_deref(), Ok("http://127.0.0.1:8/app/?q=1"));
+        for off in [
+            "//127.0.0.2:8/x",
+            "\\\\127.0.0.2:8/x",
+            "/\\/127.0.0.2:8/x",
+            "/http://127.0.0.2:8/x",
+            " //127.0.0.2:8/x",
+            "\t//127.0.0.2:8/x",
+        ] {
+            // On the site, or an error: never a request to another host.
+            if let Ok(url) = page_on_site(&site, off) {
+                assert_eq!(url.origin(), site.origin(), "{off:?} went to {url}");
+            }
+        }
+        assert!(is_whole_url("https://shop.example/"));
+        assert!(is_whole_url("about:blank"));
+        assert!(!is_whole_url("/r?to=http://a.example/"));
+        assert!(!is_whole_url("localhost:8080/x"));
+        assert!(!is_whole_url("/http://x"));
     }
 }

@@ -151,8 +151,8 @@ impl Session<'_> {
     /// its base_url (never to whatever host a followed link led to); without a site, against
     /// the current page.
     fn resolve(&self, target: &str) -> Result<Url, Fail> {
-        if let Ok(url) = Url::parse(target) {
-            return Ok(url);
+        if crate::model::scenario::is_whole_url(target) {
+            return Url::parse(target).map_err(|e| fail(format!("`{target}` is not a URL: {e}")));
         }
         if let Some(site) = &self.base {
             return crate::model::scenario::page_on_site(site, target).map_err(fail);

@@ -11,14 +11,16 @@ use crate::sanitize;
 /// `open`: the target, joined to the base URL, loaded.
 pub(crate) async fn open(act: &Act<'_, '_>) -> Result<(), Failure> {
     let (spec, driver, target) = (act.run.spec, act.run.driver, act.target);
-    let url = join_url(spec.base_url.as_deref(), target).map_err(|why| match &spec.feature {
-        // A feature step says what a feature's user can do about it.
-        Some(_) => Failure {
+    let url = match &spec.feature {
+        // A feature step's page: on the site as over HTTP, and what a feature's user can do
+        // about a missing one.
+        Some(_) => feature_page(spec.base_url.as_deref(), target).map_err(|why| Failure {
             said: true,
-            ..Failure::new("", crate::model::scenario::no_site(target))
-        },
-        None => Failure::new("a URL to open", why),
-    })?;
+            ..Failure::new("", why)
+        })?,
+        None => join_url(spec.base_url.as_deref(), target)
+            .map_err(|why| Failure::new("a URL to open", why))?,
+    };
     let expected = || format!("{} to load", quoted(&url));
     match driver.goto(url.as_str()).await {
         // Chromium answers a failed navigation with its own error page, which the
@@ -147,6 +149,18 @@ fn net_error(text: &str) -> Option<String> {
 /// Joins a relative `open` target to the base URL; an absolute one is used as it is.
 /// `target` joined to the base URL as Selenium IDE joins them. A relative target without a base
 /// is an error: the browser would read `/index.html` as the host `index.html`.
+/// A feature step's page in the browser, as `probe::scenario` resolves it over HTTP (the page
+/// was joined at load when the scenario names its site).
+fn feature_page(base: Option<&str>, target: &str) -> Result<String, String> {
+    use crate::model::scenario::{is_whole_url, no_site, page_on_site};
+    if is_whole_url(target) {
+        return Ok(target.to_string());
+    }
+    let site = base.ok_or_else(|| no_site(target))?;
+    let site = url::Url::parse(site).map_err(|e| format!("`{site}` is not a URL: {e}"))?;
+    page_on_site(&site, target).map(|u| u.to_string())
+}
+
 fn join_url(base: Option<&str>, target: &str) -> Result<String, String> {
     if target.contains("://") || target.starts_with("about:") || target.starts_with("data:") {
         return Ok(target.to_string());
