@@ -1,11 +1,14 @@
 //! `smokegate import nrpe|nagios`: another tool's configuration printed as a suite a team can own
-//! and curate. Prints only; secrets are masked on the way out.
+//! and curate, and on stderr what it left out. Prints only; secrets are masked on the way out.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use super::output::{fail, out};
 use crate::cli::ImportCommand;
 use crate::error::Error;
+use crate::model::spec::NagiosSpec;
+use crate::model::ProbeSpec;
 use crate::redact::Redactor;
 use crate::{config, exit};
 
@@ -73,15 +76,53 @@ impl Printer {
         nagios
     }
 
-    /// One imported check as a TOML `[[check]]` table, with where it came from.
+    /// The `nagios` table of a check running `spec`, the program an import resolved for
+    /// `line`: written as `line` when that is what it runs.
+    fn resolved(&mut self, spec: &NagiosSpec, line: &str) -> toml::Table {
+        let mut nagios = toml::Table::new();
+        // A relative path is taken from where the import ran; the suite would take it from
+        // its own folder.
+        let program = if spec.program.is_relative() {
+            std::env::current_dir()
+                .map(|cwd| cwd.join(&spec.program))
+                .unwrap_or_else(|_| spec.program.clone())
+        } else {
+            spec.program.clone()
+        };
+        let program = program.display().to_string();
+        if program == config::SHELL {
+            nagios.insert("plugin".into(), program.into());
+            let args = spec.args.iter().map(|a| self.literal(a).into()).collect();
+            nagios.insert("args".into(), toml::Value::Array(args));
+            return nagios;
+        }
+        let mut words = vec![program];
+        words.extend(spec.args.iter().cloned());
+        let joined = if shell_words::split(line).ok().as_ref() == Some(&words) {
+            line.to_string()
+        } else {
+            shell_words::join(&words)
+        };
+        nagios.insert("command".into(), self.literal(&joined).into());
+        nagios
+    }
+
+    /// One imported check running `command_line` as a TOML `[[check]]` table, with where it
+    /// came from.
     fn check(&mut self, name: &str, tags: &[String], command_line: &str, origin: &str) -> String {
+        let probe = self.probe(command_line);
+        self.table(name, tags, probe, origin)
+    }
+
+    /// One imported check as a TOML `[[check]]` table, with where it came from.
+    fn table(&mut self, name: &str, tags: &[String], nagios: toml::Table, origin: &str) -> String {
         let mut check = toml::Table::new();
         check.insert("name".into(), name.into());
         check.insert(
             "tags".into(),
             toml::Value::Array(tags.iter().map(|t| t.as_str().into()).collect()),
         );
-        check.insert("nagios".into(), self.probe(command_line).into());
+        check.insert("nagios".into(), nagios.into());
         let mut doc = toml::Table::new();
         doc.insert("check".into(), toml::Value::Array(vec![check.into()]));
         format!(
@@ -121,7 +162,11 @@ pub fn import(what: ImportCommand) -> i32 {
     }
 }
 
-/// `smokegate import nrpe`: the commands as a suite a team can own and curate.
+/// `smokegate import nrpe`: the commands as a suite a team can own and curate, each running
+/// the program `[import] nrpe` resolves for it. What NRPE goes on without (a missing include)
+/// and the commands left commented out (they need `$ARGn$`) are said on stderr, a `skipped:`
+/// line each, as `validate` says them; a command whose program was not found is printed as
+/// written, with a `warning:` line.
 fn nrpe(files: &[PathBuf]) -> i32 {
     let mut printer = Printer {
         lbrace: false,
@@ -129,46 +174,52 @@ fn nrpe(files: &[PathBuf]) -> i32 {
     };
     let mut text = String::new();
     let mut diags = Vec::new();
+    let mut notes = String::new();
     for file in files {
-        match config::nrpe::load(file) {
-            Ok(commands) => {
-                for c in commands {
-                    let (line, _) = config::diag::line_col(&c.source, c.name_span.start);
-                    let origin = format!("{}:{line}", c.file.display());
-                    // The line as NRPE runs it: its `$` macros processed (`$$` is `$`).
-                    if let Ok(line) = config::nrpe::apply_args(&c.line, &[]) {
-                        text.push_str(&printer.check(
-                            &c.name,
-                            &["nrpe".to_string()],
-                            &line,
-                            &origin,
-                        ));
-                    } else {
-                        // Shown with its `$ARGn$` as they are, to be replaced by the values.
-                        let mut rendered = Printer {
-                            lbrace: false,
-                            nagios: false,
-                        }
-                        .check(
-                            &c.name,
-                            &["nrpe".to_string()],
-                            &config::nrpe::with_arg_placeholders(&c.line),
-                            &origin,
-                        );
-                        for n in 1..=32 {
-                            rendered =
-                                rendered.replace(&format!("$$ARG{n}$$"), &format!("$ARG{n}$"));
-                        }
-                        text.push_str(&format!("\n# {origin}: needs arguments for $ARGn$; fill them in, then uncomment\n"));
-                        for l in rendered.lines().skip(2) {
-                            text.push_str(&format!("# {l}\n"));
-                        }
-                    }
-                }
+        let read = config::nrpe::read_file(file);
+        for warning in &read.warnings {
+            notes.push_str(&format!("skipped: {warning}\n"));
+        }
+        if !read.diags.is_empty() {
+            diags.extend(read.diags);
+            continue;
+        }
+        let (programs, unresolved) = resolve_nrpe(file, &read.commands);
+        for c in &read.commands {
+            let (line, col) = config::diag::line_col(&c.source, c.name_span.start);
+            let origin = format!("{}:{line}", c.file.display());
+            // The line as NRPE runs it: its `$` macros processed (`$$` is `$`).
+            let Ok(processed) = config::nrpe::apply_args(&c.line, &[]) else {
+                let used: Vec<String> = config::nrpe::arg_numbers(&c.line)
+                    .iter()
+                    .map(|n| format!("$ARG{n}$"))
+                    .collect();
+                notes.push_str(&format!(
+                    "skipped: {}:{line}:{col}: {} needs {}: printed commented out; fill them in, then uncomment\n",
+                    c.file.display(),
+                    c.name,
+                    used.join(" ")
+                ));
+                text.push_str(&needs_args(c, &origin));
+                continue;
+            };
+            if let Some(why) = unresolved.iter().find(|d| is_at(d, c)) {
+                notes.push_str(&format!(
+                    "warning: {}:{line}:{col}: {}: {}; printed as written\n",
+                    c.file.display(),
+                    c.name,
+                    why.message
+                ));
             }
-            Err(d) => diags.extend(d),
+            let probe = match programs.get(&c.name) {
+                Some(spec) => printer.resolved(spec, &processed),
+                // The suite reports it at its place, as the import does.
+                None => printer.probe(&processed),
+            };
+            text.push_str(&printer.table(&c.name, &["nrpe".to_string()], probe, &origin));
         }
     }
+    eprint!("{notes}");
     if !diags.is_empty() {
         return fail(
             &Error::Suite(config::Diagnostics::plain(diags)),
@@ -183,6 +234,87 @@ fn nrpe(files: &[PathBuf]) -> i32 {
         &Redactor::none(),
     );
     exit::GATE_PASSED
+}
+
+/// A command that uses `$ARGn$`, commented out with its `$ARGn$` as they are, to be replaced
+/// by the values.
+fn needs_args(c: &config::nrpe::NrpeCommand, origin: &str) -> String {
+    let mut rendered = Printer {
+        lbrace: false,
+        nagios: false,
+    }
+    .check(
+        &c.name,
+        &["nrpe".to_string()],
+        &config::nrpe::with_arg_placeholders(&c.line),
+        origin,
+    );
+    for n in 1..=32 {
+        rendered = rendered.replace(&format!("$$ARG{n}$$"), &format!("$ARG{n}$"));
+    }
+    let mut text =
+        format!("\n# {origin}: needs arguments for $ARGn$; fill them in, then uncomment\n");
+    for l in rendered.lines().skip(2) {
+        text.push_str(&format!("# {l}\n"));
+    }
+    text
+}
+
+/// Whether `d` is the error of command `c` (at its command line).
+fn is_at(d: &config::Diagnostic, c: &config::nrpe::NrpeCommand) -> bool {
+    let same = |a: &Path, b: &Path| std::path::absolute(a).ok() == std::path::absolute(b).ok();
+    d.span == c.span && same(&d.file, &c.file)
+}
+
+/// What `[import] nrpe = ["FILE"]` runs for each command of `file` (NRPE's PATH, then the
+/// plugin folders; leading `NAME=value` words through `env`), by name, found by importing it
+/// as a suite does; and the errors of the commands it could not resolve. A command that needs
+/// `$ARGn$` is in neither. When the file has other errors, nothing is resolved.
+fn resolve_nrpe(
+    file: &Path,
+    commands: &[config::nrpe::NrpeCommand],
+) -> (HashMap<String, NagiosSpec>, Vec<config::Diagnostic>) {
+    let file = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let import = |only: Option<Vec<String>>| {
+        let mut entry = toml::Table::new();
+        entry.insert("file".into(), file.display().to_string().into());
+        if let Some(only) = only {
+            let only = only.into_iter().map(toml::Value::String).collect();
+            entry.insert("commands".into(), toml::Value::Array(only));
+        }
+        let suite = format!("[import]\nnrpe = [{}]\n", toml::Value::Table(entry));
+        let env = |name: &str| std::env::var(name).ok();
+        let loaded = config::load_text(Path::new("import.toml"), &suite, &env)?;
+        let selected = loaded.select(&|_, _| true)?;
+        Ok::<_, config::Diagnostics>(
+            selected
+                .checks
+                .iter()
+                .filter_map(|c| match &c.probe {
+                    ProbeSpec::Nagios(spec) => Some((c.name.clone(), spec.clone())),
+                    _ => None,
+                })
+                .collect::<HashMap<_, _>>(),
+        )
+    };
+    let diags = match import(None) {
+        Ok(programs) => return (programs, Vec::new()),
+        Err(d) => d.list,
+    };
+    if !diags.iter().all(|d| commands.iter().any(|c| is_at(d, c))) {
+        return (HashMap::new(), Vec::new());
+    }
+    // The others, each named exactly.
+    let rest: Vec<String> = commands
+        .iter()
+        .filter(|c| config::nrpe::arg_numbers(&c.line).is_empty())
+        .filter(|c| !diags.iter().any(|d| is_at(d, c)))
+        .map(|c| globset::escape(&c.name).replace('\\', "\\\\"))
+        .collect();
+    if rest.is_empty() {
+        return (HashMap::new(), diags);
+    }
+    (import(Some(rest)).unwrap_or_default(), diags)
 }
 
 /// `smokegate import nagios`: every service on every selected host as a check.

@@ -1,5 +1,5 @@
-//! `smokegate run`: load -> select -> run (with the live view) -> gate -> write the reports ->
-//! print the verdict. `execute` is the part `demo` shares.
+//! `smokegate run`: load -> select -> say what imports left out -> run (with the live view) ->
+//! gate -> write the reports -> print the verdict. `execute` is the part `demo` shares.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -85,6 +85,9 @@ pub async fn run(args: RunArgs) -> i32 {
         baseline,
         only_new: args.compare.gate == GateArg::New,
     });
+    // A command an import left out is no check and does not change the verdict; but a gate
+    // must not pass without a person seeing that it never ran.
+    eprint!("{}", redact.mask(&human::skipped_lines(&loaded.skipped)));
     let (mut record, verdict) = match soak {
         None => execute(checks, opts, shared, &policy, against, style, !args.quiet).await,
         Some(soak) => {
@@ -128,7 +131,7 @@ pub async fn run(args: RunArgs) -> i32 {
         (
             "JSON",
             &args.json,
-            Box::new(|verdict| report::json::render(&record, verdict, &policy)),
+            Box::new(|verdict| report::json::render(&record, verdict, &policy, &loaded.skipped)),
         ),
         (
             "Markdown summary",

@@ -1,5 +1,6 @@
-//! The terminal report: a line per check as it finishes (fed by runner events, printed by one
-//! writer in arrival order), then the non-OK checks with their evidence, then the verdict line.
+//! The terminal report: what imports left out (before the run, on stderr), a line per check as
+//! it finishes (fed by runner events, printed by one writer in arrival order), then the non-OK
+//! checks with their evidence, then the verdict line.
 //! Colour only when asked or on a TTY. Reads the verdict; decides nothing.
 
 use crate::gate::Verdict;
@@ -38,6 +39,12 @@ impl Style {
     fn dim(self, text: &str) -> String {
         self.paint("2", text)
     }
+}
+
+/// What the suite's imports left out and why, a `skipped:` line each (as `validate` and `list`
+/// say them): no check, so no state, but a person must see it.
+pub fn skipped_lines(skipped: &[String]) -> String {
+    skipped.iter().map(|s| format!("skipped: {s}\n")).collect()
 }
 
 /// The live line for a finished check.

@@ -30,6 +30,11 @@ pub struct JsonReport {
     /// With `--soak`: how it went; each check has its own figures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub soak: Option<JsonSoak>,
+    /// What the suite's imports left out and why, one line each, as `validate` prints them
+    /// (a command that needs `$ARGn$`, a missing include, a passive service). None of them is a
+    /// check: the verdict does not count them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
     pub checks: Vec<JsonCheck>,
 }
 
@@ -180,7 +185,13 @@ pub struct JsonEvidence {
     pub text: String,
 }
 
-pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport {
+/// `skipped`: what the suite's imports left out, one line each.
+pub fn build(
+    run: &RunRecord,
+    verdict: &Verdict,
+    policy: &Policy,
+    skipped: &[String],
+) -> JsonReport {
     JsonReport {
         format_version: FORMAT_VERSION,
         smokegate_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -225,6 +236,7 @@ pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport 
                 .collect(),
             problems: verdict.problems.clone(),
         },
+        skipped: skipped.to_vec(),
         checks: run
             .results
             .iter()
@@ -256,8 +268,8 @@ pub fn build(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> JsonReport 
     }
 }
 
-pub fn render(run: &RunRecord, verdict: &Verdict, policy: &Policy) -> String {
-    let report = build(run, verdict, policy);
+pub fn render(run: &RunRecord, verdict: &Verdict, policy: &Policy, skipped: &[String]) -> String {
+    let report = build(run, verdict, policy, skipped);
     let mut text =
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');

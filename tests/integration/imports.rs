@@ -313,6 +313,164 @@ fn selecting_commands_and_tagging_them() {
     );
 }
 
+/// `name` and `command` of each check `list --json` shows.
+fn listed_commands(list: &Output) -> Vec<(String, String)> {
+    list.code(0);
+    let json: serde_json::Value = serde_json::from_str(&list.stdout).expect("json");
+    json["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let field = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (field("name"), field("command"))
+        })
+        .collect()
+}
+
+/// `smokegate import nrpe` prints each command with the program `[import] nrpe` resolves
+/// (`env`, `timeout` and `uptime` from NRPE's PATH, `NAME=value` through `env`): the printed
+/// suite validates and runs what the import runs. What it leaves out is said on stderr.
+#[test]
+fn import_nrpe_round_trips_wrapped_and_bare_programs() {
+    let (_fixture, nrpe_cfg) = fixture_copy("nrpe-wrapped");
+    let here = std::path::Path::new(&nrpe_cfg)
+        .parent()
+        .expect("dir")
+        .display()
+        .to_string();
+    let printed = Smokegate::new().args(&["import", "nrpe", &nrpe_cfg]).run();
+    printed.code(0);
+    assert_eq!(
+        printed.stderr,
+        format!(
+            "skipped: {nrpe_cfg}:29:9: `include={here}/nrpe_local.cfg`: no such file; NRPE logs it and goes on without it, and so does this import\n\
+             skipped: {nrpe_cfg}:30:13: `include_dir={here}/nrpe.d/`: no such folder; NRPE logs it and goes on without it, and so does this import\n\
+             skipped: {nrpe_cfg}:25:9: check_disk needs $ARG1$ $ARG2$: printed commented out; fill them in, then uncomment\n\
+             skipped: {nrpe_cfg}:26:9: check_procs_arg needs $ARG1$ $ARG2$ $ARG3$: printed commented out; fill them in, then uncomment\n"
+        )
+    );
+    stable().bind(|| insta::assert_snapshot!(printed.stdout));
+
+    let converted = Smokegate::new().suite(&printed.stdout);
+    let validate = converted.args(&["validate"]).run();
+    validate.code(0);
+    assert_eq!(validate.stdout, "ok: 4 checks selected from 1 suite file\n");
+    assert_eq!(validate.stderr, "");
+
+    let from_import = Smokegate::new()
+        .suite(&format!("[import]\nnrpe = [\"{nrpe_cfg}\"]\n"))
+        .args(&["list", "--json"])
+        .run();
+    let from_printed = Smokegate::new()
+        .suite(&printed.stdout)
+        .args(&["list", "--json"])
+        .run();
+    let p = "/usr/lib/nagios/plugins";
+    let want: Vec<(String, String)> = [
+        (
+            "check_load",
+            format!("/usr/bin/env 'LANG=C' {p}/check_load -r -w 15,10,5 -c 30,25,20"),
+        ),
+        (
+            "check_users",
+            format!("/usr/bin/env 'LC_ALL=C' {p}/check_users -w 50 -c 100"),
+        ),
+        (
+            "check_slow_disk",
+            format!("/usr/bin/timeout 50 {p}/check_disk -w '10%' -c '5%' -p /"),
+        ),
+        ("check_uptime", "/usr/bin/uptime".to_string()),
+    ]
+    .into_iter()
+    .map(|(n, c)| (n.to_string(), c))
+    .collect();
+    assert_eq!(listed_commands(&from_import), want);
+    assert_eq!(listed_commands(&from_printed), want);
+
+    // And it runs: uptime says nothing a plugin would, and exit 0 is OK.
+    let run = Smokegate::new()
+        .suite(&printed.stdout)
+        .args(&["run", "--name", "check_uptime", "--json", "r.json"])
+        .run();
+    run.code(0);
+    assert_eq!(run.stderr, "");
+    assert_eq!(run.json("r.json")["checks"][0]["state"], "OK");
+}
+
+/// A command whose program is found nowhere is printed as written, with a warning; the other
+/// commands of the file (one with a glob character in its name) still name their program.
+#[test]
+fn import_nrpe_prints_an_unresolved_program_as_written_with_a_warning() {
+    let gate = Smokegate::new().file(
+        "nrpe.cfg",
+        "command[check_foo]=check_foo -w 1\ncommand[up*]=uptime\n",
+    );
+    let cfg = gate.dir().join("nrpe.cfg").display().to_string();
+    let printed = gate.args(&["import", "nrpe", &cfg]).run();
+    printed.code(0);
+    assert_eq!(
+        printed.stderr,
+        format!(
+            "warning: {cfg}:1:9: check_foo: program `check_foo` not found: looked in NRPE's PATH (/usr/bin:/bin:/usr/sbin:/sbin), /usr/lib/nagios/plugins, /usr/lib64/nagios/plugins, /usr/local/nagios/libexec; printed as written\n"
+        )
+    );
+    assert_eq!(
+        printed.stdout,
+        format!(
+            "# Imported by `smokegate import nrpe`: one check per NRPE command.\n\
+             \n# {cfg}:1\n[[check]]\nname = \"check_foo\"\ntags = [\"nrpe\"]\n\n[check.nagios]\ncommand = \"check_foo -w 1\"\n\
+             \n# {cfg}:2\n[[check]]\nname = \"up*\"\ntags = [\"nrpe\"]\n\n[check.nagios]\ncommand = \"/usr/bin/uptime\"\n"
+        )
+    );
+}
+
+/// `run` says what imports left out, on stderr before the run, and the JSON report lists it;
+/// the gate's verdict does not count it. A secret in such a line is masked, as everywhere.
+#[test]
+fn run_says_what_imports_left_out_and_the_json_report_lists_it() {
+    let (fixture, nrpe_cfg) = fixture_copy("nrpe-wrapped");
+    // The fixture's folder name doubles as a secret: every line naming the file shows ****.
+    let secret = fixture
+        .path()
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .to_string();
+    let masked = nrpe_cfg.replace(&secret, "****");
+    let suite = format!(
+        "[secrets]\nfolder = \"{secret}\"\n\n[import]\nnrpe = [{{ file = \"{nrpe_cfg}\", args = {{ check_disk = [\"20%\", \"10%\"] }} }}]\n"
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .args(&["run", "--name", "check_uptime", "--json", "r.json"])
+        .run();
+    out.code(0);
+    let here = std::path::Path::new(&masked)
+        .parent()
+        .expect("dir")
+        .display()
+        .to_string();
+    let lines = [
+        format!("{masked}:29:9: `include={here}/nrpe_local.cfg`: no such file; NRPE logs it and goes on without it, and so does this import"),
+        format!("{masked}:30:13: `include_dir={here}/nrpe.d/`: no such folder; NRPE logs it and goes on without it, and so does this import"),
+        format!("{masked}:26:9: check_procs_arg needs $ARG1$ $ARG2$ $ARG3$: give them as args = {{ check_procs_arg = [\"...\", \"...\", \"...\"] }}; not imported"),
+    ];
+    let said: String = lines.iter().map(|l| format!("skipped: {l}\n")).collect();
+    assert_eq!(out.stderr, said);
+    assert!(!out.stdout.contains(&secret), "{}", out.stdout);
+    let validate = Smokegate::new().suite(&suite).args(&["validate"]).run();
+    assert_eq!(
+        validate.stdout,
+        format!("ok: 5 checks selected from 1 suite file\n{said}")
+    );
+    let json = out.json("r.json");
+    assert_eq!(json["skipped"], serde_json::json!(lines));
+    assert_eq!(json["verdict"]["passed"], true);
+    assert_eq!(json["verdict"]["total"], 1);
+    assert!(!out.read("r.json").contains(&secret));
+}
+
 #[test]
 fn import_nrpe_prints_a_suite_that_validates() {
     let (_fixture, nrpe_cfg) = nrpe_fixture();

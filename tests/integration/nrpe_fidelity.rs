@@ -283,24 +283,43 @@ fn missing_includes_and_bare_programs_as_the_nrpe_daemon_has_them() {
              skipped: {file}:10:13: `include_dir={p}/nrpe.d`: no such folder; NRPE logs it and goes on without it, and so does this import\n"
         )
     );
-    let run = Smokegate::new()
-        .suite(&suite)
-        .args(&["run", "--json", "r.json"])
-        .run();
-    run.code(0);
-    let summaries: BTreeMap<String, String> = run.json("r.json")["checks"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|c| {
-            let field = |k: &str| c[k].as_str().unwrap_or_default().to_string();
-            (field("name"), field("summary"))
-        })
+    // What the import left out is said before the run, as `validate` says it.
+    let left_out: String = validate
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| format!("{l}\n"))
         .collect();
-    assert_eq!(summaries["check_env"], "OK: wrapped");
-    assert_eq!(summaries["check_assigned"], "OK: assigned");
-    assert_eq!(
-        commands(Smokegate::new().suite(&suite))["check_path"],
-        "/usr/bin/printenv PATH"
-    );
+    let summaries = |suite: &str, stderr: &str| -> BTreeMap<String, String> {
+        let run = Smokegate::new()
+            .suite(suite)
+            .args(&["run", "--json", "r.json"])
+            .run();
+        run.code(0);
+        assert_eq!(run.stderr, stderr);
+        run.json("r.json")["checks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let field = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+                (field("name"), field("summary"))
+            })
+            .collect()
+    };
+    let ran = summaries(&suite, &left_out);
+    assert_eq!(ran["check_env"], "OK: wrapped");
+    assert_eq!(ran["check_assigned"], "OK: assigned");
+    let imported = commands(Smokegate::new().suite(&suite));
+    assert_eq!(imported["check_path"], "/usr/bin/printenv PATH");
+    // The suite `import nrpe` prints runs the same programs, and they answer the same.
+    let printed = Smokegate::new()
+        .args(&["import", "nrpe", &cfg.display().to_string()])
+        .run();
+    printed.code(0);
+    assert_eq!(printed.stderr, left_out);
+    assert_eq!(commands(Smokegate::new().suite(&printed.stdout)), imported);
+    let ran_printed = summaries(&printed.stdout, "");
+    assert_eq!(ran_printed["check_env"], "OK: wrapped");
+    assert_eq!(ran_printed["check_assigned"], "OK: assigned");
 }
