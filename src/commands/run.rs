@@ -51,8 +51,7 @@ pub async fn run(args: RunArgs) -> i32 {
     if let Some(password) = args
         .base_url
         .as_deref()
-        .and_then(|b| url::Url::parse(b).ok())
-        .and_then(|u| u.password().map(str::to_string))
+        .and_then(crate::config::url_password)
     {
         redact.see([password]);
     }

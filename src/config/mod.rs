@@ -290,7 +290,7 @@ fn admit(
 }
 
 /// The password a URL carries (`https://user:pass@host/`), which is a secret.
-fn url_password(url: &str) -> Option<String> {
+pub fn url_password(url: &str) -> Option<String> {
     url::Url::parse(url).ok()?.password().map(str::to_string)
 }
 
@@ -1424,7 +1424,7 @@ impl FileLoader<'_> {
             suites.retain(|s| only.iter().any(|n| *n.get_ref() == s.name));
         }
         let mut out = Vec::new();
-        let mut loaded: Vec<PathBuf> = Vec::new();
+        let first = self.imported_features.len();
         for suite in suites {
             for path in &suite.paths {
                 let source = FeatureSource {
@@ -1432,13 +1432,10 @@ impl FileLoader<'_> {
                     files_path: project.files_path.clone(),
                     filters: Some(suite.filters.clone()),
                     // A file two suites share is loaded once, by the first.
-                    skip: loaded.clone(),
+                    skip: self.imported_features[first..].to_vec(),
                     ..FeatureSource::at(path.clone())
                 };
                 out.extend(self.feature_import(span.clone(), &source, vars, defaults));
-                if let Ok(files) = features::feature_files(path) {
-                    loaded.extend(files);
-                }
             }
         }
         out
@@ -1476,10 +1473,11 @@ impl FileLoader<'_> {
         });
         let mut out = Vec::new();
         for file in files {
-            if from.skip.contains(&file) {
+            let named = canonical(&file);
+            if from.skip.contains(&named) {
                 continue;
             }
-            self.imported_features.push(canonical(&file));
+            self.imported_features.push(named);
             let source: Arc<str> = match files::read_text(&file) {
                 Ok(text) => Arc::from(text),
                 Err(e) => {
@@ -1709,7 +1707,8 @@ struct FeatureSource {
     files_path: Option<PathBuf>,
     /// Behat's filters of the suite it is in: only the scenarios they admit.
     filters: Option<behat::Filters>,
-    /// Files already loaded by another suite of the same project.
+    /// Files already loaded by another suite of the same project, as the file system names
+    /// them.
     skip: Vec<PathBuf>,
 }
 

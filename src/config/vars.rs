@@ -132,15 +132,10 @@ fn expand_into(
             .strip_prefix("${")
             .filter(|_| text_as_written)
             .and_then(|body| {
-                let name = match closing_brace(body) {
-                    Some(end) => body[..end].split(":-").next().unwrap_or_default(),
-                    None => "",
-                };
+                let end = closing_brace(body);
+                let name = end.map_or("", |e| body[..e].split(":-").next().unwrap_or_default());
                 // Not the environment: the text as written, up to its `}`.
-                (!is_upper_env_name(name)).then(|| match closing_brace(body) {
-                    Some(end) => end + 3,
-                    None => 2,
-                })
+                (!is_upper_env_name(name)).then_some(end.map_or(2, |e| e + 3))
             })
         {
             out.text.push_str(&tail[..literal]);
