@@ -17,6 +17,7 @@ pub mod error;
 pub mod exit;
 pub mod format;
 pub mod gate;
+pub mod import;
 pub mod model;
 pub mod pem;
 pub mod plugin_output;
@@ -27,6 +28,7 @@ pub mod report;
 pub mod runner;
 pub mod sanitize;
 pub mod select;
+pub mod source;
 
 use std::ffi::OsString;
 

@@ -16,14 +16,14 @@ fuzz_target!(|data: &[u8]| {
     if file.write_all(data).is_err() {
         return;
     }
-    let opts = smokegate::config::nagios_objects::ImportOptions {
+    let opts = smokegate::import::nagios_objects::ImportOptions {
         config: vec![file.path().to_path_buf()],
         resource: None,
         hosts: Vec::new(),
         hostgroups: Vec::new(),
         services: Vec::new(),
     };
-    if let Err(diags) = smokegate::config::nagios_objects::import(&opts) {
+    if let Err(diags) = smokegate::import::nagios_objects::import(&opts, &mut Vec::new()) {
         for d in diags {
             let _ = d.to_string();
         }

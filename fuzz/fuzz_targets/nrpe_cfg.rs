@@ -15,11 +15,11 @@ fuzz_target!(|data: &[u8]| {
     if file.write_all(data).is_err() {
         return;
     }
-    match smokegate::config::nrpe::load(file.path()) {
+    match smokegate::import::nrpe::load(file.path()) {
         Ok(commands) => {
             for c in commands {
-                let _ = smokegate::config::nrpe::apply_args(&c.line, &["a".to_string()]);
-                let _ = smokegate::config::nrpe::needs_shell(&c.line);
+                let _ = smokegate::import::nrpe::apply_args(&c.line, &["a".to_string()]);
+                let _ = smokegate::import::nrpe::needs_shell(&c.line);
             }
         }
         Err(diags) => {

@@ -3,7 +3,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    if let Ok(project) = smokegate::config::side::SideProject::parse(std::path::Path::new("fuzz.side"), text) {
+    if let Ok(project) = smokegate::import::side::SideProject::parse(std::path::Path::new("fuzz.side"), text) {
         for name in project.test_names() {
             let _ = project.test(name);
         }

@@ -152,7 +152,7 @@ pub fn import(what: ImportCommand) -> i32 {
             hosts,
             hostgroups,
             services,
-        } => nagios(config::nagios_objects::ImportOptions {
+        } => nagios(crate::import::nagios_objects::ImportOptions {
             config,
             resource,
             hosts,
@@ -176,7 +176,7 @@ fn nrpe(files: &[PathBuf]) -> i32 {
     let mut diags = Vec::new();
     let mut notes = String::new();
     for file in files {
-        let read = config::nrpe::read_file(file);
+        let read = crate::import::nrpe::read_file(file);
         for warning in &read.warnings {
             notes.push_str(&format!("skipped: {warning}\n"));
         }
@@ -186,11 +186,11 @@ fn nrpe(files: &[PathBuf]) -> i32 {
         }
         let (programs, unresolved) = resolve_nrpe(file, &read.commands);
         for c in &read.commands {
-            let (line, col) = config::diag::line_col(&c.source, c.name_span.start);
+            let (line, col) = crate::source::diag::line_col(&c.source, c.name_span.start);
             let origin = format!("{}:{line}", c.file.display());
             // The line as NRPE runs it: its `$` macros processed (`$$` is `$`).
-            let Ok(processed) = config::nrpe::apply_args(&c.line, &[]) else {
-                let used: Vec<String> = config::nrpe::arg_numbers(&c.line)
+            let Ok(processed) = crate::import::nrpe::apply_args(&c.line, &[]) else {
+                let used: Vec<String> = crate::import::nrpe::arg_numbers(&c.line)
                     .iter()
                     .map(|n| format!("$ARG{n}$"))
                     .collect();
@@ -238,7 +238,7 @@ fn nrpe(files: &[PathBuf]) -> i32 {
 
 /// A command that uses `$ARGn$`, commented out with its `$ARGn$` as they are, to be replaced
 /// by the values.
-fn needs_args(c: &config::nrpe::NrpeCommand, origin: &str) -> String {
+fn needs_args(c: &crate::import::nrpe::NrpeCommand, origin: &str) -> String {
     let mut rendered = Printer {
         lbrace: false,
         nagios: false,
@@ -246,7 +246,7 @@ fn needs_args(c: &config::nrpe::NrpeCommand, origin: &str) -> String {
     .check(
         &c.name,
         &["nrpe".to_string()],
-        &config::nrpe::with_arg_placeholders(&c.line),
+        &crate::import::nrpe::with_arg_placeholders(&c.line),
         origin,
     );
     for n in 1..=32 {
@@ -261,7 +261,7 @@ fn needs_args(c: &config::nrpe::NrpeCommand, origin: &str) -> String {
 }
 
 /// Whether `d` is the error of command `c` (at its command line).
-fn is_at(d: &config::Diagnostic, c: &config::nrpe::NrpeCommand) -> bool {
+fn is_at(d: &config::Diagnostic, c: &crate::import::nrpe::NrpeCommand) -> bool {
     let same = |a: &Path, b: &Path| std::path::absolute(a).ok() == std::path::absolute(b).ok();
     d.span == c.span && same(&d.file, &c.file)
 }
@@ -272,7 +272,7 @@ fn is_at(d: &config::Diagnostic, c: &config::nrpe::NrpeCommand) -> bool {
 /// `$ARGn$` is in neither. When the file has other errors, nothing is resolved.
 fn resolve_nrpe(
     file: &Path,
-    commands: &[config::nrpe::NrpeCommand],
+    commands: &[crate::import::nrpe::NrpeCommand],
 ) -> (HashMap<String, NagiosSpec>, Vec<config::Diagnostic>) {
     let file = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
     let import = |only: Option<Vec<String>>| {
@@ -307,7 +307,7 @@ fn resolve_nrpe(
     // The others, each named exactly.
     let rest: Vec<String> = commands
         .iter()
-        .filter(|c| config::nrpe::arg_numbers(&c.line).is_empty())
+        .filter(|c| crate::import::nrpe::arg_numbers(&c.line).is_empty())
         .filter(|c| !diags.iter().any(|d| is_at(d, c)))
         .map(|c| globset::escape(&c.name).replace('\\', "\\\\"))
         .collect();
@@ -318,9 +318,9 @@ fn resolve_nrpe(
 }
 
 /// `smokegate import nagios`: every service on every selected host as a check.
-fn nagios(opts: config::nagios_objects::ImportOptions) -> i32 {
+fn nagios(opts: crate::import::nagios_objects::ImportOptions) -> i32 {
     let mut secrets = Vec::new();
-    let imported = config::nagios_objects::import(&opts, &mut secrets);
+    let imported = crate::import::nagios_objects::import(&opts, &mut secrets);
     let redact = Redactor::new(secrets);
     match imported {
         Ok(imported) => {

@@ -419,17 +419,6 @@ fn is_program(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-/// A shell variable assignment word (`LANG=C`): a name of letters, digits and `_`, not starting
-/// with a digit, then `=`.
-pub(super) fn is_assignment(word: &str) -> bool {
-    word.split_once('=').is_some_and(|(name, _)| {
-        name.chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    })
-}
-
 /// The probe for a command line run as Nagios and NRPE run it: directly when it is a plain
 /// command, through `/bin/sh -c` when it uses the shell. Leading `NAME=value` words set the
 /// program's environment (as the shell and Nagios' runcmd do), through `env`. A bare program
@@ -449,7 +438,7 @@ pub(super) fn command_line_probe(
         }
         CommandForm::Words(words) => words,
     };
-    let assignments = words.iter().take_while(|w| is_assignment(w)).count();
+    let assignments = words.iter().take_while(|w| nrpe::is_assignment(w)).count();
     let Some(first) = words.get(assignments) else {
         return Err("the command line sets variables and runs nothing".to_string());
     };

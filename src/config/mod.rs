@@ -2,25 +2,17 @@
 //! found, each with file:line:col. Owns defaults, variables and plugin lookup; must not run
 //! anything or select checks.
 
-mod behat;
 mod browser;
-pub mod diag;
-pub mod files;
+use crate::import::{behat, features, nagios_objects, nrpe, side};
+pub use crate::source::{diag, files, vars};
 mod imports;
 pub use imports::{CommandForm, SHELL};
-mod features;
-pub mod nagios_objects;
-mod nagios_resource;
 mod needs;
-pub mod nrpe;
 mod probes;
 mod raw;
 mod remote;
-mod scenario_steps;
 mod settings;
-pub mod side;
 mod suite;
-pub mod vars;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;

@@ -10,22 +10,7 @@ use std::sync::Arc;
 use super::{Diagnostic, Diagnostics};
 use crate::model::spec::BrowserConfig;
 use crate::model::{Check, SourceLoc};
-
-/// What the values of a check (or of suite-level settings) are made from.
-#[derive(Clone, Debug, Default)]
-pub struct EnvUse {
-    /// Environment variables read, set or not.
-    pub env: BTreeSet<String>,
-    /// Where one that is not set (and has no fallback) is needed: the value is unknown.
-    pub unset: Vec<Diagnostic>,
-}
-
-impl EnvUse {
-    pub fn add(&mut self, other: EnvUse) {
-        self.env.extend(other.env);
-        self.unset.extend(other.unset);
-    }
-}
+pub use crate::source::vars::EnvUse;
 
 /// One check of the suite as written, loaded or not.
 #[derive(Debug)]

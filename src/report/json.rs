@@ -391,7 +391,7 @@ struct VersionOnly {
 /// JSON, cut short, of a newer format — is an error that says where and why.
 pub fn read_baseline(path: &Path) -> Result<Baseline, String> {
     let shown = path.display();
-    let text = crate::config::files::read_text(path)
+    let text = crate::source::files::read_text(path)
         .map_err(|e| format!("cannot read the baseline {shown}: {e}"))?;
     let at = |e: &serde_json::Error| {
         format!(

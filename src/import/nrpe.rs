@@ -8,7 +8,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::diag::Diagnostic;
+use crate::source::diag::Diagnostic;
 
 /// One `command[...]` definition.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +62,7 @@ pub fn load(file: &Path) -> Result<Vec<NrpeCommand>, Vec<Diagnostic>> {
 
 /// Where an include line points, as a warning's prefix: `file:line:col`.
 fn place(file: &Path, source: &str, at: usize) -> String {
-    let (line, col) = super::diag::line_col(source, at);
+    let (line, col) = crate::source::diag::line_col(source, at);
     format!("{}:{line}:{col}", file.display())
 }
 
@@ -86,7 +86,7 @@ fn read(
         Some((f, src, span)) => diags.push(Diagnostic::new(f, src, span, message)),
         None => diags.push(Diagnostic::file_level(file, message)),
     };
-    let id = super::files::identity(file);
+    let id = crate::source::files::identity(file);
     if let Some(id) = id {
         if let Some(at) = including.iter().position(|(_, i)| *i == id) {
             let chain: Vec<String> = including[at..]
@@ -101,7 +101,7 @@ fn read(
             return;
         }
     }
-    let text = match super::files::read_bytes(file) {
+    let text = match crate::source::files::read_bytes(file) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => {
             fail(
@@ -248,7 +248,7 @@ fn read_lines(
                 read(target, including, out, here, prefix);
             } else {
                 // NRPE reads every `*.cfg` below, hidden files included, but not hidden folders.
-                match super::files::walk_skipping_hidden_dirs(target, &["cfg"]) {
+                match crate::source::files::walk_skipping_hidden_dirs(target, &["cfg"]) {
                     Ok(walked) => {
                         for (refused, why) in walked.refused {
                             out.diags.push(Diagnostic::new(
@@ -333,7 +333,7 @@ fn process_macros(
 }
 
 /// C's `atoi`: leading white space, a sign, then digits; 0 when there are none.
-pub(super) fn atoi(text: &str) -> i64 {
+pub(crate) fn atoi(text: &str) -> i64 {
     let text = text.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
     let (sign, digits) = match text.as_bytes().first() {
         Some(b'-') => (-1, &text[1..]),
@@ -356,6 +356,17 @@ pub fn needs_shell(line: &str) -> bool {
             c,
             '|' | '&' | ';' | '<' | '>' | '`' | '$' | '*' | '?' | '(' | ')' | '~'
         )
+    })
+}
+
+/// A shell variable assignment word (`LANG=C`): a name of letters, digits and `_`, not starting
+/// with a digit, then `=`.
+pub(crate) fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        name.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     })
 }
 

@@ -5,6 +5,24 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::diag::Diagnostic;
+
+/// What the values of a check (or of suite-level settings) are made from.
+#[derive(Clone, Debug, Default)]
+pub struct EnvUse {
+    /// Environment variables read, set or not.
+    pub env: BTreeSet<String>,
+    /// Where one that is not set (and has no fallback) is needed: the value is unknown.
+    pub unset: Vec<Diagnostic>,
+}
+
+impl EnvUse {
+    pub fn add(&mut self, other: EnvUse) {
+        self.env.extend(other.env);
+        self.unset.extend(other.unset);
+    }
+}
+
 /// A problem at a byte offset of the interpolated text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VarError {

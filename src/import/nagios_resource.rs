@@ -8,7 +8,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::diag::Diagnostic;
+use crate::source::diag::Diagnostic;
 
 /// Where something was written: a file, its text and a span in it.
 #[derive(Clone, Debug)]
@@ -87,7 +87,7 @@ impl UserMacros {
     }
 
     fn read_file(&mut self, path: &Path) -> Result<(), String> {
-        let text = super::files::read_text(path)?;
+        let text = crate::source::files::read_text(path)?;
         let source: Arc<str> = Arc::from(text.as_str());
         let mut offset = 0;
         for raw_line in text.split_inclusive('\n') {
@@ -108,7 +108,7 @@ impl UserMacros {
                     .strip_prefix("$USER")
                     .and_then(|n| n.strip_suffix('$'))
                 {
-                    let (line_no, _) = super::diag::line_col(&source, start);
+                    let (line_no, _) = crate::source::diag::line_col(&source, start);
                     self.ignored.entry(format!("USER{n}")).or_insert(format!(
                         "{}:{line_no} defines it with spaces around `=`, which Nagios passes over: write `$USER{n}$=...`",
                         path.display()

@@ -10,20 +10,20 @@ use std::sync::Arc;
 
 use gherkin::{Feature, GherkinEnv, Scenario, Step as GStep};
 
-use super::suite::EnvUse;
-use super::vars::{self, Vars};
-use super::Diagnostic;
 use crate::model::scenario::{ScenarioSpec, ScenarioStep};
 use crate::model::spec::CommandSpec;
 use crate::model::vocabulary::{self, Context, StepError, Written};
 use crate::model::{ProbeSpec, SourceLoc};
+use crate::source::diag::Diagnostic;
+use crate::source::vars::EnvUse;
+use crate::source::vars::{self, Vars};
 
 /// Whether a scenario is loaded, by its tags, feature title and scenario title.
-pub(super) type Admit<'a> = &'a dyn Fn(&[String], &str, &str) -> bool;
+pub type Admit<'a> = &'a dyn Fn(&[String], &str, &str) -> bool;
 
 /// What a feature file is loaded with: the suite's vars, the environment, and how a plugin
 /// command line becomes a program.
-pub(super) struct FeatureContext<'a> {
+pub struct FeatureContext<'a> {
     pub vars: &'a Vars,
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub plugin: &'a dyn Fn(&str) -> Result<CommandSpec, String>,
@@ -43,7 +43,7 @@ pub(super) struct FeatureContext<'a> {
 }
 
 /// One scenario as a check, before the suite's defaults are applied.
-pub(super) struct FeatureCheck {
+pub struct FeatureCheck {
     pub name: String,
     /// The scenario's keyword line in the feature file.
     pub span: Range<usize>,
@@ -94,7 +94,7 @@ fn tolerated(source: &str) -> std::borrow::Cow<'_, str> {
 const BROWSER_TAGS: &[&str] = &["browser", "javascript"];
 
 /// Loads one feature file's scenarios; errors go to `diags`.
-pub(super) fn load(
+pub fn load(
     file: &Path,
     source: &Arc<str>,
     ctx: &FeatureContext,
@@ -126,7 +126,7 @@ pub(super) fn load(
         source,
         ctx,
         diags,
-        lines: super::diag::LineIndex::new(source),
+        lines: crate::source::diag::LineIndex::new(source),
     };
     let mut out = Vec::new();
     let background: Vec<&GStep> = feature.background.iter().flat_map(|b| &b.steps).collect();
@@ -157,7 +157,7 @@ fn parse_error(file: &Path, source: &Arc<str>, message: &str) -> Diagnostic {
         .and_then(|(at, _)| at.split_once(':'))
         .and_then(|(l, c)| Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?)));
     let offset = position.map_or(0, |(line, col)| {
-        super::diag::LineIndex::new(source).offset(source, line, col)
+        crate::source::diag::LineIndex::new(source).offset(source, line, col)
     });
     let line_text = source[offset.min(source.len())..]
         .lines()
@@ -184,7 +184,7 @@ struct Loader<'a> {
     source: &'a Arc<str>,
     ctx: &'a FeatureContext<'a>,
     diags: &'a mut Vec<Diagnostic>,
-    lines: super::diag::LineIndex,
+    lines: crate::source::diag::LineIndex,
 }
 
 fn clean_tag(tag: &str) -> String {
@@ -706,12 +706,12 @@ fn substitute(text: &str, values: &[(String, String)]) -> String {
 }
 
 /// Every `*.feature` under a path, as `[import] features` names them.
-pub(super) fn feature_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn feature_files(path: &Path) -> Result<Vec<PathBuf>, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
-    let walked = super::files::walk(path, &["feature"]).map_err(|e| e.to_string())?;
+    let walked = crate::source::files::walk(path, &["feature"]).map_err(|e| e.to_string())?;
     if let Some((refused, why)) = walked.refused.first() {
         return Err(format!("{}: {why}", refused.display()));
     }
@@ -720,11 +720,7 @@ pub(super) fn feature_files(path: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// A Nagios plugin's command line, as a step gives it: a bare name is looked up in the plugin
 /// folders, a path is taken relative to the feature file's folder.
-pub(super) fn plugin_command(
-    line: &str,
-    dirs: &[PathBuf],
-    base: &Path,
-) -> Result<CommandSpec, String> {
+pub fn plugin_command(line: &str, dirs: &[PathBuf], base: &Path) -> Result<CommandSpec, String> {
     let words = shell_words::split(line).map_err(|e| format!("cannot split `{line}`: {e}"))?;
     let Some((first, args)) = words.split_first() else {
         return Err("the plugin's command line is empty".into());

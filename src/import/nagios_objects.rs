@@ -12,8 +12,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::diag::Diagnostic;
 use super::nagios_resource::{Origin, UserMacroError, UserMacros};
+use crate::source::diag::Diagnostic;
 
 /// What to import and which part of it.
 #[derive(Clone, Debug, Default)]
@@ -215,7 +215,7 @@ pub fn import_from(
     }
     let mut objects = Vec::new();
     for path in collected.files {
-        match super::files::read_bytes(&path) {
+        match crate::source::files::read_bytes(&path) {
             Ok(bytes) => {
                 let text: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes).into_owned());
                 sources.files.push((path, Arc::clone(&text)));
@@ -298,7 +298,7 @@ fn collect(
         None => diags.push(Diagnostic::file_level(path, message)),
     };
     if path.is_dir() {
-        match super::files::walk(path, &["cfg"]) {
+        match crate::source::files::walk(path, &["cfg"]) {
             Ok(walked) => {
                 for (refused, why) in walked.refused {
                     match from {
@@ -316,7 +316,7 @@ fn collect(
         }
         return;
     }
-    let id = super::files::identity(path);
+    let id = crate::source::files::identity(path);
     if let Some(id) = id {
         if let Some(at) = chain.iter().position(|(_, i)| *i == id) {
             let names: Vec<String> = chain[at..]
@@ -328,7 +328,7 @@ fn collect(
             return;
         }
     }
-    let text = match super::files::read_bytes(path) {
+    let text = match crate::source::files::read_bytes(path) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) => {
             fail(
@@ -503,7 +503,8 @@ fn parse(
                 if key == "{" {
                     // nagios4 reads a `{` of its own line inside a definition as a directive,
                     // and rejects the configuration for it.
-                    let (line_no, _) = super::diag::line_col(&sources.files[obj.file].1, obj.at);
+                    let (line_no, _) =
+                        crate::source::diag::line_col(&sources.files[obj.file].1, obj.at);
                     diags.push(sources.diag(
                         file,
                         lead..lead + 1,
@@ -804,7 +805,7 @@ fn instantiate(
     let mut skipped = Vec::new();
     let whereabouts = |o: &Object| {
         let (path, source) = &sources.files[o.file];
-        let (line, col) = super::diag::line_col(source, o.at);
+        let (line, col) = crate::source::diag::line_col(source, o.at);
         (path.clone(), line, col)
     };
     // Each selected host's own check_command, as Nagios runs it, before the services on it. A
@@ -1028,7 +1029,7 @@ fn instantiate(
 fn program_macro(line: &str) -> Option<String> {
     let word = line
         .split_whitespace()
-        .find(|w| !super::imports::is_assignment(w))?;
+        .find(|w| !super::nrpe::is_assignment(w))?;
     let (n, after) = word.strip_prefix("$USER")?.split_once('$')?;
     let digits = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
     (digits && (after.is_empty() || after.starts_with('/'))).then(|| format!("USER{n}"))
@@ -1433,7 +1434,7 @@ mod tests {
             ..ImportOptions::default()
         };
         let imported = import(&opts, &mut Vec::new())
-            .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics::plain(d)));
+            .unwrap_or_else(|d| panic!("{}", crate::source::diag::Diagnostics::plain(d)));
         assert_eq!(
             imported.hostgroups["app"],
             [
@@ -1500,7 +1501,7 @@ mod tests {
             ..ImportOptions::default()
         };
         let services = import(&opts, &mut Vec::new())
-            .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics::plain(d)))
+            .unwrap_or_else(|d| panic!("{}", crate::source::diag::Diagnostics::plain(d)))
             .services;
         let got: Vec<(&str, &str)> = services
             .iter()
@@ -1667,7 +1668,7 @@ mod tests {
             },
             &mut Vec::new(),
         )
-        .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics::plain(d)));
+        .unwrap_or_else(|d| panic!("{}", crate::source::diag::Diagnostics::plain(d)));
         let got: Vec<(String, String, usize, bool)> = imported
             .services
             .iter()
@@ -1729,7 +1730,7 @@ mod tests {
                     .map(ImportedService::name)
                     .collect::<Vec<_>>()
             })
-            .unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics::plain(d)))
+            .unwrap_or_else(|d| panic!("{}", crate::source::diag::Diagnostics::plain(d)))
         };
         assert_eq!(only(&["app2"], &["Answers"]), ["Answers @ app2"]);
         assert_eq!(
@@ -1757,8 +1758,8 @@ mod tests {
         let objects = "define command\n  command_name c\n  command_line /usr/lib/nagios/plugins/check_dummy 0 up\n}\n\
                        define host{\n  host_name h\n}\n\
                        define service {\n  host_name h\n  service_description s\n  check_command c\n}\n";
-        let imported =
-            load(objects).unwrap_or_else(|d| panic!("{}", crate::config::Diagnostics::plain(d)));
+        let imported = load(objects)
+            .unwrap_or_else(|d| panic!("{}", crate::source::diag::Diagnostics::plain(d)));
         assert_eq!(imported.services.len(), 1);
         let allman = objects.replace(
             "define service {\n",
