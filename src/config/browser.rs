@@ -6,32 +6,13 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::raw::{RawBrowser, RawBrowserSettings, RawSideImport};
+use super::raw::{RawBrowserSettings, RawSideImport};
 use super::side::SideProject;
 use super::{EnvUse, FileLoader};
-use crate::model::flow;
 use crate::model::spec::{BrowserConfig, BrowserSpec};
-use crate::model::step::{Command, Step};
 use crate::model::ProbeSpec;
 
 use super::vars::Vars;
-
-/// TOML step keys are Selenium IDE commands in snake_case: `assert_text` -> `assertText`.
-fn camel(snake: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 /// A test of an imported Selenium IDE project, as a check to be.
 pub(super) struct SideCheck {
@@ -102,88 +83,11 @@ impl FileLoader<'_> {
         config
     }
 
-    pub(super) fn browser(&mut self, raw: Spanned<RawBrowser>, vars: &Vars) -> Option<ProbeSpec> {
-        let table = raw.span();
-        let raw = raw.into_inner();
-        let base_url = raw.base_url.as_ref().and_then(|b| self.expand(b, vars));
-        match (&raw.side, &raw.steps) {
-            (Some(side), None) => {
-                let Some(test) = &raw.test else {
-                    self.error(side.span(), "a `side` check names its `test`");
-                    return None;
-                };
-                let project = self.side_project(side, vars)?;
-                let Some(found) = project.test(test.get_ref()) else {
-                    self.error(
-                        test.span(),
-                        format!(
-                            "no test `{}` in {} (it has: {})",
-                            test.get_ref(),
-                            side.get_ref(),
-                            project.test_names().join(", ")
-                        ),
-                    );
-                    return None;
-                };
-                if project.tests_named(test.get_ref()).len() > 1 {
-                    self.error(
-                        test.span(),
-                        format!(
-                            "{} has more than one test named `{}`: rename one in the IDE",
-                            side.get_ref(),
-                            test.get_ref()
-                        ),
-                    );
-                    return None;
-                }
-                if found.steps.is_empty() {
-                    self.error(
-                        test.span(),
-                        format!(
-                            "test `{}` has no command to run (all are empty, comments or disabled with //): it would pass having checked nothing",
-                            found.name
-                        ),
-                    );
-                    return None;
-                }
-                Some(ProbeSpec::Browser(Box::new(BrowserSpec {
-                    origin: format!("{} test \"{}\"", side.get_ref(), found.name),
-                    base_url: base_url.or_else(|| non_empty(&project.url)),
-                    steps: found.steps.clone(),
-                    feature: None,
-                })))
-            }
-            (None, Some(steps)) => {
-                if let Some(test) = &raw.test {
-                    self.error(test.span(), "`test` goes with `side`");
-                    return None;
-                }
-                let steps = self.toml_steps(steps, vars)?;
-                Some(ProbeSpec::Browser(Box::new(BrowserSpec {
-                    origin: "steps".to_string(),
-                    base_url,
-                    steps,
-                    feature: None,
-                })))
-            }
-            (Some(_), Some(steps)) => {
-                self.error(
-                    steps.span(),
-                    "give either `side` (with `test`) or `steps`, not both",
-                );
-                None
-            }
-            (None, None) => {
-                self.error(
-                    table,
-                    "the browser probe needs `side` (with `test`) or `steps`",
-                );
-                None
-            }
-        }
-    }
-
-    fn side_project(&mut self, file: &Spanned<String>, vars: &Vars) -> Option<SideProject> {
+    pub(super) fn side_project(
+        &mut self,
+        file: &Spanned<String>,
+        vars: &Vars,
+    ) -> Option<SideProject> {
         let name = self.expand(file, vars)?;
         let path = self.relative(&name);
         let text = match super::files::read_text(&path) {
@@ -205,77 +109,6 @@ impl FileLoader<'_> {
                 None
             }
         }
-    }
-
-    fn toml_steps(
-        &mut self,
-        steps: &Spanned<Vec<Spanned<toml::Table>>>,
-        vars: &Vars,
-    ) -> Option<Vec<Step>> {
-        let before = self.diags.len();
-        let mut out = Vec::new();
-        let mut spans = Vec::new();
-        if steps.get_ref().is_empty() {
-            self.error(steps.span(), "a browser check needs at least one step");
-        }
-        for step in steps.get_ref() {
-            let span = step.span();
-            let mut entries = step.get_ref().iter();
-            let (Some((key, value)), None) = (entries.next(), entries.next()) else {
-                self.error(span, "each step is one command: `{ open = \"/\" }`, `{ click = \"css=button\" }`, ...");
-                continue;
-            };
-            let (target, value) = match value {
-                toml::Value::String(s) => (s.clone(), String::new()),
-                toml::Value::Integer(n) => (String::new(), n.to_string()),
-                toml::Value::Table(t) => {
-                    let pick = |names: &[&str]| {
-                        names.iter().find_map(|n| t.get(*n)).map(|v| match v {
-                            toml::Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        })
-                    };
-                    let known = [
-                        "locator", "target", "url", "script", "text", "value", "var", "ms",
-                    ];
-                    if let Some(bad) = t.keys().find(|k| !known.contains(&k.as_str())) {
-                        self.error(span, format!("unknown key `{bad}` in step `{key}` (use locator, text, value, var, ...)"));
-                        continue;
-                    }
-                    (
-                        pick(&["locator", "target", "url", "script"]).unwrap_or_default(),
-                        pick(&["text", "value", "var", "ms"]).unwrap_or_default(),
-                    )
-                }
-                _ => {
-                    self.error(span, format!("step `{key}` takes a string or a table"));
-                    continue;
-                }
-            };
-            // `{{var}}` from the suite; `${name}` is Selenium's own (stored values, `${KEY_ENTER}`)
-            // and passes through untouched.
-            let expand = |this: &mut Self, s: &str| -> Option<String> {
-                this.expand(&Spanned::new(span.clone(), s.replace("${", "$${")), vars)
-            };
-            let (Some(target), Some(value)) = (expand(self, &target), expand(self, &value)) else {
-                continue;
-            };
-            match Step::new(&camel(key), &target, &value) {
-                Ok(s) if s.command == Command::Run => self.error(
-                    span,
-                    "`run` calls a test of a Selenium IDE project; TOML steps have none",
-                ),
-                Ok(s) => {
-                    spans.push(span);
-                    out.push(s)
-                }
-                Err(e) => self.error(span, e),
-            }
-        }
-        if let Err((i, e)) = flow::link(&out) {
-            self.error(spans[i].clone(), e);
-        }
-        (self.diags.len() == before).then_some(out)
     }
 
     /// `[import] side = [...]`: one check per selected test, named after the test.
@@ -424,19 +257,6 @@ impl FileLoader<'_> {
     }
 }
 
-fn non_empty(s: &str) -> Option<String> {
+pub(super) fn non_empty(s: &str) -> Option<String> {
     (!s.trim().is_empty()).then(|| s.trim().to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn snake_to_camel() {
-        assert_eq!(super::camel("assert_text"), "assertText");
-        assert_eq!(
-            super::camel("wait_for_element_visible"),
-            "waitForElementVisible"
-        );
-        assert_eq!(super::camel("open"), "open");
-    }
 }

@@ -7,10 +7,9 @@ use crate::import::{behat, features, nagios_objects, nrpe, side};
 pub use crate::source::{diag, files, vars};
 mod imports;
 pub use imports::{CommandForm, SHELL};
+mod kinds;
 mod needs;
-mod probes;
 mod raw;
-mod remote;
 mod settings;
 mod suite;
 
@@ -25,15 +24,14 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
 pub use diag::{Diagnostic, Diagnostics};
+use kinds::RawCheck;
 pub use raw::suite_schema;
-use raw::{RawBrowserSettings, RawCheck, RawDefaults, RawExec, RawImport, RawNagios};
+use raw::{RawBrowserSettings, RawDefaults, RawImport};
 use suite::Entry;
 pub use suite::{EnvUse, Selected, Suite};
 use vars::Vars;
 
 use crate::model::spec::BrowserConfig;
-use crate::model::spec::ExecSpec;
-use crate::model::spec::NagiosSpec;
 use crate::model::ProbeSpec;
 use crate::model::{Check, SourceLoc};
 
@@ -1003,7 +1001,8 @@ impl FileLoader<'_> {
         }
     }
 
-    fn check(&mut self, raw: RawCheck, defaults: &Defaults, vars: &Vars) -> Vec<Entry> {
+    fn check(&mut self, mut raw: RawCheck, defaults: &Defaults, vars: &Vars) -> Vec<Entry> {
+        let tables = raw.take_tables();
         let errors_before = self.diags.len();
         let name_span = raw.name.span();
         let name = raw.name.into_inner();
@@ -1036,56 +1035,34 @@ impl FileLoader<'_> {
                 tags.push(tag);
             }
         }
-        let present: Vec<(&str, Range<usize>)> = [
-            ("nagios", raw.nagios.as_ref().map(Spanned::span)),
-            ("exec", raw.exec.as_ref().map(Spanned::span)),
-            ("http", raw.http.as_ref().map(Spanned::span)),
-            ("tls", raw.tls.as_ref().map(Spanned::span)),
-            ("tcp", raw.tcp.as_ref().map(Spanned::span)),
-            ("dns", raw.dns.as_ref().map(Spanned::span)),
-            ("browser", raw.browser.as_ref().map(Spanned::span)),
-            ("nrpe", raw.nrpe.as_ref().map(Spanned::span)),
-            ("ssh", raw.ssh.as_ref().map(Spanned::span)),
-        ]
-        .into_iter()
-        .filter_map(|(kind, span)| span.map(|s| (kind, s)))
-        .collect();
+        let fans_out = tables.iter().any(|t| t.fans_out);
+        let browser = tables.iter().any(|t| t.browser);
         // One probe, or one per host for a fanned-out NRPE command.
-        let probes: Option<Vec<(Option<String>, ProbeSpec)>> = match present.as_slice() {
-            [] => {
+        let mut tables = tables.into_iter();
+        let probes: Option<Vec<(Option<String>, ProbeSpec)>> = match (tables.next(), tables.next())
+        {
+            (None, _) => {
                 self.error(
                     name_span.clone(),
-                    format!("check `{name}` has no probe: add one of `nagios`, `exec`, `http`, `tls`, `tcp`, `dns`, `browser`, `nrpe` or `ssh`"),
+                    format!("check `{name}` has no probe: add one of {}", kinds_named()),
                 );
                 None
             }
-            [_] => {
-                if let Some(t) = raw.nrpe {
-                    self.remote_nrpe(t, defaults, vars, timeout)
-                } else if let Some(t) = raw.ssh {
-                    self.remote_ssh(t, defaults, vars, timeout)
-                } else if let Some(t) = raw.nagios {
-                    self.nagios(t, defaults, vars).map(|p| vec![(None, p)])
-                } else if let Some(t) = raw.exec {
-                    self.exec(t, defaults, vars).map(|p| vec![(None, p)])
-                } else if let Some(t) = raw.http {
-                    self.http(t, vars).map(|p| vec![(None, p)])
-                } else if let Some(t) = raw.tls {
-                    self.tls(t, vars).map(|p| vec![(None, p)])
-                } else if let Some(t) = raw.tcp {
-                    self.tcp(t, vars).map(|p| vec![(None, p)])
-                } else if let Some(t) = raw.dns {
-                    self.dns(t, vars).map(|p| vec![(None, p)])
-                } else {
-                    raw.browser
-                        .and_then(|t| self.browser(t, vars))
-                        .map(|p| vec![(None, p)])
-                }
+            (Some(table), None) => {
+                let at = kinds::Building {
+                    defaults,
+                    vars,
+                    timeout,
+                };
+                table.build(self, &at)
             }
-            [(first, _), (second, span), ..] => {
+            (Some(first), Some(second)) => {
                 self.error(
-                    span.clone(),
-                    format!("check `{name}` has two probes, `{first}` and `{second}`: a check runs exactly one"),
+                    second.span.clone(),
+                    format!(
+                        "check `{name}` has two probes, `{}` and `{}`: a check runs exactly one",
+                        first.key, second.key
+                    ),
                 );
                 None
             }
@@ -1098,14 +1075,11 @@ impl FileLoader<'_> {
         else {
             // Values that need an unset environment variable: the check keeps its name and
             // tags, so that a selection can leave it out.
-            let fans_out = present
-                .iter()
-                .any(|(kind, _)| matches!(*kind, "nrpe" | "ssh"));
             let unknown = |name: String, tags: Vec<String>, hosts_unknown| Entry {
                 name,
                 tags,
                 source: source.clone(),
-                browser: present.iter().any(|(kind, _)| *kind == "browser"),
+                browser,
                 hosts_unknown,
                 check: None,
                 env_use: EnvUse::default(),
@@ -1188,42 +1162,6 @@ impl FileLoader<'_> {
                 }
             })
             .collect()
-    }
-
-    fn nagios(
-        &mut self,
-        raw: Spanned<RawNagios>,
-        defaults: &Defaults,
-        vars: &Vars,
-    ) -> Option<ProbeSpec> {
-        let table_span = raw.span();
-        let raw = raw.into_inner();
-        let (program, args) = self.command_of(
-            NAGIOS_PROGRAM,
-            (raw.plugin, raw.args, raw.command),
-            table_span,
-            defaults,
-            vars,
-        )?;
-        Some(ProbeSpec::Nagios(NagiosSpec { program, args }))
-    }
-
-    fn exec(
-        &mut self,
-        raw: Spanned<RawExec>,
-        defaults: &Defaults,
-        vars: &Vars,
-    ) -> Option<ProbeSpec> {
-        let table_span = raw.span();
-        let raw = raw.into_inner();
-        let (program, args) = self.command_of(
-            EXEC_PROGRAM,
-            (raw.program, raw.args, raw.command),
-            table_span,
-            defaults,
-            vars,
-        )?;
-        Some(ProbeSpec::Exec(ExecSpec { program, args }))
     }
 
     /// The program and arguments of a `nagios` or `exec` table: `plugin`/`program` with `args`,
@@ -1710,5 +1648,15 @@ impl FeatureSource {
             path,
             ..FeatureSource::default()
         }
+    }
+}
+
+/// The kinds a check may have, as a sentence names them: `` `nagios`, `exec`, … or `ssh` ``.
+fn kinds_named() -> String {
+    let keys: Vec<String> = kinds::KEYS.iter().map(|k| format!("`{k}`")).collect();
+    match keys.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
     }
 }

@@ -1,29 +1,113 @@
-//! Building native probe specs (`http`, `tls`, `tcp`, `dns`) from their tables: variables,
-//! thresholds, patterns and sizes, with every problem pointing at its place in the file.
-//! Must not run anything.
+//! `http = { url, status, body_has, … }`: one request and assertions on its response, built
+//! with every problem at its place in the file. Must not send anything.
 
-use std::net::IpAddr;
+use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
+use serde::Deserialize;
 use toml::Spanned;
 
-use super::raw::{
-    NumOrText, RawCertDays, RawDns, RawHttp, RawStatus, RawTcp, RawThresholds, RawTls,
-};
-use super::FileLoader;
-use crate::model::range::{Range, Thresholds};
-use crate::model::spec::DnsSpec;
-use crate::model::spec::TcpSpec;
+use super::values::{NumOrText, RawCertDays, RawThresholds};
+use super::{Building, Kind, Probes};
+use crate::config::FileLoader;
 use crate::model::spec::{Auth, HeaderRule, HttpSpec, StatusRule};
-use crate::model::spec::{CertDays, TlsSpec};
 use crate::model::ProbeSpec;
+use crate::source::vars::Vars;
 
 /// Default bound on a response body read by the http probe.
 pub const DEFAULT_MAX_BODY: usize = 4 * 1024 * 1024;
 
-use super::vars::Vars;
+/// `http = { url = "{{base}}/health", status = 200, body_has = ["ok"] }`: one request, and
+/// assertions on its response.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawHttp {
+    /// An http or https URL.
+    #[schemars(with = "String")]
+    pub url: Spanned<String>,
+    /// The request method (GET if not given).
+    #[schemars(with = "Option<String>")]
+    pub method: Option<Spanned<String>>,
+    /// Request headers: name = value.
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    pub headers: Option<toml::Table>,
+    /// The request body.
+    #[schemars(with = "Option<String>")]
+    pub body: Option<Spanned<String>>,
+    /// Basic authentication (or `bearer`, not both).
+    pub basic_auth: Option<RawBasicAuth>,
+    /// A bearer token, masked in every output.
+    #[schemars(with = "Option<String>")]
+    pub bearer: Option<Spanned<String>>,
+    /// Follow redirects (off if not given, like check_http; a loop is CRITICAL).
+    pub follow_redirects: Option<bool>,
+    /// Skip certificate verification.
+    pub insecure: Option<bool>,
+    /// A PEM file of extra trusted roots.
+    #[schemars(with = "Option<String>")]
+    pub ca_cert: Option<Spanned<String>>,
+    /// Expected status: a code (`200`), a class (`"2xx"`) or a list (default 2xx or 3xx).
+    #[schemars(with = "Option<RawStatus>")]
+    pub status: Option<Spanned<RawStatus>>,
+    /// Texts the body must contain (case-insensitive unless `case_sensitive`).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub body_has: Option<Vec<Spanned<String>>>,
+    /// Texts the body must not contain (case-insensitive unless `case_sensitive`).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub body_lacks: Option<Vec<Spanned<String>>>,
+    /// Regexes the body must match.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub body_matches: Option<Vec<Spanned<String>>>,
+    /// Regexes the body must not match.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub body_lacks_match: Option<Vec<Spanned<String>>>,
+    /// Compare `body_has` and `body_lacks` as written.
+    pub case_sensitive: Option<bool>,
+    /// Response headers: name = glob, case-insensitive.
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    pub response_headers: Option<Spanned<toml::Table>>,
+    /// JSON Pointer = expected value (`{ "/status" = "ok" }`).
+    #[schemars(with = "Option<BTreeMap<String, serde_json::Value>>")]
+    pub json: Option<Spanned<toml::Table>>,
+    /// Response time thresholds, in seconds.
+    pub time: Option<RawThresholds>,
+    /// Body bytes read at most ("4MiB" if not given); a larger body is cut.
+    #[schemars(with = "Option<NumOrText>")]
+    pub max_body: Option<Spanned<NumOrText>>,
+    /// Days left on the https certificate.
+    pub cert_days: Option<RawCertDays>,
+}
+
+/// `basic_auth = { user, password }`: HTTP basic authentication; the password is masked.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBasicAuth {
+    /// The user name.
+    #[schemars(with = "String")]
+    pub user: Spanned<String>,
+    /// The password, masked in every output.
+    #[schemars(with = "String")]
+    pub password: Spanned<String>,
+}
+
+/// `200`, `"2xx"`, or a list of them.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawStatus {
+    One(NumOrText),
+    Many(Vec<NumOrText>),
+}
+
+impl Kind for RawHttp {
+    const KEY: &'static str = "http";
+
+    fn build(raw: Spanned<Self>, loader: &mut FileLoader<'_>, at: &Building<'_>) -> Option<Probes> {
+        loader.http(raw, at.vars).map(super::one)
+    }
+}
 
 impl FileLoader<'_> {
-    pub(super) fn http(&mut self, raw: Spanned<RawHttp>, vars: &Vars) -> Option<ProbeSpec> {
+    fn http(&mut self, raw: Spanned<RawHttp>, vars: &Vars) -> Option<ProbeSpec> {
         let table = raw.span();
         let raw = raw.into_inner();
         let before = self.diags.len();
@@ -212,106 +296,6 @@ impl FileLoader<'_> {
         Some(ProbeSpec::Http(Box::new(spec)))
     }
 
-    pub(super) fn tls(&mut self, raw: Spanned<RawTls>, vars: &Vars) -> Option<ProbeSpec> {
-        let raw = raw.into_inner();
-        let before = self.diags.len();
-        let host = self.expand(&raw.host, vars);
-        let sni = raw.sni.as_ref().and_then(|s| self.expand(s, vars));
-        let cert_days = raw
-            .cert_days
-            .as_ref()
-            .map(|c| self.cert_days(c))
-            .unwrap_or(CertDays {
-                warn: Some(30),
-                crit: Some(7),
-            });
-        let ca_cert = raw.ca_cert.as_ref().and_then(|c| self.ca_cert(c, vars));
-        let port = match &raw.port {
-            Some(p) => self.port(p, vars),
-            None => Some(443),
-        };
-        if self.diags.len() > before {
-            return None;
-        }
-        let host = host?;
-        Some(ProbeSpec::Tls(TlsSpec {
-            sni: sni.unwrap_or_else(|| host.clone()),
-            host,
-            port: port?,
-            cert_days,
-            ca_cert,
-        }))
-    }
-
-    pub(super) fn tcp(&mut self, raw: Spanned<RawTcp>, vars: &Vars) -> Option<ProbeSpec> {
-        let raw = raw.into_inner();
-        let before = self.diags.len();
-        let host = self.expand(&raw.host, vars);
-        let send = raw.send.as_ref().and_then(|s| self.expand(s, vars));
-        let expect = raw
-            .expect
-            .as_ref()
-            .and_then(|s| self.needle("expect", s, vars));
-        let time = raw
-            .time
-            .as_ref()
-            .map(|t| self.thresholds(t))
-            .unwrap_or_default();
-        let port = self.port(&raw.port, vars);
-        if self.diags.len() > before {
-            return None;
-        }
-        Some(ProbeSpec::Tcp(TcpSpec {
-            host: host?,
-            port: port?,
-            send,
-            expect,
-            case_sensitive: raw.case_sensitive.unwrap_or(false),
-            time,
-        }))
-    }
-
-    pub(super) fn dns(&mut self, raw: Spanned<RawDns>, vars: &Vars) -> Option<ProbeSpec> {
-        let raw = raw.into_inner();
-        let before = self.diags.len();
-        let name = self.expand(&raw.name, vars);
-        let mut expect = Vec::new();
-        for addr in raw.expect.iter().flatten() {
-            match addr.get_ref().parse::<IpAddr>() {
-                Ok(ip) => expect.push(ip),
-                Err(_) => self.error(
-                    addr.span(),
-                    format!("`{}` is not an IP address", addr.get_ref()),
-                ),
-            }
-        }
-        if self.diags.len() > before {
-            return None;
-        }
-        Some(ProbeSpec::Dns(DnsSpec {
-            name: name?,
-            expect,
-        }))
-    }
-
-    /// A port as a number or a string that may use variables (`"{{port}}"`).
-    fn port(&mut self, raw: &Spanned<NumOrText>, vars: &Vars) -> Option<u16> {
-        let text = match raw.get_ref() {
-            NumOrText::Text(t) => self.expand(&Spanned::new(raw.span(), t.clone()), vars)?,
-            other => other.text(),
-        };
-        match text.trim().parse::<u16>() {
-            Ok(p) if p > 0 => Some(p),
-            _ => {
-                self.error(
-                    raw.span(),
-                    format!("invalid port `{text}`: write a number from 1 to 65535"),
-                );
-                None
-            }
-        }
-    }
-
     fn status(&mut self, raw: &Spanned<RawStatus>) -> Vec<StatusRule> {
         let items: Vec<&NumOrText> = match raw.get_ref() {
             RawStatus::One(one) => vec![one],
@@ -341,90 +325,6 @@ impl FileLoader<'_> {
         rules
     }
 
-    /// A text the probe looks for, expanded; empty is an error (it would be found in anything).
-    fn needle(&mut self, key: &str, raw: &Spanned<String>, vars: &Vars) -> Option<String> {
-        let text = self.expand(raw, vars)?;
-        if text.is_empty() {
-            let how = if raw.get_ref().is_empty() {
-                String::new()
-            } else {
-                format!(" (`{}` expanded to nothing)", raw.get_ref())
-            };
-            self.error(
-                raw.span(),
-                format!("empty `{key}` value{how}: an empty text is found in any response, so it asserts nothing"),
-            );
-            return None;
-        }
-        Some(text)
-    }
-
-    fn needles(
-        &mut self,
-        key: &str,
-        list: &Option<Vec<Spanned<String>>>,
-        vars: &Vars,
-    ) -> Vec<String> {
-        list.iter()
-            .flatten()
-            .filter_map(|s| self.needle(key, s, vars))
-            .collect()
-    }
-
-    fn regexes(
-        &mut self,
-        key: &str,
-        list: &Option<Vec<Spanned<String>>>,
-        vars: &Vars,
-    ) -> Vec<regex::Regex> {
-        let mut out = Vec::new();
-        for pattern in list.iter().flatten() {
-            let Some(text) = self.needle(key, pattern, vars) else {
-                continue;
-            };
-            match regex::Regex::new(&text) {
-                Ok(re) => out.push(re),
-                Err(e) => self.error(
-                    pattern.span(),
-                    format!("invalid regular expression: {}", last_line(&e.to_string())),
-                ),
-            }
-        }
-        out
-    }
-
-    fn thresholds(&mut self, raw: &RawThresholds) -> Thresholds {
-        let range = |this: &mut Self, value: &Option<Spanned<NumOrText>>| -> Option<Range> {
-            let value = value.as_ref()?;
-            match Range::parse(&value.get_ref().text()) {
-                Ok(r) => Some(r),
-                Err(e) => {
-                    this.error(value.span(), e.to_string());
-                    None
-                }
-            }
-        };
-        Thresholds {
-            warn: range(self, &raw.warn),
-            crit: range(self, &raw.crit),
-        }
-    }
-
-    fn cert_days(&mut self, raw: &RawCertDays) -> CertDays {
-        let days = |this: &mut Self, v: &Option<Spanned<i64>>| -> Option<i64> {
-            let v = v.as_ref()?;
-            if *v.get_ref() < 0 {
-                this.error(v.span(), "days must not be negative");
-                return None;
-            }
-            Some(*v.get_ref())
-        };
-        CertDays {
-            warn: days(self, &raw.warn),
-            crit: days(self, &raw.crit),
-        }
-    }
-
     fn size(&mut self, raw: &Spanned<NumOrText>) -> Option<usize> {
         let parsed = match raw.get_ref() {
             NumOrText::Int(n) => u64::try_from(*n).ok(),
@@ -448,25 +348,4 @@ impl FileLoader<'_> {
             }
         }
     }
-
-    fn ca_cert(&mut self, raw: &Spanned<String>, vars: &Vars) -> Option<std::path::PathBuf> {
-        let text = self.expand(raw, vars)?;
-        let path = self.relative(&text);
-        match crate::pem::read_certs(&path) {
-            Ok(_) => Some(path),
-            Err(e) => {
-                self.error(raw.span(), e);
-                None
-            }
-        }
-    }
-}
-
-/// The line of a multi-line error message that says what is wrong (regex puts it last).
-fn last_line(s: &str) -> &str {
-    s.lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or(s)
-        .trim()
 }
