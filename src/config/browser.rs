@@ -6,6 +6,7 @@ use std::path::Path;
 
 use toml::Spanned;
 
+use super::kinds::browser::non_empty;
 use super::raw::{RawBrowserSettings, RawSideImport};
 use super::side::SideProject;
 use super::{EnvUse, FileLoader};
@@ -33,23 +34,23 @@ impl FileLoader<'_> {
     ) -> BrowserConfig {
         let mut config = BrowserConfig::default();
         if let Some(d) = raw.driver.as_ref().and_then(|d| self.expand(d, vars)) {
-            config.driver = self.relative(&d);
+            config.driver = self.text.relative(&d);
         }
         if let Some(b) = raw.binary.as_ref().and_then(|b| self.expand(b, vars)) {
-            config.binary = Some(self.relative(&b));
+            config.binary = Some(self.text.relative(&b));
         }
         if let Some(r) = &raw.remote {
             match self.expand(r, vars).map(|u| (reqwest::Url::parse(&u), u)) {
                 Some((Ok(_), u)) => config.remote = Some(u),
-                Some((Err(e), u)) => {
-                    self.error(r.span(), format!("invalid remote WebDriver URL `{u}`: {e}"))
-                }
+                Some((Err(e), u)) => self
+                    .text
+                    .error(r.span(), format!("invalid remote WebDriver URL `{u}`: {e}")),
                 None => {}
             }
         }
         if let Some(n) = &raw.sessions {
             if *n.get_ref() == 0 {
-                self.error(n.span(), "sessions must be at least 1");
+                self.text.error(n.span(), "sessions must be at least 1");
             } else {
                 config.sessions = *n.get_ref() as usize;
             }
@@ -57,7 +58,7 @@ impl FileLoader<'_> {
         if let Some(w) = raw
             .implicit_wait
             .as_ref()
-            .and_then(|w| self.duration(w, "implicit_wait"))
+            .and_then(|w| self.text.duration(w, "implicit_wait"))
         {
             config.implicit_wait = w;
         }
@@ -66,7 +67,7 @@ impl FileLoader<'_> {
                 Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?))
             }) {
                 Some(size) => config.window = size,
-                None => self.error(
+                None => self.text.error(
                     win.span(),
                     format!(
                         "invalid window size `{}`: write e.g. \"1280x800\"",
@@ -89,11 +90,11 @@ impl FileLoader<'_> {
         vars: &Vars,
     ) -> Option<SideProject> {
         let name = self.expand(file, vars)?;
-        let path = self.relative(&name);
+        let path = self.text.relative(&name);
         let text = match super::files::read_text(&path) {
             Ok(t) => t,
             Err(e) => {
-                self.error(
+                self.text.error(
                     file.span(),
                     format!("cannot read Selenium IDE project {}: {e}", path.display()),
                 );
@@ -104,7 +105,7 @@ impl FileLoader<'_> {
             Ok(p) => Some(p),
             Err(errors) => {
                 for e in errors {
-                    self.error(file.span(), e);
+                    self.text.error(file.span(), e);
                 }
                 None
             }
@@ -114,13 +115,12 @@ impl FileLoader<'_> {
     /// `[import] side = [...]`: one check per selected test, named after the test.
     pub(super) fn side_imports(
         &mut self,
-        imports: &[Spanned<RawSideImport>],
+        imports: &[(std::ops::Range<usize>, RawSideImport)],
         vars: &Vars,
     ) -> Vec<SideCheck> {
         let mut out = Vec::new();
-        for import in imports {
-            let span = import.span();
-            let raw = import.get_ref();
+        for (span, raw) in imports {
+            let span = span.clone();
             let Some(project) = self.side_project(&raw.file, vars) else {
                 continue;
             };
@@ -129,7 +129,7 @@ impl FileLoader<'_> {
             for suite in raw.suites.iter().flatten() {
                 match project.suite(suite.get_ref()) {
                     Some(tests) => selected.extend(tests),
-                    None => self.error(
+                    None => self.text.error(
                         suite.span(),
                         format!(
                             "no suite `{}` in {} (it has: {})",
@@ -143,7 +143,7 @@ impl FileLoader<'_> {
             for test in raw.tests.iter().flatten() {
                 let found = project.tests_named(test.get_ref());
                 if found.is_empty() {
-                    self.error(
+                    self.text.error(
                         test.span(),
                         format!(
                             "no test `{}` in {} (it has: {})",
@@ -168,7 +168,7 @@ impl FileLoader<'_> {
                     }
                     for (i, test) in project.tests.iter().enumerate() {
                         if !selected.contains(&i) {
-                            self.skipped.push(format!(
+                            self.imported.skipped.push(format!(
                                 "test `{}` of {} is in no suite: name it (`tests = [\"{}\"]`) to import it",
                                 test.name,
                                 raw.file.get_ref(),
@@ -196,7 +196,7 @@ impl FileLoader<'_> {
                     && !named_twice.contains(name)
                 {
                     named_twice.push(name.clone());
-                    self.error(
+                    self.text.error(
                         span.clone(),
                         format!(
                             "two selected tests of {} are named `{name}`: each becomes a check named after its test; rename one in the IDE",
@@ -209,13 +209,13 @@ impl FileLoader<'_> {
                 if project.tests[i].steps.is_empty() && !named.contains(&i) {
                     // The IDE leaves an empty "Untitled" test in a new project: it is left out,
                     // and said, never a check that passes having checked nothing.
-                    self.skipped.push(format!(
+                    self.imported.skipped.push(format!(
                         "test `{}` of {} has no command to run: it is left out",
                         project.tests[i].name,
                         raw.file.get_ref()
                     ));
                 } else if project.tests[i].steps.is_empty() {
-                    self.error(
+                    self.text.error(
                         span.clone(),
                         format!(
                             "test `{}` of {} has no command to run (all are empty, comments or disabled with //): it would pass having checked nothing",
@@ -226,11 +226,11 @@ impl FileLoader<'_> {
                 }
             }
             // The project's tests share its `base_url`, and what it is made from.
-            let outer = self.scope.replace(EnvUse::default());
+            let outer = self.values.scope.replace(EnvUse::default());
             let base_url = raw.base_url.as_ref().and_then(|b| self.expand(b, vars));
-            let env_use = std::mem::replace(&mut self.scope, outer).unwrap_or_default();
+            let env_use = std::mem::replace(&mut self.values.scope, outer).unwrap_or_default();
             let mut tags = vec!["browser".to_string(), "side".to_string()];
-            tags.extend(self.tags(raw.tags.as_deref().unwrap_or_default()));
+            tags.extend(self.text.tags(raw.tags.as_deref().unwrap_or_default()));
             let file = Path::new(raw.file.get_ref());
             for i in selected {
                 let test = &project.tests[i];
@@ -255,8 +255,4 @@ impl FileLoader<'_> {
         }
         out
     }
-}
-
-pub(super) fn non_empty(s: &str) -> Option<String> {
-    (!s.trim().is_empty()).then(|| s.trim().to_string())
 }

@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use super::nagios_objects::{self, ImportOptions, SelectionSites};
 use super::nrpe::{self, NrpeCommand};
-use super::raw::{RawNagiosEntry, RawNrpeImport, RawNrpeList};
+use super::raw::{Entries, PathOr, RawNagiosEntry, RawNrpeTable};
 use super::{Defaults, Diagnostic, FileLoader};
 use crate::model::spec::NagiosSpec;
 use crate::model::ProbeSpec;
@@ -33,29 +33,29 @@ pub(super) struct Imported {
 impl FileLoader<'_> {
     pub(super) fn nrpe_imports(
         &mut self,
-        imports: Option<&Spanned<RawNrpeList>>,
+        imports: Option<&Spanned<Entries<RawNrpeTable>>>,
         defaults: &Defaults,
     ) -> Vec<Imported> {
         let mut out = Vec::new();
-        for (span, import) in imports.map(RawNrpeList::entries).unwrap_or_default() {
+        for (span, import) in imports.map(Entries::entries).unwrap_or_default() {
             let (file, patterns, args, tags) = match import {
-                RawNrpeImport::File(f) => (f.as_str(), &[][..], None, &[][..]),
-                RawNrpeImport::Table(t) => (
+                PathOr::Path(f) => (f.as_str(), &[][..], None, &[][..]),
+                PathOr::Table(t) => (
                     t.file.as_str(),
                     t.commands.as_deref().unwrap_or_default(),
                     t.args.as_ref(),
                     t.tags.as_deref().unwrap_or_default(),
                 ),
             };
-            let tags = self.tags(tags);
+            let tags = self.text.tags(tags);
             let no_args = Default::default();
             let args = args.unwrap_or(&no_args);
-            let path = self.relative(file);
+            let path = self.text.relative(file);
             // The file's errors are reported with those of its commands: one does not hide the
             // others. What NRPE goes on without (a missing include) is a warning line.
             let read = nrpe::read_file(&path);
-            self.diags.extend(read.diags);
-            self.skipped.extend(read.warnings);
+            self.text.diags.extend(read.diags);
+            self.imported.skipped.extend(read.warnings);
             let commands = read.commands;
             let broken = read.broken;
             // A name or pattern that selects nothing is a typo until shown otherwise: the gate
@@ -72,7 +72,7 @@ impl FileLoader<'_> {
                         {
                             let known: Vec<&str> =
                                 commands.iter().map(|c| c.name.as_str()).collect();
-                            self.error(
+                            self.text.error(
                                 at,
                                 format!(
                                     "`commands` has `{pattern}`, which matches no command of {} (it defines {})",
@@ -83,7 +83,9 @@ impl FileLoader<'_> {
                         }
                         globs.push(m);
                     }
-                    Err(e) => self.error(at, format!("invalid command pattern `{pattern}`: {e}")),
+                    Err(e) => self
+                        .text
+                        .error(at, format!("invalid command pattern `{pattern}`: {e}")),
                 }
             }
             if globs.len() < patterns.len() {
@@ -91,7 +93,7 @@ impl FileLoader<'_> {
             }
             for name in args.keys() {
                 if !commands.iter().any(|c| &c.name == name) && !broken.contains(name) {
-                    self.error(
+                    self.text.error(
                         span.clone(),
                         format!(
                             "`args` names `{name}`, which {} does not define",
@@ -109,7 +111,7 @@ impl FileLoader<'_> {
                 let named = patterns.iter().any(|p| p.get_ref() == &command.name);
                 if given.is_none() && !named {
                     if let Some(line) = needs_args(command) {
-                        self.skipped.push(line);
+                        self.imported.skipped.push(line);
                         continue;
                     }
                 }
@@ -148,7 +150,7 @@ impl FileLoader<'_> {
         let line = match nrpe::apply_args(&command.line, args) {
             Ok(line) => line,
             Err(n) => {
-                self.diags.push(
+                self.text.diags.push(
                     Diagnostic::new(
                         &command.file,
                         &command.source,
@@ -166,7 +168,7 @@ impl FileLoader<'_> {
         match command_line_probe(CommandForm::of(&line), defaults, &SearchPath::nrpe()) {
             Ok(probe) => Some(probe),
             Err(e) => {
-                self.diags.push(Diagnostic::new(
+                self.text.diags.push(Diagnostic::new(
                     &command.file,
                     &command.source,
                     command.span.clone(),
@@ -191,35 +193,39 @@ impl FileLoader<'_> {
             list.iter().flatten().map(Spanned::span).collect()
         };
         let opts = ImportOptions {
-            config: raw.config.iter().map(|c| self.relative(c)).collect(),
-            resource: raw.resource.as_ref().map(|r| self.relative(r)),
+            config: raw.config.iter().map(|c| self.text.relative(c)).collect(),
+            resource: raw.resource.as_ref().map(|r| self.text.relative(r)),
             hosts: values(&raw.hosts),
             hostgroups: values(&raw.hostgroups),
             services: values(&raw.services),
         };
         let sites = SelectionSites {
-            file: self.file.to_path_buf(),
-            source: Arc::clone(self.source),
+            file: self.text.file.to_path_buf(),
+            source: Arc::clone(self.text.source),
             hosts: spans(&raw.hosts),
             hostgroups: spans(&raw.hostgroups),
             services: spans(&raw.services),
         };
-        let services =
-            match nagios_objects::import_from(&opts, Some(&sites), &mut self.found_secrets) {
-                Ok(imported) => {
-                    self.hostgroups = imported.hostgroups;
-                    self.skipped
-                        .extend(imported.skipped.iter().map(ToString::to_string));
-                    imported.services
-                }
-                Err(diags) => {
-                    self.diags.extend(diags);
-                    return Vec::new();
-                }
-            };
+        let services = match nagios_objects::import_from(
+            &opts,
+            Some(&sites),
+            &mut self.values.found_secrets,
+        ) {
+            Ok(imported) => {
+                self.imported.hostgroups = imported.hostgroups;
+                self.imported
+                    .skipped
+                    .extend(imported.skipped.iter().map(ToString::to_string));
+                imported.services
+            }
+            Err(diags) => {
+                self.text.diags.extend(diags);
+                return Vec::new();
+            }
+        };
         let mut out = Vec::new();
         for svc in services {
-            let search = SearchPath::of_env((self.env)("PATH"));
+            let search = SearchPath::of_env((self.values.env)("PATH"));
             match command_line_probe(CommandForm::of_nagios(&svc.command_line), defaults, &search) {
                 Ok(probe) => {
                     out.push(Imported {
@@ -240,7 +246,7 @@ impl FileLoader<'_> {
                         Some((name, value)) => with_path_macro(&e, name, value),
                         None => e,
                     };
-                    self.error(
+                    self.text.error(
                         span.clone(),
                         format!("{} ({}:{}): {e}", svc.what(), svc.file.display(), svc.line),
                     )

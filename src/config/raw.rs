@@ -8,6 +8,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::kinds::{FailOnName, RawCheck};
+
 /// A smokegate suite file (TOML): `[defaults]`, `[vars]`, `[secrets]`, `[browser]`, `[import]`
 /// and `[[check]]`.
 // The loader reads these top-level keys one by one (to report every error with its place); this
@@ -29,7 +31,7 @@ pub struct RawSuiteFile {
     import: Option<RawImport>,
     /// The checks: each has a unique `name` and exactly one probe table (`nagios`, `exec`,
     /// `http`, `tls`, `tcp`, `dns`, `browser`, `nrpe` or `ssh`).
-    check: Option<Vec<super::kinds::RawCheck>>,
+    check: Option<Vec<RawCheck>>,
 }
 
 /// The JSON Schema (draft 2020-12) of a suite file, made from the types the loader reads it with.
@@ -71,16 +73,6 @@ fn drop_null(value: &mut serde_json::Value) {
         Value::Array(items) => items.iter_mut().for_each(drop_null),
         _ => {}
     }
-}
-
-/// `warning` or `critical`.
-// Schema only: the loader reads a string and names a wrong one.
-#[derive(JsonSchema)]
-#[schemars(rename_all = "lowercase")]
-#[allow(dead_code)]
-pub enum FailOnName {
-    Warning,
-    Critical,
 }
 
 /// `[defaults]`: settings for every check of this file.
@@ -140,19 +132,19 @@ pub struct RawBrowserSettings {
 #[serde(deny_unknown_fields)]
 pub struct RawImport {
     /// Selenium IDE projects: every selected test becomes a check.
-    #[schemars(with = "Option<Vec<RawSideImport>>")]
-    pub side: Option<Vec<Spanned<RawSideImport>>>,
+    #[schemars(with = "Option<Entries<RawSideImport>>")]
+    pub side: Option<Spanned<Entries<RawSideImport>>>,
     /// nrpe.cfg files: every `command[NAME]=LINE` becomes a check NAME, tagged nrpe.
-    #[schemars(with = "Option<RawNrpeList>")]
-    pub nrpe: Option<Spanned<RawNrpeList>>,
+    #[schemars(with = "Option<Entries<RawNrpeTable>>")]
+    pub nrpe: Option<Spanned<Entries<RawNrpeTable>>>,
     /// Nagios object configuration: every service on every host becomes a check.
     #[schemars(with = "Option<RawNagiosEntry>")]
     pub nagios: Option<Spanned<RawNagiosEntry>>,
     /// Gherkin `.feature` files, or folders of them, relative to the suite file: every scenario
     /// (every example row of an outline) becomes a check. A path, or
     /// `{ path = "features/", base_url = "{{base}}" }`.
-    #[schemars(with = "Option<Vec<RawFeatureEntry>>")]
-    pub features: Option<Vec<Spanned<RawFeatureEntry>>>,
+    #[schemars(with = "Option<Entries<RawFeatureImport>>")]
+    pub features: Option<Spanned<Entries<RawFeatureImport>>>,
     /// A Behat project's `behat.yml`: its suites' features, filtered as Behat filters them, on
     /// MinkExtension's `base_url`. A path, or `{ file = "behat.yml", profile = "ci" }`.
     #[schemars(with = "Option<RawBehatEntry>")]
@@ -205,7 +197,6 @@ pub enum PathOr<T> {
     Table(T),
 }
 
-pub type RawFeatureEntry = PathOr<RawFeatureImport>;
 pub type RawBehatEntry = PathOr<RawBehatImport>;
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for PathOr<T> {
@@ -230,6 +221,73 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for PathOr<T> {
             }
         }
         deserializer.deserialize_any(Entry(std::marker::PhantomData))
+    }
+}
+
+/// One import entry, or a list of them: `nrpe = "nrpe.cfg"`, `side = ["a.side", { file =
+/// "b.side", suites = ["smoke"] }]`; each entry a path or a table, with where it is written.
+#[derive(Debug, JsonSchema)]
+#[schemars(untagged)]
+pub enum Entries<T> {
+    One(PathOr<T>),
+    Many(#[schemars(with = "Vec<PathOr<T>>")] Vec<Spanned<PathOr<T>>>),
+}
+
+impl<T> Entries<T> {
+    /// Each entry with where it is written (a lone entry is where the list would be).
+    pub fn entries(list: &Spanned<Entries<T>>) -> Vec<(std::ops::Range<usize>, &PathOr<T>)> {
+        match list.get_ref() {
+            Entries::One(entry) => vec![(list.span(), entry)],
+            Entries::Many(entries) => entries.iter().map(|e| (e.span(), e.get_ref())).collect(),
+        }
+    }
+
+    /// [`Entries::entries`], taken out of the list.
+    pub fn into_entries(list: Spanned<Entries<T>>) -> Vec<(std::ops::Range<usize>, PathOr<T>)> {
+        let span = list.span();
+        match list.into_inner() {
+            Entries::One(entry) => vec![(span, entry)],
+            Entries::Many(entries) => entries
+                .into_iter()
+                .map(|e| (e.span(), e.into_inner()))
+                .collect(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct List<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for List<T> {
+            type Value = Entries<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a path, a table, or a list of them")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Entries<T>, E> {
+                Ok(Entries::One(PathOr::Path(v.to_string())))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Entries<T>, A::Error> {
+                Vec::<Spanned<PathOr<T>>>::deserialize(
+                    serde::de::value::SeqAccessDeserializer::new(seq),
+                )
+                .map(Entries::Many)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Entries<T>, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|t| Entries::One(PathOr::Table(t)))
+            }
+        }
+        deserializer.deserialize_any(List(std::marker::PhantomData))
     }
 }
 
@@ -321,95 +379,6 @@ impl<'de> Deserialize<'de> for RawNagiosEntry {
     }
 }
 
-/// `[import] nrpe`: one entry or a list of them.
-#[derive(Debug, JsonSchema)]
-#[schemars(untagged)]
-pub enum RawNrpeList {
-    One(RawNrpeImport),
-    Many(#[schemars(with = "Vec<RawNrpeImport>")] Vec<Spanned<RawNrpeImport>>),
-}
-
-impl RawNrpeList {
-    /// Each entry with where it is written (a lone entry is where the list would be).
-    pub fn entries(list: &Spanned<RawNrpeList>) -> Vec<(std::ops::Range<usize>, &RawNrpeImport)> {
-        match list.get_ref() {
-            RawNrpeList::One(entry) => vec![(list.span(), entry)],
-            RawNrpeList::Many(entries) => entries.iter().map(|e| (e.span(), e.get_ref())).collect(),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for RawNrpeList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct List;
-        impl<'de> serde::de::Visitor<'de> for List {
-            type Value = RawNrpeList;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an nrpe.cfg path, a table with `file`, or a list of them")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawNrpeList, E> {
-                Ok(RawNrpeList::One(RawNrpeImport::File(v.to_string())))
-            }
-
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                seq: A,
-            ) -> Result<RawNrpeList, A::Error> {
-                Vec::<Spanned<RawNrpeImport>>::deserialize(
-                    serde::de::value::SeqAccessDeserializer::new(seq),
-                )
-                .map(RawNrpeList::Many)
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<RawNrpeList, A::Error> {
-                RawNrpeTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(|t| RawNrpeList::One(RawNrpeImport::Table(t)))
-            }
-        }
-        deserializer.deserialize_any(List)
-    }
-}
-
-/// One entry of `[import] nrpe`: `"nrpe.cfg"` or a table with `file`, with the spans of what it
-/// holds (an untagged enum would lose them).
-#[derive(Debug, JsonSchema)]
-#[schemars(untagged)]
-pub enum RawNrpeImport {
-    File(String),
-    Table(RawNrpeTable),
-}
-
-impl<'de> Deserialize<'de> for RawNrpeImport {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Entry;
-        impl<'de> serde::de::Visitor<'de> for Entry {
-            type Value = RawNrpeImport;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("an nrpe.cfg path or a table with `file`")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawNrpeImport, E> {
-                Ok(RawNrpeImport::File(v.to_string()))
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                map: A,
-            ) -> Result<RawNrpeImport, A::Error> {
-                RawNrpeTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-                    .map(RawNrpeImport::Table)
-            }
-        }
-        deserializer.deserialize_any(Entry)
-    }
-}
-
 /// `{ file = "/etc/nagios/nrpe.cfg", commands = ["check_*"], args = { check_disk = ["20%"] } }`
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -430,7 +399,8 @@ pub struct RawNrpeTable {
     pub checks: Option<super::settings::RawChecks>,
 }
 
-/// `{ file = "shop.side", suites = ["smoke"], base_url = "{{base}}" }`
+/// `{ file = "shop.side", suites = ["smoke"], base_url = "{{base}}" }`, or `"shop.side"`: every
+/// test of its suites.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSideImport {
@@ -453,4 +423,18 @@ pub struct RawSideImport {
     /// `checks = { "*" = { needs = ["nginx"] }, check_load = { optional = true } }`.
     #[schemars(with = "Option<std::collections::BTreeMap<String, super::settings::RawSettings>>")]
     pub checks: Option<super::settings::RawChecks>,
+}
+
+impl RawSideImport {
+    /// `side = "shop.side"`: the project's file, nothing else given.
+    pub fn file(file: Spanned<String>) -> RawSideImport {
+        RawSideImport {
+            file,
+            suites: None,
+            tests: None,
+            base_url: None,
+            tags: None,
+            checks: None,
+        }
+    }
 }

@@ -96,7 +96,8 @@ impl FileLoader<'_> {
             let matcher = match globset::Glob::new(key) {
                 Ok(g) => g.compile_matcher(),
                 Err(e) => {
-                    self.error(settings.span(), format!("`{key}` is not a glob: {e}"));
+                    self.text
+                        .error(settings.span(), format!("`{key}` is not a glob: {e}"));
                     continue;
                 }
             };
@@ -109,7 +110,7 @@ impl FileLoader<'_> {
             }
             if !matched {
                 let names: Vec<&str> = entries.iter().map(|(e, _)| e.name.as_str()).collect();
-                self.error(
+                self.text.error(
                     settings.span(),
                     format!(
                         "`{key}` matches no check of this import (it has: {})",
@@ -136,12 +137,12 @@ impl FileLoader<'_> {
         let timeout = settings
             .timeout
             .as_ref()
-            .and_then(|t| self.duration(t, "timeout"));
+            .and_then(|t| self.text.duration(t, "timeout"));
         let retry_delay = settings
             .retry_delay
             .as_ref()
-            .and_then(|t| self.duration(t, "retry_delay"));
-        let fail_on = settings.fail_on.as_ref().and_then(|f| self.fail_on(f));
+            .and_then(|t| self.text.duration(t, "retry_delay"));
+        let fail_on = settings.fail_on.as_ref().and_then(|f| self.text.fail_on(f));
         if let Some(names) = &settings.needs {
             let names: Vec<(String, Range<usize>)> = names
                 .iter()
@@ -158,8 +159,8 @@ impl FileLoader<'_> {
                     base: entry.name.clone(),
                     host: None,
                     names,
-                    file: self.file.to_path_buf(),
-                    source: Arc::clone(self.source),
+                    file: self.text.file.to_path_buf(),
+                    source: Arc::clone(self.text.source),
                 }),
             }
         }

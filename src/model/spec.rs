@@ -70,21 +70,40 @@ impl ProbeSpec {
                 .steps
                 .iter()
                 .any(|s| matches!(s.action, super::scenario::Action::Plugin(_))),
-            _ => false,
+            ProbeSpec::Http(_)
+            | ProbeSpec::Tls(_)
+            | ProbeSpec::Tcp(_)
+            | ProbeSpec::Dns(_)
+            | ProbeSpec::Browser(_) => false,
         }
     }
 
     /// Browser checks need a session slot besides a job slot.
     pub fn needs_browser(&self) -> bool {
-        matches!(self, ProbeSpec::Browser(_))
+        match self {
+            ProbeSpec::Browser(_) => true,
+            ProbeSpec::Nagios(_)
+            | ProbeSpec::Exec(_)
+            | ProbeSpec::Http(_)
+            | ProbeSpec::Tls(_)
+            | ProbeSpec::Tcp(_)
+            | ProbeSpec::Dns(_)
+            | ProbeSpec::Scenario(_) => false,
+        }
     }
 
     pub fn timeout_state(&self) -> State {
         match self {
             ProbeSpec::Nagios(_) => State::Unknown,
-            // A command that does not finish did not succeed.
-            ProbeSpec::Exec(_) => State::Critical,
-            _ => State::Critical,
+            // A command that does not finish did not succeed; a service that does not answer
+            // is down.
+            ProbeSpec::Exec(_)
+            | ProbeSpec::Http(_)
+            | ProbeSpec::Tls(_)
+            | ProbeSpec::Tcp(_)
+            | ProbeSpec::Dns(_)
+            | ProbeSpec::Browser(_)
+            | ProbeSpec::Scenario(_) => State::Critical,
         }
     }
 }

@@ -161,3 +161,130 @@ fn a_setting_for_no_check_of_the_import_is_an_error_at_its_place() {
         out.stderr
     );
 }
+
+#[test]
+fn a_feature_beside_the_suite_takes_its_settings_from_its_tags() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let feature = format!(
+        "\
+Feature: Shop
+  @optional
+  Scenario: the blog
+    Given I am on \"http://127.0.0.1:{port}/blog\"
+    Then the response status code should be 200
+
+  @needs:nginx @retries:2
+  Scenario: the home page
+    Given I am on \"http://127.0.0.1:{port}/\"
+    Then the response status code should be 200
+"
+    );
+    let suite = format!(
+        "[[check]]\nname = \"nginx\"\ntcp = {{ host = \"127.0.0.1\", port = {port} }}\noptional = true\n"
+    );
+    let (out, json) = run(&suite, &[("checks/shop.feature", &feature)]);
+    assert_eq!(
+        states(&json),
+        [
+            ("nginx".to_string(), "CRITICAL".to_string(), true),
+            ("Shop / the blog".into(), "CRITICAL".into(), true),
+            ("Shop / the home page".into(), "UNKNOWN".into(), false),
+        ],
+        "{}",
+        out.stdout
+    );
+    let home = crate::browser_checks::result(&json, "Shop / the home page");
+    assert_eq!(home["skipped_because"]["check"], "nginx", "{home}");
+    // What never ran is not established, whatever made it wait: the gate fails on it alone.
+    assert!(
+        out.stdout
+            .contains("SKIPPED  Shop / the home page (fails the gate, never ran behind 'nginx')"),
+        "{}",
+        out.stdout
+    );
+    out.code(1);
+}
+
+#[test]
+fn a_feature_beside_suite_files_that_disagree_is_an_error_naming_them() {
+    let feature = "\
+Feature: Shop
+  Scenario: the home page
+    Given I am on \"{{site}}/\"
+    Then the response status code should be 200
+";
+    let (out, json) = run(
+        "[vars]\nsite = \"http://127.0.0.1:9\"\n",
+        &[
+            ("checks/shop.feature", feature),
+            (
+                "checks/other.toml",
+                "[vars]\nsite = \"http://127.0.0.1:8\"\n",
+            ),
+        ],
+    );
+    out.code(2);
+    assert!(json.is_null(), "nothing ran");
+    assert_eq!(
+        out.stderr.lines().next().unwrap_or_default(),
+        "error: this feature file is beside suite files whose `[vars]`, `[secrets]` or `[defaults]` differ (checks/other.toml, checks/suite.toml): which ones it sees would be a guess; name it in the `[import] features` of the one it belongs to",
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("--> checks/shop.feature"),
+        "{}",
+        out.stderr
+    );
+    // Suite files that agree are one setting: the feature sees it.
+    let (out, _) = run(
+        "[vars]\nsite = \"http://127.0.0.1:9\"\n",
+        &[
+            ("checks/shop.feature", feature),
+            (
+                "checks/other.toml",
+                "[vars]\nsite = \"http://127.0.0.1:9\"\n",
+            ),
+        ],
+    );
+    out.code(1);
+    assert!(
+        out.stdout.contains("Shop / the home page"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn an_import_entry_may_be_a_path_alone_or_a_list() {
+    let side = include_str!("../../fixtures/side/format-3.0.side");
+    let feature = "Feature: Shop\n  Scenario: home\n    Given I am on \"http://127.0.0.1:9/\"\n    Then I should see \"Welcome\"\n";
+    for suite in [
+        "[import]\nside = \"p.side\"\nfeatures = \"f/\"\nnrpe = \"nrpe.cfg\"\n",
+        "[import]\nside = [\"p.side\"]\nfeatures = [\"f/\"]\nnrpe = [\"nrpe.cfg\"]\n",
+        "[import]\nside = { file = \"p.side\" }\nfeatures = { path = \"f/\" }\nnrpe = { file = \"nrpe.cfg\" }\n",
+    ] {
+        let out = Smokegate::new()
+            .suite(suite)
+            .file("checks/p.side", side)
+            .file("checks/f/shop.feature", feature)
+            .file("checks/nrpe.cfg", NRPE)
+            .args(&["list"])
+            .run();
+        out.code(0);
+        let names: Vec<&str> = out
+            .stdout
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert!(
+            out.stdout.contains("home 3.0")
+                && out.stdout.contains("Shop / home")
+                && out.stdout.contains("check_app"),
+            "{suite}\n{}\n{names:?}",
+            out.stdout
+        );
+    }
+}

@@ -8,7 +8,6 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Building, Kind, Probes};
-use crate::config::browser::non_empty;
 use crate::config::FileLoader;
 use crate::model::flow;
 use crate::model::spec::BrowserSpec;
@@ -101,6 +100,11 @@ fn camel(snake: &str) -> String {
     out
 }
 
+/// Text that says something, trimmed; `None` when it is only blanks.
+pub(in crate::config) fn non_empty(s: &str) -> Option<String> {
+    (!s.trim().is_empty()).then(|| s.trim().to_string())
+}
+
 impl FileLoader<'_> {
     fn browser(&mut self, raw: Spanned<RawBrowser>, vars: &Vars) -> Option<ProbeSpec> {
         let table = raw.span();
@@ -109,12 +113,13 @@ impl FileLoader<'_> {
         match (&raw.side, &raw.steps) {
             (Some(side), None) => {
                 let Some(test) = &raw.test else {
-                    self.error(side.span(), "a `side` check names its `test`");
+                    self.text
+                        .error(side.span(), "a `side` check names its `test`");
                     return None;
                 };
                 let project = self.side_project(side, vars)?;
                 let Some(found) = project.test(test.get_ref()) else {
-                    self.error(
+                    self.text.error(
                         test.span(),
                         format!(
                             "no test `{}` in {} (it has: {})",
@@ -126,7 +131,7 @@ impl FileLoader<'_> {
                     return None;
                 };
                 if project.tests_named(test.get_ref()).len() > 1 {
-                    self.error(
+                    self.text.error(
                         test.span(),
                         format!(
                             "{} has more than one test named `{}`: rename one in the IDE",
@@ -137,7 +142,7 @@ impl FileLoader<'_> {
                     return None;
                 }
                 if found.steps.is_empty() {
-                    self.error(
+                    self.text.error(
                         test.span(),
                         format!(
                             "test `{}` has no command to run (all are empty, comments or disabled with //): it would pass having checked nothing",
@@ -155,7 +160,7 @@ impl FileLoader<'_> {
             }
             (None, Some(steps)) => {
                 if let Some(test) = &raw.test {
-                    self.error(test.span(), "`test` goes with `side`");
+                    self.text.error(test.span(), "`test` goes with `side`");
                     return None;
                 }
                 let steps = self.toml_steps(steps, vars)?;
@@ -167,14 +172,14 @@ impl FileLoader<'_> {
                 })))
             }
             (Some(_), Some(steps)) => {
-                self.error(
+                self.text.error(
                     steps.span(),
                     "give either `side` (with `test`) or `steps`, not both",
                 );
                 None
             }
             (None, None) => {
-                self.error(
+                self.text.error(
                     table,
                     "the browser probe needs `side` (with `test`) or `steps`",
                 );
@@ -188,17 +193,18 @@ impl FileLoader<'_> {
         steps: &Spanned<Vec<Spanned<toml::Table>>>,
         vars: &Vars,
     ) -> Option<Vec<Step>> {
-        let before = self.diags.len();
+        let before = self.text.diags.len();
         let mut out = Vec::new();
         let mut spans = Vec::new();
         if steps.get_ref().is_empty() {
-            self.error(steps.span(), "a browser check needs at least one step");
+            self.text
+                .error(steps.span(), "a browser check needs at least one step");
         }
         for step in steps.get_ref() {
             let span = step.span();
             let mut entries = step.get_ref().iter();
             let (Some((key, value)), None) = (entries.next(), entries.next()) else {
-                self.error(span, "each step is one command: `{ open = \"/\" }`, `{ click = \"css=button\" }`, ...");
+                self.text.error(span, "each step is one command: `{ open = \"/\" }`, `{ click = \"css=button\" }`, ...");
                 continue;
             };
             let (target, value) = match value {
@@ -215,7 +221,7 @@ impl FileLoader<'_> {
                         "locator", "target", "url", "script", "text", "value", "var", "ms",
                     ];
                     if let Some(bad) = t.keys().find(|k| !known.contains(&k.as_str())) {
-                        self.error(span, format!("unknown key `{bad}` in step `{key}` (use locator, text, value, var, ...)"));
+                        self.text.error(span, format!("unknown key `{bad}` in step `{key}` (use locator, text, value, var, ...)"));
                         continue;
                     }
                     (
@@ -224,7 +230,8 @@ impl FileLoader<'_> {
                     )
                 }
                 _ => {
-                    self.error(span, format!("step `{key}` takes a string or a table"));
+                    self.text
+                        .error(span, format!("step `{key}` takes a string or a table"));
                     continue;
                 }
             };
@@ -237,7 +244,7 @@ impl FileLoader<'_> {
                 continue;
             };
             match Step::new(&camel(key), &target, &value) {
-                Ok(s) if s.command == Command::Run => self.error(
+                Ok(s) if s.command == Command::Run => self.text.error(
                     span,
                     "`run` calls a test of a Selenium IDE project; TOML steps have none",
                 ),
@@ -245,13 +252,13 @@ impl FileLoader<'_> {
                     spans.push(span);
                     out.push(s)
                 }
-                Err(e) => self.error(span, e),
+                Err(e) => self.text.error(span, e),
             }
         }
         if let Err((i, e)) = flow::link(&out) {
-            self.error(spans[i].clone(), e);
+            self.text.error(spans[i].clone(), e);
         }
-        (self.diags.len() == before).then_some(out)
+        (self.text.diags.len() == before).then_some(out)
     }
 }
 

@@ -36,19 +36,19 @@ impl Kind for RawDns {
 impl FileLoader<'_> {
     fn dns(&mut self, raw: Spanned<RawDns>, vars: &Vars) -> Option<ProbeSpec> {
         let raw = raw.into_inner();
-        let before = self.diags.len();
+        let before = self.text.diags.len();
         let name = self.expand(&raw.name, vars);
         let mut expect = Vec::new();
         for addr in raw.expect.iter().flatten() {
             match addr.get_ref().parse::<IpAddr>() {
                 Ok(ip) => expect.push(ip),
-                Err(_) => self.error(
+                Err(_) => self.text.error(
                     addr.span(),
                     format!("`{}` is not an IP address", addr.get_ref()),
                 ),
             }
         }
-        if self.diags.len() > before {
+        if self.text.diags.len() > before {
             return None;
         }
         Some(ProbeSpec::Dns(DnsSpec {

@@ -110,12 +110,12 @@ impl FileLoader<'_> {
     fn http(&mut self, raw: Spanned<RawHttp>, vars: &Vars) -> Option<ProbeSpec> {
         let table = raw.span();
         let raw = raw.into_inner();
-        let before = self.diags.len();
+        let before = self.text.diags.len();
         let url_text = self.expand(&raw.url, vars);
         let url = url_text.and_then(|u| match reqwest::Url::parse(&u) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
             Ok(url) => {
-                self.error(
+                self.text.error(
                     raw.url.span(),
                     format!(
                         "unsupported URL scheme `{}`: use http or https",
@@ -125,7 +125,8 @@ impl FileLoader<'_> {
                 None
             }
             Err(e) => {
-                self.error(raw.url.span(), format!("invalid URL `{u}`: {e}"));
+                self.text
+                    .error(raw.url.span(), format!("invalid URL `{u}`: {e}"));
                 None
             }
         });
@@ -135,7 +136,8 @@ impl FileLoader<'_> {
                 match reqwest::Method::from_bytes(m.get_ref().to_ascii_uppercase().as_bytes()) {
                     Ok(method) => Some(method),
                     Err(_) => {
-                        self.error(m.span(), format!("invalid HTTP method `{}`", m.get_ref()));
+                        self.text
+                            .error(m.span(), format!("invalid HTTP method `{}`", m.get_ref()));
                         None
                     }
                 }
@@ -150,13 +152,16 @@ impl FileLoader<'_> {
                         headers.push((name.clone(), v));
                     }
                 }
-                None => self.error(table.clone(), format!("header `{name}` must be a string")),
+                None => self
+                    .text
+                    .error(table.clone(), format!("header `{name}` must be a string")),
             }
         }
         let body = raw.body.as_ref().and_then(|b| self.expand(b, vars));
         let auth = match (&raw.basic_auth, &raw.bearer) {
             (Some(_), Some(b)) => {
-                self.error(b.span(), "give either `basic_auth` or `bearer`, not both");
+                self.text
+                    .error(b.span(), "give either `basic_auth` or `bearer`, not both");
                 None
             }
             (Some(basic), None) => Some(Auth::Basic {
@@ -179,7 +184,7 @@ impl FileLoader<'_> {
         if let Some(rules) = &raw.response_headers {
             for (name, pattern) in rules.get_ref() {
                 let Some(pattern) = pattern.as_str() else {
-                    self.error(
+                    self.text.error(
                         rules.span(),
                         format!("response header `{name}` must map to a pattern string"),
                     );
@@ -194,7 +199,7 @@ impl FileLoader<'_> {
                         pattern: pattern.to_string(),
                         matcher: glob.compile_matcher(),
                     }),
-                    Err(e) => self.error(
+                    Err(e) => self.text.error(
                         rules.span(),
                         format!("invalid pattern for header `{name}`: {e}"),
                     ),
@@ -205,7 +210,7 @@ impl FileLoader<'_> {
         if let Some(rules) = &raw.json {
             for (pointer, expected) in rules.get_ref() {
                 if !(pointer.is_empty() || pointer.starts_with('/')) {
-                    self.error(
+                    self.text.error(
                         rules.span(),
                         format!("JSON pointer `{pointer}` must start with `/` (e.g. \"/status\")"),
                     );
@@ -213,7 +218,7 @@ impl FileLoader<'_> {
                 }
                 match serde_json::to_value(expected) {
                     Ok(v) => json.push((pointer.clone(), v)),
-                    Err(e) => self.error(
+                    Err(e) => self.text.error(
                         rules.span(),
                         format!("cannot compare JSON {pointer} with {expected}: {e}"),
                     ),
@@ -243,7 +248,7 @@ impl FileLoader<'_> {
             .filter_map(|(key, given)| given.then_some(key))
             .collect();
             if *method == reqwest::Method::HEAD && !body_rules.is_empty() {
-                self.error(
+                self.text.error(
                     m.span(),
                     format!(
                         "a HEAD response has no body, so {} could never be checked: use GET",
@@ -252,7 +257,7 @@ impl FileLoader<'_> {
                 );
             }
         }
-        if self.diags.len() > before {
+        if self.text.diags.len() > before {
             return None;
         }
         let spec = HttpSpec {
@@ -282,7 +287,7 @@ impl FileLoader<'_> {
             .iter()
             .find(|s| s.chars().count() < crate::redact::MIN_LEN)
         {
-            self.error(
+            self.text.error(
                 table,
                 format!(
                     "a password or token of {} characters: a secret shorter than {} cannot be masked safely",
@@ -292,7 +297,7 @@ impl FileLoader<'_> {
             );
             return None;
         }
-        self.found_secrets.extend(secrets.iter().cloned());
+        self.values.found_secrets.extend(secrets.iter().cloned());
         Some(ProbeSpec::Http(Box::new(spec)))
     }
 
@@ -316,7 +321,7 @@ impl FileLoader<'_> {
             };
             match rule {
                 Some(rule) => rules.push(rule),
-                None => self.error(
+                None => self.text.error(
                     raw.span(),
                     format!("invalid status `{}`: write a code (200), a class (\"2xx\") or a list of them", item.text()),
                 ),
@@ -337,7 +342,7 @@ impl FileLoader<'_> {
         {
             Some(n) => Some(n),
             None => {
-                self.error(
+                self.text.error(
                     raw.span(),
                     format!(
                         "invalid size `{}`: write bytes (65536) or e.g. \"4MiB\"",

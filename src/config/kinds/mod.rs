@@ -3,7 +3,7 @@
 //! line in the `kinds` list of `check_table!` below; the compiler then asks for its
 //! `ProbeSpec` arms (what it is called, how it runs). Must not run anything.
 
-mod browser;
+pub(super) mod browser;
 mod dns;
 mod exec;
 mod http;
@@ -22,7 +22,6 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::raw::FailOnName;
 use super::{Defaults, FileLoader};
 use crate::model::ProbeSpec;
 use crate::source::vars::Vars;
@@ -82,6 +81,16 @@ impl Table {
     pub fn build(self, loader: &mut FileLoader<'_>, at: &Building<'_>) -> Option<Probes> {
         (self.build)(loader, at)
     }
+}
+
+/// `warning` or `critical`.
+// Schema only: the loader reads a string and names a wrong one.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(super) enum FailOnName {
+    Warning,
+    Critical,
 }
 
 /// `RawCheck` with one optional field per kind, and the list of those kinds, from one list.

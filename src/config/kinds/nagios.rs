@@ -6,7 +6,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Building, Kind, Probes};
-use crate::config::{Defaults, FileLoader, NAGIOS_PROGRAM};
+use crate::config::programs::NAGIOS_PROGRAM;
+use crate::config::{Defaults, FileLoader};
 use crate::model::spec::NagiosSpec;
 use crate::model::ProbeSpec;
 use crate::source::vars::Vars;

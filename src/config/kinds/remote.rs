@@ -32,7 +32,7 @@ impl FileLoader<'_> {
             }
         }
         for group in hostgroups.unwrap_or_default() {
-            match self.hostgroups.get(group.get_ref()) {
+            match self.imported.hostgroups.get(group.get_ref()) {
                 Some(members) => {
                     for m in members {
                         if !out.iter().any(|(n, _)| n == &m.0) {
@@ -40,7 +40,7 @@ impl FileLoader<'_> {
                         }
                     }
                 }
-                None => self.error(
+                None => self.text.error(
                     group.span(),
                     format!(
                         "no hostgroup `{}` in this file's [import] nagios",
@@ -53,7 +53,7 @@ impl FileLoader<'_> {
             return None;
         }
         if out.is_empty() {
-            self.error(
+            self.text.error(
                 command.span(),
                 "no host to run on: give `hosts` or `hostgroups`",
             );

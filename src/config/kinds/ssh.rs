@@ -71,9 +71,9 @@ impl FileLoader<'_> {
         let identity = match &raw.identity {
             Some(i) => {
                 let text = self.expand(i, vars)?;
-                let path = self.relative(&text);
+                let path = self.text.relative(&text);
                 if !path.is_file() {
-                    self.error(
+                    self.text.error(
                         i.span(),
                         format!("identity file {} does not exist", path.display()),
                     );

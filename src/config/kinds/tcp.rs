@@ -45,7 +45,7 @@ impl Kind for RawTcp {
 impl FileLoader<'_> {
     fn tcp(&mut self, raw: Spanned<RawTcp>, vars: &Vars) -> Option<ProbeSpec> {
         let raw = raw.into_inner();
-        let before = self.diags.len();
+        let before = self.text.diags.len();
         let host = self.expand(&raw.host, vars);
         let send = raw.send.as_ref().and_then(|s| self.expand(s, vars));
         let expect = raw
@@ -58,7 +58,7 @@ impl FileLoader<'_> {
             .map(|t| self.thresholds(t))
             .unwrap_or_default();
         let port = self.port(&raw.port, vars);
-        if self.diags.len() > before {
+        if self.text.diags.len() > before {
             return None;
         }
         Some(ProbeSpec::Tcp(TcpSpec {

@@ -44,7 +44,7 @@ impl Kind for RawTls {
 impl FileLoader<'_> {
     fn tls(&mut self, raw: Spanned<RawTls>, vars: &Vars) -> Option<ProbeSpec> {
         let raw = raw.into_inner();
-        let before = self.diags.len();
+        let before = self.text.diags.len();
         let host = self.expand(&raw.host, vars);
         let sni = raw.sni.as_ref().and_then(|s| self.expand(s, vars));
         let cert_days = raw
@@ -60,7 +60,7 @@ impl FileLoader<'_> {
             Some(p) => self.port(p, vars),
             None => Some(443),
         };
-        if self.diags.len() > before {
+        if self.text.diags.len() > before {
             return None;
         }
         let host = host?;

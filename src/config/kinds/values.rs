@@ -63,7 +63,7 @@ impl FileLoader<'_> {
         match text.trim().parse::<u16>() {
             Ok(p) if p > 0 => Some(p),
             _ => {
-                self.error(
+                self.text.error(
                     raw.span(),
                     format!("invalid port `{text}`: write a number from 1 to 65535"),
                 );
@@ -86,7 +86,7 @@ impl FileLoader<'_> {
             } else {
                 format!(" (`{}` expanded to nothing)", raw.get_ref())
             };
-            self.error(
+            self.text.error(
                 raw.span(),
                 format!("empty `{key}` value{how}: an empty text is found in any response, so it asserts nothing"),
             );
@@ -120,7 +120,7 @@ impl FileLoader<'_> {
             };
             match regex::Regex::new(&text) {
                 Ok(re) => out.push(re),
-                Err(e) => self.error(
+                Err(e) => self.text.error(
                     pattern.span(),
                     format!("invalid regular expression: {}", last_line(&e.to_string())),
                 ),
@@ -135,7 +135,7 @@ impl FileLoader<'_> {
             match Range::parse(&value.get_ref().text()) {
                 Ok(r) => Some(r),
                 Err(e) => {
-                    this.error(value.span(), e.to_string());
+                    this.text.error(value.span(), e.to_string());
                     None
                 }
             }
@@ -150,7 +150,7 @@ impl FileLoader<'_> {
         let days = |this: &mut Self, v: &Option<Spanned<i64>>| -> Option<i64> {
             let v = v.as_ref()?;
             if *v.get_ref() < 0 {
-                this.error(v.span(), "days must not be negative");
+                this.text.error(v.span(), "days must not be negative");
                 return None;
             }
             Some(*v.get_ref())
@@ -167,11 +167,11 @@ impl FileLoader<'_> {
         vars: &Vars,
     ) -> Option<std::path::PathBuf> {
         let text = self.expand(raw, vars)?;
-        let path = self.relative(&text);
+        let path = self.text.relative(&text);
         match crate::pem::read_certs(&path) {
             Ok(_) => Some(path),
             Err(e) => {
-                self.error(raw.span(), e);
+                self.text.error(raw.span(), e);
                 None
             }
         }
