@@ -321,6 +321,7 @@ fn resolve_nrpe(
 fn nagios(opts: crate::import::nagios_objects::ImportOptions) -> i32 {
     let mut secrets = Vec::new();
     let imported = crate::import::nagios_objects::import(&opts, &mut secrets);
+    let programs = resolve_nagios(&opts);
     let redact = Redactor::new(secrets);
     match imported {
         Ok(imported) => {
@@ -347,7 +348,12 @@ fn nagios(opts: crate::import::nagios_objects::ImportOptions) -> i32 {
             for s in imported.services {
                 let origin = format!("{}:{}", s.file.display(), s.line);
                 // Masked on the way out, in whatever quoting TOML gives it.
-                text.push_str(&printer.check(&s.name(), &s.tags(), &s.command_line, &origin));
+                let probe = match programs.get(&s.name()) {
+                    Some(spec) => printer.resolved(spec, &s.command_line),
+                    // The suite reports it at its place, as the import does.
+                    None => printer.probe(&s.command_line),
+                };
+                text.push_str(&printer.table(&s.name(), &s.tags(), probe, &origin));
             }
             out(&printer.suite(&header, &text), &redact);
             exit::GATE_PASSED
@@ -357,4 +363,57 @@ fn nagios(opts: crate::import::nagios_objects::ImportOptions) -> i32 {
             &redact,
         ),
     }
+}
+
+/// What `[import] nagios` runs for each check of `opts` (a bare program through `$PATH`, then
+/// the plugin folders), by name, found by importing it as a suite does; none when that import
+/// has errors (each is then reported at its place by the printed suite's `validate`).
+fn resolve_nagios(
+    opts: &crate::import::nagios_objects::ImportOptions,
+) -> HashMap<String, NagiosSpec> {
+    let paths = |list: &[PathBuf]| -> toml::Value {
+        let absolute = |p: &PathBuf| std::path::absolute(p).unwrap_or_else(|_| p.clone());
+        toml::Value::Array(
+            list.iter()
+                .map(|p| absolute(p).display().to_string().into())
+                .collect(),
+        )
+    };
+    let words = |list: &[String]| -> toml::Value {
+        toml::Value::Array(list.iter().map(|w| w.as_str().into()).collect())
+    };
+    let mut entry = toml::Table::new();
+    entry.insert("config".into(), paths(&opts.config));
+    if let Some(resource) = &opts.resource {
+        if let toml::Value::Array(mut one) = paths(std::slice::from_ref(resource)) {
+            if let Some(path) = one.pop() {
+                entry.insert("resource".into(), path);
+            }
+        }
+    }
+    for (key, list) in [
+        ("hosts", &opts.hosts),
+        ("hostgroups", &opts.hostgroups),
+        ("services", &opts.services),
+    ] {
+        if !list.is_empty() {
+            entry.insert(key.into(), words(list));
+        }
+    }
+    let suite = format!("[import]\nnagios = {}\n", toml::Value::Table(entry));
+    let env = |name: &str| std::env::var(name).ok();
+    let Ok(loaded) = config::load_text(Path::new("import.toml"), &suite, &env) else {
+        return HashMap::new();
+    };
+    let Ok(selected) = loaded.select(&|_, _| true) else {
+        return HashMap::new();
+    };
+    selected
+        .checks
+        .iter()
+        .filter_map(|c| match &c.probe {
+            ProbeSpec::Nagios(spec) => Some((c.name.clone(), spec.clone())),
+            _ => None,
+        })
+        .collect()
 }

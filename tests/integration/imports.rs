@@ -1231,3 +1231,72 @@ fn a_plugin_path_macro_is_shown_and_a_password_macro_is_not() {
     assert!(!printed.stderr.contains("4711"), "{}", printed.stderr);
     assert!(printed.stdout.contains("-p ****"), "{}", printed.stdout);
 }
+
+/// `import nagios` prints the program `[import] nagios` runs: a bare name found in `$PATH` (as
+/// nagios4's `execvp` finds it), `$USERn$` paths put in; the printed suite runs the same.
+#[test]
+fn import_nagios_prints_the_programs_the_import_resolves() {
+    let objects = "\
+define command {
+    command_name    check_uptime
+    command_line    uptime
+}
+define command {
+    command_name    check_env
+    command_line    env LANG=C $USER1$/check_dummy 0 \"env OK\"
+}
+define host {
+    host_name   web1
+    address     127.0.0.1
+}
+define service {
+    host_name            web1
+    service_description  Uptime
+    check_command        check_uptime
+}
+define service {
+    host_name            web1
+    service_description  Env
+    check_command        check_env
+}
+";
+    let gate = Smokegate::new()
+        .file("objects.cfg", objects)
+        .file("resource.cfg", "$USER1$=/usr/lib/nagios/plugins\n");
+    let dir = gate.dir().to_path_buf();
+    let at = |f: &str| dir.join(f).display().to_string();
+    let printed = gate
+        .args(&[
+            "import",
+            "nagios",
+            &at("objects.cfg"),
+            "--resource",
+            &at("resource.cfg"),
+        ])
+        .run();
+    printed.code(0);
+    assert_eq!(printed.stderr, "");
+    let cfg = at("objects.cfg");
+    assert_eq!(
+        printed.stdout,
+        format!(
+            "# Imported by `smokegate import nagios`: one check per service and host.\n\
+             \n# {cfg}:13\n[[check]]\nname = \"Uptime @ web1\"\ntags = [\"nagios\", \"web1\"]\n\n[check.nagios]\ncommand = \"/usr/bin/uptime\"\n\
+             \n# {cfg}:18\n[[check]]\nname = \"Env @ web1\"\ntags = [\"nagios\", \"web1\"]\n\n[check.nagios]\ncommand = \"/usr/bin/env 'LANG=C' /usr/lib/nagios/plugins/check_dummy 0 'env OK'\"\n"
+        )
+    );
+    let run = Smokegate::new()
+        .suite(&printed.stdout)
+        .args(&["run", "--json", "r.json"])
+        .run();
+    run.code(0);
+    let json = run.json("r.json");
+    let outputs: Vec<&str> = json["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter_map(|c| c["state"].as_str())
+        .collect();
+    assert_eq!(outputs, ["OK", "OK"], "{}", run.stdout);
+    assert!(run.stdout.contains("env OK"), "{}", run.stdout);
+}
