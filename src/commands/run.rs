@@ -124,7 +124,7 @@ pub async fn run(args: RunArgs) -> i32 {
                         }
                     })
                 });
-                report::junit::render(&record, verdict, dir.as_deref())
+                report::junit::render(&record, verdict, dir.as_deref(), &loaded.skipped)
             }),
         ),
         (

@@ -15,7 +15,14 @@ use crate::model::{CheckResult, RunRecord, State};
 
 /// `junit_dir`: the folder the report is written to. Screenshots under it are attached by a path
 /// relative to it (GitLab links only those, from the job's artifacts); others by absolute path.
-pub fn render(run: &RunRecord, verdict: &Verdict, junit_dir: Option<&Path>) -> String {
+/// `skipped`: what the suite's imports left out, one line each, kept as a `smokegate.skipped`
+/// property of every testsuite (as labels are): no check, but a reader of the report sees it.
+pub fn render(
+    run: &RunRecord,
+    verdict: &Verdict,
+    junit_dir: Option<&Path>,
+    skipped: &[String],
+) -> String {
     let mut report = Report::new("smokegate");
     report.set_time(run.duration);
     report.set_timestamp(to_datetime(run.started_at));
@@ -38,6 +45,9 @@ pub fn render(run: &RunRecord, verdict: &Verdict, junit_dir: Option<&Path>) -> S
                 format!("smokegate.label.{key}"),
                 value.clone(),
             ));
+        }
+        for line in skipped {
+            suite.add_property(Property::new("smokegate.skipped", line.clone()));
         }
         for &i in indices {
             let v = &verdict.checks[i];
@@ -284,7 +294,7 @@ mod tests {
     use crate::model::NotRun;
 
     fn parsed(run: &RunRecord) -> Report {
-        let xml = render(run, &gate::decide(run, &Policy::default(), None), None);
+        let xml = render(run, &gate::decide(run, &Policy::default(), None), None, &[]);
         Report::deserialize_from_str(&xml).expect("a JUnit reader reads it back")
     }
 

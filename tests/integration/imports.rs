@@ -443,7 +443,15 @@ fn run_says_what_imports_left_out_and_the_json_report_lists_it() {
     );
     let out = Smokegate::new()
         .suite(&suite)
-        .args(&["run", "--name", "check_uptime", "--json", "r.json"])
+        .args(&[
+            "run",
+            "--name",
+            "check_uptime",
+            "--json",
+            "r.json",
+            "--junit",
+            "r.xml",
+        ])
         .run();
     out.code(0);
     let here = std::path::Path::new(&masked)
@@ -469,6 +477,16 @@ fn run_says_what_imports_left_out_and_the_json_report_lists_it() {
     assert_eq!(json["verdict"]["passed"], true);
     assert_eq!(json["verdict"]["total"], 1);
     assert!(!out.read("r.json").contains(&secret));
+    // The JUnit report keeps them as properties of its testsuite, as it keeps labels.
+    let junit = quick_junit::Report::deserialize_from_str(&out.read("r.xml")).expect("JUnit");
+    let kept: Vec<String> = junit.test_suites[0]
+        .properties
+        .iter()
+        .filter(|p| p.name.as_str() == "smokegate.skipped")
+        .map(|p| p.value.to_string())
+        .collect();
+    assert_eq!(kept, lines);
+    assert!(!out.read("r.xml").contains(&secret));
 }
 
 #[test]
