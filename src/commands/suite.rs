@@ -46,21 +46,13 @@ pub fn shared_for(
 pub fn with_base_url(checks: Vec<Arc<Check>>, base_url: Option<&str>) -> Vec<Arc<Check>> {
     use crate::model::ProbeSpec;
     let Some(base) = base_url else { return checks };
-    let names_its_site = |steps: &[crate::model::scenario::ScenarioStep]| {
-        steps
-            .iter()
-            .any(|s| matches!(s.action, crate::model::scenario::Action::Site(_)))
-    };
     checks
         .into_iter()
         .map(|c| {
             let probe = match &c.probe {
-                ProbeSpec::Browser(spec)
-                    if !spec
-                        .feature
-                        .as_ref()
-                        .is_some_and(|f| names_its_site(&f.steps)) =>
-                {
+                // A feature's own `the site` steps are in its steps, not in its base URL: each
+                // page before one is on the run's site, in a browser as over HTTP.
+                ProbeSpec::Browser(spec) => {
                     let mut spec = spec.clone();
                     spec.base_url = Some(base.to_string());
                     ProbeSpec::Browser(spec)

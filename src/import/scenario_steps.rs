@@ -12,7 +12,8 @@ use crate::model::step::{Command, Step};
 pub fn browser_steps(spec: &ScenarioSpec) -> Result<BrowserSpec, (usize, String)> {
     let mut steps = Vec::new();
     let mut of = Vec::new();
-    // The site a `the site` step names; until one, pages are relative to the run's base URL.
+    // The site the last `the site` step named; until one, pages are relative to the run's base
+    // URL, joined when they run (`browser::commands::navigate`), as are pages without any site.
     let mut site: Option<url::Url> = None;
     let mut marks = 0usize;
     for (index, s) in spec.steps.iter().enumerate() {
@@ -44,8 +45,9 @@ pub fn browser_steps(spec: &ScenarioSpec) -> Result<BrowserSpec, (usize, String)
                 );
             }
             Action::Visit(target) => {
-                // Without a site in the scenario, a relative page is joined when it runs, to the
-                // base URL the run gives (`--base-url`, the import's, behat.yml's).
+                // Without a site in the scenario yet, a relative page is joined when it runs: to
+                // the base URL the run gives (`--base-url`, the import's, behat.yml's), or to the
+                // origin of the page the browser is on.
                 let url = match &site {
                     _ if is_whole_url(target) => url::Url::parse(target)
                         .map_err(|e| (index, format!("`{target}` is not a URL: {e}")))?
@@ -107,9 +109,9 @@ pub fn browser_steps(spec: &ScenarioSpec) -> Result<BrowserSpec, (usize, String)
     }
     Ok(BrowserSpec {
         origin: spec.origin.clone(),
-        base_url: site
-            .map(|s| s.to_string())
-            .or_else(|| spec.base_url.clone()),
+        // The run's site, not the last one the scenario names: a page before a `the site`
+        // step is on the site in effect at its own step (`FeatureSteps::site_at`).
+        base_url: spec.base_url.clone(),
         steps,
         feature: Some(FeatureSteps {
             file: spec.file.clone(),

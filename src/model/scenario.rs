@@ -57,6 +57,38 @@ pub fn is_whole_url(target: &str) -> bool {
     scheme_ok && (rest.starts_with("//") || matches!(scheme, "about" | "data" | "mailto"))
 }
 
+/// The site a relative page is on when the scenario has none: the origin of the page it is on,
+/// when that page is on an http(s) site (`about:blank`, `data:` and `file:` pages have none).
+pub fn site_of_page(page: &url::Url) -> Option<url::Url> {
+    if !has_http_response(page) {
+        return None;
+    }
+    url::Url::parse(&page.origin().ascii_serialization()).ok()
+}
+
+/// Where a feature step's page is, over HTTP and in a browser alike: a whole URL as it is; a
+/// path on the site in effect at the step ([`page_on_site`]); without a site, on the origin of
+/// the page the scenario is on ([`site_of_page`]); with neither, the [`no_site`] error.
+pub fn resolve_page(
+    site: Option<&url::Url>,
+    current: Option<&url::Url>,
+    target: &str,
+) -> Result<url::Url, String> {
+    if is_whole_url(target) {
+        return url::Url::parse(target).map_err(|e| format!("`{target}` is not a URL: {e}"));
+    }
+    match site.cloned().or_else(|| current.and_then(site_of_page)) {
+        Some(site) => page_on_site(&site, target),
+        None => Err(no_site(target)),
+    }
+}
+
+/// Whether a page was loaded over HTTP, so that it has a response status (and redirects and a
+/// response time); `about:blank`, `data:`, `file:` and `ftp:` pages have none.
+pub fn has_http_response(page: &url::Url) -> bool {
+    matches!(page.scheme(), "http" | "https")
+}
+
 /// Why a relative page of a feature step cannot be opened: no site was given anywhere.
 pub fn no_site(target: &str) -> String {
     format!(
@@ -107,6 +139,22 @@ impl FeatureSteps {
     /// The feature step that browser step `index` was made from.
     pub fn step_of(&self, index: usize) -> Option<&ScenarioStep> {
         self.of.get(index).and_then(|&i| self.steps.get(i))
+    }
+
+    /// The site in effect at browser step `index`, as over HTTP: the last `the site` step
+    /// written before (or at) its feature step, else `base` (the run's, the import's).
+    pub fn site_at(&self, index: usize, base: Option<&str>) -> Option<url::Url> {
+        let upto = self.of.get(index).map_or(0, |&i| i + 1);
+        let named = self
+            .steps
+            .iter()
+            .take(upto)
+            .rev()
+            .find_map(|s| match &s.action {
+                Action::Site(site) => Some(site.as_str()),
+                _ => None,
+            });
+        named.or(base).and_then(|s| url::Url::parse(s).ok())
     }
 }
 
@@ -342,5 +390,64 @@ mod site_tests {
         assert!(!is_whole_url("/r?to=http://a.example/"));
         assert!(!is_whole_url("localhost:8080/x"));
         assert!(!is_whole_url("/http://x"));
+    }
+
+    #[test]
+    fn a_browser_step_is_on_the_site_in_effect_at_its_own_feature_step() {
+        let step = |action: Action| ScenarioStep {
+            text: String::new(),
+            source_line: String::new(),
+            line: 1,
+            col: 1,
+            action,
+        };
+        let feature = FeatureSteps {
+            file: PathBuf::from("f.feature"),
+            steps: vec![
+                step(Action::Visit("/one".into())),
+                step(Action::Site("http://b.example".into())),
+                step(Action::Visit("/two".into())),
+            ],
+            of: vec![0, 1, 2, 2],
+        };
+        let at = |i: usize, base: Option<&str>| feature.site_at(i, base).map(|u| u.to_string());
+        assert_eq!(
+            at(0, Some("http://a.example")).as_deref(),
+            Some("http://a.example/")
+        );
+        assert_eq!(at(0, None), None);
+        assert_eq!(at(1, None).as_deref(), Some("http://b.example/"));
+        assert_eq!(
+            at(3, Some("http://a.example")).as_deref(),
+            Some("http://b.example/")
+        );
+    }
+
+    #[test]
+    fn a_relative_page_without_a_site_is_on_the_origin_of_the_page_it_is_on() {
+        let url = |s: &str| url::Url::parse(s).expect("a URL");
+        let page = url("http://127.0.0.1:8/deep/page?q=1");
+        let on = |site: Option<&url::Url>, current: Option<&url::Url>, t: &str| {
+            resolve_page(site, current, t).map(|u| u.to_string())
+        };
+        let site = url("http://127.0.0.1:9/app");
+        assert_eq!(
+            on(Some(&site), Some(&page), "x").as_deref(),
+            Ok("http://127.0.0.1:9/app/x")
+        );
+        assert_eq!(
+            on(None, Some(&page), "x?y=2").as_deref(),
+            Ok("http://127.0.0.1:8/x?y=2")
+        );
+        assert_eq!(
+            on(None, Some(&page), "//127.0.0.2:8/x"),
+            Ok("http://127.0.0.1:8/127.0.0.2:8/x".into())
+        );
+        assert_eq!(on(None, None, "/x"), Err(no_site("/x")));
+        for opaque in ["about:blank", "data:text/html,x", "file:///tmp/x.html"] {
+            assert_eq!(on(None, Some(&url(opaque)), "/x"), Err(no_site("/x")));
+            assert!(!has_http_response(&url(opaque)));
+        }
+        assert_eq!(on(None, None, "about:blank").as_deref(), Ok("about:blank"));
     }
 }

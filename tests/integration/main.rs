@@ -13,6 +13,7 @@ mod demo;
 mod distro_configs;
 mod docs;
 mod faults;
+mod feature_sites;
 mod features;
 mod features_i18n;
 mod features_truth;

@@ -93,13 +93,17 @@ async fn facts(driver: &WebDriver, need: &Need, site: Option<&url::Url>) -> Resu
         serde_json::from_value(ask(driver, json!({"op": "facts", "need": need})).await?)
             .map_err(unreadable)?;
     let url = url::Url::parse(&seen.url).map_err(unreadable)?;
+    // Chromium gives `about:blank`, `data:` and `file:` pages a status of their own making
+    // (200): only a page loaded over HTTP has a status, redirects and a response time, and a
+    // step on one of them fails closed, as the judge fails a fact that is not known.
+    let http = crate::model::scenario::has_http_response(&url);
     let mut facts = Facts::at(url);
     facts.site = site.cloned();
-    facts.status = seen.status;
-    facts.redirected = seen.redirected;
+    facts.status = seen.status.filter(|_| http);
+    facts.redirected = seen.redirected.filter(|_| http);
     facts.password_field = Some(seen.password_field);
-    facts.secs = seen.secs;
-    if need.refusal && matches!(seen.status, Some(401 | 403)) {
+    facts.secs = seen.secs.filter(|_| http);
+    if need.refusal && matches!(facts.status, Some(401 | 403)) {
         facts.refusals.push(Refusal {
             status: seen.status.unwrap_or_default(),
             url: seen.url.clone(),

@@ -147,23 +147,12 @@ impl Session<'_> {
             .ok_or_else(|| fail("no page is open yet: go to one first"))
     }
 
-    /// Where `go to`/`am on` goes: a whole URL as it is; a path on the site, as Mink joins it to
-    /// its base_url (never to whatever host a followed link led to); without a site, against
-    /// the current page.
+    /// Where `go to`/`am on` goes, as in a browser (`model::scenario::resolve_page`): a whole
+    /// URL as it is; a path on the site in effect, as Mink joins it to its base_url (never to
+    /// whatever host a followed link led to); without a site, on the current page's origin.
     fn resolve(&self, target: &str) -> Result<Url, Fail> {
-        if crate::model::scenario::is_whole_url(target) {
-            return Url::parse(target).map_err(|e| fail(format!("`{target}` is not a URL: {e}")));
-        }
-        if let Some(site) = &self.base {
-            return crate::model::scenario::page_on_site(site, target).map_err(fail);
-        }
-        let page = self
-            .page
-            .as_ref()
-            .ok_or_else(|| fail(crate::model::scenario::no_site(target)))?;
-        page.url
-            .join(target)
-            .map_err(|e| fail(format!("`{target}` is not a URL: {e}")))
+        let current = self.page.as_ref().map(|p| &p.url);
+        crate::model::scenario::resolve_page(self.base.as_ref(), current, target).map_err(fail)
     }
 
     async fn step(&mut self, action: &Action, ctx: &ProbeCtx) -> Result<(), Fail> {
@@ -320,6 +309,12 @@ impl Session<'_> {
         let start = Instant::now();
         let mut redirects: Vec<Hop> = Vec::new();
         loop {
+            // `about:blank`, `data:`, `file:`: no request can fetch them, nor give them a status.
+            if !crate::model::scenario::has_http_response(&url) {
+                return Err(fail(format!(
+                    "`{url}` is not an http or https page: a scenario over HTTP cannot open it"
+                )));
+            }
             let mut headers = vec![(
                 "Accept".to_string(),
                 "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8".to_string(),

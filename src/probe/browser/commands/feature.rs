@@ -11,18 +11,17 @@ use crate::probe::browser::exec::{wd, Act, Failure};
 pub(crate) async fn step(act: &Act<'_, '_>) -> Result<(), Failure> {
     use crate::probe::browser::gherkin::{self, Wrong};
     let (run, step, target) = (&*act.run, act.step, act.target);
-    let action = run
+    let feature = run
         .spec
         .feature
         .as_ref()
-        .and_then(|f| f.step_of(run.at))
+        .ok_or_else(|| Failure::new("the feature step of this step", "none"))?;
+    let action = feature
+        .step_of(run.at)
         .map(|s| &s.action)
         .ok_or_else(|| Failure::new("the feature step of this step", "none"))?;
-    let site = run
-        .spec
-        .base_url
-        .as_deref()
-        .and_then(|b| url::Url::parse(b).ok());
+    // The site in effect at this step, as over HTTP: a path is on it (`should be on "/"`).
+    let site = feature.site_at(run.at, run.spec.base_url.as_deref());
     let driver = run.driver;
     let result = match step.command {
         Command::Judge => gherkin::judge_page(driver, action, site.as_ref(), run.redact).await,

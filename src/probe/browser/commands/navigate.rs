@@ -12,12 +12,17 @@ use crate::sanitize;
 pub(crate) async fn open(act: &Act<'_, '_>) -> Result<(), Failure> {
     let (spec, driver, target) = (act.run.spec, act.run.driver, act.target);
     let url = match &spec.feature {
-        // A feature step's page: on the site as over HTTP, and what a feature's user can do
-        // about a missing one.
-        Some(_) => feature_page(spec.base_url.as_deref(), target).map_err(|why| Failure {
-            said: true,
-            ..Failure::new("", why)
-        })?,
+        // A feature step's page: on the site in effect at its step as over HTTP, and what a
+        // feature's user can do about a missing one.
+        Some(feature) => {
+            let site = feature.site_at(act.run.at, spec.base_url.as_deref());
+            feature_page(driver, site.as_ref(), target)
+                .await
+                .map_err(|why| Failure {
+                    said: true,
+                    ..Failure::new("", why)
+                })?
+        }
         None => join_url(spec.base_url.as_deref(), target)
             .map_err(|why| Failure::new("a URL to open", why))?,
     };
@@ -146,21 +151,25 @@ fn net_error(text: &str) -> Option<String> {
     Some(sanitize::clean(&name))
 }
 
-/// Joins a relative `open` target to the base URL; an absolute one is used as it is.
-/// `target` joined to the base URL as Selenium IDE joins them. A relative target without a base
-/// is an error: the browser would read `/index.html` as the host `index.html`.
-/// A feature step's page in the browser, as `probe::scenario` resolves it over HTTP (the page
-/// was joined at load when the scenario names its site).
-fn feature_page(base: Option<&str>, target: &str) -> Result<String, String> {
-    use crate::model::scenario::{is_whole_url, no_site, page_on_site};
-    if is_whole_url(target) {
-        return Ok(target.to_string());
-    }
-    let site = base.ok_or_else(|| no_site(target))?;
-    let site = url::Url::parse(site).map_err(|e| format!("`{site}` is not a URL: {e}"))?;
-    page_on_site(&site, target).map(|u| u.to_string())
+/// A feature step's page in the browser, as `probe::scenario` resolves it over HTTP: the page
+/// the browser is on is asked for only when a relative page has no site to be on.
+async fn feature_page(
+    driver: &WebDriver,
+    site: Option<&url::Url>,
+    target: &str,
+) -> Result<String, String> {
+    use crate::model::scenario::{is_whole_url, resolve_page};
+    let current = if site.is_none() && !is_whole_url(target) {
+        driver.current_url().await.ok()
+    } else {
+        None
+    };
+    resolve_page(site, current.as_ref(), target).map(|u| u.to_string())
 }
 
+/// `target` joined to the base URL as Selenium IDE joins them; an absolute one is used as it
+/// is. A relative target without a base is an error: the browser would read `/index.html` as
+/// the host `index.html`.
 fn join_url(base: Option<&str>, target: &str) -> Result<String, String> {
     if target.contains("://") || target.starts_with("about:") || target.starts_with("data:") {
         return Ok(target.to_string());
