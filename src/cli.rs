@@ -71,6 +71,10 @@ pub struct SuiteArgs {
     /// Set a var of the suite's `[vars]` or `[secrets]`, replacing its value (repeatable).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+    /// The site of the run: the base URL of browser checks (over each check's or .side
+    /// project's) and of scenarios' relative pages (over the import's or behat.yml's).
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -150,10 +154,6 @@ pub struct RunArgs {
     /// Where browser checks put screenshots (default: `smokegate-artifacts` beside the reports).
     #[arg(long, value_name = "DIR")]
     pub artifacts: Option<PathBuf>,
-    /// The site of the run: the base URL of browser checks (over each check's or .side
-    /// project's) and of scenarios' relative pages (over the import's or behat.yml's).
-    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
-    pub base_url: Option<String>,
     /// No live progress: only non-OK checks and the verdict.
     #[arg(short, long)]
     pub quiet: bool,

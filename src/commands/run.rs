@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::output::{fail, out, use_color};
-use super::suite::{baseline_for, load_selected, shared_for, with_base_url};
+use super::suite::{baseline_for, load_selected, shared_for};
 use crate::cli::{GateArg, RunArgs};
 use crate::model::{self, Check};
 use crate::redact::Redactor;
@@ -47,15 +47,7 @@ pub async fn run(args: RunArgs) -> i32 {
             .unwrap_or(std::path::Path::new("."))
             .join("smokegate-artifacts")
     });
-    // A password in the run's site is a secret, as one in a check's URL is.
-    if let Some(password) = args
-        .base_url
-        .as_deref()
-        .and_then(crate::config::url_password)
-    {
-        redact.see([password]);
-    }
-    let checks = with_base_url(loaded.checks, args.base_url.as_deref());
+    let checks = loaded.checks;
     let shared = match shared_for(&checks, loaded.browser.clone(), artifacts.clone()) {
         Ok(shared) => shared,
         Err(e) => return fail(&e, &redact),

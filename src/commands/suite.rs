@@ -103,8 +103,20 @@ pub fn load_selected(args: &SuiteArgs) -> Result<Loaded, Error> {
             Error::NothingSelected(suite.len())
         });
     }
+    // A password in the run's site is a secret, as one in a check's URL is.
+    if let Some(password) = args.base_url.as_deref().and_then(config::url_password) {
+        suite.redactor.see([password]);
+    }
+    let checks = with_base_url(selected.checks, args.base_url.as_deref());
+    let siteless = siteless_pages(&checks);
+    if !siteless.is_empty() {
+        return Err(Error::Suite(config::Diagnostics::new(
+            siteless,
+            suite.redactor.clone(),
+        )));
+    }
     Ok(Loaded {
-        checks: selected.checks,
+        checks,
         pulled_in: selected.pulled_in,
         env: selected.env,
         files: suite.files.len(),
@@ -112,6 +124,29 @@ pub fn load_selected(args: &SuiteArgs) -> Result<Loaded, Error> {
         skipped: suite.skipped,
         redactor: suite.redactor,
     })
+}
+
+/// A scenario's step that opens a relative page with no site to put it on can never open it:
+/// an error at its place before anything runs, as `validate` says it (`--base-url`, the
+/// import's `base_url` or behat.yml's gives one).
+fn siteless_pages(checks: &[Arc<Check>]) -> Vec<config::Diagnostic> {
+    use crate::model::scenario::first_siteless_page;
+    use crate::model::ProbeSpec;
+    checks
+        .iter()
+        .filter_map(|c| match &c.probe {
+            ProbeSpec::Scenario(spec) => first_siteless_page(spec.base_url.as_deref(), &spec.steps)
+                .map(|found| (&spec.file, found)),
+            ProbeSpec::Browser(spec) => spec.feature.as_ref().and_then(|f| {
+                first_siteless_page(spec.base_url.as_deref(), &f.steps)
+                    .map(|found| (&f.file, found))
+            }),
+            _ => None,
+        })
+        .map(|(file, (step, message))| {
+            config::Diagnostic::at_line(file, step.line, step.col, &step.source_line, message)
+        })
+        .collect()
 }
 
 /// `--baseline`: the earlier run to compare with, read before anything runs. A baseline that

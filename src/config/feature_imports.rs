@@ -17,6 +17,8 @@ pub(super) struct FeatureSource {
     /// Files already loaded by another suite of the same project, as the file system names
     /// them.
     pub skip: Vec<PathBuf>,
+    /// Only what is at these lines of the file (Behat's `cart.feature:12`).
+    pub lines: Option<Vec<usize>>,
 }
 
 impl FeatureSource {
@@ -117,14 +119,20 @@ impl FileLoader<'_> {
         let project = match behat::read(&file, &text, profile.as_deref(), self.values.env) {
             Ok(project) => project,
             Err(e) => {
-                match e.at {
-                    Some(at) => self.text.diags.push(Diagnostic::new(
+                // The error may be in a file behat.yml `imports`: shown in that file's text.
+                let in_text = if e.file == file {
+                    Some(text.clone())
+                } else {
+                    files::read_text(&e.file).ok()
+                };
+                match (e.at, in_text) {
+                    (Some(at), Some(in_text)) => self.text.diags.push(Diagnostic::new(
                         &e.file,
-                        &Arc::from(text.as_str()),
-                        at..(at + 1).min(text.len()),
+                        &Arc::from(in_text.as_str()),
+                        at..(at + 1).min(in_text.len()),
                         e.message,
                     )),
-                    None => self
+                    _ => self
                         .text
                         .error(span, format!("{}: {}", e.file.display(), e.message)),
                 }
@@ -164,6 +172,7 @@ impl FileLoader<'_> {
                     filters: Some(suite.filters.clone()),
                     // A file two suites share is loaded once, by the first.
                     skip: self.imported.imported_features[first..].to_vec(),
+                    lines: suite.lines_of(path).map(<[usize]>::to_vec),
                     ..FeatureSource::at(path.clone())
                 };
                 out.extend(self.feature_import(span.clone(), &source, vars, defaults));
@@ -235,7 +244,8 @@ impl FileLoader<'_> {
                     .as_ref()
                     .map(|a| a as &dyn Fn(&[String], &str, &str) -> bool),
             };
-            let loaded = features::load(&file, &source, &ctx, self.text.diags);
+            let loaded =
+                features::load_lines(&file, &source, &ctx, from.lines.as_deref(), self.text.diags);
             self.values.found_secrets.append(&mut found.into_inner());
             for f in loaded {
                 let steps = match &f.probe {

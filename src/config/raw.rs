@@ -255,14 +255,34 @@ impl<T> Entries<T> {
     }
 }
 
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
+/// What an import entry of `T` is, in the words of an error: `an nrpe.cfg path, a table with
+/// `file`, or a list of them`.
+pub trait EntryOf {
+    const EXPECTING: &'static str;
+}
+
+impl EntryOf for RawNrpeTable {
+    const EXPECTING: &'static str = "an nrpe.cfg path, a table with `file`, or a list of them";
+}
+
+impl EntryOf for RawSideImport {
+    const EXPECTING: &'static str =
+        "a Selenium IDE project (.side) path, a table with `file`, or a list of them";
+}
+
+impl EntryOf for RawFeatureImport {
+    const EXPECTING: &'static str =
+        "a .feature file or folder, a table with `path`, or a list of them";
+}
+
+impl<'de, T: Deserialize<'de> + EntryOf> Deserialize<'de> for Entries<T> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct List<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for List<T> {
+        impl<'de, T: Deserialize<'de> + EntryOf> serde::de::Visitor<'de> for List<T> {
             type Value = Entries<T>;
 
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a path, a table, or a list of them")
+                f.write_str(T::EXPECTING)
             }
 
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Entries<T>, E> {

@@ -54,9 +54,11 @@ pub struct FeatureCheck {
 }
 
 /// The source as the gherkin crate takes what Behat and cucumber accept: the keyword line after
-/// tags may be indented (`@smoke` then `  Feature: Shop`). The indentation moves to the end of
-/// the line before, so every byte keeps its offset and every message its line and column. A
-/// leading byte order mark (as Windows editors save) is read as the spaces it is as wide as.
+/// tags may be indented (`@smoke` then `  Feature: Shop`), with comments, blank lines and more
+/// tag lines between (`@smoke # later`, `# owner: web`). The indentation moves to the end of
+/// the line before (before its `\r\n`), so every byte keeps its offset and every message its
+/// line and column. A leading byte order mark (as Windows editors save) is read as the spaces
+/// it is as wide as.
 fn tolerated(source: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::new();
     let mut after_tags = false;
@@ -79,7 +81,9 @@ fn tolerated(source: &str) -> std::borrow::Cow<'_, str> {
         } else {
             out.push_str(line);
         }
-        if !blank {
+        // Comments and blank lines between the tags and their keyword line (or between tag
+        // lines) leave the keyword after tags.
+        if !blank && !body.starts_with('#') {
             after_tags = body.starts_with('@');
         }
     }
@@ -98,6 +102,20 @@ pub fn load(
     file: &Path,
     source: &Arc<str>,
     ctx: &FeatureContext,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<FeatureCheck> {
+    load_lines(file, source, ctx, None, diags)
+}
+
+/// As [`load`], of only what is at `lines` when given (Behat's `cart.feature:12`): the
+/// scenario or outline whose keyword line it is, the example row on it, every row of the
+/// `Examples:` on it, every scenario of the `Feature:` or `Rule:` on it. A line that holds
+/// none of them is an error at it.
+pub fn load_lines(
+    file: &Path,
+    source: &Arc<str>,
+    ctx: &FeatureContext,
+    lines: Option<&[usize]>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<FeatureCheck> {
     let env = GherkinEnv::default();
@@ -121,12 +139,24 @@ pub fn load(
             return Vec::new();
         }
     };
+    let index = crate::source::diag::LineIndex::new(source);
+    let only = match lines {
+        Some(lines) => match at_lines(&feature, source, &index, lines) {
+            Ok(only) => Some(only),
+            Err(line) => {
+                diags.push(no_scenario_at(file, source, &index, line, &feature));
+                return Vec::new();
+            }
+        },
+        None => None,
+    };
     let mut loader = Loader {
         file,
         source,
         ctx,
         diags,
-        lines: crate::source::diag::LineIndex::new(source),
+        lines: index,
+        only,
     };
     let mut out = Vec::new();
     let background: Vec<&GStep> = feature.background.iter().flat_map(|b| &b.steps).collect();
@@ -147,6 +177,120 @@ pub fn load(
         );
     }
     out
+}
+
+/// What of a feature `lines` select: (the offset of a scenario's keyword, the index of one of
+/// its example rows counted over all its examples, or every row); the first line that
+/// selects nothing is the error.
+fn at_lines(
+    feature: &Feature,
+    source: &str,
+    index: &crate::source::diag::LineIndex,
+    lines: &[usize],
+) -> Result<Vec<(usize, Option<usize>)>, usize> {
+    let line_of = |offset: usize| index.line_col(source, offset).0;
+    let scenarios: Vec<(usize, &Scenario)> = feature
+        .scenarios
+        .iter()
+        .map(|s| (feature.span.start, s))
+        .chain(
+            feature
+                .rules
+                .iter()
+                .flat_map(|r| r.scenarios.iter().map(move |s| (r.span.start, s))),
+        )
+        .collect();
+    let mut only = Vec::new();
+    for &line in lines {
+        let before = only.len();
+        for &(parent, scenario) in &scenarios {
+            if line == line_of(feature.span.start)
+                || line == line_of(parent)
+                || line == line_of(scenario.span.start)
+            {
+                only.push((scenario.span.start, None));
+                continue;
+            }
+            let mut row = 0;
+            for examples in &scenario.examples {
+                let rows = examples
+                    .table
+                    .as_ref()
+                    .map_or(0, |t| t.rows.len().saturating_sub(1));
+                if line == line_of(examples.span.start) {
+                    only.extend((row..row + rows).map(|r| (scenario.span.start, Some(r))));
+                } else if let Some(table) = &examples.table {
+                    let at = row_lines(source, line_of(table.span.start))
+                        .iter()
+                        .skip(1)
+                        .position(|l| *l == line);
+                    if let Some(at) = at.filter(|at| *at < rows) {
+                        only.push((scenario.span.start, Some(row + at)));
+                    }
+                }
+                row += rows;
+            }
+        }
+        if only.len() == before {
+            return Err(line);
+        }
+    }
+    Ok(only)
+}
+
+/// The lines of a table's rows, from its first (comments and blank lines between rows are
+/// neither).
+fn row_lines(source: &str, first: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (n, text) in source.lines().enumerate().skip(first.saturating_sub(1)) {
+        let text = text.trim();
+        if text.starts_with('|') {
+            out.push(n + 1);
+        } else if !(text.is_empty() || text.starts_with('#')) {
+            break;
+        }
+    }
+    out
+}
+
+/// The error for a line of a feature file that holds no scenario, at that line (or the end).
+fn no_scenario_at(
+    file: &Path,
+    source: &Arc<str>,
+    index: &crate::source::diag::LineIndex,
+    line: usize,
+    feature: &Feature,
+) -> Diagnostic {
+    let count = source.lines().count();
+    let at = if line <= count {
+        index.offset(source, line, 1)
+    } else {
+        source.len()
+    };
+    let text = source[at..].lines().next().unwrap_or_default().trim_end();
+    let start = at + text.len() - text.trim_start().len();
+    let end = at + text.len();
+    let starts: Vec<String> = feature
+        .scenarios
+        .iter()
+        .chain(feature.rules.iter().flat_map(|r| &r.scenarios))
+        .map(|s| index.line_col(source, s.span.start).0.to_string())
+        .collect();
+    let what = if line > count {
+        format!("the file has {count} lines")
+    } else {
+        format!("line {line} holds no scenario, outline or example row")
+    };
+    Diagnostic::new(
+        file,
+        source,
+        start..end,
+        format!("`{}:{line}` selects nothing: {what}", file.display()),
+    )
+    .with_note(format!(
+        "its scenarios start at lines {}",
+        starts.join(", ")
+    ))
 }
 
 /// The parser says `Error at L:C: {expected tokens}`; the position is only in that text.
@@ -185,6 +329,8 @@ struct Loader<'a> {
     ctx: &'a FeatureContext<'a>,
     diags: &'a mut Vec<Diagnostic>,
     lines: crate::source::diag::LineIndex,
+    /// Only these scenarios (by their keyword's offset) and rows, when given: [`at_lines`].
+    only: Option<Vec<(usize, Option<usize>)>>,
 }
 
 fn clean_tag(tag: &str) -> String {
@@ -204,6 +350,15 @@ impl Loader<'_> {
         background: &[&GStep],
         scenario: &Scenario,
     ) -> Vec<FeatureCheck> {
+        let chosen: Option<Vec<Option<usize>>> = self.only.as_ref().map(|only| {
+            only.iter()
+                .filter(|(at, _)| *at == scenario.span.start)
+                .map(|(_, row)| *row)
+                .collect()
+        });
+        if chosen.as_ref().is_some_and(Vec::is_empty) {
+            return Vec::new();
+        }
         let mut tags: Vec<String> = vec!["scenario".into()];
         for t in feature.tags.iter().chain(rule_tags).chain(&scenario.tags) {
             let t = clean_tag(t);
@@ -268,7 +423,12 @@ impl Loader<'_> {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for (values, example_tags) in rows {
+        for (row, (values, example_tags)) in rows.into_iter().enumerate() {
+            if let Some(chosen) = &chosen {
+                if !chosen.iter().any(|c| c.is_none_or(|r| r == row)) {
+                    continue;
+                }
+            }
             let name = if values.is_empty() {
                 title.clone()
             } else if title.contains('<') {
@@ -760,6 +920,122 @@ mod tests {
             .clone()
             .expect("a doc string");
         docstring_content(&raw)
+    }
+
+    /// The names of the checks `lines` of `source` load, or the errors.
+    fn at(source: &str, lines: &[usize]) -> Result<Vec<String>, Vec<String>> {
+        let vars = Vars::new();
+        let no_env = |_: &str| None;
+        let plugin = |_: &str| Err("no plugins".to_string());
+        let secrets = std::cell::RefCell::new(Vec::new());
+        let broken = std::collections::BTreeSet::new();
+        let ctx = FeatureContext {
+            vars: &vars,
+            env: &no_env,
+            plugin: &plugin,
+            secrets: &secrets,
+            broken: &broken,
+            base_url: Some("http://127.0.0.1:9"),
+            files_path: None,
+            admit: None,
+        };
+        let mut diags = Vec::new();
+        let source: Arc<str> = Arc::from(source);
+        let loaded = load_lines(
+            Path::new("f.feature"),
+            &source,
+            &ctx,
+            Some(lines),
+            &mut diags,
+        );
+        if diags.is_empty() {
+            Ok(loaded.into_iter().map(|c| c.name).collect())
+        } else {
+            Err(diags.iter().map(|d| d.to_string()).collect())
+        }
+    }
+
+    const CHECKOUT: &str = "\
+Feature: Checkout
+
+  Scenario: empty
+    Given I am on \"/cart\"
+    Then the response status code should be 200
+
+  Rule: cards
+    Scenario Outline: pay in <c>
+      Given I am on \"/pay/<c>\"
+      Then the response status code should be 200
+
+      Examples:
+        | c   |
+        | USD |
+        # euro since 2025
+        | EUR |
+
+      Examples: later
+        | c   |
+        | GBP |
+";
+
+    #[test]
+    fn a_line_selects_the_scenario_row_or_table_on_it() {
+        let names = |lines: &[usize]| at(CHECKOUT, lines).expect("loads");
+        assert_eq!(names(&[3]), ["Checkout / empty"]);
+        assert_eq!(names(&[16]), ["Checkout / pay in EUR"]);
+        assert_eq!(
+            names(&[14, 20]),
+            ["Checkout / pay in USD", "Checkout / pay in GBP"]
+        );
+        assert_eq!(names(&[18]), ["Checkout / pay in GBP"]);
+        assert_eq!(
+            names(&[8]),
+            [
+                "Checkout / pay in USD",
+                "Checkout / pay in EUR",
+                "Checkout / pay in GBP"
+            ]
+        );
+        assert_eq!(names(&[7]).len(), 3);
+        assert_eq!(names(&[1]).len(), 4);
+    }
+
+    #[test]
+    fn a_line_that_holds_no_scenario_is_an_error_at_it() {
+        assert_eq!(
+            at(CHECKOUT, &[4]).expect_err("a step"),
+            ["error: `f.feature:4` selects nothing: line 4 holds no scenario, outline or example row\n --> f.feature:4:5\n  |\n4 |     Given I am on \"/cart\"\n  |     ^^^^^^^^^^^^^^^^^^^^^\n  = note: its scenarios start at lines 3, 8"]
+        );
+        let past = at(CHECKOUT, &[13, 99]).expect_err("a header, the end");
+        assert!(
+            past[0].starts_with("error: `f.feature:13` selects nothing: line 13 holds no scenario"),
+            "{past:?}"
+        );
+        let past = at(CHECKOUT, &[99]).expect_err("the end");
+        assert!(
+            past[0].starts_with(
+                "error: `f.feature:99` selects nothing: the file has 20 lines\n --> f.feature:21:1"
+            ),
+            "{past:?}"
+        );
+    }
+
+    #[test]
+    fn comments_blank_lines_and_more_tags_may_come_between_tags_and_their_keyword() {
+        let cases = [
+            "@a\n# c\n  Feature: F\n  Scenario: S\n    Given x\n",
+            "@a\n  # c\n\n  Feature: F\n  Scenario: S\n    Given x\n",
+            "@a # later\n# c\n@b\n  Feature: F\n  Scenario: S\n    Given x\n",
+            "@a\r\n# c\r\n  Feature: F\r\n  @s\r\n  # c\r\n    Scenario: S\r\n    Given x\r\n",
+            "\u{feff}@a\n# c\n  Feature: F\n  Scenario: S\n    Given x\n",
+            "Feature: F\n  @o\n\t# c\n    Scenario Outline: S\n    Given <x>\n  @e # eu\n  # c\n\n      Examples:\n    | x |\n    | 1 |\n",
+        ];
+        for case in cases {
+            let fixed = tolerated(case);
+            assert_eq!(fixed.len(), case.len(), "{case:?}");
+            let parsed = Feature::parse(fixed.as_ref(), GherkinEnv::default());
+            assert!(parsed.is_ok(), "{case:?}: {parsed:?}");
+        }
     }
 
     #[test]

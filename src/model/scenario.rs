@@ -89,6 +89,29 @@ pub fn has_http_response(page: &url::Url) -> bool {
     matches!(page.scheme(), "http" | "https")
 }
 
+/// The first step of `steps` that opens a relative page with no site to put it on: none given
+/// (`base`: the run's, the import's, behat.yml's), no `the site` step before it, and no page on
+/// an http(s) site opened before it (whose origin it would be on, [`resolve_page`]). Known
+/// before anything runs: such a step can never open its page.
+pub fn first_siteless_page<'s>(
+    base: Option<&str>,
+    steps: &'s [ScenarioStep],
+) -> Option<(&'s ScenarioStep, String)> {
+    let mut site = base.is_some();
+    let mut on_page = false;
+    for step in steps {
+        match &step.action {
+            Action::Site(_) => site = true,
+            Action::Visit(target) if is_whole_url(target) => {
+                on_page |= url::Url::parse(target).is_ok_and(|u| has_http_response(&u));
+            }
+            Action::Visit(target) if !site && !on_page => return Some((step, no_site(target))),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Why a relative page of a feature step cannot be opened: no site was given anywhere.
 pub fn no_site(target: &str) -> String {
     format!(

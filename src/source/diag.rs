@@ -42,6 +42,26 @@ impl Diagnostic {
         Diagnostic::new(file, &Arc::from(""), 0..0, message)
     }
 
+    /// A diagnostic at `line`:`col` (1-based, `col` in characters) of a file whose line there
+    /// reads `text`: for a problem found after the file was read, from what was kept of it.
+    pub fn at_line(
+        file: &Path,
+        line: usize,
+        col: usize,
+        text: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut source = "\n".repeat(line.saturating_sub(1));
+        let start = source.len()
+            + text
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(text.len(), |(i, _)| i);
+        source.push_str(text);
+        let end = source.trim_end().len().max(start);
+        Diagnostic::new(file, &Arc::from(source), start..end, message)
+    }
+
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.note = Some(note.into());
         self

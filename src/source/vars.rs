@@ -1,5 +1,6 @@
 //! Interpolation in suite strings: `${ENV}`, `${ENV:-fallback}` from the environment and `{{var}}`
-//! from `[vars]`; `$$` is a literal `$`. Owns the grammar; must not know about checks or files.
+//! from `[vars]`; `$$` is a literal `$` (in a suite string; a feature's text keeps it). Owns the
+//! grammar; must not know about checks or files.
 //! An unset environment variable is not an error here: the expansion says where it is needed,
 //! and whoever uses the text decides.
 
@@ -96,8 +97,9 @@ pub fn expand(
 /// page must not show (`{{ user.name }}`, `${price}`) is text. `{{name}}`, written as smokegate
 /// writes vars, is a var (unknown: an error); `{{ … }}` otherwise (spaces inside, dots) is a var
 /// when it names a defined one, an error when it is two edits or fewer from one (a typo), and
-/// text otherwise. `${NAME}` is the environment when NAME is upper case (`${SHOP_URL}`);
-/// `${x}`, `${user.name}` are text.
+/// text otherwise; an unknown one close to a defined var names it (`did you mean`). `${NAME}` is
+/// the environment when NAME is upper case (`${SHOP_URL}`); `${x}`, `${user.name}`, `$$`, a lone
+/// `$` are text as written (`$$` stays two dollars: it is a suite string's escape only).
 pub fn expand_feature(
     text: &str,
     vars: &Vars,
@@ -144,7 +146,8 @@ fn expand_into(
         let tail = &rest[i..];
         let at = pos + i;
         let consumed = if tail.starts_with("$$") {
-            out.text.push('$');
+            // A suite string's escape; in a feature's text, as Behat keeps it, two dollars.
+            out.text.push_str(if text_as_written { "$$" } else { "$" });
             2
         } else if let Some(literal) = tail
             .strip_prefix("${")
@@ -234,10 +237,13 @@ fn expand_into(
                 }
                 None => {
                     let known: Vec<&str> = vars.keys().map(String::as_str).collect();
+                    let typo = typo_of(name, vars).filter(|_| text_as_written);
                     return Err(VarError {
                         offset: base + at,
                         len,
-                        message: if known.is_empty() {
+                        message: if let Some(meant) = typo {
+                            format!("unknown variable `{name}` (did you mean `{{{{{meant}}}}}`?)")
+                        } else if known.is_empty() {
                             format!("unknown variable `{name}`: this file has no [vars]")
                         } else {
                             format!("unknown variable `{name}` (defined: {})", known.join(", "))
@@ -462,6 +468,62 @@ mod tests {
         let e = expand("${HOST", &v, &env).unwrap_err();
         assert_eq!(e.offset, 0);
         assert!(expand("${1X}", &v, &env).is_err());
+    }
+
+    #[test]
+    fn a_feature_keeps_dollars_and_templates_as_written() {
+        let v = vars();
+        let feature = |text: &str| {
+            expand_feature(text, &v, &env)
+                .expect("no error")
+                .value()
+                .map(str::to_string)
+        };
+        assert_eq!(feature("cost $$5").as_deref(), Some("cost $$5"));
+        assert_eq!(feature("$$").as_deref(), Some("$$"));
+        assert_eq!(feature("total: $").as_deref(), Some("total: $"));
+        assert_eq!(
+            feature("${price} ${ x }").as_deref(),
+            Some("${price} ${ x }")
+        );
+        assert_eq!(feature("$${HOST}").as_deref(), Some("$${HOST}"));
+        assert_eq!(feature("${HOST}$").as_deref(), Some("web1$"));
+        assert_eq!(feature("${NOPE:-a$$b}").as_deref(), Some("a$$b"));
+        // A suite string keeps its own rule.
+        assert_eq!(value("cost $$5 $", &v).as_deref(), Some("cost $5 $"));
+    }
+
+    #[test]
+    fn a_typo_of_a_var_in_a_feature_names_the_var() {
+        let v: Vars = BTreeMap::from([
+            ("user.name".to_string(), Expanded::literal("ann")),
+            ("base".to_string(), Expanded::literal("http://x")),
+        ]);
+        let e = expand_feature("hi {{ user.nme }}", &v, &env).unwrap_err();
+        assert_eq!((e.offset, e.len), (3, 14));
+        assert_eq!(
+            e.message,
+            "unknown variable `user.nme` (did you mean `{{user.name}}`?)"
+        );
+        let e = expand_feature("{{bsae}}", &v, &env).unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown variable `bsae` (did you mean `{{base}}`?)"
+        );
+        // Far from every var: text, or (written as a var) an error that lists them.
+        let shown = expand_feature("{{ order.total }}", &v, &env).expect("text");
+        assert_eq!(shown.text, "{{ order.total }}");
+        let e = expand_feature("{{total}}", &v, &env).unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown variable `total` (defined: base, user.name)"
+        );
+        // A suite string's message is as it was.
+        let e = expand("{{bsae}}", &v, &env).unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown variable `bsae` (defined: base, user.name)"
+        );
     }
 
     #[test]

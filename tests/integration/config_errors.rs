@@ -201,13 +201,13 @@ fn a_var_cycle_is_one_error_naming_it_and_uses_of_it_say_why() {
 #[test]
 fn a_value_of_the_wrong_type_is_named_in_toml_words_not_ours() {
     let out = Smokegate::new()
-        .suite("[[check]]\nname = \"a\"\nhttp = \"http://127.0.0.1:9/\"\n\n[import]\nside = \"shop.side\"\n")
+        .suite("[[check]]\nname = \"a\"\nhttp = \"http://127.0.0.1:9/\"\n\n[import]\nside = 7\n")
         .args(&["validate"])
         .run();
     out.code(2);
     assert_eq!(
         out.stderr,
-        "error: invalid type: string \"shop.side\", expected an array `[...]`\n --> checks/suite.toml:6:8\n  |\n6 | side = \"shop.side\"\n  |        ^^^^^^^^^^^\n\nerror: invalid type: string \"http://127.0.0.1:9/\", expected a table `{ key = value, ... }`\n --> checks/suite.toml:3:8\n  |\n3 | http = \"http://127.0.0.1:9/\"\n  |        ^^^^^^^^^^^^^^^^^^^^^\n\nerror: the suite has 2 errors; nothing ran\n"
+        "error: invalid type: integer `7`, expected a Selenium IDE project (.side) path, a table with `file`, or a list of them\n --> checks/suite.toml:6:8\n  |\n6 | side = 7\n  |        ^\n\nerror: invalid type: string \"http://127.0.0.1:9/\", expected a table `{ key = value, ... }`\n --> checks/suite.toml:3:8\n  |\n3 | http = \"http://127.0.0.1:9/\"\n  |        ^^^^^^^^^^^^^^^^^^^^^\n\nerror: the suite has 2 errors; nothing ran\n"
     );
 }
 

@@ -354,6 +354,10 @@ fn an_import_of_the_wrong_type_says_what_it_takes() {
             "nrpe = true",
             "error: invalid type: boolean `true`, expected an nrpe.cfg path, a table with `file`, or a list of them\n --> checks/suite.toml:2:8",
         ),
+        (
+            "features = 1.5",
+            "error: invalid type: floating point `1.5`, expected a .feature file or folder, a table with `path`, or a list of them\n --> checks/suite.toml:2:12",
+        ),
     ] {
         let out = Smokegate::new()
             .suite(&format!("[import]\n{line}\n"))

@@ -147,9 +147,9 @@ fn every_phrasing_fails_over_http_with_its_message() {
     let dir = features();
     let c = "CRITICAL";
     let expected: Vec<(&str, &str, String)> = vec![
-        ("no site for the homepage", c, "Given I am on the homepage - `/` is relative and no site is known: run with `--base-url`, give the import a `base_url` (or behat.yml one), or start with `Given the site \"https://…\"`".into()),
+        ("being on the homepage of a closed port", c, format!("Given I am on the homepage - connection refused: http://{closed}/")),
         ("the homepage of a closed port", c, format!("When I go to the homepage - connection refused: http://{closed}/")),
-        ("no site for a page", c, "Given I am on \"/login\" - `/login` is relative and no site is known: run with `--base-url`, give the import a `base_url` (or behat.yml one), or start with `Given the site \"https://…\"`".into()),
+        ("being on a page on a closed port", c, format!("Given I am on \"/login\" - connection refused: http://{closed}/login")),
         ("a page on a closed port", c, format!("When I go to \"/login\" - connection refused: http://{closed}/login")),
         ("nothing to reload", c, "When I reload the page - no page is open yet: go to one first".into()),
         ("nothing to go back to", c, "When I move backward one page - there is no page to go back to".into()),

@@ -5,6 +5,7 @@ mod harness;
 
 mod baseline;
 mod behat;
+mod behat_review;
 mod browser_checks;
 mod config_errors;
 mod containment;
