@@ -2,7 +2,9 @@
 //! chromedriver later) goes through here: its own process group, stdin from /dev/null, stdout and
 //! stderr captured up to a bound, and TERM -> grace -> KILL to the whole group when asked to stop.
 //! A run's children are contained in its [`Scope`] (see `containment`): nothing they start
-//! outlives the run, or a `kill -9` of smokegate.
+//! outlives the run, or a `kill -9` of smokegate. A check's child is started by `spawn` (a
+//! vfork-style clone that joins the scope before exec, copying nothing of this process); a
+//! service, one per run, through std's `Command`.
 //! This module decides nothing about states or time limits: the caller says when to stop.
 
 use std::ffi::OsString;
@@ -17,6 +19,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 mod containment;
+mod spawn;
 pub use containment::Scope;
 
 /// What to run. The program is executed directly, never through a shell.
@@ -89,10 +92,17 @@ pub async fn run_in(
     limits: Limits,
     stop: &CancellationToken,
 ) -> io::Result<Finished> {
-    let mut cmd = command(scope, spawn);
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn()?;
-    let guard = GroupGuard::new(scope, child.id());
+    let procs = scope.and_then(Scope::procs_fd);
+    // Without a cgroup, what a check starts is found by this if smokegate is killed.
+    let extra: Vec<(OsString, OsString)> = match scope {
+        Some(_) if procs.is_none() => vec![(
+            containment::SCOPE_ENV.into(),
+            containment::scope_token().into(),
+        )],
+        _ => Vec::new(),
+    };
+    let mut child = spawn::start(spawn, procs, &extra)?;
+    let guard = GroupGuard::new(scope, u32::try_from(child.pid).ok());
 
     let mut stdout = Reader::start(child.stdout.take(), limits.capture);
     let mut stderr = Reader::start(child.stderr.take(), limits.capture);

@@ -1035,3 +1035,60 @@ async fn nagios_check_procs_counts_a_marked_process() {
         Some(("procs", Some(0.0)))
     );
 }
+
+/// A child starts as std's spawn would start it: no signal blocked, SIGPIPE at its default
+/// (smokegate ignores it; a plugin's pipeline must end on it), stdin /dev/null, its own process
+/// group, the variables given over the environment, a bare name looked up in `$PATH`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_starts_with_default_signals_its_own_group_and_its_environment() {
+    let stop = CancellationToken::new();
+    let script = "grep -E '^Sig(Blk|Ign):' /proc/self/status; \
+                  test \"$(ps -o pgid= -p $$ | tr -d ' ')\" = \"$$\" && echo own-group; \
+                  readlink /proc/self/fd/0; echo \"marker=$SMOKEGATE_TEST_MARKER\"; \
+                  yes | head -n 1";
+    let spawn = spawn("sh", &["-c", script], "m-42");
+    let (finished, _) = run_ok(&spawn, Limits::default(), &stop).await;
+    assert_eq!(
+        finished.exit,
+        Exit::Code(0),
+        "{}",
+        text(&finished.stderr.head)
+    );
+    let out = text(&finished.stdout.head);
+    let ignored = out
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .map(str::trim)
+        .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+        .expect("SigIgn");
+    assert_eq!(ignored & (1 << (libc::SIGPIPE - 1)), 0, "{out}");
+    assert!(out.contains("SigBlk:\t0000000000000000\n"), "{out}");
+    assert!(
+        out.contains("own-group\n/dev/null\nmarker=m-42\ny\n"),
+        "{out}"
+    );
+    // `yes` ended on SIGPIPE, silently; with it ignored it would say "Broken pipe".
+    assert_eq!(text(&finished.stderr.head), "");
+}
+
+/// A program that cannot be executed is the spawn's error, as std's spawn gives it; nothing is
+/// left behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_program_that_cannot_run_is_a_spawn_error() {
+    let stop = CancellationToken::new();
+    let missing = spawn("/nonexistent/check_x", &[], "unused");
+    let err = process::run(&missing, Limits::default(), &stop)
+        .await
+        .expect_err("no such program");
+    assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+    let not_executable = spawn(fixture("README.md"), &[], "unused");
+    let err = process::run(&not_executable, Limits::default(), &stop)
+        .await
+        .expect_err("not executable");
+    assert_eq!(err.kind(), std::io::ErrorKind::PermissionDenied, "{err}");
+    let bare = spawn("no-such-program-anywhere", &[], "unused");
+    let err = process::run(&bare, Limits::default(), &stop)
+        .await
+        .expect_err("not in PATH");
+    assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+}
