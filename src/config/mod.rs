@@ -101,18 +101,22 @@ fn loaded(
     diags: Vec<Diagnostic>,
 ) -> Result<Suite, Diagnostics> {
     let redactor = crate::redact::Redactor::new(secrets);
+    if !diags.is_empty() {
+        return Err(Diagnostics::new(diags, redactor));
+    }
+    // A suite file's folders are found once, not once for each of its checks.
+    let mut folders: HashMap<PathBuf, Vec<String>> = HashMap::new();
     for entry in &mut suite.entries {
         if let Some(check) = &mut entry.check {
             let check = Arc::make_mut(check);
-            check.fingerprint = check.digest(&redactor);
+            let folders = folders
+                .entry(check.suite.clone())
+                .or_insert_with(|| crate::model::suite_folders(&check.suite));
+            check.fingerprint = check.digest_among(&redactor, folders);
         }
     }
-    if diags.is_empty() {
-        suite.redactor = redactor;
-        Ok(suite)
-    } else {
-        Err(Diagnostics::new(diags, redactor))
-    }
+    suite.redactor = redactor;
+    Ok(suite)
 }
 
 /// Loads suite texts that are already in memory, each under the name its diagnostics show.

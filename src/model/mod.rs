@@ -465,8 +465,14 @@ impl Check {
     /// current directory) are left out. Only the secrets the loaders know are masked — not those
     /// met while running — so that the same definition always has the same digest.
     pub fn digest(&self, redactor: &crate::redact::Redactor) -> String {
+        self.digest_among(redactor, &suite_folders(&self.suite))
+    }
+
+    /// [`Check::digest`], the suite's folders as [`suite_folders`] gives them (the same for
+    /// every check of a suite file: a loader finds them once per folder).
+    pub fn digest_among(&self, redactor: &crate::redact::Redactor, folders: &[String]) -> String {
         let definition = format!("{:?}|{:?}|{:?}", self.probe, self.timeout, self.fail_on);
-        let definition = self.placeless(&definition);
+        let definition = placeless(&definition, folders);
         let masked = redactor.mask_loaded(&definition);
         let digest = ring::digest::digest(&ring::digest::SHA256, masked.as_bytes());
         let hex: String = digest.as_ref()[..12]
@@ -477,49 +483,54 @@ impl Check {
     }
 }
 
-impl Check {
-    /// A definition's debug text without where it was written: the fields that only say where
-    /// (`origin`, `file`, `source_line`, `line`, `col`) are dropped, and the suite's folder (as
-    /// given, made absolute, and with its links resolved) and the current directory become `.`.
-    fn placeless(&self, definition: &str) -> String {
-        static WHERE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
-            regex::Regex::new(
-                r#"\b(?:origin|file|source_line): (?:"(?:[^"\\]|\\.)*"|None|Some\("(?:[^"\\]|\\.)*"\)),? ?|\b(?:line|col): \d+,? ?"#,
-            )
-            .ok()
-        });
-        let mut text = match WHERE.as_ref() {
-            Some(re) => re.replace_all(definition, "").into_owned(),
-            None => definition.to_string(),
-        };
-        let dir = self.suite.parent().unwrap_or(std::path::Path::new(""));
-        let cwd = std::env::current_dir().ok();
-        let mut folders: Vec<PathBuf> = Vec::new();
-        if !dir.as_os_str().is_empty() {
-            folders.push(dir.to_path_buf());
-            if let Some(cwd) = &cwd {
-                folders.push(cwd.join(dir));
-            }
-            if let Ok(real) = std::fs::canonicalize(dir) {
-                folders.push(real);
-            }
-        }
-        if let Some(cwd) = cwd {
-            if let Ok(real) = std::fs::canonicalize(&cwd) {
-                folders.push(real);
-            }
-            folders.push(cwd);
-        }
-        // Longest first: a folder inside another is replaced whole.
-        folders.sort_by_key(|f| std::cmp::Reverse(f.as_os_str().len()));
-        for folder in folders {
-            let folder = folder.display().to_string();
-            if folder.len() > 1 {
-                text = text.replace(&format!("\"{folder}/"), "\"./");
-            }
-        }
-        text
+/// A definition's debug text without where it was written: the fields that only say where
+/// (`origin`, `file`, `source_line`, `line`, `col`) are dropped, and `folders` (the suite's, see
+/// [`suite_folders`]) become `.`.
+fn placeless(definition: &str, folders: &[String]) -> String {
+    static WHERE: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"\b(?:origin|file|source_line): (?:"(?:[^"\\]|\\.)*"|None|Some\("(?:[^"\\]|\\.)*"\)),? ?|\b(?:line|col): \d+,? ?"#,
+        )
+        .ok()
+    });
+    let mut text = match WHERE.as_ref() {
+        Some(re) => re.replace_all(definition, "").into_owned(),
+        None => definition.to_string(),
+    };
+    for folder in folders {
+        text = text.replace(&format!("\"{folder}/"), "\"./");
     }
+    text
+}
+
+/// The folder of the suite file `suite` (as given, made absolute, and with its links resolved)
+/// and the current directory, longest first (a folder inside another is replaced whole): what a
+/// digest leaves out.
+pub fn suite_folders(suite: &std::path::Path) -> Vec<String> {
+    let dir = suite.parent().unwrap_or(std::path::Path::new(""));
+    let cwd = std::env::current_dir().ok();
+    let mut folders: Vec<PathBuf> = Vec::new();
+    if !dir.as_os_str().is_empty() {
+        folders.push(dir.to_path_buf());
+        if let Some(cwd) = &cwd {
+            folders.push(cwd.join(dir));
+        }
+        if let Ok(real) = std::fs::canonicalize(dir) {
+            folders.push(real);
+        }
+    }
+    if let Some(cwd) = cwd {
+        if let Ok(real) = std::fs::canonicalize(&cwd) {
+            folders.push(real);
+        }
+        folders.push(cwd);
+    }
+    folders.sort_by_key(|f| std::cmp::Reverse(f.as_os_str().len()));
+    folders
+        .into_iter()
+        .map(|f| f.display().to_string())
+        .filter(|f| f.len() > 1)
+        .collect()
 }
 
 /// One try of a check.

@@ -720,9 +720,22 @@ fn certificate(a: &[String]) -> Result<Action, String> {
 }
 
 struct Compiled {
-    regex: Regex,
+    /// The phrasing anchored, compiled when a step first needs its captures: a suite uses a few
+    /// of the phrasings, and the set finds which.
+    pattern: String,
+    regex: OnceLock<Regex>,
     /// The example, in the shape unknown steps are compared in.
     shape: String,
+}
+
+impl Compiled {
+    fn regex(&self) -> &Regex {
+        // Every pattern is a constant checked by the tests below.
+        self.regex.get_or_init(|| {
+            Regex::new(&self.pattern)
+                .unwrap_or_else(|e| panic!("phrase `{}` does not compile: {e}", self.pattern))
+        })
+    }
 }
 
 fn compiled() -> &'static [Compiled] {
@@ -734,7 +747,7 @@ pub(super) fn example_values(phrase: usize) -> Vec<&'static str> {
     let (Some(c), Some(p)) = (compiled().get(phrase), phrases().get(phrase)) else {
         return Vec::new();
     };
-    c.regex
+    c.regex()
         .captures(example_step(p.example))
         .map(|caps| {
             caps.iter()
@@ -754,13 +767,12 @@ fn vocabulary() -> &'static (Vec<Compiled>, regex::RegexSet) {
             .iter()
             .map(|p| format!("^{}$", placeholders(p.pattern)))
             .collect();
-        // Every pattern is a constant checked by the tests below.
         let compiled = phrases()
             .iter()
             .zip(&anchored)
             .map(|(p, pattern)| Compiled {
-                regex: Regex::new(pattern)
-                    .unwrap_or_else(|e| panic!("phrase `{}` does not compile: {e}", p.pattern)),
+                pattern: pattern.clone(),
+                regex: OnceLock::new(),
                 shape: shape(example_step(p.example)),
             })
             .collect();
@@ -832,7 +844,7 @@ pub fn parse(written: &Written, context: &Context) -> Result<Actions, StepError>
         .matches(text)
         .iter()
         .filter_map(|i| {
-            compiled[i].regex.captures(text).map(|caps| {
+            compiled[i].regex().captures(text).map(|caps| {
                 let values = caps
                     .iter()
                     .skip(1)
@@ -1012,7 +1024,7 @@ pub(crate) mod tests {
             let matched: Vec<usize> = compiled()
                 .iter()
                 .enumerate()
-                .filter(|(_, c)| c.regex.is_match(first))
+                .filter(|(_, c)| c.regex().is_match(first))
                 .map(|(j, _)| j)
                 .collect();
             assert_eq!(matched, vec![i], "example `{}`", p.example);
@@ -1127,7 +1139,7 @@ pub(crate) mod tests {
         let matched: Vec<usize> = compiled()
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.regex.is_match(step))
+            .filter(|(_, c)| c.regex().is_match(step))
             .map(|(i, _)| i)
             .collect();
         assert_eq!(
