@@ -36,6 +36,10 @@ impl FileLoader<'_> {
             Some(d) => self.text.duration(d, "retry_delay"),
             None => Some(defaults.retry_delay),
         };
+        let retry_on = match &raw.retry_on {
+            Some(r) => self.text.retry_on(r).unwrap_or_default(),
+            None => defaults.retry_on,
+        };
         let fail_on = match &raw.fail_on {
             Some(f) => self.text.fail_on(f),
             None => defaults.fail_on,
@@ -157,6 +161,7 @@ impl FileLoader<'_> {
                     timeout,
                     retries,
                     retry_delay,
+                    retry_on,
                     optional,
                     fail_on,
                     suite: self.text.file.to_path_buf(),

@@ -76,6 +76,7 @@ pub(super) fn standalone_feature(
                 timeout: DEFAULT_TIMEOUT,
                 retries: 0,
                 retry_delay: DEFAULT_RETRY_DELAY,
+                retry_on: crate::model::RetryOn::Transient,
                 optional: false,
                 fail_on: None,
                 suite: file.to_path_buf(),

@@ -336,6 +336,7 @@ struct Defaults {
     tags: Vec<String>,
     plugin_dirs: Vec<PathBuf>,
     fail_on: Option<crate::model::FailOn>,
+    retry_on: crate::model::RetryOn,
 }
 
 /// A deserializer's message in the words of the file: `expected struct RawHttp` names our own
@@ -378,6 +379,7 @@ impl Defaults {
             retry_delay: self.retry_delay,
             optional: false,
             fail_on: self.fail_on,
+            retry_on: self.retry_on,
             suite,
             source,
             probe,

@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::kinds::{FailOnName, RawCheck};
+use super::kinds::{FailOnName, RawCheck, RetryOnName};
 
 /// A smokegate suite file (TOML): `[defaults]`, `[vars]`, `[secrets]`, `[browser]`, `[import]`
 /// and `[[check]]`.
@@ -98,6 +98,9 @@ pub struct RawDefaults {
     /// Which states of this file's checks fail the gate, over `--fail-on`.
     #[schemars(with = "Option<FailOnName>")]
     pub fail_on: Option<Spanned<String>>,
+    /// Which failed attempts `retries` repeat: `transient` (the default) or `any`.
+    #[schemars(with = "Option<RetryOnName>")]
+    pub retry_on: Option<Spanned<String>>,
 }
 
 /// `[browser]`: how browser checks get a browser.

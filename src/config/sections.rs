@@ -12,6 +12,7 @@ impl FileLoader<'_> {
             tags: Vec::new(),
             plugin_dirs: DEFAULT_PLUGIN_DIRS.iter().map(PathBuf::from).collect(),
             fail_on: None,
+            retry_on: crate::model::RetryOn::Transient,
         };
         let Some(value) = value else {
             return defaults;
@@ -43,6 +44,9 @@ impl FileLoader<'_> {
         }
         defaults.tags = self.text.tags(raw.tags.as_deref().unwrap_or_default());
         defaults.fail_on = raw.fail_on.as_ref().and_then(|f| self.text.fail_on(f));
+        if let Some(r) = raw.retry_on.as_ref().and_then(|r| self.text.retry_on(r)) {
+            defaults.retry_on = r;
+        }
         if let Some(dirs) = raw.plugin_dirs {
             defaults.plugin_dirs = dirs
                 .iter()

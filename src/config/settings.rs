@@ -1,9 +1,9 @@
 //! What a check of an import may be given, as a `[[check]]` is: `timeout`, `retries`,
-//! `retry_delay`, `optional`, `fail_on` and `needs`, by the `checks` table of an import entry —
-//! `"*"` for all of its checks, a glob or an exact name for some (`check_load`, `"Shop / *"`) —
-//! and, for a feature scenario, by its tags (`@optional`, `@needs:nginx`, `@retries:2`,
-//! `@timeout:30s`, `@retry_delay:5s`, `@fail_on:critical`). Applied in one place, to every
-//! importer's checks; must not load another tool's files.
+//! `retry_delay`, `retry_on`, `optional`, `fail_on` and `needs`, by the `checks` table of an
+//! import entry — `"*"` for all of its checks, a glob or an exact name for some (`check_load`,
+//! `"Shop / *"`) — and, for a feature scenario, by its tags (`@optional`, `@needs:nginx`,
+//! `@retries:2`, `@timeout:30s`, `@retry_delay:5s`, `@retry_on:any`, `@fail_on:critical`).
+//! Applied in one place, to every importer's checks; must not load another tool's files.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -29,6 +29,9 @@ pub struct RawSettings {
     /// Wait between attempts, a human duration.
     #[schemars(with = "Option<String>")]
     pub retry_delay: Option<Spanned<String>>,
+    /// `transient` or `any`: which failed attempts `retries` repeat.
+    #[schemars(with = "Option<String>")]
+    pub retry_on: Option<Spanned<String>>,
     /// A failure is reported but does not fail the gate.
     pub optional: Option<bool>,
     /// `warning` or `critical`: which states fail the gate.
@@ -63,6 +66,7 @@ fn from_tags(tags: &[String], span: &Range<usize>) -> Option<RawSettings> {
             "timeout" if !value.is_empty() => settings.timeout = Some(spanned(value)),
             "retry_delay" if !value.is_empty() => settings.retry_delay = Some(spanned(value)),
             "fail_on" if !value.is_empty() => settings.fail_on = Some(spanned(value)),
+            "retry_on" if !value.is_empty() => settings.retry_on = Some(spanned(value)),
             _ => continue,
         }
         any = true;
@@ -143,6 +147,10 @@ impl FileLoader<'_> {
             .as_ref()
             .and_then(|t| self.text.duration(t, "retry_delay"));
         let fail_on = settings.fail_on.as_ref().and_then(|f| self.text.fail_on(f));
+        let retry_on = settings
+            .retry_on
+            .as_ref()
+            .and_then(|r| self.text.retry_on(r));
         if let Some(names) = &settings.needs {
             let names: Vec<(String, Range<usize>)> = names
                 .iter()
@@ -182,6 +190,9 @@ impl FileLoader<'_> {
         }
         if fail_on.is_some() {
             check.fail_on = fail_on;
+        }
+        if let Some(retry_on) = retry_on {
+            check.retry_on = retry_on;
         }
     }
 }

@@ -142,6 +142,20 @@ impl<'a> FileText<'a> {
         out
     }
 
+    pub fn retry_on(&mut self, value: &Spanned<String>) -> Option<crate::model::RetryOn> {
+        match value.get_ref().as_str() {
+            "transient" => Some(crate::model::RetryOn::Transient),
+            "any" => Some(crate::model::RetryOn::Any),
+            other => {
+                self.error(
+                    value.span(),
+                    format!("`retry_on` is `transient` or `any`, not `{other}`"),
+                );
+                None
+            }
+        }
+    }
+
     pub fn fail_on(&mut self, value: &Spanned<String>) -> Option<crate::model::FailOn> {
         match value.get_ref().as_str() {
             "warning" => Some(crate::model::FailOn::Warning),

@@ -27,6 +27,17 @@ pub use spec::ProbeSpec;
 pub const MAX_DURATION: Duration = Duration::from_secs(366 * 24 * 3600);
 pub const MAX_DURATION_TEXT: &str = "366 days";
 
+/// Which failed attempts a check's `retries` repeat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RetryOn {
+    /// Those a retry may change: no answer, a timeout, a 5xx, a plugin's result; not a whole
+    /// answer that is wrong ([`Outcome::settled`]).
+    #[default]
+    Transient,
+    /// Every failed attempt.
+    Any,
+}
+
 /// Which states fail the gate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum FailOn {
@@ -283,6 +294,10 @@ pub struct Outcome {
     pub long_output: Vec<String>,
     pub perfdata: Vec<Perfdata>,
     pub evidence: Vec<Evidence>,
+    /// A failure a retry cannot change: the service answered, whole, and the answer is wrong (a
+    /// test string on a page that answered 200, a certificate about to expire). A refused
+    /// connection, a timeout, a 5xx, a plugin's result are never settled.
+    pub settled: bool,
 }
 
 impl Outcome {
@@ -293,7 +308,14 @@ impl Outcome {
             long_output: Vec::new(),
             perfdata: Vec::new(),
             evidence: Vec::new(),
+            settled: false,
         }
+    }
+
+    /// This outcome, as a failure a retry cannot change (see [`Outcome::settled`]).
+    pub fn settle(mut self) -> Outcome {
+        self.settled = true;
+        self
     }
 
     pub fn unknown(summary: impl Into<String>) -> Outcome {
@@ -440,6 +462,8 @@ pub struct Check {
     pub timeout: Duration,
     pub retries: u32,
     pub retry_delay: Duration,
+    /// Which failed attempts are retried (`retries` of them at most).
+    pub retry_on: RetryOn,
     pub optional: bool,
     /// Which states of this check fail the gate; `None` follows the run's `--fail-on`.
     pub fail_on: Option<FailOn>,

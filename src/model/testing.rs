@@ -19,6 +19,7 @@ pub fn shell_check(name: &str, script: &str) -> Check {
         timeout: Duration::from_secs(10),
         retries: 0,
         retry_delay: Duration::ZERO,
+        retry_on: super::RetryOn::Transient,
         optional: false,
         fail_on: None,
         suite: PathBuf::from("suite.toml"),

@@ -62,18 +62,17 @@ pub async fn run(spec: &TcpSpec, ctx: &ProbeCtx) -> Outcome {
         }
         if !found(&reply) {
             let got = sanitize::text_from_bytes(&reply[..reply.len().min(512)]);
-            return Outcome::new(
+            let outcome = Outcome::new(
                 State::Critical,
                 format!("TCP CRITICAL - unexpected reply from {target}: expected {expect:?}"),
-            )
-            .with_evidence(
-                Label::Reply,
-                if got.is_empty() {
-                    "(nothing before the connection closed)".to_string()
-                } else {
-                    got
-                },
             );
+            // A service that answered something else answers it again; one that closed the
+            // connection first may be starting.
+            return if got.is_empty() {
+                outcome.with_evidence(Label::Reply, "(nothing before the connection closed)")
+            } else {
+                outcome.with_evidence(Label::Reply, got).settle()
+            };
         }
     }
     let secs = super::tls::round_ms(start.elapsed().as_secs_f64());

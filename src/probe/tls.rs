@@ -257,6 +257,10 @@ pub fn judge(cert: &CertInfo, verified: &Result<(), String>, days: &CertDays) ->
         outcome = outcome.with_evidence(Label::Verification, why.clone());
     }
     outcome.perfdata.push(perf);
+    // The certificate the server presents: asking again shows the same one.
+    if state != State::Ok {
+        outcome = outcome.settle();
+    }
     outcome
 }
 

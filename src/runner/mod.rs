@@ -448,8 +448,13 @@ impl Unit {
             drop(permit);
             drop(session);
             let state = attempt.outcome.state;
-            let last =
-                number == max_attempts || state == State::Ok || self.cancel.token.is_cancelled();
+            // A whole answer that is wrong is not asked again, unless the check says so.
+            let futile =
+                attempt.outcome.settled && self.check.retry_on == crate::model::RetryOn::Transient;
+            let last = number == max_attempts
+                || state == State::Ok
+                || futile
+                || self.cancel.token.is_cancelled();
             if last {
                 attempts.push(attempt);
                 break;

@@ -150,3 +150,98 @@ fn a_flaky_pass_is_said_where_ci_readers_look_and_fails_the_gate_only_when_asked
         "{md}"
     );
 }
+
+fn attempts(json: &serde_json::Value, name: &str) -> Vec<String> {
+    json["checks"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["name"] == name)
+        .and_then(|c| c["attempts"].as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x["state"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Retries repeat what another try may change — no answer, a 5xx, a slow answer, a plugin's
+/// result — not a whole answer that is wrong (a test string on a page that answered 200, a
+/// scenario's step on such a page); `retry_on = "any"` (on a check, in `[defaults]`, in an
+/// import's `checks`, as a scenario's tag) retries those too.
+#[test]
+fn retries_repeat_what_another_try_may_change_and_retry_on_any_repeats_the_rest() {
+    let page = http_server(
+        200,
+        "<html><body><p>Lorem ipsum test string</p></body></html>",
+    );
+    let down = http_server(503, "<html><body>Service Unavailable</body></html>");
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let feature = format!(
+        "Feature: Shop\n  Scenario: home\n    Given I am on \"http://127.0.0.1:{page}/\"\n    Then I should see \"Welcome\"\n\n  \
+         @retry_on:any\n  Scenario: home again\n    Given I am on \"http://127.0.0.1:{page}/\"\n    Then I should see \"Welcome\"\n"
+    );
+    let suite = format!(
+        "[defaults]\nretries = 2\nretry_delay = \"10ms\"\n\n\
+         [[check]]\nname = \"wrong page\"\nhttp = {{ url = \"http://127.0.0.1:{page}/\", body_has = [\"Welcome\"] }}\n\n\
+         [[check]]\nname = \"wrong page, any\"\nretry_on = \"any\"\nhttp = {{ url = \"http://127.0.0.1:{page}/\", body_has = [\"Welcome\"] }}\n\n\
+         [[check]]\nname = \"down\"\nhttp = {{ url = \"http://127.0.0.1:{down}/\" }}\n\n\
+         [[check]]\nname = \"refused\"\nhttp = {{ url = \"http://127.0.0.1:{closed}/\" }}\n\n\
+         [[check]]\nname = \"plugin\"\nnagios = {{ command = \"check_dummy 2 down\" }}\n\n\
+         [import]\nfeatures = [\"shop.feature\"]\n"
+    );
+    let out = Smokegate::new()
+        .suite(&suite)
+        .file("checks/shop.feature", &feature)
+        .args(&["run", "--json", "r.json", "--color", "never"])
+        .run();
+    out.code(1);
+    let json = out.json("r.json");
+    let three = vec!["CRITICAL".to_string(); 3];
+    assert_eq!(attempts(&json, "wrong page"), ["CRITICAL"]);
+    assert_eq!(attempts(&json, "wrong page, any"), three);
+    assert_eq!(attempts(&json, "down"), three);
+    assert_eq!(attempts(&json, "refused"), three);
+    assert_eq!(attempts(&json, "plugin"), three);
+    assert_eq!(attempts(&json, "Shop / home"), ["CRITICAL"]);
+    assert_eq!(attempts(&json, "Shop / home again"), three);
+    assert!(
+        out.stdout.contains(
+            "not retried: the answer came whole and is wrong, so another try gets it again (retry_on = \"any\" retries it)"
+        ),
+        "{}",
+        out.stdout
+    );
+    // `[defaults] retry_on = "any"` retries every check of the file.
+    let any = suite.replace(
+        "retry_delay = \"10ms\"\n",
+        "retry_delay = \"10ms\"\nretry_on = \"any\"\n",
+    );
+    let out = Smokegate::new()
+        .suite(&any)
+        .file("checks/shop.feature", &feature)
+        .args(&["run", "--json", "r.json", "--color", "never"])
+        .run();
+    out.code(1);
+    let json = out.json("r.json");
+    assert_eq!(attempts(&json, "wrong page"), three);
+    assert_eq!(attempts(&json, "Shop / home"), three);
+}
+
+#[test]
+fn a_retry_on_that_is_neither_is_an_error_at_its_place() {
+    let suite = "[[check]]\nname = \"a\"\nretry_on = \"always\"\nnagios = { command = \"check_dummy 0\" }\n";
+    let out = Smokegate::new().suite(suite).args(&["validate"]).run();
+    out.code(2);
+    assert!(
+        out.stderr.starts_with(
+            "error: `retry_on` is `transient` or `any`, not `always`\n --> checks/suite.toml:3:12\n"
+        ),
+        "{}",
+        out.stderr
+    );
+}

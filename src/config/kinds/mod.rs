@@ -93,6 +93,16 @@ pub(super) enum FailOnName {
     Critical,
 }
 
+/// `transient` or `any`.
+// Schema only: the loader reads a string and names a wrong one.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(super) enum RetryOnName {
+    Transient,
+    Any,
+}
+
 /// `RawCheck` with one optional field per kind, and the list of those kinds, from one list.
 macro_rules! check_table {
     (
@@ -140,6 +150,11 @@ check_table! {
             /// Wait between attempts, a human duration, over `[defaults] retry_delay`.
             #[schemars(with = "Option<String>")]
             pub retry_delay: Option<Spanned<String>>,
+            /// `transient` (the default: a failure a retry may change; not a whole answer that is
+            /// wrong, such as a test string on a page that answered 200) or `any`: which failed
+            /// attempts `retries` repeat.
+            #[schemars(with = "Option<RetryOnName>")]
+            pub retry_on: Option<Spanned<String>>,
             /// Reported, never fails the gate.
             pub optional: Option<bool>,
             /// `warning` or `critical`: which states of this check fail the gate, over `--fail-on`.

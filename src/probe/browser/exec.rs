@@ -295,6 +295,7 @@ async fn scenario(
     let mut failures: Vec<(usize, String)> = Vec::new();
     let mut broken = false;
     let mut unknown = false;
+    let mut settled = false;
     let mut shown: Vec<(Label, String)> = Vec::new();
     let (mut pc, mut jumped) = (0, false);
     while let Some(step) = spec.steps.get(pc) {
@@ -329,6 +330,8 @@ async fn scenario(
                 broken |= f.broken;
                 if failures.is_empty() {
                     unknown = f.unknown;
+                    // The judge's word on a page the browser showed: the same page shows the same.
+                    settled = f.said && !f.broken && !f.unknown;
                     shown = f.evidence;
                 }
                 let written = spec.feature.as_ref().and_then(|f| f.step_of(i));
@@ -376,7 +379,12 @@ async fn scenario(
             Outcome::new(State::Unknown, format!("BROWSER UNKNOWN - {message}"))
         }
         Some((_, message)) => {
-            Outcome::new(State::Critical, format!("BROWSER CRITICAL - {message}"))
+            let outcome = Outcome::new(State::Critical, format!("BROWSER CRITICAL - {message}"));
+            if settled {
+                outcome.settle()
+            } else {
+                outcome
+            }
         }
     };
     outcome

@@ -32,6 +32,8 @@ struct Findings {
     /// `cert_days`: the days-left perfdata, and the certificate when it is why the check fails.
     cert_perf: Option<Perfdata>,
     cert_evidence: Option<String>,
+    /// A failure another try may not repeat: the response was slow.
+    transient: bool,
 }
 
 impl Findings {
@@ -109,6 +111,7 @@ fn check_unsettled(why: &str, text: &str, found: &mut Findings) {
 fn check_time(spec: &HttpSpec, secs: f64, found: &mut Findings) {
     let state = spec.time.state(secs);
     if state != State::Ok {
+        found.transient = true;
         found.failures.push((
             state,
             format!(
@@ -188,6 +191,14 @@ fn outcome(spec: &HttpSpec, response: &Response, found: Findings) -> Outcome {
             Label::BodyTruncated,
             format!("read the first {} bytes (max_body)", spec.max_body),
         );
+    }
+    // The server answered, whole and below 500, and the answer is wrong: asking again gets the
+    // same answer. A slow answer, a 5xx, or what could not be established (UNKNOWN) may differ.
+    if matches!(state, State::Warning | State::Critical)
+        && !found.transient
+        && status.as_u16() < 500
+    {
+        outcome = outcome.settle();
     }
     outcome
 }
@@ -798,6 +809,28 @@ mod tests {
             "{}",
             html.summary
         );
+    }
+
+    /// A whole answer below 500 that is wrong is settled (a retry gets it again); a slow one, a
+    /// 5xx, or one that passes is not.
+    #[test]
+    fn only_a_whole_wrong_answer_below_500_is_settled() {
+        let mut lacks = spec();
+        lacks.body_has = vec!["Welcome".into()];
+        let settled = |spec: &HttpSpec, code: u16| {
+            let outcome = judge_response(spec, &response(code, &[], "hello"), &Redactor::none());
+            (outcome.state, outcome.settled)
+        };
+        assert_eq!(settled(&lacks, 200), (State::Critical, true));
+        assert_eq!(settled(&lacks, 404), (State::Critical, true));
+        assert_eq!(settled(&lacks, 503), (State::Critical, false));
+        assert_eq!(settled(&spec(), 200), (State::Ok, false));
+        let mut slow = lacks.clone();
+        slow.time = Thresholds {
+            warn: Some(Range::parse("0.01").expect("range")),
+            crit: None,
+        };
+        assert_eq!(settled(&slow, 200), (State::Critical, false));
     }
 
     #[test]

@@ -63,6 +63,9 @@ struct Fail {
     state: State,
     message: String,
     evidence: Vec<(Label, String)>,
+    /// The page the step judged is wrong as it was served: another try of the same scenario
+    /// gets the same page (unless the server answered 5xx).
+    settled: bool,
 }
 
 fn fail(message: impl Into<String>) -> Fail {
@@ -70,6 +73,7 @@ fn fail(message: impl Into<String>) -> Fail {
         state: State::Critical,
         message: message.into(),
         evidence: Vec::new(),
+        settled: false,
     }
 }
 
@@ -124,6 +128,10 @@ impl Session<'_> {
         outcome = outcome.with_evidence(Label::Scenario, step_list(steps, index));
         for (label, text) in f.evidence {
             outcome = outcome.with_evidence(label, text);
+        }
+        let served = self.page.as_ref().is_some_and(|p| p.status.as_u16() < 500);
+        if f.settled && served && matches!(f.state, State::Warning | State::Critical) {
+            outcome = outcome.settle();
         }
         if let Some(page) = &self.page {
             let mut at = page.url.to_string();
@@ -244,6 +252,7 @@ impl Session<'_> {
                         state: State::Unknown,
                         message: format!("cannot attach {}: no such file", path.display()),
                         evidence: Vec::new(),
+                        settled: false,
                     });
                 }
                 self.on_field(action, |form, _, el| form.attach(el, path.clone()))
@@ -336,6 +345,7 @@ impl Session<'_> {
             let response = http::fetch(&spec, body.as_ref().map(|b| b.1.clone()), ctx)
                 .await
                 .map_err(|outcome| Fail {
+                    settled: false,
                     state: outcome.state,
                     message: outcome
                         .summary
@@ -410,13 +420,18 @@ impl Session<'_> {
                     state: State::Unknown,
                     message: "waiting needs a browser: tag the scenario @browser".into(),
                     evidence: Vec::new(),
+                    settled: false,
                 })
             }
             _ => {}
         }
         let page = self.page()?;
         let facts = self.facts(page, &judge::need(action));
-        judge::judge(action, &facts, self.redact).map_err(Fail::from)
+        judge::judge(action, &facts, self.redact).map_err(|miss| Fail {
+            // A slow answer may be quick the next time.
+            settled: !matches!(action, Action::ResponseTime(_)),
+            ..Fail::from(miss)
+        })
     }
 
     /// The facts of the page a step needs, as a browser without JavaScript sees them. The page
@@ -521,6 +536,7 @@ impl From<judge::Miss> for Fail {
             state: miss.state,
             message: miss.message,
             evidence: miss.evidence,
+            settled: true,
         }
     }
 }
@@ -531,6 +547,7 @@ fn nested(outcome: Outcome) -> Result<(), Fail> {
         return Ok(());
     }
     Err(Fail {
+        settled: outcome.settled,
         state: if outcome.state == State::Unknown {
             State::Unknown
         } else {
@@ -628,6 +645,7 @@ fn encode(fields: Vec<(String, Field)>, multipart: bool) -> Result<(String, Vec<
                         state: State::Unknown,
                         message: format!("cannot read {}: {e}", path.display()),
                         evidence: Vec::new(),
+                        settled: false,
                     })?;
                     let filename = path
                         .file_name()
