@@ -73,9 +73,9 @@ pub fn list(args: &ListArgs) -> i32 {
     if checks.iter().any(|c| c.probe.needs_browser()) {
         let sessions = loaded.browser.clone().unwrap_or_default().sessions;
         let why = if loaded.browser.is_some() {
-            "[browser] sessions, or the CPU count"
+            "[browser] sessions, or one per two CPUs"
         } else {
-            "the CPU count; [browser] sessions sets it"
+            "one per two CPUs; [browser] sessions sets it"
         };
         text.push_str(&format!("browser sessions at once: {sessions} ({why})\n"));
     }

@@ -116,7 +116,7 @@ pub struct RawBrowserSettings {
     /// The Chromium binary (default /usr/bin/chromium).
     #[schemars(with = "Option<String>")]
     pub binary: Option<Spanned<String>>,
-    /// Concurrent browser sessions, separate from -j (default: the CPU count).
+    /// Concurrent browser sessions, separate from -j (default: one per two CPUs, at least one).
     #[schemars(with = "Option<u32>")]
     pub sessions: Option<Spanned<u32>>,
     /// How long each step waits for its element, a human duration ("5s").

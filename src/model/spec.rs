@@ -311,8 +311,9 @@ pub struct BrowserConfig {
     /// The browser to run; unset: Debian's Chromium locally, and on a remote end the browser
     /// its node is configured with (a path here is a path on the node).
     pub binary: Option<PathBuf>,
-    /// Concurrent sessions, separate from `-j`; by default the CPU count (a browser is CPU-bound:
-    /// four sessions on two cores take 2.5 times as long as one, BENCHMARKS.md P3).
+    /// Concurrent sessions, separate from `-j`; by default one per two CPUs, at least one (a
+    /// Chromium session keeps about two cores busy: on two cores one session is fastest, two
+    /// take 1.3 times as long and four 2.5 times, BENCHMARKS.md P3).
     pub sessions: usize,
     /// How long each step waits for its element.
     pub implicit_wait: Duration,
@@ -327,7 +328,7 @@ impl Default for BrowserConfig {
             driver: PathBuf::from("/usr/bin/chromedriver"),
             remote: None,
             binary: None,
-            sessions: std::thread::available_parallelism().map_or(1, usize::from),
+            sessions: (std::thread::available_parallelism().map_or(1, usize::from) / 2).max(1),
             implicit_wait: Duration::from_secs(5),
             window: (1280, 800),
             args: Vec::new(),
