@@ -488,6 +488,12 @@ impl Check {
     /// added above a scenario) and the folder the suite sits in (another checkout path, another
     /// current directory) are left out. Only the secrets the loaders know are masked — not those
     /// met while running — so that the same definition always has the same digest.
+    /// Whether this check's `retries` repeat an attempt that ended with `outcome`: any failure
+    /// under `retry_on = "any"`, else only one another try may change (not [`Outcome::settled`]).
+    pub fn retries_after(&self, outcome: &Outcome) -> bool {
+        outcome.state != State::Ok && (self.retry_on == RetryOn::Any || !outcome.settled)
+    }
+
     pub fn digest(&self, redactor: &crate::redact::Redactor) -> String {
         self.digest_among(redactor, &suite_folders(&self.suite))
     }

@@ -172,10 +172,10 @@ pub fn details(result: &CheckResult) -> String {
             .collect();
         out.push_str(&format!("attempts: {}\n", states.join(", ")));
     }
-    let settled = result
+    let futile = result
         .outcome()
-        .is_some_and(|o| o.settled && o.state != crate::model::State::Ok);
-    if settled && result.attempts.len() == 1 && check.retries > 0 {
+        .is_some_and(|o| o.state != crate::model::State::Ok && !check.retries_after(o));
+    if futile && result.attempts.len() == 1 && check.retries > 0 {
         out.push_str(
             "not retried: the answer came whole and is wrong, so another try gets it again (retry_on = \"any\" retries it)\n",
         );

@@ -447,13 +447,9 @@ impl Unit {
             let attempt = self.attempt(number).await;
             drop(permit);
             drop(session);
-            let state = attempt.outcome.state;
             // A whole answer that is wrong is not asked again, unless the check says so.
-            let futile =
-                attempt.outcome.settled && self.check.retry_on == crate::model::RetryOn::Transient;
             let last = number == max_attempts
-                || state == State::Ok
-                || futile
+                || !self.check.retries_after(&attempt.outcome)
                 || self.cancel.token.is_cancelled();
             if last {
                 attempts.push(attempt);

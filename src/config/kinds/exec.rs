@@ -7,10 +7,9 @@ use toml::Spanned;
 
 use super::{Building, Kind, Probes};
 use crate::config::programs::EXEC_PROGRAM;
-use crate::config::{Defaults, FileLoader};
+use crate::config::FileLoader;
 use crate::model::spec::ExecSpec;
 use crate::model::ProbeSpec;
-use crate::source::vars::Vars;
 
 /// `exec = { command = "systemctl is-enabled worker" }` or `{ program, args }`: a plain
 /// command, OK on exit 0 and CRITICAL otherwise.
@@ -32,26 +31,15 @@ impl Kind for RawExec {
     const KEY: &'static str = "exec";
 
     fn build(raw: Spanned<Self>, loader: &mut FileLoader<'_>, at: &Building<'_>) -> Option<Probes> {
-        loader.exec(raw, at.defaults, at.vars).map(super::one)
-    }
-}
-
-impl FileLoader<'_> {
-    fn exec(
-        &mut self,
-        raw: Spanned<RawExec>,
-        defaults: &Defaults,
-        vars: &Vars,
-    ) -> Option<ProbeSpec> {
         let table_span = raw.span();
         let raw = raw.into_inner();
-        let (program, args) = self.command_of(
+        let (program, args) = loader.command_of(
             EXEC_PROGRAM,
             (raw.program, raw.args, raw.command),
             table_span,
-            defaults,
-            vars,
+            at.defaults,
+            at.vars,
         )?;
-        Some(ProbeSpec::Exec(ExecSpec { program, args }))
+        Some(super::one(ProbeSpec::Exec(ExecSpec { program, args })))
     }
 }

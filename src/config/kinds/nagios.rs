@@ -7,10 +7,9 @@ use toml::Spanned;
 
 use super::{Building, Kind, Probes};
 use crate::config::programs::NAGIOS_PROGRAM;
-use crate::config::{Defaults, FileLoader};
+use crate::config::FileLoader;
 use crate::model::spec::NagiosSpec;
 use crate::model::ProbeSpec;
-use crate::source::vars::Vars;
 
 /// `nagios = { command = "check_disk -w 20% -c 10%" }` or `{ plugin, args }`: a Nagios plugin,
 /// its exit code the state (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
@@ -32,26 +31,15 @@ impl Kind for RawNagios {
     const KEY: &'static str = "nagios";
 
     fn build(raw: Spanned<Self>, loader: &mut FileLoader<'_>, at: &Building<'_>) -> Option<Probes> {
-        loader.nagios(raw, at.defaults, at.vars).map(super::one)
-    }
-}
-
-impl FileLoader<'_> {
-    fn nagios(
-        &mut self,
-        raw: Spanned<RawNagios>,
-        defaults: &Defaults,
-        vars: &Vars,
-    ) -> Option<ProbeSpec> {
         let table_span = raw.span();
         let raw = raw.into_inner();
-        let (program, args) = self.command_of(
+        let (program, args) = loader.command_of(
             NAGIOS_PROGRAM,
             (raw.plugin, raw.args, raw.command),
             table_span,
-            defaults,
-            vars,
+            at.defaults,
+            at.vars,
         )?;
-        Some(ProbeSpec::Nagios(NagiosSpec { program, args }))
+        Some(super::one(ProbeSpec::Nagios(NagiosSpec { program, args })))
     }
 }
