@@ -480,6 +480,12 @@ pub struct Check {
 }
 
 impl Check {
+    /// Whether this check's `retries` repeat an attempt that ended with `outcome`: any failure
+    /// under `retry_on = "any"`, else only one another try may change (not [`Outcome::settled`]).
+    pub fn retries_after(&self, outcome: &Outcome) -> bool {
+        outcome.state != State::Ok && (self.retry_on == RetryOn::Any || !outcome.settled)
+    }
+
     /// A digest of what the check does — its probe as resolved (command, URL, assertions,
     /// thresholds), its timeout and `fail_on` — to tell a changed check from the same one in an
     /// earlier run. Names, tags and retries are left out; secrets are masked before digesting.
@@ -488,12 +494,6 @@ impl Check {
     /// added above a scenario) and the folder the suite sits in (another checkout path, another
     /// current directory) are left out. Only the secrets the loaders know are masked — not those
     /// met while running — so that the same definition always has the same digest.
-    /// Whether this check's `retries` repeat an attempt that ended with `outcome`: any failure
-    /// under `retry_on = "any"`, else only one another try may change (not [`Outcome::settled`]).
-    pub fn retries_after(&self, outcome: &Outcome) -> bool {
-        outcome.state != State::Ok && (self.retry_on == RetryOn::Any || !outcome.settled)
-    }
-
     pub fn digest(&self, redactor: &crate::redact::Redactor) -> String {
         self.digest_among(redactor, &suite_folders(&self.suite))
     }
