@@ -71,13 +71,29 @@ pub fn list(args: &ListArgs) -> i32 {
         text.push_str(&format!("skipped: {skipped}\n"));
     }
     if checks.iter().any(|c| c.probe.needs_browser()) {
-        let sessions = loaded.browser.clone().unwrap_or_default().sessions;
-        let why = if loaded.browser.is_some() {
-            "[browser] sessions, or one per two CPUs"
+        let config = loaded.browser.clone().unwrap_or_default();
+        let rule = if config.headless_shell() {
+            format!(
+                "one per CPU for the headless shell {}",
+                config.local_binary().display()
+            )
+        } else if config.remote.is_some() {
+            "one per two CPUs, at least one, on a remote end".to_string()
         } else {
-            "one per two CPUs; [browser] sessions sets it"
+            format!(
+                "one per two CPUs, at least one, for {}",
+                config.local_binary().display()
+            )
         };
-        text.push_str(&format!("browser sessions at once: {sessions} ({why})\n"));
+        let why = if config.sessions == config.default_sessions() {
+            format!("{rule}; [browser] sessions sets it")
+        } else {
+            format!("[browser] sessions; by default {rule}")
+        };
+        text.push_str(&format!(
+            "browser sessions at once: {} ({why})\n",
+            config.sessions
+        ));
     }
     out(&text, &loaded.redactor);
     exit::GATE_PASSED

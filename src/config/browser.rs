@@ -48,6 +48,8 @@ impl FileLoader<'_> {
                 None => {}
             }
         }
+        // The default follows the browser: `binary` and `remote` are read above.
+        config.sessions = config.default_sessions();
         if let Some(n) = &raw.sessions {
             if *n.get_ref() == 0 {
                 self.text.error(n.span(), "sessions must be at least 1");

@@ -113,10 +113,12 @@ pub struct RawBrowserSettings {
     /// A WebDriver remote end by URL (Selenium Grid) instead of `driver`.
     #[schemars(with = "Option<String>")]
     pub remote: Option<Spanned<String>>,
-    /// The Chromium binary (default /usr/bin/chromium).
+    /// The Chromium binary (default: /usr/lib/chromium/chromium-headless-shell where installed,
+    /// else /usr/bin/chromium).
     #[schemars(with = "Option<String>")]
     pub binary: Option<Spanned<String>>,
-    /// Concurrent browser sessions, separate from -j (default: one per two CPUs, at least one).
+    /// Concurrent browser sessions, separate from -j (default: one per CPU for a headless shell,
+    /// else one per two CPUs, at least one).
     #[schemars(with = "Option<u32>")]
     pub sessions: Option<Spanned<u32>>,
     /// How long each step waits for its element, a human duration ("5s").

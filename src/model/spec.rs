@@ -2,7 +2,7 @@
 //! kind, with no behaviour beyond describing itself. Must not run anything or read files.
 
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use globset::GlobMatcher;
@@ -308,12 +308,11 @@ pub struct BrowserConfig {
     pub driver: PathBuf,
     /// A WebDriver remote end (Selenium Grid) by URL.
     pub remote: Option<String>,
-    /// The browser to run; unset: Debian's Chromium locally, and on a remote end the browser
-    /// its node is configured with (a path here is a path on the node).
+    /// The browser to run; unset: Debian's Chromium headless shell locally where it is
+    /// installed, else Debian's Chromium, and on a remote end the browser its node is
+    /// configured with (a path here is a path on the node).
     pub binary: Option<PathBuf>,
-    /// Concurrent sessions, separate from `-j`; by default one per two CPUs, at least one (a
-    /// Chromium session keeps about two cores busy: on two cores one session is fastest, two
-    /// take 1.3 times as long and four 2.5 times, BENCHMARKS.md P3).
+    /// Concurrent sessions, separate from `-j`; by default [`BrowserConfig::default_sessions`].
     pub sessions: usize,
     /// How long each step waits for its element.
     pub implicit_wait: Duration,
@@ -322,17 +321,70 @@ pub struct BrowserConfig {
     pub args: Vec<String>,
 }
 
+/// The browsers started locally when `[browser] binary` is not set, the first installed one:
+/// Debian's `chromium-headless-shell` (the headless-only build: a session starts in about a
+/// third of the time, in half the memory, BENCHMARKS.md P3), then Debian's Chromium.
+pub const DEFAULT_BINARIES: [&str; 2] = [
+    "/usr/lib/chromium/chromium-headless-shell",
+    "/usr/bin/chromium",
+];
+
+impl BrowserConfig {
+    /// The browser a local session starts: `binary`, or the first installed default.
+    pub fn local_binary(&self) -> PathBuf {
+        match &self.binary {
+            Some(binary) => binary.clone(),
+            None => PathBuf::from(
+                DEFAULT_BINARIES
+                    .iter()
+                    .find(|b| Path::new(b).exists())
+                    .unwrap_or(&DEFAULT_BINARIES[DEFAULT_BINARIES.len() - 1]),
+            ),
+        }
+    }
+
+    /// Whether the local browser is a Chromium headless shell: it takes no `--user-data-dir`
+    /// of ours (given one, it never answers the new-session request; chromedriver makes one).
+    pub fn headless_shell(&self) -> bool {
+        self.remote.is_none() && is_headless_shell(&self.local_binary())
+    }
+
+    /// How many sessions run at once unless `[browser] sessions` says: one per CPU for the
+    /// headless shell (a session keeps about one core busy: on two cores two are fastest, P3),
+    /// one per two CPUs, at least one, for a full Chromium (a session keeps about two busy: on
+    /// two cores one is fastest), and on a remote end as for a full Chromium.
+    pub fn default_sessions(&self) -> usize {
+        let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+        if self.headless_shell() {
+            cpus
+        } else {
+            (cpus / 2).max(1)
+        }
+    }
+}
+
+/// A Chromium headless shell by its file name (Debian's `chromium-headless-shell`, Chrome for
+/// Testing's `chrome-headless-shell`), the wrapper script or the binary.
+pub fn is_headless_shell(binary: &Path) -> bool {
+    binary
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains("headless-shell") || n.contains("headless_shell"))
+}
+
 impl Default for BrowserConfig {
     fn default() -> BrowserConfig {
-        BrowserConfig {
+        let mut config = BrowserConfig {
             driver: PathBuf::from("/usr/bin/chromedriver"),
             remote: None,
             binary: None,
-            sessions: (std::thread::available_parallelism().map_or(1, usize::from) / 2).max(1),
+            sessions: 1,
             implicit_wait: Duration::from_secs(5),
             window: (1280, 800),
             args: Vec::new(),
-        }
+        };
+        config.sessions = config.default_sessions();
+        config
     }
 }
 

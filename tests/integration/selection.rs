@@ -63,25 +63,55 @@ fn version_and_help() {
 #[test]
 fn list_says_how_many_browser_sessions_run_at_once_and_why() {
     let browser = "[[check]]\nname = \"login\"\nbrowser = { base_url = \"http://127.0.0.1:9\", steps = [{ open = \"/\" }] }\n\n";
-    let sessions = (std::thread::available_parallelism().map_or(1, usize::from) / 2).max(1);
-    let out = Smokegate::new().suite(browser).args(&["list"]).run();
-    out.code(0);
-    assert!(
-        out.stdout.ends_with(&format!(
-            "browser sessions at once: {sessions} (one per two CPUs; [browser] sessions sets it)\n"
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    let list = |suite: &str| {
+        let out = Smokegate::new().suite(suite).args(&["list"]).run();
+        out.code(0);
+        out.stdout.lines().last().unwrap_or_default().to_string()
+    };
+    // A full Chromium keeps about two cores busy: one session per two CPUs, at least one.
+    assert_eq!(
+        list(&format!(
+            "[browser]\nbinary = \"/usr/bin/chromium\"\n\n{browser}"
         )),
-        "{}",
-        out.stdout
+        format!(
+            "browser sessions at once: {} (one per two CPUs, at least one, for /usr/bin/chromium; \
+             [browser] sessions sets it)",
+            (cpus / 2).max(1)
+        )
     );
-    let set = Smokegate::new()
-        .suite(&format!("[browser]\nsessions = 3\n\n{browser}"))
-        .args(&["list"])
-        .run();
-    set.code(0);
-    assert!(
-        set.stdout
-            .ends_with("browser sessions at once: 3 ([browser] sessions, or one per two CPUs)\n"),
-        "{}",
-        set.stdout
+    // The headless shell keeps about one busy: one per CPU.
+    let shell = "/usr/lib/chromium/chromium-headless-shell";
+    assert_eq!(
+        list(&format!("[browser]\nbinary = \"{shell}\"\n\n{browser}")),
+        format!(
+            "browser sessions at once: {cpus} (one per CPU for the headless shell {shell}; \
+             [browser] sessions sets it)"
+        )
+    );
+    // Without `binary`: the headless shell where it is installed, Chromium otherwise.
+    let default = if std::path::Path::new(shell).exists() {
+        format!("{cpus} (one per CPU for the headless shell {shell}")
+    } else {
+        format!(
+            "{} (one per two CPUs, at least one, for /usr/bin/chromium",
+            (cpus / 2).max(1)
+        )
+    };
+    assert_eq!(
+        list(browser),
+        format!("browser sessions at once: {default}; [browser] sessions sets it)")
+    );
+    // A number of its own is the suite's word; the rule it replaces is named.
+    assert_eq!(
+        list(&format!(
+            "[browser]\nbinary = \"/usr/bin/chromium\"\nsessions = {}\n\n{browser}",
+            cpus + 3
+        )),
+        format!(
+            "browser sessions at once: {} ([browser] sessions; by default one per two CPUs, at \
+             least one, for /usr/bin/chromium)",
+            cpus + 3
+        )
     );
 }

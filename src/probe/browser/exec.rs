@@ -21,9 +21,6 @@ use crate::sanitize;
 /// How often a step looks again for its element or condition.
 pub(super) const POLL: Duration = Duration::from_millis(100);
 
-/// The browser started locally when `[browser] binary` is not set.
-const DEFAULT_BINARY: &str = "/usr/bin/chromium";
-
 /// The least time a request to a remote end may take (thirtyfour's default), and what is added
 /// to the check's timeout so that the runner, not the client, ends a slow one.
 const REMOTE_REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
@@ -231,10 +228,13 @@ fn capabilities(pool: &Pool, profile: &std::path::Path) -> WebDriverResult<Chrom
     let remote = pool.config.remote.is_some();
     match &pool.config.binary {
         Some(binary) => caps.set_binary(&binary.display().to_string())?,
-        None if !remote => caps.set_binary(DEFAULT_BINARY)?,
+        None if !remote => caps.set_binary(&pool.config.local_binary().display().to_string())?,
         // The node's configured browser (its stereotype's, or its driver's own choice).
         None => {}
     }
+    // A folder here is no folder on a remote node: there its driver makes and removes one, and
+    // so does chromedriver for a headless shell, which never answers with one of ours.
+    let own_profile = !remote && !pool.config.headless_shell();
     // A dialog stays open until a step answers it (or the one after each step does).
     caps.set("unhandledPromptBehavior", "ignore")?;
     let (w, h) = pool.config.window;
@@ -256,8 +256,7 @@ fn capabilities(pool: &Pool, profile: &std::path::Path) -> WebDriverResult<Chrom
         format!("--window-size={w},{h}"),
     ]
     .into_iter()
-    // A folder here is no folder on a remote node: there its driver makes and removes one.
-    .chain((!remote).then(|| format!("--user-data-dir={}", profile.display())))
+    .chain(own_profile.then(|| format!("--user-data-dir={}", profile.display())))
     .chain(pool.config.args.iter().cloned())
     {
         caps.add_arg(&arg)?;

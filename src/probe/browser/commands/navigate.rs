@@ -30,7 +30,7 @@ pub(crate) async fn open(act: &Act<'_, '_>) -> Result<(), Failure> {
     match driver.goto(url.as_str()).await {
         // Chromium answers a failed navigation with its own error page, which the
         // driver reports as a success: that page must never pass a check.
-        Ok(()) => match error_page(driver).await {
+        Ok(()) => match error_page(driver, &url).await {
             Some(code) => Err(Failure::new(
                 expected(),
                 format!("the browser's error page: {code}"),
@@ -126,19 +126,32 @@ pub(crate) async fn close(act: &Act<'_, '_>) -> Result<(), Failure> {
 
 /// The network error (`ERR_EMPTY_RESPONSE`, ...) when the page shown is Chromium's own error
 /// page rather than one the server sent.
-async fn error_page(driver: &WebDriver) -> Option<String> {
+async fn error_page(driver: &WebDriver, url: &str) -> Option<String> {
     let script = "if (!String(document.URL).startsWith('chrome-error://')) { return null; } \
                   var code = document.querySelector('.error-code'); \
-                  return code && code.textContent ? code.textContent : 'a network error';";
-    match driver.execute(script, Vec::new()).await {
+                  return code && code.textContent ? code.textContent : '';";
+    let code = match driver.execute(script, Vec::new()).await {
         Ok(ret) => match ret.json() {
-            serde_json::Value::String(code) => {
-                Some(format!("net::{}", sanitize::clean(code.trim())))
-            }
-            _ => None,
+            serde_json::Value::String(code) => code.trim().to_string(),
+            _ => return None,
         },
-        Err(_) => None,
+        Err(_) => return None,
+    };
+    if !code.is_empty() {
+        return Some(format!("net::{}", sanitize::clean(&code)));
     }
+    // The headless shell's error page is empty: the network error is what the DevTools
+    // protocol's navigation to the same URL answers (only ever on a page that already failed).
+    let again = driver
+        .cdp()
+        .send_raw("Page.navigate", serde_json::json!({ "url": url }))
+        .await;
+    Some(
+        again
+            .ok()
+            .and_then(|v| v.get("errorText")?.as_str().and_then(net_error))
+            .unwrap_or_else(|| "a network error".to_string()),
+    )
 }
 
 /// `net::ERR_...` named anywhere in a driver error (the first line is often just "unknown error").
