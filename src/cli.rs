@@ -52,6 +52,9 @@ pub enum Command {
     },
     /// Print the JSON Schema of suite files, for editors: `smokegate schema > suite.schema.json`.
     Schema,
+    /// Ask the history store (--history) what it remembers: runs, one run, a check's timeline.
+    #[command(subcommand)]
+    History(HistoryCommand),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -90,9 +93,11 @@ pub struct ListArgs {
 /// `--baseline`, `--gate` and `--label`, for `run` and `nagios`.
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Compare with an earlier run's JSON report (`--json`), check by check: new failure,
-    /// still failing, fixed, changed, new check, gone.
-    #[arg(long, value_name = "FILE")]
+    /// Compare with an earlier run, check by check: new failure, still failing, fixed,
+    /// changed, new check, gone. A JSON report (`--json`), or with --history a recorded run:
+    /// `last-pass` (the latest of this suite and selection that passed its gate), `last`
+    /// (whatever its gate), each optionally `:env=prod,...` (labels it had), or `run:ID`.
+    #[arg(long, value_name = "FILE|last-pass[:K=V,..]|last|run:ID")]
     pub baseline: Option<PathBuf>,
     /// Which failures fail the gate: `all`, or `new` ones only (with --baseline: new failures,
     /// changed checks and new checks that fail; still-failing ones are reported, not counted).
@@ -102,6 +107,66 @@ pub struct CompareArgs {
     /// `--label version=1.4.2`.
     #[arg(long = "label", value_name = "KEY=VALUE", value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
+    #[command(flatten)]
+    pub history: HistoryArg,
+}
+
+/// `--history`: the store runs are recorded in.
+#[derive(Debug, Args, Clone)]
+pub struct HistoryArg {
+    /// Record the run in this history store: a path or sqlite:PATH (an SQLite file, made when
+    /// missing). Recording never changes the verdict; a store that cannot be written is said
+    /// on stderr and in the reports.
+    #[arg(long = "history", value_name = "URL", env = "SMOKEGATE_HISTORY")]
+    pub url: Option<String>,
+}
+
+/// `smokegate history ...`: what the history store remembers.
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// The latest recorded runs, newest first: verdict, labels, who ran them.
+    Runs {
+        #[command(flatten)]
+        history: HistoryArg,
+        /// Only runs having this label (repeatable: all of them).
+        #[arg(long = "label", value_name = "KEY=VALUE", value_parser = parse_label)]
+        labels: Vec<(String, String)>,
+        /// How many runs at most.
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        last: usize,
+        /// Print JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One recorded run and each of its checks.
+    Show {
+        /// The run's id, as `history runs` lists it.
+        #[arg(value_name = "RUN")]
+        run: i64,
+        #[command(flatten)]
+        history: HistoryArg,
+        /// Print JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A check's timeline: each change of its state, with the run, its labels and who ran it.
+    Check {
+        /// The check's name.
+        #[arg(value_name = "NAME")]
+        name: String,
+        #[command(flatten)]
+        history: HistoryArg,
+        /// Print JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete old runs: keep those newer than a duration (`90d`) or the last N.
+    Prune {
+        #[arg(long, value_name = "90d|N")]
+        keep: crate::history::Keep,
+        #[command(flatten)]
+        history: HistoryArg,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -30,6 +30,10 @@ pub enum Error {
     /// A `--baseline` that cannot be compared with: unreadable, not a report, newer, foreign.
     #[error("{0}")]
     Baseline(String),
+    /// A history store that cannot be opened or asked (`smokegate history`, `--baseline
+    /// last-pass`).
+    #[error("history: {0}")]
+    History(String),
 }
 
 fn defined_vars(defined: &[String]) -> String {

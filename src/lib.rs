@@ -17,6 +17,7 @@ pub mod error;
 pub mod exit;
 pub mod format;
 pub mod gate;
+pub mod history;
 pub mod import;
 pub mod model;
 pub mod pem;
@@ -73,6 +74,7 @@ pub fn main_with(args: Vec<OsString>) -> i32 {
             Command::Completions { shell } => commands::docs::completions(shell),
             Command::Man { command } => commands::docs::man(command.as_deref()),
             Command::Schema => commands::schema::schema(),
+            Command::History(what) => commands::history::history(what),
         }
     });
     // The verdict is known and the reports are written: a blocking lookup (getaddrinfo on a

@@ -2,6 +2,7 @@
 //! Shared steps: `suite` (load and select, the probes' shared resources) and `output`.
 
 pub mod docs;
+pub mod history;
 pub mod import;
 pub mod list;
 pub mod nagios;

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::output::{fail, out, use_color};
-use super::suite::{baseline_for, load_selected, shared_for};
+use super::suite::{baseline_for, load_selected, recording_for, shared_for};
 use crate::cli::{GateArg, RunArgs};
 use crate::model::{self, Check};
 use crate::redact::Redactor;
@@ -31,7 +31,17 @@ pub async fn run(args: RunArgs) -> i32 {
     if let Err(e) = report::prepare(&reports) {
         return fail(&e, &redact);
     }
-    let baseline = match baseline_for(args.compare.baseline.as_deref(), &loaded.checks) {
+    let recording = recording_for(
+        &args.suite,
+        &args.compare.history,
+        loaded.history.as_deref(),
+        "run",
+    );
+    let baseline = match baseline_for(
+        args.compare.baseline.as_deref(),
+        &loaded.checks,
+        recording.as_ref(),
+    ) {
         Ok(baseline) => baseline,
         Err(e) => return fail(&e, &redact),
     };
@@ -99,6 +109,25 @@ pub async fn run(args: RunArgs) -> i32 {
     // The record is written before the verdict is printed: a gate whose record is lost is
     // not a pass, and the verdict line says why.
     let mut unrecorded = Vec::new();
+    // Recorded in history before any report is written, so that every report says how that
+    // went; a report lost after it amends the recorded verdict.
+    let mut history_run = None;
+    if let Some(recording) = &recording {
+        let json = report::json::render(&record, &verdict, &policy, &loaded.skipped);
+        let outcome = crate::history::record(
+            &recording.url,
+            &redact.mask(&json),
+            verdict.state.label(),
+            &recording.ctx,
+            crate::history::WAIT,
+        );
+        if outcome.run.is_none() {
+            // Loud, but the verdict stands: every report says it too.
+            eprintln!("smokegate: {}", redact.mask(&outcome.line()));
+        }
+        history_run = outcome.run;
+        record.history = Some(outcome);
+    }
     // One at a time, and only those asked for: each is rendered, written and dropped before
     // the next (a big run's reports are tens of megabytes each).
     type Render<'a> = Box<dyn Fn(&gate::Verdict) -> String + 'a>;
@@ -155,6 +184,25 @@ pub async fn run(args: RunArgs) -> i32 {
         for (path, render) in written {
             let _ = report::write(path, render(&verdict).as_bytes(), &redact);
         }
+    }
+    if let (Some(recording), Some(id), true) = (&recording, history_run, lost) {
+        let json = report::json::render(&record, &verdict, &policy, &loaded.skipped);
+        if let Err(e) = crate::history::amend(
+            &recording.url,
+            id,
+            &redact.mask(&json),
+            verdict.state.label(),
+        ) {
+            eprintln!(
+                "smokegate: {}",
+                redact.mask(&format!(
+                    "history: run {id} is recorded as the gate was before a report was lost, not as it ended: {e}"
+                ))
+            );
+        }
+    }
+    if let Some(outcome) = &record.history {
+        out(&format!("{}\n", outcome.line()), &redact);
     }
     out(&human::summary(&record, &verdict, style), &redact);
     verdict.exit_code()

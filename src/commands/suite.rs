@@ -18,6 +18,8 @@ pub struct Loaded {
     pub env: std::collections::BTreeSet<String>,
     pub files: usize,
     pub browser: Option<crate::model::spec::BrowserConfig>,
+    /// `[history] url` of the suite.
+    pub history: Option<String>,
     /// What imports left out and why, one line each.
     pub skipped: Vec<String>,
     /// Masks the suite's secrets in everything the command prints or writes.
@@ -121,6 +123,7 @@ pub fn load_selected(args: &SuiteArgs) -> Result<Loaded, Error> {
         env: selected.env,
         files: suite.files.len(),
         browser: suite.browser,
+        history: suite.history,
         skipped: suite.skipped,
         redactor: suite.redactor,
     })
@@ -152,12 +155,106 @@ fn siteless_pages(checks: &[Arc<Check>]) -> Vec<config::Diagnostic> {
 /// `--baseline`: the earlier run to compare with, read before anything runs. A baseline that
 /// shares no check name with the selection is from another suite: an error, never a silent
 /// "everything is new".
+/// Where a run is recorded (`--history`), and as what.
+pub struct Recording {
+    pub url: String,
+    pub ctx: crate::history::Context,
+}
+
+/// The recording of a run of this suite and selection by `command`, when a store is named.
+pub fn recording_for(
+    args: &SuiteArgs,
+    history: &crate::cli::HistoryArg,
+    suite_history: Option<&str>,
+    command: &str,
+) -> Option<Recording> {
+    // --history (or SMOKEGATE_HISTORY) wins over the suite's `[history] url`.
+    let url = history
+        .url
+        .clone()
+        .filter(|u| !u.is_empty())
+        .or_else(|| suite_history.map(str::to_string))?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("checks")]
+    } else {
+        args.paths.clone()
+    };
+    let suite = paths
+        .iter()
+        .map(|p| {
+            std::path::absolute(p)
+                .unwrap_or_else(|_| p.clone())
+                .display()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut selection = Vec::new();
+    for (flag, values) in [
+        ("--tag", &args.tags),
+        ("--skip-tag", &args.skip_tags),
+        ("--name", &args.names),
+    ] {
+        for value in values {
+            selection.push(format!("{flag} {value}"));
+        }
+    }
+    Some(Recording {
+        url,
+        ctx: crate::history::Context {
+            command: command.to_string(),
+            suite,
+            selection: selection.join(" "),
+            who: crate::history::Who::here(&|name| std::env::var(name).ok()),
+        },
+    })
+}
+
+/// The baseline `--baseline` names: a JSON report's file, or a recorded run (`last-pass`,
+/// `last`, `run:ID`) of the store `recording` names. A recorded
+/// run that is not there yet (the first run recorded) is said on stderr, and the run is
+/// compared with nothing: every failure counts.
 pub fn baseline_for(
     path: Option<&std::path::Path>,
     checks: &[Arc<Check>],
+    recording: Option<&Recording>,
 ) -> Result<Option<crate::model::diff::Baseline>, Error> {
     let Some(path) = path else { return Ok(None) };
-    let baseline = crate::report::json::read_baseline(path).map_err(Error::Baseline)?;
+    let pick = path.to_str().and_then(crate::history::Pick::parse);
+    let baseline = match pick {
+        None => crate::report::json::read_baseline(path).map_err(Error::Baseline)?,
+        Some(Err(e)) => return Err(Error::Baseline(e)),
+        Some(Ok(pick)) => {
+            let Some(recording) = recording else {
+                return Err(Error::Baseline(format!(
+                    "--baseline {} names a recorded run: give --history URL (or set SMOKEGATE_HISTORY)",
+                    path.display()
+                )));
+            };
+            let store = crate::history::open(&recording.url).map_err(Error::History)?;
+            let found = store
+                .pick(&pick, &recording.ctx.suite, &recording.ctx.selection)
+                .map_err(Error::History)?;
+            match found {
+                Some((run, past)) => crate::history::baseline(&run, &past),
+                None if matches!(pick, crate::history::Pick::Run(_)) => {
+                    return Err(Error::Baseline(format!(
+                        "--baseline {}: no such run in {}",
+                        path.display(),
+                        crate::history::without_password(&recording.url)
+                    )));
+                }
+                None => {
+                    eprintln!(
+                        "smokegate: --baseline {}: no recorded run of this suite and selection{} yet: nothing to compare with, every failure counts",
+                        path.display(),
+                        if matches!(pick, crate::history::Pick::LastPass(_)) { " passed its gate" } else { "" }
+                    );
+                    return Ok(None);
+                }
+            }
+        }
+    };
     let names: std::collections::HashSet<&str> = checks.iter().map(|c| c.name.as_str()).collect();
     if !baseline
         .checks

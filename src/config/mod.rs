@@ -34,7 +34,7 @@ use expand::Values;
 use feature_imports::{standalone_feature, FeatureSource};
 use kinds::RawCheck;
 pub use raw::suite_schema;
-use raw::{RawBrowserSettings, RawDefaults, RawImport};
+use raw::{RawBrowserSettings, RawDefaults, RawHistorySettings, RawImport};
 use suite::Entry;
 pub use suite::{EnvUse, Selected, Suite};
 use text::FileText;
@@ -178,6 +178,7 @@ fn load_sources(
         written_needs.append(&mut loader.written_needs);
         secrets.append(&mut loader.values.found_secrets);
         let failed = std::mem::take(&mut loader.failed);
+        let history = loader.history.take();
         if let Some((config, span, env_use)) = loader.browser.take() {
             match &suite.browser {
                 Some(existing) if *existing != config => diags.push(Diagnostic::new(
@@ -189,6 +190,17 @@ fn load_sources(
                 _ => suite.browser = Some(config),
             }
             suite.browser_env.add(env_use);
+        }
+        if let Some((url, span)) = history {
+            match &suite.history {
+                Some(existing) if *existing != url => diags.push(Diagnostic::new(
+                    file,
+                    source,
+                    span,
+                    "`[history]` differs from the one in another suite file: one run is recorded in one store",
+                )),
+                _ => suite.history = Some(url),
+            }
         }
         admit(loaded, failed, file, source, &mut seen, &mut suite, diags);
     }
@@ -397,6 +409,8 @@ struct FileLoader<'a> {
     overrides: &'a Overrides,
     /// `[browser]` of this file, the span of its table and what its values are made from.
     browser: Option<(BrowserConfig, Range<usize>, EnvUse)>,
+    /// `[history] url` of this file, and the span of its table.
+    history: Option<(String, Range<usize>)>,
     /// What its imports brought in beside checks, and what they left out.
     imported: Imported,
     /// Checks that had errors, by name: still taken into account for duplicate names.
@@ -444,6 +458,7 @@ impl<'a> FileLoader<'a> {
             values: Values::new(env),
             overrides,
             browser: None,
+            history: None,
             imported: Imported::default(),
             failed: Vec::new(),
             written_needs: Vec::new(),
@@ -454,6 +469,15 @@ impl<'a> FileLoader<'a> {
     /// The value of a suite string, when it has one (see [`Values::expand`]).
     fn expand(&mut self, value: &Spanned<String>, vars: &Vars) -> Option<String> {
         self.values.expand(&mut self.text, value, vars)
+    }
+
+    /// A history store's URL as a suite file writes it: a path is relative to the file.
+    fn history_url(&self, url: &str) -> String {
+        if url.contains("://") && !url.starts_with("sqlite:") {
+            return url.to_string();
+        }
+        let path = url.strip_prefix("sqlite:").unwrap_or(url);
+        self.text.relative(path).display().to_string()
     }
 
     /// The file's checks, each with the span of its name.
@@ -471,6 +495,7 @@ impl<'a> FileLoader<'a> {
         let mut raw_secrets = None;
         let mut raw_checks = None;
         let mut raw_browser = None;
+        let mut raw_history = None;
         let mut raw_import = None;
         for (key, value) in root.into_inner() {
             match key.get_ref().as_ref() {
@@ -479,6 +504,7 @@ impl<'a> FileLoader<'a> {
                 "secrets" => raw_secrets = Some(value),
                 "check" => raw_checks = Some(value),
                 "browser" => raw_browser = Some(value),
+                "history" => raw_history = Some(value),
                 "import" => raw_import = Some(value),
                 other => {
                     let hint = if other == "checks" {
@@ -489,7 +515,7 @@ impl<'a> FileLoader<'a> {
                     self.text.error(
                         key.span(),
                         format!(
-                            "unknown key `{other}`, expected `defaults`, `vars`, `secrets`, `browser`, `import` or `check`{hint}"
+                            "unknown key `{other}`, expected `defaults`, `vars`, `secrets`, `browser`, `history`, `import` or `check`{hint}"
                         ),
                     );
                 }
@@ -507,6 +533,17 @@ impl<'a> FileLoader<'a> {
                     let config = self.browser_settings(&raw, &vars);
                     let env_use = self.values.scope.take().unwrap_or_default();
                     self.browser = Some((config, span, env_use));
+                }
+                Err(e) => self.text.toml_error(&e, span),
+            }
+        }
+        if let Some(value) = raw_history {
+            let span = value.span();
+            match RawHistorySettings::deserialize(ValueDeserializer::from(value)) {
+                Ok(raw) => {
+                    if let Some(url) = self.expand(&raw.url, &vars) {
+                        self.history = Some((self.history_url(&url), span));
+                    }
                 }
                 Err(e) => self.text.toml_error(&e, span),
             }

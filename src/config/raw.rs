@@ -27,6 +27,8 @@ pub struct RawSuiteFile {
     secrets: Option<BTreeMap<String, String>>,
     /// How browser checks get a browser: chromedriver (or a WebDriver remote) and Chromium.
     browser: Option<RawBrowserSettings>,
+    /// Where runs of this suite are recorded (`--history` and SMOKEGATE_HISTORY win over it).
+    history: Option<RawHistorySettings>,
     /// Checks made from other tools' files: Selenium IDE projects, nrpe.cfg, Nagios objects.
     import: Option<RawImport>,
     /// The checks: each has a unique `name` and exactly one probe table (`nagios`, `exec`,
@@ -101,6 +103,16 @@ pub struct RawDefaults {
     /// Which failed attempts `retries` repeat: `transient` (the default) or `any`.
     #[schemars(with = "Option<RetryOnName>")]
     pub retry_on: Option<Spanned<String>>,
+}
+
+/// `[history]`: the store every run of the suite is recorded in.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawHistorySettings {
+    /// An SQLite file (a path, relative to this suite file, or `sqlite:PATH`), made when
+    /// missing. Vars and `${ENV}` expand in it.
+    #[schemars(with = "String")]
+    pub url: Spanned<String>,
 }
 
 /// `[browser]`: how browser checks get a browser.

@@ -63,6 +63,8 @@ pub struct Suite {
     pub browser: Option<BrowserConfig>,
     /// What the `[browser]` settings are made from: needed by browser checks only.
     pub(super) browser_env: EnvUse,
+    /// `[history] url`, when a file gives it: where runs are recorded without `--history`.
+    pub history: Option<String>,
     /// Read outside any check (a side project's path): read by every selection.
     pub(super) always_env: BTreeSet<String>,
     /// The names of every file's `[vars]` and `[secrets]`: what `--var` may set.

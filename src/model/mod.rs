@@ -693,6 +693,9 @@ pub struct RunRecord {
     /// The run's secrets (the suite's and those met while running): what every output of the
     /// run is masked with.
     pub redactor: crate::redact::Redactor,
+    /// With `--history`: the run's id in the store, or why it could not be recorded. Every
+    /// report says it; the verdict never depends on it.
+    pub history: Option<crate::history::Recorded>,
 }
 
 #[cfg(test)]

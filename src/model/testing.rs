@@ -79,5 +79,6 @@ pub fn record(results: Vec<CheckResult>, cancelled: Option<CancelReason>) -> Run
         labels: Vec::new(),
         soak: None,
         redactor: crate::redact::Redactor::none(),
+        history: None,
     }
 }

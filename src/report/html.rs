@@ -46,6 +46,14 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
     for problem in &verdict.problems {
         let _ = writeln!(out, "<p class=\"FAILED\">{}</p>", esc(problem));
     }
+    if let Some(history) = &run.history {
+        let class = if history.run.is_some() {
+            ""
+        } else {
+            " class=\"FAILED\""
+        };
+        let _ = writeln!(out, "<p id=\"history\"{class}>{}</p>", esc(&history.line()));
+    }
     // The answer first: what fails, what was already broken, what passed only on a retry.
     let answer = super::answer(run, verdict);
     if !answer.is_empty() {

@@ -35,6 +35,10 @@ pub struct JsonReport {
     /// check: the verdict does not count them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<String>,
+    /// With `--history`: the run's id in the store, or why it could not be recorded (the
+    /// verdict stands either way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<crate::history::Recorded>,
     pub checks: Vec<JsonCheck>,
 }
 
@@ -237,6 +241,7 @@ pub fn build(
             problems: verdict.problems.clone(),
         },
         skipped: skipped.to_vec(),
+        history: run.history.clone(),
         checks: run
             .results
             .iter()

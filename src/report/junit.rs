@@ -49,6 +49,9 @@ pub fn render(
         for line in skipped {
             suite.add_property(Property::new("smokegate.skipped", line.clone()));
         }
+        if let Some(history) = &run.history {
+            suite.add_property(Property::new("smokegate.history", history.line()));
+        }
         for &i in indices {
             let v = &verdict.checks[i];
             let mut case = test_case(run, &run.results[i], v, junit_dir);

@@ -37,6 +37,14 @@ pub fn render(run: &RunRecord, verdict: &Verdict) -> String {
     for problem in &verdict.problems {
         out.push_str(&format!("\n**{}**\n", cell(redact, problem)));
     }
+    if let Some(history) = &run.history {
+        let line = cell(redact, &history.line());
+        if history.run.is_some() {
+            out.push_str(&format!("\n{line}\n"));
+        } else {
+            out.push_str(&format!("\n**{line}**\n"));
+        }
+    }
     let answer = super::answer(run, verdict);
     if !answer.is_empty() {
         out.push('\n');

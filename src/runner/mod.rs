@@ -247,6 +247,7 @@ pub async fn run(
         labels: Vec::new(),
         soak: None,
         redactor,
+        history: None,
     }
 }
 

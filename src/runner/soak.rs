@@ -61,6 +61,7 @@ pub async fn soak(
         labels: Vec::new(),
         soak: None,
         redactor: opts.redactor.clone(),
+        history: None,
     };
     let mut signals = Signals::new(opts.handle_signals);
     let mut number = 0u32;

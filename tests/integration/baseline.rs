@@ -334,7 +334,9 @@ fn baselines_that_cannot_be_compared_with_are_errors_before_anything_runs() {
         .run();
     unasked.code(2);
     assert!(
-        unasked.stderr.contains("--baseline <FILE>"),
+        unasked
+            .stderr
+            .contains("--baseline <FILE|last-pass[:K=V,..]|last|run:ID>"),
         "{}",
         unasked.stderr
     );

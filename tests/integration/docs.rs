@@ -51,6 +51,7 @@ fn bash_completes_commands_and_options() {
         "man",
         "steps",
         "schema",
+        "history",
     ] {
         assert!(
             commands.split(' ').any(|w| w == command),
@@ -83,7 +84,7 @@ fn zsh_and_fish_read_their_scripts() {
 
 #[test]
 fn manual_pages_render_without_a_warning() {
-    for command in [None, Some("run"), Some("nagios")] {
+    for command in [None, Some("run"), Some("nagios"), Some("history")] {
         let mut args = vec!["man"];
         args.extend(command);
         let page = tempfile::NamedTempFile::new().expect("tmp");
@@ -118,7 +119,7 @@ fn manual_pages_render_without_a_warning() {
     unknown.code(2);
     assert_eq!(
         unknown.stderr,
-        "error: no command `nope`: one of run, list, validate, import, demo, nagios, steps, completions, man, schema
+        "error: no command `nope`: one of run, list, validate, import, demo, nagios, steps, completions, man, schema, history
 "
     );
 }

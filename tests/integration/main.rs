@@ -21,6 +21,7 @@ mod features_truth;
 mod features_vocabulary;
 mod grid;
 mod hangs;
+mod history;
 mod hostile_text;
 mod html_report;
 mod icinga;

@@ -81,7 +81,7 @@ fn schema_is_json_and_a_valid_2020_12_schema() {
     // The top-level keys the loader accepts (its "unknown key" error lists the same).
     assert_eq!(
         keys,
-        ["browser", "check", "defaults", "import", "secrets", "vars"]
+        ["browser", "check", "defaults", "history", "import", "secrets", "vars"]
     );
     // Field doc comments are carried into the schema for editors.
     assert_eq!(
